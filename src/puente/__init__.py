@@ -1,0 +1,6 @@
+"""Puente: one working network for the innovation ecosystems of several cities."""
+
+from puente.celery import app as celery_app
+
+__all__ = ["celery_app"]
+__version__ = "0.1.0"

@@ -1,0 +1,104 @@
+"""API: the caller's own account, roles and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+
+from puente.accounts import services
+from puente.accounts.models import ApiToken
+from puente.accounts.viewer import viewer_for
+from puente.api.auth import required_auth
+from puente.api.schemas import ERRORS
+from puente.directory.selectors import memberships_of
+
+router = Router(tags=["account"])
+
+
+class MembershipOut(Schema):
+    organization_id: int
+    organization_name: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    language: str
+    time_zone: str
+    home_hub: str | None
+    email_verified: bool
+    is_staff: bool
+    managed_hubs: list[str] = Field(..., description="Slugs of the hubs this user manages.")
+    memberships: list[MembershipOut]
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, auth=required_auth, summary="The signed-in user")
+def me(request: HttpRequest) -> MeOut:
+    user = request.auth
+    viewer = viewer_for(user)
+    from puente.core.models import Hub
+
+    managed = list(Hub.objects.filter(pk__in=viewer.managed_hub_ids).values_list("slug", flat=True))
+    return MeOut(
+        id=user.pk,
+        email=user.email,
+        full_name=user.full_name,
+        language=user.language,
+        time_zone=user.time_zone,
+        home_hub=user.home_hub.slug if user.home_hub else None,
+        email_verified=user.is_verified,
+        is_staff=user.is_staff,
+        managed_hubs=sorted(managed),
+        memberships=[MembershipOut(organization_id=m.organization_id, organization_name=m.organization.name, role=m.role) for m in memberships_of(user)],
+    )
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    key_hint: str = Field(..., description="The first characters of the token, to recognise it.")
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class NewTokenOut(TokenOut):
+    token: str = Field(..., description="The secret; shown only in this response.")
+
+
+class TokenIn(Schema):
+    name: str = Field(..., max_length=80)
+
+
+class TokenPage(Schema):
+    items: list[TokenOut]
+    count: int
+
+
+def _token_out(token: ApiToken) -> TokenOut:
+    return TokenOut(id=token.pk, name=token.name, key_hint=token.key_hint, created_at=token.created_at, last_used_at=token.last_used_at, revoked_at=token.revoked_at)
+
+
+@router.get("/tokens", response={200: TokenPage, **ERRORS}, auth=required_auth, summary="My API tokens")
+def list_tokens(request: HttpRequest) -> TokenPage:
+    tokens = list(request.auth.api_tokens.all())
+    return TokenPage(items=[_token_out(token) for token in tokens], count=len(tokens))
+
+
+@router.post("/tokens", response={201: NewTokenOut, **ERRORS}, auth=required_auth, summary="Create an API token")
+def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, NewTokenOut]:
+    token, raw = services.api_token_create(user=request.auth, name=payload.name)
+    return 201, NewTokenOut(**_token_out(token).dict(), token=raw)
+
+
+@router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, auth=required_auth, summary="Revoke an API token")
+def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+    token = request.auth.api_tokens.filter(pk=token_id).first()
+    if token is None:
+        raise Http404("token")
+    services.api_token_revoke(token=token, actor=request.auth)
+    return 204, None

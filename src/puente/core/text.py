@@ -1,0 +1,24 @@
+"""Plain-text normalization shared by search indexing and matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: 'Medellín Énergie' -> 'medellin energie'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """Accent-folded word tokens of a text."""
+    return _WORD.findall(fold(text))
+
+
+def search_document(*parts: str | None) -> str:
+    """The folded text a full-text index stores for a record."""
+    return " ".join(" ".join(words(part)) for part in parts if part)
