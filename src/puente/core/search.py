@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.db import connection, migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import Model, QuerySet
+from django.db.models.expressions import RawSQL
 
 from puente.core.text import words
 
@@ -101,26 +102,45 @@ class FullTextIndex:
         return migrations.RunPython(forward, backward)
 
     # --- queries --------------------------------------------------------------------------
-    def search(self, queryset: QuerySet[M], query: str) -> QuerySet[M]:
-        """Keep the rows matching every term of ``query`` and annotate ``fts_rank`` (lower is better).
+    def _match(self, terms: list[str]) -> tuple[str, str]:
+        if connection.vendor == "sqlite":
+            return "sqlite", " AND ".join(f'"{term}"*' for term in terms)
+        return "postgresql", " & ".join(f"{term}:*" for term in terms)
+
+    def filter(self, queryset: QuerySet[M], query: str) -> QuerySet[M]:
+        """Keep the rows matching every term of ``query`` (safe to use inside subqueries).
 
         A query without words (only punctuation or emoji) matches nothing.
         """
         terms = query_terms(query)
         if not terms:
             return queryset.none()
-        if connection.vendor == "sqlite":
-            match = " AND ".join(f'"{term}"*' for term in terms)
+        vendor, match = self._match(terms)
+        if vendor == "sqlite":
+            ids = RawSQL(f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s", [match])
+        else:
+            ids = RawSQL(f"SELECT id FROM {self.table} WHERE search_vector @@ to_tsquery('simple', %s)", [match])
+        return queryset.filter(id__in=ids)
+
+    def ranked(self, queryset: QuerySet[M], query: str) -> QuerySet[M]:
+        """Like :meth:`filter`, and annotate ``fts_rank`` (lower is better) for ordering.
+
+        Use it for the top-level listing query only, not inside subqueries or grouped counts.
+        """
+        terms = query_terms(query)
+        if not terms:
+            return queryset.none()
+        vendor, match = self._match(terms)
+        if vendor == "sqlite":
             return queryset.extra(
                 tables=[self.fts_table],
                 where=[f"{self.fts_table}.rowid = {self.table}.id", f"{self.fts_table} MATCH %s"],
                 params=[match],
                 select={"fts_rank": f"{self.fts_table}.rank"},
             )
-        tsquery = " & ".join(f"{term}:*" for term in terms)
         return queryset.extra(
             where=[f"{self.table}.search_vector @@ to_tsquery('simple', %s)"],
-            params=[tsquery],
+            params=[match],
             select={"fts_rank": f"-ts_rank({self.table}.search_vector, to_tsquery('simple', %s))"},
-            select_params=[tsquery],
+            select_params=[match],
         )

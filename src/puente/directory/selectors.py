@@ -11,6 +11,7 @@ from django.http import Http404
 
 from puente.accounts.viewer import Viewer
 from puente.core.models import Hub, TaxonomyTerm, Visibility, Vocabulary
+from puente.core.search import query_terms
 from puente.directory.models import (
     ORGANIZATION_INDEX,
     PERSON_INDEX,
@@ -145,16 +146,17 @@ def organization_directory(
 ) -> DirectoryResult:
     """Search and filter the organizations the viewer may see, with facet counts."""
     visible = organizations_visible_to(viewer)
-    if filters.q:
-        visible = ORGANIZATION_INDEX.search(visible, filters.q)
-    queryset = _filter(visible, filters)
+    if filters.q and not query_terms(filters.q):
+        return DirectoryResult(items=[], count=0, facets=_facets(visible.none(), filters) if with_facets else {})
+    matching = ORGANIZATION_INDEX.filter(visible, filters.q) if filters.q else visible
+    queryset = _filter(ORGANIZATION_INDEX.ranked(visible, filters.q) if filters.q else visible, filters)
     order = SORTS.get(filters.sort) or (("fts_rank", "name") if filters.q else SORTS["name"])
     prefetch = ["sectors", "other_hubs", "technologies", "markets", "target_hubs"] if detail else ["sectors", "other_hubs"]
     page = list(queryset.select_related("type", "hub", "stage").prefetch_related(*prefetch).order_by(*order)[offset : offset + limit])
-    count = queryset.count() if (offset or len(page) == limit) else offset + len(page)
+    count = _filter(matching, filters).count() if (offset or len(page) == limit) else offset + len(page)
     result = DirectoryResult(items=page, count=count)
     if with_facets:
-        result.facets = _facets(visible, filters)
+        result.facets = _facets(matching, filters)
     return result
 
 
@@ -270,7 +272,9 @@ def people_directory(viewer: Viewer, filters: PeopleFilters, *, offset: int = 0,
     """Search and filter the people the viewer may see."""
     queryset = people_visible_to(viewer)
     if filters.q:
-        queryset = PERSON_INDEX.search(queryset, filters.q)
+        if not query_terms(filters.q):
+            return [], 0
+        queryset = PERSON_INDEX.ranked(queryset, filters.q)
     if filters.hubs:
         queryset = queryset.filter(hub__slug__in=filters.hubs)
     if filters.expertise:
@@ -307,3 +311,54 @@ def memberships_of(user: Any) -> list[OrganizationMembership]:
 
 def visibility_label(value: str) -> str:
     return str(Visibility(value).label)
+
+
+@dataclass
+class HubSummary:
+    """What the home page says about one hub."""
+
+    hub: Hub
+    organizations: int
+    people: int
+    mentors: int
+    by_type: list[FacetValue]
+    reaching_out: dict[str, int]
+
+
+def network_overview(viewer: Viewer) -> list[HubSummary]:
+    """Per hub: organizations and people visible to the viewer, and how many want to reach each other hub."""
+    hubs = list(Hub.objects.filter(is_active=True))
+    organizations = organizations_visible_to(viewer)
+    org_counts = dict(organizations.values_list("hub_id").annotate(n=Count("id")).values_list("hub_id", "n"))
+    type_counts: dict[int, dict[int, int]] = {}
+    for hub_id, type_id, n in organizations.values_list("hub_id", "type_id").annotate(n=Count("id")).values_list("hub_id", "type_id", "n"):
+        type_counts.setdefault(hub_id, {})[type_id] = n
+    people = people_visible_to(viewer)
+    people_counts = dict(people.values_list("hub_id").annotate(n=Count("id")).values_list("hub_id", "n"))
+    mentor_counts = dict(people.filter(is_mentor=True).values_list("hub_id").annotate(n=Count("id")).values_list("hub_id", "n"))
+    target_table = Organization.target_hubs.through
+    reaching: dict[tuple[int, int], int] = {}
+    rows = (
+        target_table.objects.filter(organization_id__in=organizations.values("id"))
+        .values_list("organization__hub_id", "hub_id")
+        .annotate(n=Count("organization_id"))
+        .values_list("organization__hub_id", "hub_id", "n")
+    )
+    for home_id, target_id, n in rows:
+        reaching[(home_id, target_id)] = n
+    slugs = {hub.pk: hub.slug for hub in hubs}
+    return [
+        HubSummary(
+            hub=hub,
+            organizations=org_counts.get(hub.pk, 0),
+            people=people_counts.get(hub.pk, 0),
+            mentors=mentor_counts.get(hub.pk, 0),
+            by_type=_facet_values(Vocabulary.ORGANIZATION_TYPE, type_counts.get(hub.pk, {}), ()),
+            reaching_out={slugs[target]: n for (home, target), n in reaching.items() if home == hub.pk and target != hub.pk and target in slugs},
+        )
+        for hub in hubs
+    ]
+
+
+def recently_confirmed(viewer: Viewer, *, limit: int = 6) -> list[Organization]:
+    return list(organizations_visible_to(viewer).select_related("type", "hub").prefetch_related("sectors").order_by("-created_at", "-id")[:limit])

@@ -84,7 +84,7 @@ WSGI_APPLICATION = "puente.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -198,7 +198,7 @@ LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LANGUAGE_COOKIE_NAME = "puente_language"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS: list[Path] = []  # each app keeps its own catalog in <app>/locale
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -223,6 +223,7 @@ STORAGES = {
 }
 # The embedded mode serves static files straight from the apps, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- API -----------------------------------------------------------------------------------

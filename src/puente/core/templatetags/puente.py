@@ -37,7 +37,7 @@ def lang_name(code: str) -> str:
 def lang_badge(code: str) -> SafeString:
     """A small badge naming the language a text is written in, when it differs from the UI's."""
     if not code or code == active_language():
-        return format_html("")
+        return SafeString("")
     return format_html('<span class="badge badge-lang" lang="{}" title="{}">{}</span>', code, _("Written in %(language)s") % {"language": language_name(code)}, code.upper())
 
 
@@ -45,7 +45,7 @@ def lang_badge(code: str) -> SafeString:
 def dual_time(context: dict[str, Any], moment: dt.datetime | None, hub_zone: str, fmt: str = "D j M Y, H:i") -> SafeString:
     """A moment in the viewer's zone, with the hub's local time beside it when the zones differ."""
     if moment is None:
-        return format_html("")
+        return SafeString("")
     viewer_zone = context.get("viewer_time_zone") or timezone.get_current_timezone_name()
     mine = moment.astimezone(zone(viewer_zone))
     local = moment.astimezone(zone(hub_zone))
@@ -82,3 +82,8 @@ def initials(name: str) -> str:
 def hue(text: str) -> int:
     """A stable colour hue for an avatar, derived from a name."""
     return sum(ord(ch) for ch in text or "") * 37 % 360
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key, "") if mapping else ""
