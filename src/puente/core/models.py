@@ -186,3 +186,30 @@ class AuditEntry(models.Model):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return {key: (before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)}
+
+
+class Notification(models.Model):
+    """An in-app message to one user. Its text is rendered in the reader's language from a
+    registered ``kind`` and its ``params`` (see ``core.notifications``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"
+
+    @property
+    def text(self) -> str:
+        from puente.core.notifications import render_notification
+
+        return render_notification(self.kind, self.params)

@@ -1,0 +1,20 @@
+"""Background jobs shared by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from puente.accounts.models import User
+from puente.core.notify import send_templated_email
+
+
+@shared_task
+def send_notification_emails(user_ids: list[int], template: str, context: dict[str, Any], url: str) -> int:
+    """Email a notification to each user in their language. Context values must be plain data."""
+    sent = 0
+    for user in User.objects.filter(pk__in=user_ids, is_active=True):
+        send_templated_email(to=user.email, language=user.language, template=template, context={**context, "user": user, "path": url})
+        sent += 1
+    return sent
