@@ -20,12 +20,26 @@ def user(db: None) -> User:
 
 @pytest.fixture
 def english_user(db: None) -> User:
-    return UserFactory(email="john@example.org", full_name="John Carter", language="en", time_zone="America/New_York")
+    return UserFactory(
+        email="john@example.org",
+        full_name="John Carter",
+        language="en",
+        time_zone="America/New_York",
+    )
 
 
 @pytest.fixture
 def unverified_user(db: None) -> User:
     return UserFactory(email="nueva@example.org", full_name="Nueva Persona", email_verified_at=None)
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks: Any) -> Any:
+    """``with after_commit(): ...`` runs the on-commit work (emails, tasks) of the requests inside.
+
+    Tests run inside a transaction that never commits, so without this nothing is sent.
+    """
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def signed_in(user: User, language: str = "es") -> Client:
@@ -46,3 +60,12 @@ def english_client(english_user: User) -> Client:
 
 def page_text(response: Any) -> str:
     return response.content.decode()
+
+
+def link_in(message: Any) -> str:
+    """The site path of the first link to this site in an email's text body."""
+    import re
+
+    match = re.search(r"http://testserver(/\S+)", message.body)
+    assert match, message.body
+    return match.group(1)

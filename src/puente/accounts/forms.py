@@ -68,6 +68,18 @@ class SignUpForm(forms.Form):
         value = self.cleaned_data.get("time_zone") or ""
         return value if is_time_zone(value) else ""
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password = data.get("password")
+        if password:
+            # Checked here too, so every problem is reported at once, not one per attempt.
+            candidate = User(email=data.get("email") or "", full_name=data.get("full_name") or "")
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
     def consents(self) -> list[str]:
         return [
             purpose

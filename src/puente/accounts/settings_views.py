@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,10 @@ from puente.accounts.forms import ApiTokenForm, ChangePasswordForm, ConsentChang
 from puente.accounts.models import ConsentPurpose, User
 from puente.accounts.views import request_meta, with_language_cookie
 from puente.core.errors import DomainError
+
+NEW_TOKEN_SESSION_KEY = "_new_api_token"
+# A secret not picked up by the page right after creation is dropped rather than shown later.
+NEW_TOKEN_SHOWN_FOR_SECONDS = 300
 
 
 def _user(request: HttpRequest) -> User:
@@ -119,24 +124,44 @@ def consents(request: HttpRequest) -> HttpResponse:
     return _render(request, "accounts/settings/consents.html", "consents", context, status=status)
 
 
+def _take_new_token(request: HttpRequest, user: User) -> dict[str, Any] | None:
+    """The token created just before this page with its secret, removed from the session."""
+    pending = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    if not isinstance(pending, dict) or not isinstance(pending.get("id"), int):
+        return None
+    if time.time() - float(pending.get("at", 0)) >= NEW_TOKEN_SHOWN_FOR_SECONDS:
+        return None
+    token = selectors.api_tokens_of(user).filter(pk=pending["id"], revoked_at__isnull=True).first()
+    if token is None:
+        return None
+    return {"token": token, "secret": str(pending.get("secret", ""))}
+
+
 @never_cache
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ApiTokenForm(_posted(request))
-    created = None
     if request.method == "POST" and form.is_valid():
         try:
             token, secret = services.api_token_create(user=user, name=form.cleaned_data["name"])
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            # The secret exists only in this response: it is not stored, not put in the session.
-            created = {"token": token, "secret": secret}
-            form = ApiTokenForm()
-    context = {"form": form, "tokens": selectors.api_tokens_of(user), "created": created}
-    response = _render(request, "accounts/settings/tokens.html", "tokens", context)
-    return response
+            # Post/redirect/get, so reloading the page cannot create a second token. The secret
+            # waits in the session only until the very next page, which takes it out.
+            request.session[NEW_TOKEN_SESSION_KEY] = {
+                "id": token.pk,
+                "secret": secret,
+                "at": time.time(),
+            }
+            return redirect("accounts:settings_tokens")
+    context = {
+        "form": form,
+        "tokens": selectors.api_tokens_of(user),
+        "created": _take_new_token(request, user),
+    }
+    return _render(request, "accounts/settings/tokens.html", "tokens", context)
 
 
 @login_required

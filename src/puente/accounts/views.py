@@ -51,9 +51,15 @@ def with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The ``next`` address when it is a path on this site, else the fallback."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and len(target) <= 2000
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return fallback
@@ -150,7 +156,7 @@ def _resend_to_signed_in_user(request: HttpRequest) -> HttpResponse:
             _("We sent a new confirmation link to %(email)s. It works for three days.")
             % {"email": user.email},
         )
-    return redirect(safe_next(request, reverse("core:home")))
+    return HttpResponseRedirect(safe_next(request, reverse("core:home")))
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
