@@ -164,3 +164,11 @@ def _english() -> Any:
     from django.utils import translation
 
     return translation.override("en")
+
+
+def test_celery_beat_schedules_the_purge() -> None:
+    from puente.celery import app
+
+    entry = app.conf.beat_schedule["accounts.purge_login_attempts"]
+    assert entry["task"] == "puente.accounts.tasks.purge_login_attempts"
+    assert entry["schedule"] == 15 * 60
