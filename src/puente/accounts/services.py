@@ -1,12 +1,11 @@
-"""Every write to accounts: sign-up with consent, verification, sign-in lockout, passwords,
-profile, consents, API tokens and hub roles."""
+"""Every write to accounts: sign-up with consent, verification, passwords, profile, consents,
+API tokens and hub roles. Sign-in and its lockout live in :mod:`puente.accounts.lockout`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,12 +13,14 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from puente.accounts.lockout import lockout_error, sign_in_failed, sign_in_locked_until
+from puente.accounts.meta import NO_REQUEST, RequestMeta
 from puente.accounts.models import (
     REQUIRED_CONSENTS,
     ApiToken,
@@ -35,6 +36,8 @@ from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
 from puente.core.models import Hub
 
+__all__ = ["RequestMeta"]  # re-exported: views and the API build it from the request
+
 _PROFILE_FIELDS = ["full_name", "language", "time_zone", "home_hub_id"]
 # A new confirmation or password-reset email at most this often per account, so the forms
 # cannot be used to flood someone's inbox.
@@ -42,14 +45,6 @@ EMAIL_RESEND_INTERVAL = dt.timedelta(minutes=2)
 MAX_ACTIVE_API_TOKENS = 20
 # Primary keys are 64-bit; a larger number in a link is tampering, not a lookup.
 _MAX_PK = 2**63 - 1
-
-
-@dataclass(frozen=True)
-class RequestMeta:
-    """Where a request came from, recorded with consents and sign-in attempts."""
-
-    ip_address: str | None = None
-    user_agent: str = ""
 
 
 def _validate_password(password: str, user: User, *, field: str) -> None:
@@ -88,7 +83,7 @@ def user_sign_up(
     time_zone: str,
     home_hub: Hub | None,
     consents: Iterable[str],
-    meta: RequestMeta = RequestMeta(),
+    meta: RequestMeta = NO_REQUEST,
 ) -> User:
     """Create an unverified account, record its consents and send the verification email."""
     email = User.objects.normalize_email(email.strip()).lower()
@@ -242,101 +237,11 @@ def user_resend_verification(*, user: User) -> User:
     return locked
 
 
-# --- Sign-in and lockout -------------------------------------------------------------------
-
-
-def lockout_span() -> dt.timedelta:
-    """How far back failed sign-ins count (and how long a lockout lasts at most)."""
-    return dt.timedelta(
-        seconds=max(settings.LOGIN_LOCKOUT_SECONDS, settings.LOGIN_LOCKOUT_WINDOW_SECONDS)
-    )
-
-
-def _locked_until(attempts: Any, limit: int, span: dt.timedelta) -> dt.datetime | None:
-    # With `limit` failures inside the span the lock lasts until the oldest of the latest
-    # `limit` failures leaves the span: then fewer than `limit` failures count.
-    times = list(attempts.order_by("-at").values_list("at", flat=True)[:limit])
-    if len(times) < limit:
-        return None
-    return times[-1] + span
-
-
-def sign_in_locked_until(*, email: str, ip_address: str | None) -> dt.datetime | None:
-    """When sign-in for this address (or from this IP) unlocks, or None when it is not locked."""
-    span = lockout_span()
-    recent = LoginAttempt.objects.filter(at__gt=timezone.now() - span)
-    until = _locked_until(
-        recent.filter(email=email.strip().lower()[:254]), settings.LOGIN_LOCKOUT_ATTEMPTS, span
-    )
-    if ip_address:
-        # An address guessing many accounts is locked too, with a wider allowance.
-        by_ip = _locked_until(
-            recent.filter(ip_address=ip_address), settings.LOGIN_LOCKOUT_ATTEMPTS * 4, span
-        )
-        if by_ip is not None and (until is None or by_ip > until):
-            until = by_ip
-    return until
-
-
-def sign_in_locked(*, email: str, ip_address: str | None) -> bool:
-    """Whether sign-in for this address (or from this IP) is locked after repeated failures."""
-    return sign_in_locked_until(email=email, ip_address=ip_address) is not None
-
-
-def lockout_error(until: dt.datetime) -> PermissionDenied:
-    """The refusal shown while locked out, saying when to try again (in the viewer's time zone)."""
-    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
-    at = formats.time_format(timezone.localtime(until), "TIME_FORMAT")
-    message = ngettext(
-        "Too many failed sign-in attempts. Try again in %(minutes)s minute (at %(time)s) or reset your password.",
-        "Too many failed sign-in attempts. Try again in %(minutes)s minutes (at %(time)s) or reset your password.",
-        minutes,
-    ) % {"minutes": minutes, "time": at}
-    return PermissionDenied(message, code="locked_out")
-
-
-def sign_in_failed(*, email: str, meta: RequestMeta) -> None:
-    LoginAttempt.objects.create(email=email.strip().lower()[:254], ip_address=meta.ip_address)
-
-
-def sign_in_succeeded(*, user: User) -> None:
-    """A successful sign-in starts the count of failures for this account afresh."""
-    LoginAttempt.objects.filter(email=user.email.lower()).delete()
-
-
-def authenticate_with_lockout(*, email: str, password: str, meta: RequestMeta) -> User:
-    """Check credentials, refusing while the account or address is locked out — even the right password."""
-    from django.contrib.auth import authenticate
-
-    until = sign_in_locked_until(email=email, ip_address=meta.ip_address)
-    if until is not None:
-        raise lockout_error(until)
-    user = authenticate(username=email, password=password)
-    if user is None:
-        sign_in_failed(email=email, meta=meta)
-        until = sign_in_locked_until(email=email, ip_address=meta.ip_address)
-        if until is not None:
-            raise lockout_error(until)
-        raise ValidationFailed(
-            _("The email address or password is not correct."), code="invalid_credentials"
-        )
-    sign_in_succeeded(user=user)
-    assert isinstance(user, User)
-    return user
-
-
-def login_attempts_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete failed sign-ins too old to count towards any lockout; returns how many."""
-    cutoff = (now or timezone.now()) - lockout_span()
-    deleted, _by_model = LoginAttempt.objects.filter(at__lte=cutoff).delete()
-    return deleted
-
-
 # --- Passwords -----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def password_reset_request(*, email: str, meta: RequestMeta = RequestMeta()) -> None:
+def password_reset_request(*, email: str, meta: RequestMeta = NO_REQUEST) -> None:
     """Email a password-reset link if an active account has this address.
 
     The caller answers the same whether or not the account exists, so nothing here tells.
@@ -386,7 +291,7 @@ def password_reset_user(*, uidb64: str, token: str) -> User | None:
 
 @transaction.atomic
 def user_password_reset(
-    *, uidb64: str, token: str, new_password: str, meta: RequestMeta = RequestMeta()
+    *, uidb64: str, token: str, new_password: str, meta: RequestMeta = NO_REQUEST
 ) -> User:
     """Set a new password from an emailed link; the link stops working, the lockout is lifted."""
     user = password_reset_user(uidb64=uidb64, token=token)
@@ -416,7 +321,7 @@ def user_password_reset(
 
 
 def user_change_password(
-    *, user: User, current_password: str, new_password: str, meta: RequestMeta = RequestMeta()
+    *, user: User, current_password: str, new_password: str, meta: RequestMeta = NO_REQUEST
 ) -> User:
     """Change a signed-in user's password after checking the current one.
 
@@ -491,7 +396,7 @@ def user_update_profile(
 
 @transaction.atomic
 def consent_record(
-    *, user: User, purpose: str, granted: bool, meta: RequestMeta = RequestMeta()
+    *, user: User, purpose: str, granted: bool, meta: RequestMeta = NO_REQUEST
 ) -> Consent:
     """Grant or withdraw consent for one purpose; the account purpose cannot be withdrawn here.
 

@@ -74,7 +74,7 @@ def send_password_changed_email(user_id: int, changed_at: str) -> bool:
 @shared_task
 def purge_login_attempts() -> int:
     """Delete failed sign-ins too old to count towards a lockout."""
-    from puente.accounts.services import login_attempts_purge
+    from puente.accounts.lockout import login_attempts_purge
 
     return login_attempts_purge()
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from puente.accounts import services
+from puente.accounts import lockout, services
 from puente.accounts.forms import (
     NewPasswordForm,
     PasswordResetRequestForm,
@@ -167,7 +167,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.authenticate_with_lockout(
+            user = lockout.authenticate_with_lockout(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 meta=request_meta(request),

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
 
-from puente.accounts.services import login_attempts_purge
+from puente.accounts.lockout import login_attempts_purge
 
 
 class Command(BaseCommand):
