@@ -46,15 +46,35 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="es")
-    time_zone = models.CharField(_("time zone"), max_length=64, default="America/Bogota", validators=[validate_time_zone])
-    home_hub = models.ForeignKey(Hub, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("home hub"))
-    is_staff = models.BooleanField(_("staff"), default=False, help_text=_("Can use the back-office admin."))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="es"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/Bogota", validators=[validate_time_zone]
+    )
+    home_hub = models.ForeignKey(
+        Hub,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("home hub"),
+    )
+    is_staff = models.BooleanField(
+        _("staff"), default=False, help_text=_("Can use the back-office admin.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # When the last confirmation / password-reset email was sent, to rate-limit new requests.
+    verification_sent_at = models.DateTimeField(
+        _("confirmation email sent"), null=True, blank=True, editable=False
+    )
+    password_reset_sent_at = models.DateTimeField(
+        _("password reset email sent"), null=True, blank=True, editable=False
+    )
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -85,15 +105,21 @@ class HubRole(models.Model):
     class Role(models.TextChoices):
         MANAGER = "manager", _("Hub manager")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="hub_roles", verbose_name=_("user"))
-    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="roles", verbose_name=_("hub"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="hub_roles", verbose_name=_("user")
+    )
+    hub = models.ForeignKey(
+        Hub, on_delete=models.CASCADE, related_name="roles", verbose_name=_("hub")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("hub role")
         verbose_name_plural = _("hub roles")
-        constraints = [models.UniqueConstraint(fields=["user", "hub", "role"], name="hub_role_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "hub", "role"], name="hub_role_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.hub})"
@@ -114,7 +140,9 @@ REQUIRED_CONSENTS = (ConsentPurpose.ACCOUNT,)
 class Consent(models.Model):
     """A recorded grant or withdrawal of consent for one purpose under one policy version."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="consents", verbose_name=_("user")
+    )
     purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
     policy_version = models.CharField(_("policy version"), max_length=20)
     granted = models.BooleanField(_("granted"))
@@ -164,7 +192,9 @@ class ApiToken(models.Model):
 
     PREFIX = "pnt_"
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=80)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     key_hint = models.CharField(_("token starts with"), max_length=12, editable=False)

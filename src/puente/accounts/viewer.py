@@ -41,7 +41,9 @@ class Viewer:
     def manages_any(self, hub_ids: Iterable[int]) -> bool:
         return self.is_staff or not self.managed_hub_ids.isdisjoint(hub_ids)
 
-    def can_see(self, visibility: str, *, hub_ids: Iterable[int], organization_ids: Iterable[int] = ()) -> bool:
+    def can_see(
+        self, visibility: str, *, hub_ids: Iterable[int], organization_ids: Iterable[int] = ()
+    ) -> bool:
         """Whether a field group with ``visibility`` owned by these hubs/organizations is visible."""
         hub_ids = set(hub_ids)
         if visibility == Visibility.PUBLIC:
@@ -103,7 +105,9 @@ def viewer_for(user: Any) -> Viewer:
     from puente.accounts.models import HubRole
     from puente.directory.models import MembershipRole, Organization, OrganizationMembership
 
-    memberships = list(OrganizationMembership.objects.filter(user=user).values_list("organization_id", "role"))
+    memberships = list(
+        OrganizationMembership.objects.filter(user=user).values_list("organization_id", "role")
+    )
     organization_ids = frozenset(org_id for org_id, _role in memberships)
     admin_ids = frozenset(org_id for org_id, role in memberships if role == MembershipRole.ADMIN)
     managed = frozenset(HubRole.objects.filter(user=user).values_list("hub_id", flat=True))
@@ -113,14 +117,22 @@ def viewer_for(user: Any) -> Viewer:
         if user.home_hub_id:
             member_hubs.add(user.home_hub_id)
         if organization_ids:
-            member_hubs.update(Organization.objects.filter(id__in=organization_ids).values_list("hub_id", flat=True))
             member_hubs.update(
-                Organization.other_hubs.through.objects.filter(organization_id__in=organization_ids).values_list("hub_id", flat=True)
+                Organization.objects.filter(id__in=organization_ids).values_list(
+                    "hub_id", flat=True
+                )
+            )
+            member_hubs.update(
+                Organization.other_hubs.through.objects.filter(
+                    organization_id__in=organization_ids
+                ).values_list("hub_id", flat=True)
             )
         member_hubs.update(managed)
     network = set(member_hubs)
     if member_hubs:
-        for hub_a, hub_b in HubPartnership.objects.involving(member_hubs).values_list("hub_a_id", "hub_b_id"):
+        for hub_a, hub_b in HubPartnership.objects.involving(member_hubs).values_list(
+            "hub_a_id", "hub_b_id"
+        ):
             network.update((hub_a, hub_b))
     viewer = Viewer(
         user_id=user.pk,
