@@ -12,7 +12,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from puente.accounts.viewer import viewer_for
@@ -109,7 +109,7 @@ IMPORT_RESPONSES = {200: ImportReportOut, **ERRORS, 422: ImportFailedOut | Error
 
 def _import(
     request: HttpRequest, kind: importing.ImportKind, file: UploadedFile, options: ImportOptions
-) -> tuple[int, ImportReportOut | ImportFailedOut]:
+) -> Status[ImportReportOut | ImportFailedOut]:
     refuse_oversize(file.size or 0, settings.IMPORT_MAX_BYTES)
     report = importing.records_import(
         kind=kind,
@@ -120,7 +120,7 @@ def _import(
         encoding=options.encoding.strip() or None,
         dry_run=options.dry_run,
         skip_invalid=options.skip_invalid,
-        encoding_option="encoding=",
+        encoding_hint="encoding={encoding}",
     )
     out = report_out(report)
     if report.failed:
@@ -128,21 +128,23 @@ def _import(
             ErrorItem(field=problem.field, code=problem.code, message=str(problem))
             for problem in report.problems
         ]
-        return 422, ImportFailedOut(
+        failed = ImportFailedOut(
             code="import_invalid", message=out.message, errors=errors, report=out
         )
-    return 200, out
+        return Status(422, failed)
+    return Status(200, out)
 
 
 @router.post(
     "/organizations/import",
     response=IMPORT_RESPONSES,
     auth=required_auth,
+    url_name="import_organizations",
     summary="Import organizations from a CSV or JSON Lines file (hub managers)",
 )
 def import_organizations(
     request: HttpRequest, file: File[UploadedFile], options: Form[ImportOptions]
-) -> tuple[int, ImportReportOut | ImportFailedOut]:
+) -> Status[ImportReportOut | ImportFailedOut]:
     """Send the file as multipart/form-data. All-or-nothing unless ``skip_invalid``; ``dry_run`` checks without writing.
 
     A hub manager may import rows of the hubs they manage; staff any. The answer lists every
@@ -155,11 +157,12 @@ def import_organizations(
     "/people/import",
     response=IMPORT_RESPONSES,
     auth=required_auth,
+    url_name="import_people",
     summary="Import people from a CSV or JSON Lines file (hub managers)",
 )
 def import_people(
     request: HttpRequest, file: File[UploadedFile], options: Form[ImportOptions]
-) -> tuple[int, ImportReportOut | ImportFailedOut]:
+) -> Status[ImportReportOut | ImportFailedOut]:
     """Like the organization import; ``organization`` names an already imported organization by its external id."""
     return _import(request, importing.PEOPLE, file, options)
 
@@ -199,6 +202,7 @@ EXPORT_DOC = {
     "/organizations/export",
     response=READ_ERRORS,
     auth=optional_auth,
+    url_name="export_organizations",
     summary="Export organizations as CSV or JSON Lines",
     openapi_extra=EXPORT_DOC,
 )
@@ -213,6 +217,7 @@ def export_organizations(
     "/people/export",
     response=READ_ERRORS,
     auth=optional_auth,
+    url_name="export_people",
     summary="Export people as CSV or JSON Lines",
     openapi_extra=EXPORT_DOC,
 )

@@ -144,13 +144,13 @@ def refuse_oversize(size: int, max_bytes: int) -> None:
 
 
 def decode(
-    data: bytes, *, encoding: str | None = None, max_bytes: int, encoding_option: str = "--encoding"
+    data: bytes, *, encoding: str | None = None, max_bytes: int, encoding_hint: str = "--encoding {encoding}"
 ) -> tuple[str, str, list[str]]:
     """The file's text, the encoding it was read with and notes for the report.
 
     ``encoding`` None means UTF-8 (with or without a byte-order mark); UTF-16 and UTF-32 files
-    are recognised by their byte-order mark. ``encoding_option`` is how the caller's interface
-    spells "give the encoding" in the suggestions (``--encoding`` on the command line).
+    are recognised by their byte-order mark. ``encoding_hint`` is how the caller's interface
+    says "read it as {encoding}" in suggestions (``--encoding {encoding}`` on the command line).
     """
     refuse_oversize(len(data), max_bytes)
     if encoding:
@@ -184,15 +184,15 @@ def decode(
         if data.startswith(codecs.BOM_UTF8):
             data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8"
         elif encoding in (None, "utf-8"):
-            _refuse_binary(data, encoding_option)
+            _refuse_binary(data, encoding_hint)
     if not data.strip(b" \t\r\n\x00"):
         raise ImportFileError(_("The file is empty."), code="empty_file")
     encoding = encoding or "utf-8"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise _decode_error(data, error, encoding, encoding_option) from None
-    _refuse_control_characters(text, encoding, encoding_option)
+        raise _decode_error(data, error, encoding, encoding_hint) from None
+    _refuse_control_characters(text, encoding, encoding_hint)
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
@@ -200,7 +200,7 @@ def decode(
     return text, encoding, notes
 
 
-def _refuse_binary(data: bytes, encoding_option: str) -> None:
+def _refuse_binary(data: bytes, encoding_hint: str) -> None:
     head = data[:4096]
     for signature, kind in _BINARY_SIGNATURES:
         if head.startswith(signature):
@@ -219,9 +219,9 @@ def _refuse_binary(data: bytes, encoding_option: str) -> None:
             suggestion = "utf-16-le" if odd > even else "utf-16-be"
             raise ImportFileError(
                 _(
-                    "The file looks like UTF-16 text without a byte-order mark. Save it as UTF-8, or give its encoding: %(option)s %(encoding)s."
+                    "The file looks like UTF-16 text without a byte-order mark. Save it as UTF-8, or give its encoding (%(hint)s)."
                 )
-                % {"option": encoding_option, "encoding": suggestion},
+                % {"hint": encoding_hint.format(encoding=suggestion)},
                 code="utf16_without_bom",
             )
     position = data.find(b"\x00")
@@ -236,7 +236,7 @@ def _refuse_binary(data: bytes, encoding_option: str) -> None:
 
 
 def _decode_error(
-    data: bytes, error: UnicodeDecodeError, encoding: str, encoding_option: str
+    data: bytes, error: UnicodeDecodeError, encoding: str, encoding_hint: str
 ) -> ImportFileError:
     position = error.start
     line = _line_of(data, position)
@@ -255,27 +255,26 @@ def _decode_error(
         return ImportFileError(
             _(
                 "The file is not valid UTF-8: byte 0x%(byte)s on line %(line)s, column %(column)s cannot be read. "
-                "Save the file as UTF-8, or give its encoding; files saved by Excel on Windows are usually latin-1 or cp1252: %(option)s latin-1."
+                "Save the file as UTF-8, or give its encoding: files saved by Excel on Windows are usually latin-1 or cp1252 (%(hint)s)."
             )
-            % {"byte": byte, "line": line, "column": column, "option": encoding_option},
+            % {"byte": byte, "line": line, "column": column, "hint": encoding_hint.format(encoding="latin-1")},
             code="not_utf8",
         )
     return ImportFileError(
         _(
-            "The file cannot be read as %(encoding)s: byte 0x%(byte)s on line %(line)s, column %(column)s is not valid there. Check the encoding (%(option)s)."
+            "The file cannot be read as %(encoding)s: byte 0x%(byte)s on line %(line)s, column %(column)s is not valid there. Check the encoding you gave, or save the file as UTF-8."
         )
         % {
             "encoding": encoding,
             "byte": byte,
             "line": line,
             "column": column,
-            "option": encoding_option,
         },
         code="wrong_encoding",
     )
 
 
-def _refuse_control_characters(text: str, encoding: str, encoding_option: str) -> None:
+def _refuse_control_characters(text: str, encoding: str, encoding_hint: str) -> None:
     for position, char in enumerate(text):
         if char in "\t\n\r" or unicodedata.category(char) != "Cc":
             continue
@@ -291,13 +290,13 @@ def _refuse_control_characters(text: str, encoding: str, encoding_option: str) -
         if "\x80" <= char <= "\x9f":
             raise ImportFileError(
                 _(
-                    "Line %(line)s contains the control character U+%(code)04X after reading the file as %(encoding)s. Files from Windows are usually cp1252: %(option)s cp1252."
+                    "Line %(line)s contains the control character U+%(code)04X after reading the file as %(encoding)s. Files from Windows are usually cp1252 (%(hint)s)."
                 )
                 % {
                     "line": line,
                     "code": ord(char),
                     "encoding": encoding,
-                    "option": encoding_option,
+                    "hint": encoding_hint.format(encoding="cp1252"),
                 },
                 code="control_character",
             )

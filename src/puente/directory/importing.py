@@ -277,7 +277,7 @@ def records_import(
     encoding: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    encoding_option: str = "--encoding",
+    encoding_hint: str = "--encoding {encoding}",
 ) -> ImportReport:
     """Read, check and (unless a dry run, or rows are invalid without ``skip_invalid``) write.
 
@@ -293,7 +293,7 @@ def records_import(
         data,
         encoding=encoding,
         max_bytes=settings.IMPORT_MAX_BYTES,
-        encoding_option=encoding_option,
+        encoding_hint=encoding_hint,
     )
     parsed = parse(
         text,
