@@ -31,7 +31,9 @@ def _english() -> Iterator[None]:
         yield
 
 
-def run(text: str | bytes, filename: str = "organizations.csv", **options: Any) -> importing.ImportReport:
+def run(
+    text: str | bytes, filename: str = "organizations.csv", **options: Any
+) -> importing.ImportReport:
     data = text.encode() if isinstance(text, str) else text
     options.setdefault("actor", None)
     return importing.organizations_import(data=data, filename=filename, **options)
@@ -67,17 +69,32 @@ def test_csv_creates_organizations_with_their_taxonomy_and_hub() -> None:
 )
 def test_semicolon_and_tab_separated_files_are_detected(delimiter: str, filename: str) -> None:
     rows = [
-        delimiter.join(["ext-1", "Café Trace", "startup", "medellin", "Hola", "es", '"agritech;software"' if delimiter == ";" else "agritech;software", ""]),
+        delimiter.join(
+            [
+                "ext-1",
+                "Café Trace",
+                "startup",
+                "medellin",
+                "Hola",
+                "es",
+                '"agritech;software"' if delimiter == ";" else "agritech;software",
+                "",
+            ]
+        ),
         delimiter.join(["ext-2", "Brickell Pay", "scaleup", "miami", "Hi", "en", "fintech", ""]),
     ]
     report = run(csv_file(*rows, header=HEADER.replace(",", delimiter)), filename=filename)
     assert report.file.delimiter == delimiter
     assert report.created == 2
-    assert sorted(Organization.objects.get(external_id="ext-1").sectors.values_list("code", flat=True)) == ["agritech", "software"]
+    assert sorted(
+        Organization.objects.get(external_id="ext-1").sectors.values_list("code", flat=True)
+    ) == ["agritech", "software"]
 
 
 def test_windows_line_endings_and_quoted_multiline_values_are_read() -> None:
-    row = 'ext-1,"Café Trace, S.A.S.",startup,medellin,"Primera línea\r\nsegunda línea",es,agritech,'
+    row = (
+        'ext-1,"Café Trace, S.A.S.",startup,medellin,"Primera línea\r\nsegunda línea",es,agritech,'
+    )
     report = run(csv_file(row, newline="\r\n"))
     assert report.created == 1
     organization = Organization.objects.get(external_id="ext-1")
@@ -105,8 +122,24 @@ def test_latin1_file_imports_with_the_encoding_given() -> None:
 
 def test_json_lines_with_lists_numbers_and_nulls() -> None:
     lines = [
-        {"external_id": "j-1", "name": "Agro Nexo", "type": "startup", "hub": "medellin", "sectors": ["agritech"], "founded_year": 2021, "stage": None, "description_language": "es"},
-        {"external_id": 42, "name": "Sunshine Grid", "type": "startup", "hub": "miami", "sectors": ["energy"], "target_hubs": ["medellin"]},
+        {
+            "external_id": "j-1",
+            "name": "Agro Nexo",
+            "type": "startup",
+            "hub": "medellin",
+            "sectors": ["agritech"],
+            "founded_year": 2021,
+            "stage": None,
+            "description_language": "es",
+        },
+        {
+            "external_id": 42,
+            "name": "Sunshine Grid",
+            "type": "startup",
+            "hub": "miami",
+            "sectors": ["energy"],
+            "target_hubs": ["medellin"],
+        },
     ]
     report = run("\n".join(json.dumps(line) for line in lines) + "\n", filename="orgs.jsonl")
     assert report.file.format == "jsonl"
@@ -119,13 +152,17 @@ def test_json_lines_with_lists_numbers_and_nulls() -> None:
 
 
 def test_format_is_detected_from_content_when_the_name_says_nothing() -> None:
-    line = json.dumps({"external_id": "j-1", "name": "Agro Nexo", "type": "startup", "hub": "medellin"})
+    line = json.dumps(
+        {"external_id": "j-1", "name": "Agro Nexo", "type": "startup", "hub": "medellin"}
+    )
     assert run(line, filename="upload").file.format == "jsonl"
     assert run(csv_file(*GOOD_ROWS), filename="upload").file.format == "csv"
 
 
 def test_unknown_columns_are_ignored_with_a_warning() -> None:
-    report = run(csv_file("ext-1,Café Trace,startup,medellin,x,es,,,42", header=HEADER + ",employees"))
+    report = run(
+        csv_file("ext-1,Café Trace,startup,medellin,x,es,,,42", header=HEADER + ",employees")
+    )
     assert report.created == 1
     assert report.file.ignored_columns == ["employees"]
     assert report.warnings() == ["Unknown columns were ignored: “employees”."]
@@ -161,27 +198,39 @@ def test_invalid_rows_are_reported_with_file_line_and_column_and_nothing_is_writ
 
 
 def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest() -> None:
-    report = run(csv_file(GOOD_ROWS[0], "ext-3,,startup,medellin,,es,,", GOOD_ROWS[1]), skip_invalid=True)
+    report = run(
+        csv_file(GOOD_ROWS[0], "ext-3,,startup,medellin,,es,,", GOOD_ROWS[1]), skip_invalid=True
+    )
     assert report.committed
     assert report.summary() == "2 created, 0 updated, 1 invalid"
-    assert [str(problem) for problem in report.problems] == ["line 3: name: This field is required."]
+    assert [str(problem) for problem in report.problems] == [
+        "line 3: name: This field is required."
+    ]
     assert report.headline() == "The valid rows were imported; 1 invalid row was skipped."
     assert set(Organization.objects.values_list("external_id", flat=True)) == {"ext-1", "ext-2"}
 
 
 def test_missing_external_id_is_a_row_error() -> None:
     report = run(csv_file(",Sin id,startup,medellin,,es,,"))
-    assert [str(problem) for problem in report.problems] == ["line 2: external_id: an external id is required: it is how later imports find this record again."]
+    assert [str(problem) for problem in report.problems] == [
+        "line 2: external_id: an external id is required: it is how later imports find this record again."
+    ]
 
 
 def test_duplicate_external_ids_in_the_file_point_to_the_first_line() -> None:
     report = run(csv_file(GOOD_ROWS[0], GOOD_ROWS[1], GOOD_ROWS[0].replace("Café Trace", "Otra")))
-    assert [str(problem) for problem in report.problems] == ["line 4: external_id: “ext-1” already appears on line 2 of this file."]
+    assert [str(problem) for problem in report.problems] == [
+        "line 4: external_id: “ext-1” already appears on line 2 of this file."
+    ]
     assert Organization.objects.count() == 0
 
 
 def test_ragged_rows_are_row_errors() -> None:
-    report = run(csv_file(GOOD_ROWS[0], "ext-2,Brickell Pay,scaleup,miami,Payments, for merchants,en,fintech,"))
+    report = run(
+        csv_file(
+            GOOD_ROWS[0], "ext-2,Brickell Pay,scaleup,miami,Payments, for merchants,en,fintech,"
+        )
+    )
     assert [str(problem) for problem in report.problems] == [
         "line 3: the row has 9 values but the header has 8 columns; a value containing the delimiter (comma) must be in quotes."
     ]
@@ -190,15 +239,27 @@ def test_ragged_rows_are_row_errors() -> None:
 def test_translation_rules_of_the_form_apply_to_imports() -> None:
     header = HEADER + ",description_translation,description_translation_language"
     report = run(csv_file("ext-1,Café Trace,startup,medellin,Hola,es,,,Hello,es", header=header))
-    assert [str(problem) for problem in report.problems] == ["line 2: description_translation_language: The translation must be in a different language from the description."]
+    assert [str(problem) for problem in report.problems] == [
+        "line 2: description_translation_language: The translation must be in a different language from the description."
+    ]
 
 
 def test_json_lines_that_are_not_objects_or_have_wrong_types_are_reported_per_line() -> None:
     lines = [
-        json.dumps({"external_id": "j-1", "name": "Agro Nexo", "type": "startup", "hub": "medellin"}),
+        json.dumps(
+            {"external_id": "j-1", "name": "Agro Nexo", "type": "startup", "hub": "medellin"}
+        ),
         json.dumps(["j-2", "Lista"]),
         '{"external_id": "j-3", "name": "Roto",',
-        json.dumps({"external_id": "j-4", "name": ["Not", "text"], "type": "startup", "hub": "medellin", "sectors": "fintech"}),
+        json.dumps(
+            {
+                "external_id": "j-4",
+                "name": ["Not", "text"],
+                "type": "startup",
+                "hub": "medellin",
+                "sectors": "fintech",
+            }
+        ),
         json.dumps("just text"),
     ]
     report = run("\n".join(lines), filename="orgs.jsonl")
@@ -214,7 +275,9 @@ def test_json_lines_that_are_not_objects_or_have_wrong_types_are_reported_per_li
 
 def test_oversized_values_are_reported_like_the_web_form() -> None:
     report = run(csv_file(f"ext-1,{'x' * 201},startup,medellin,,es,,"))
-    assert [str(problem) for problem in report.problems] == ["line 2: name: Ensure this value has at most 200 characters (it has 201)."]
+    assert [str(problem) for problem in report.problems] == [
+        "line 2: name: Ensure this value has at most 200 characters (it has 201)."
+    ]
 
 
 def test_dry_run_reports_without_writing() -> None:
@@ -228,7 +291,9 @@ def test_dry_run_reports_without_writing() -> None:
 
 
 def test_existing_external_id_updates_the_record_and_keeps_columns_not_in_the_file() -> None:
-    existing = OrganizationFactory(external_id="ext-1", name="Old name", city="Envigado", sectors=["fintech"])
+    existing = OrganizationFactory(
+        external_id="ext-1", name="Old name", city="Envigado", sectors=["fintech"]
+    )
     report = run(csv_file(GOOD_ROWS[0]))
     assert report.summary() == "0 created, 1 updated, 0 invalid"
     assert report.results[0].changed == ["name", "description", "website", "sectors"]
@@ -266,7 +331,9 @@ def test_every_write_is_audited_with_the_acting_user() -> None:
 def test_a_hub_manager_imports_rows_of_their_hub_only() -> None:
     manager = make_manager("medellin")
     report = run(csv_file(*GOOD_ROWS), actor=manager)
-    assert [str(problem) for problem in report.problems] == ["line 3: hub: you do not manage the hub “miami”; only its managers can import its records."]
+    assert [str(problem) for problem in report.problems] == [
+        "line 3: hub: you do not manage the hub “miami”; only its managers can import its records."
+    ]
     assert Organization.objects.count() == 0
     report = run(csv_file(GOOD_ROWS[0]), actor=manager)
     assert report.created == 1
@@ -276,7 +343,9 @@ def test_a_manager_cannot_take_over_a_record_of_another_hub() -> None:
     OrganizationFactory(external_id="ext-2", hub=hub("miami"))
     manager = make_manager("medellin")
     report = run(csv_file(GOOD_ROWS[1].replace("miami", "medellin")), actor=manager)
-    assert [str(problem) for problem in report.problems] == ["line 2: external_id: this record belongs to the hub “miami”, which you do not manage."]
+    assert [str(problem) for problem in report.problems] == [
+        "line 2: external_id: this record belongs to the hub “miami”, which you do not manage."
+    ]
 
 
 def test_staff_import_everything() -> None:
@@ -314,7 +383,12 @@ def test_export_wipe_import_export_gives_the_same_file(file_format: str) -> None
         sectors=["fintech", "software"],
     )
     rich.target_hubs.set([hub("miami")])
-    OrganizationFactory(external_id="src-9", hub=rich.target_hubs.get(), profile_visibility="private", contact_visibility="private")
+    OrganizationFactory(
+        external_id="src-9",
+        hub=rich.target_hubs.get(),
+        profile_visibility="private",
+        contact_visibility="private",
+    )
     first = _export("organizations", file_format)
     assert "puente:" in first  # a record without external id is named by its address
     Organization.objects.all().delete()
@@ -357,7 +431,9 @@ def test_people_import_with_position_and_round_trip() -> None:
         ]
     )
     report = importing.people_import(data=text.encode(), filename="people.csv", actor=None)
-    assert report.summary() == "2 created, 0 updated, 0 invalid", [str(problem) for problem in report.problems]
+    assert report.summary() == "2 created, 0 updated, 0 invalid", [
+        str(problem) for problem in report.problems
+    ]
     ana = Person.objects.get(external_id="p-1")
     assert ana.is_mentor is True
     assert ana.languages == ["es", "en"]
@@ -365,7 +441,9 @@ def test_people_import_with_position_and_round_trip() -> None:
     assert "cafe trace" in ana.search_text
     first = _export("people", "csv")
     Person.objects.all().delete()
-    assert importing.people_import(data=first.encode(), filename="people.csv", actor=None).created == 2
+    assert (
+        importing.people_import(data=first.encode(), filename="people.csv", actor=None).created == 2
+    )
     assert _export("people", "csv") == first
 
 

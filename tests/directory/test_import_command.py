@@ -30,7 +30,9 @@ def write(tmp_path: Path, content: bytes | str, name: str = "organizations.csv")
 
 def import_file(path: str, *args: str) -> str:
     out = io.StringIO()
-    call_command("import", "organizations", path, *args, "--language", "en", stdout=out, stderr=io.StringIO())
+    call_command(
+        "import", "organizations", path, *args, "--language", "en", stdout=out, stderr=io.StringIO()
+    )
     return out.getvalue()
 
 
@@ -61,7 +63,12 @@ BAD_FILES: list[tuple[str, bytes, str, str]] = [
         "organizations.csv",
         "This is a spreadsheet workbook or a ZIP archive, not a text file. In the spreadsheet, use “Save as” → “CSV UTF-8” and import that file.",
     ),
-    ("pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "organizations.csv", "This is a binary file (PDF), not CSV or JSON Lines text."),
+    (
+        "pdf",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        "organizations.csv",
+        "This is a binary file (PDF), not CSV or JSON Lines text.",
+    ),
     (
         "binary-garbage",
         bytes(range(128, 256)) * 8,
@@ -76,7 +83,12 @@ BAD_FILES: list[tuple[str, bytes, str, str]] = [
     ),
     ("empty", b"", "organizations.csv", "The file is empty."),
     ("blank", b"  \r\n\n ", "organizations.csv", "The file is empty."),
-    ("header-only", f"{HEADER}\n".encode(), "organizations.csv", "The file has a header line but no rows to import."),
+    (
+        "header-only",
+        f"{HEADER}\n".encode(),
+        "organizations.csv",
+        "The file has a header line but no rows to import.",
+    ),
     (
         "wrong-delimiter",
         b"external_id|name|type|hub\next-1|Cafe|startup|medellin\n",
@@ -91,7 +103,12 @@ BAD_FILES: list[tuple[str, bytes, str, str]] = [
         "The header lacks the required columns hub. It was read with the delimiter semicolon and has these columns: “external_id”, “name”, “type”. "
         "Use a comma, semicolon or tab between columns, and name the columns as documented.",
     ),
-    ("duplicate-column", b"external_id,name,type,hub,name\next-1,A,startup,medellin,B\n", "organizations.csv", "The column “name” appears twice in the header."),
+    (
+        "duplicate-column",
+        b"external_id,name,type,hub,name\next-1,A,startup,medellin,B\n",
+        "organizations.csv",
+        "The column “name” appears twice in the header.",
+    ),
     (
         "unclosed-quote",
         f'{HEADER}\n{GOOD}\next-2,"Agro Dos,startup,medellin,,es,\next-3,Tres,startup,medellin,,es,\n'.encode(),
@@ -120,13 +137,21 @@ BAD_FILES: list[tuple[str, bytes, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("content", "name", "message"), [case[1:] for case in BAD_FILES], ids=[case[0] for case in BAD_FILES])
-def test_bad_files_are_refused_with_a_clear_message(tmp_path: Path, content: bytes, name: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [case[1:] for case in BAD_FILES],
+    ids=[case[0] for case in BAD_FILES],
+)
+def test_bad_files_are_refused_with_a_clear_message(
+    tmp_path: Path, content: bytes, name: str, message: str
+) -> None:
     assert refused(write(tmp_path, content, name)) == message
 
 
 def test_latin1_file_imports_with_the_encoding_option(tmp_path: Path) -> None:
-    output = import_file(write(tmp_path, f"{HEADER}\n{GOOD}\n".encode("latin-1")), "--encoding", "latin-1")
+    output = import_file(
+        write(tmp_path, f"{HEADER}\n{GOOD}\n".encode("latin-1")), "--encoding", "latin-1"
+    )
     assert "1 created, 0 updated, 0 invalid" in output
     assert Organization.objects.get().name == "Café Trace"
 
@@ -141,7 +166,10 @@ def test_cp1252_quotes_read_as_latin1_suggest_cp1252(tmp_path: Path) -> None:
 
 
 def test_unknown_encoding(tmp_path: Path) -> None:
-    assert refused(write(tmp_path, f"{HEADER}\n{GOOD}\n"), "--encoding", "klingon") == "“klingon” is not an encoding this importer knows. Use for example utf-8, latin-1, cp1252 or utf-16."
+    assert (
+        refused(write(tmp_path, f"{HEADER}\n{GOOD}\n"), "--encoding", "klingon")
+        == "“klingon” is not an encoding this importer knows. Use for example utf-8, latin-1, cp1252 or utf-16."
+    )
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path: Path, settings: object) -> None:
@@ -159,9 +187,17 @@ def test_invalid_rows_print_each_problem_and_the_summary_and_fail(tmp_path: Path
     path = write(tmp_path, f"{HEADER}\n{GOOD}\next-2,Agro Dos,startup,medellin,,es,agrotech\n")
     out = io.StringIO()
     with pytest.raises(CommandError) as error:
-        call_command("import", "organizations", path, "--language", "en", stdout=out, stderr=io.StringIO())
-    assert out.getvalue().splitlines() == ["line 3: sectors: “agrotech” is not a known code here.", "0 created, 0 updated, 1 invalid"]
-    assert str(error.value) == "Nothing was imported: 1 row is not valid. Fix it and import the file again, or import only the valid rows (--skip-invalid)."
+        call_command(
+            "import", "organizations", path, "--language", "en", stdout=out, stderr=io.StringIO()
+        )
+    assert out.getvalue().splitlines() == [
+        "line 3: sectors: “agrotech” is not a known code here.",
+        "0 created, 0 updated, 1 invalid",
+    ]
+    assert (
+        str(error.value)
+        == "Nothing was imported: 1 row is not valid. Fix it and import the file again, or import only the valid rows (--skip-invalid)."
+    )
     assert Organization.objects.count() == 0
 
     output = import_file(path, "--skip-invalid")
@@ -178,7 +214,15 @@ def test_dry_run_changes_nothing(tmp_path: Path) -> None:
 
 def test_unknown_columns_are_warned_about(tmp_path: Path) -> None:
     err = io.StringIO()
-    call_command("import", "organizations", write(tmp_path, f"{HEADER},color\n{GOOD},red\n"), "--language", "en", stdout=io.StringIO(), stderr=err)
+    call_command(
+        "import",
+        "organizations",
+        write(tmp_path, f"{HEADER},color\n{GOOD},red\n"),
+        "--language",
+        "en",
+        stdout=io.StringIO(),
+        stderr=err,
+    )
     assert "Warning: Unknown columns were ignored: “color”." in err.getvalue()
 
 
@@ -197,7 +241,14 @@ def test_acting_as_a_hub_manager_applies_their_rights_and_is_audited(tmp_path: P
 
 def test_messages_follow_the_language_option(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as error:
-        call_command("import", "organizations", write(tmp_path, b""), "--language", "es", stdout=io.StringIO())
+        call_command(
+            "import",
+            "organizations",
+            write(tmp_path, b""),
+            "--language",
+            "es",
+            stdout=io.StringIO(),
+        )
     assert str(error.value) == "El archivo está vacío."
 
 
@@ -205,7 +256,17 @@ def test_export_writes_a_file_and_refuses_unknown_hubs(tmp_path: Path) -> None:
     OrganizationFactory(external_id="e-1", name="Uno")
     out = tmp_path / "orgs.jsonl"
     err = io.StringIO()
-    call_command("export", "organizations", "--format", "json", "--out", str(out), "--language", "en", stderr=err)
+    call_command(
+        "export",
+        "organizations",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        "--language",
+        "en",
+        stderr=err,
+    )
     assert out.read_text().count("\n") == 1
     assert '"external_id": "e-1"' in out.read_text()
     assert f"Wrote 1 record to {out}." in err.getvalue()
@@ -213,7 +274,14 @@ def test_export_writes_a_file_and_refuses_unknown_hubs(tmp_path: Path) -> None:
         call_command("export", "organizations", "--hub", "atlantis", "--language", "en")
     assert str(error.value) == "There is no hub “atlantis”."
     with pytest.raises(CommandError) as error:
-        call_command("export", "organizations", "--out", str(tmp_path / "missing" / "x.csv"), "--language", "en")
+        call_command(
+            "export",
+            "organizations",
+            "--out",
+            str(tmp_path / "missing" / "x.csv"),
+            "--language",
+            "en",
+        )
     assert str(error.value) == f"The folder {tmp_path / 'missing'} does not exist."
 
 
@@ -226,10 +294,22 @@ def test_export_to_standard_output() -> None:
 
 def test_the_puente_console_command_exits_non_zero_without_a_traceback(tmp_path: Path) -> None:
     path = write(tmp_path, b"\x00\x01\x02binary")
-    env = {**os.environ, "PUENTE_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "PUENTE_LANGUAGE": "en"}
+    env = {
+        **os.environ,
+        "PUENTE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "PUENTE_LANGUAGE": "en",
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     puente = Path(sys.executable).with_name("puente")
-    result = subprocess.run([str(puente), "import", "organizations", path], capture_output=True, text=True, env=env, timeout=120, check=False)
+    result = subprocess.run(
+        [str(puente), "import", "organizations", path],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "Line 1 contains a NUL byte" in result.stderr

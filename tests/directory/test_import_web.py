@@ -34,7 +34,11 @@ def manager_client(client: Client) -> Client:
 
 def check(client: Client, content: str | bytes, **fields: str) -> Any:
     data = content.encode() if isinstance(content, str) else content
-    return client.post(URL, {"kind": "organizations", "file": SimpleUploadedFile("orgs.csv", data), **fields}, HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(
+        URL,
+        {"kind": "organizations", "file": SimpleUploadedFile("orgs.csv", data), **fields},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def token_of(response: Any) -> str:
@@ -75,24 +79,33 @@ def test_check_then_import(manager_client: Client) -> None:
     assert Organization.objects.count() == 1
 
 
-def test_problems_are_listed_by_line_and_the_import_is_all_or_nothing(manager_client: Client) -> None:
+def test_problems_are_listed_by_line_and_the_import_is_all_or_nothing(
+    manager_client: Client,
+) -> None:
     response = check(manager_client, f"{HEADER}\n{ROW_1}\n{ROW_2}\n")
     page = response.content.decode()
-    assert "<td class=\"nowrap\">3</td><td><code>sectors</code></td><td>“agrotech” is not a known code here.</td>" in page
+    assert (
+        '<td class="nowrap">3</td><td><code>sectors</code></td><td>“agrotech” is not a known code here.</td>'
+        in page
+    )
     token = token_of(response)
     refused = manager_client.post(URL, {"token": token}, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 422
     assert "Nothing was imported: 1 row is not valid." in refused.content.decode()
     assert Organization.objects.count() == 0
 
-    done = manager_client.post(URL, {"token": token, "skip_invalid": "on"}, HTTP_ACCEPT_LANGUAGE="en")
+    done = manager_client.post(
+        URL, {"token": token, "skip_invalid": "on"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert done.status_code == 200
     assert "The valid rows were imported; 1 invalid row was skipped." in done.content.decode()
     assert list(Organization.objects.values_list("external_id", flat=True)) == ["ext-1"]
 
 
 def test_rows_of_a_hub_the_manager_does_not_manage_are_refused(manager_client: Client) -> None:
-    page = check(manager_client, f"{HEADER}\next-9,Brickell Pay,scaleup,miami,,en,fintech\n").content.decode()
+    page = check(
+        manager_client, f"{HEADER}\next-9,Brickell Pay,scaleup,miami,,en,fintech\n"
+    ).content.decode()
     assert "you do not manage the hub “miami”" in page
     assert 'name="token"' not in page  # nothing valid to import
 
@@ -126,5 +139,7 @@ def test_the_page_speaks_spanish(manager_client: Client) -> None:
     assert "Revisar el archivo" in page
 
 
-def test_the_account_menu_links_managers_to_the_import_page(manager_client: Client, client: Client) -> None:
+def test_the_account_menu_links_managers_to_the_import_page(
+    manager_client: Client, client: Client
+) -> None:
     assert f'href="{URL}"' in manager_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -144,7 +144,11 @@ def refuse_oversize(size: int, max_bytes: int) -> None:
 
 
 def decode(
-    data: bytes, *, encoding: str | None = None, max_bytes: int, encoding_hint: str = "--encoding {encoding}"
+    data: bytes,
+    *,
+    encoding: str | None = None,
+    max_bytes: int,
+    encoding_hint: str = "--encoding {encoding}",
 ) -> tuple[str, str, list[str]]:
     """The file's text, the encoding it was read with and notes for the report.
 
@@ -257,7 +261,12 @@ def _decode_error(
                 "The file is not valid UTF-8: byte 0x%(byte)s on line %(line)s, column %(column)s cannot be read. "
                 "Save the file as UTF-8, or give its encoding: files saved by Excel on Windows are usually latin-1 or cp1252 (%(hint)s)."
             )
-            % {"byte": byte, "line": line, "column": column, "hint": encoding_hint.format(encoding="latin-1")},
+            % {
+                "byte": byte,
+                "line": line,
+                "column": column,
+                "hint": encoding_hint.format(encoding="latin-1"),
+            },
             code="not_utf8",
         )
     return ImportFileError(

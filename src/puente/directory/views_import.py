@@ -107,9 +107,7 @@ def _render(request: HttpRequest, form: ImportUploadForm, **context: Any) -> Htt
     if report is not None:
         context["rows"] = report.results[:ROWS_SHOWN]
         context["rows_hidden"] = max(0, len(report.results) - ROWS_SHOWN)
-        context["headline"] = report.headline(
-            skip_option=_("“Import the valid rows and skip the others”")
-        )
+        context["headline"] = report.headline(skip_option=_("the box “Import the valid rows”"))
     return render(
         request,
         "directory/import.html",

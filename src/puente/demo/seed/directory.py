@@ -429,6 +429,9 @@ class DirectoryBuilder:
 
     def save_organizations(self) -> None:
         for draft in self.organizations:
+            # The order the services read terms in (the taxonomy's own ordering).
+            draft.sectors.sort(key=_term_order)
+            draft.technologies.sort(key=_term_order)
             terms = [
                 draft.organization.type,
                 *([draft.organization.stage] if draft.organization.stage else []),
@@ -625,6 +628,7 @@ class DirectoryBuilder:
 
     def save_people(self) -> None:
         for draft in self.people:
+            draft.expertise.sort(key=_term_order)
             draft.person.search_text = services.person_search_text(
                 draft.person, draft.expertise, draft.positions
             )
@@ -659,6 +663,10 @@ class DirectoryBuilder:
                 )
             )
         AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def _term_order(term: TaxonomyTerm) -> tuple[str, int, str]:
+    return (term.vocabulary, term.sort_order, term.code)
 
 
 def _audit(action: str, target: Any, after: dict[str, Any], hub: Hub) -> AuditEntry:

@@ -62,9 +62,10 @@ class Command(BaseCommand):
                     _("%(path)s cannot be written: %(reason)s")
                     % {"path": path, "reason": error.strerror or error}
                 ) from None
-            self.stderr.write(
-                _("Wrote %(count)s records to %(path)s.") % {"count": count, "path": path}
+            message = ngettext(
+                "Wrote %(count)s record to %(path)s.", "Wrote %(count)s records to %(path)s.", count
             )
+            self.stderr.write(message % {"count": count, "path": path})
 
 
 class _Writer:
