@@ -10,12 +10,20 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from puente.accounts.services import api_token_create
 from puente.core.models import Visibility
 from puente.directory.models import Organization
-from tests.factories import OrganizationFactory, UserFactory, make_manager
+from tests.factories import (
+    OrganizationFactory,
+    PersonFactory,
+    UserFactory,
+    add_position,
+    make_manager,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +263,20 @@ def test_exported_file_imports_back_unchanged(client: Client) -> None:
 def test_export_route_does_not_shadow_organization_detail(client: Client) -> None:
     organization = OrganizationFactory()
     assert client.get(f"/api/v1/organizations/{organization.pk}").json()["id"] == organization.pk
+
+
+@pytest.mark.parametrize("kind", ["organizations", "people"])
+def test_export_query_count_does_not_grow_with_the_rows(client: Client, kind: str) -> None:
+    def add(count: int) -> None:
+        for _index in range(count):
+            add_position(PersonFactory(), OrganizationFactory(sectors=["fintech", "software"]))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            b"".join(client.get(f"/api/v1/{kind}/export").streaming_content)
+        return len(captured.captured_queries)
+
+    add(3)
+    few = queries()
+    add(30)
+    assert queries() == few

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.management import call_command
-from django.db import transaction
+from django.apps import apps
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,7 +118,8 @@ def seed_demo(*, seed: int = DEFAULT_SEED, size: str = "full", reset: bool = Fal
     """Fill the database with the demo network, once.
 
     A database seeded before is left as it is (``seeded`` False), unless ``reset``, which
-    empties it and seeds again. A database with data the demo did not create is refused.
+    empties it and seeds again, in one transaction. A database with data the demo did not
+    create is refused.
     """
     from puente.demo.models import DemoSeed
 
@@ -140,10 +141,10 @@ def seed_demo(*, seed: int = DEFAULT_SEED, size: str = "full", reset: bool = Fal
                 "This database already holds data that the demo did not create, so the demo will not seed or reset it. Use an empty database (for example another DATABASE_URL)."
             )
         )
-    if reset:
-        call_command("flush", interactive=False, verbosity=0)
-    context = _context(seed, size)
     with transaction.atomic():
+        if reset:
+            _empty_database()
+        context = _context(seed, size)
         for step in load_steps():
             step.run(context)
         DemoSeed.objects.create(seed=seed, size=size, counts=context.counts)
@@ -156,6 +157,27 @@ def seed_demo(*, seed: int = DEFAULT_SEED, size: str = "full", reset: bool = Fal
         accounts=context.accounts,
         seconds=time.perf_counter() - started,
     )
+
+
+def _empty_database() -> None:
+    """Delete every row but content types and permissions, inside the caller's transaction.
+
+    Foreign keys are checked at commit, when no row refers to a deleted one any more; unlike
+    ``flush`` (TRUNCATE on PostgreSQL) this also works inside an open transaction.
+    """
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    keep = {ContentType._meta.db_table, Permission._meta.db_table}
+    tables = [
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    ]
+    with connection.cursor() as cursor:
+        for table in dict.fromkeys(tables):
+            if table not in keep:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
 
 def _is_demo_database(seeded_before: bool) -> bool:

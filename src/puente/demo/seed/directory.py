@@ -167,7 +167,7 @@ class DirectoryBuilder:
                 details_visibility=Visibility.PUBLIC,
                 contact_visibility=Visibility.MEMBERS,
             )
-            self.contact_details(organization, hub_slug, language)
+            # Real institutions: no invented web site, address or phone number.
             draft = OrganizationDraft(
                 organization=organization,
                 key=str(data["key"]),
@@ -567,7 +567,7 @@ class DirectoryBuilder:
             sentence = opening[1].format(years=years, field_en=field_en)
             bio = f"{first} {sentence[0].lower()}{sentence[1:]} {closing[1]}"
             headline = f"{title} at {organization.name}"
-        email_domain = organization.email.split("@", 1)[1]
+        email_domain = f"{organization.slug}.example"
         person = Person(
             full_name=full_name,
             slug=self.unique_slug(full_name, self.person_slugs),
