@@ -19,7 +19,7 @@ from puente.accounts.viewer import viewer_for
 from puente.api.auth import optional_auth, required_auth
 from puente.api.schemas import ERRORS, READ_ERRORS, ErrorItem, ErrorOut
 from puente.directory import exporting, importing
-from puente.directory.import_files import refuse_oversize
+from puente.directory.import_decoding import refuse_oversize
 
 router = Router(tags=["import and export"])
 

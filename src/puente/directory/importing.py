@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from puente.accounts.models import User
 from puente.accounts.viewer import Viewer, viewer_for
@@ -34,16 +33,16 @@ from puente.directory.forms import (
     organization_initial,
     person_initial,
 )
+from puente.directory.import_decoding import decode
 from puente.directory.import_files import (
     ColumnSpec,
     ImportFileError,
-    ParsedFile,
     RowProblem,
     SourceRow,
-    decode,
     detect_format,
     parse,
 )
+from puente.directory.import_report import ImportReport, RowResult
 from puente.directory.models import Organization, Person, Position
 
 # Records created in Puente have no external id; exports name them ``puente:<slug>`` so that
@@ -153,105 +152,6 @@ PEOPLE = ImportKind(
     label_field="full_name",
 )
 KINDS = {kind.name: kind for kind in (ORGANIZATIONS, PEOPLE)}
-
-
-RowAction = Literal["create", "update", "unchanged", "invalid"]
-
-
-@dataclass
-class RowResult:
-    """What happened (or, in a dry run, would happen) to one row."""
-
-    line: int
-    external_id: str
-    label: str
-    action: RowAction
-    changed: list[str] = field(default_factory=list)
-    object_id: int | None = None
-
-
-@dataclass
-class ImportReport:
-    """The outcome of an import: per-row results, the problems found and what was written."""
-
-    kind: str
-    file: ParsedFile
-    results: list[RowResult]
-    problems: list[RowProblem]
-    dry_run: bool
-    skip_invalid: bool
-    committed: bool = False
-
-    def _count(self, action: str) -> int:
-        return sum(result.action == action for result in self.results)
-
-    @property
-    def invalid(self) -> int:
-        return self._count("invalid")
-
-    @property
-    def created(self) -> int:
-        return self._count("create") if (self.committed or self.dry_run) else 0
-
-    @property
-    def updated(self) -> int:
-        return self._count("update") if (self.committed or self.dry_run) else 0
-
-    @property
-    def unchanged(self) -> int:
-        return self._count("unchanged")
-
-    @property
-    def valid(self) -> int:
-        return len(self.results) - self.invalid
-
-    @property
-    def failed(self) -> bool:
-        """True when rows were invalid and, all-or-nothing, nothing was written."""
-        return not self.dry_run and not self.committed
-
-    def summary(self) -> str:
-        """``N created, M updated, K invalid`` (and how many rows needed no change)."""
-        parts = [
-            ngettext("%(count)s created", "%(count)s created", self.created)
-            % {"count": self.created},
-            ngettext("%(count)s updated", "%(count)s updated", self.updated)
-            % {"count": self.updated},
-            ngettext("%(count)s invalid", "%(count)s invalid", self.invalid)
-            % {"count": self.invalid},
-        ]
-        text = ", ".join(parts)
-        if self.unchanged:
-            text += " " + ngettext(
-                "(%(count)s unchanged)", "(%(count)s unchanged)", self.unchanged
-            ) % {"count": self.unchanged}
-        return text
-
-    def headline(self, *, skip_option: str = "--skip-invalid") -> str:
-        if self.dry_run:
-            return _("Dry run: nothing was written. This is what the import would do.")
-        if self.failed:
-            return ngettext(
-                "Nothing was imported: %(count)s row is not valid. Fix it and import the file again, or import only the valid rows (%(option)s).",
-                "Nothing was imported: %(count)s rows are not valid. Fix them and import the file again, or import only the valid rows (%(option)s).",
-                self.invalid,
-            ) % {"count": self.invalid, "option": skip_option}
-        if self.invalid:
-            return ngettext(
-                "The valid rows were imported; %(count)s invalid row was skipped.",
-                "The valid rows were imported; %(count)s invalid rows were skipped.",
-                self.invalid,
-            ) % {"count": self.invalid}
-        return _("Import complete.")
-
-    def warnings(self) -> list[str]:
-        notes = list(self.file.notes)
-        if self.file.ignored_columns:
-            notes.append(
-                _("Unknown columns were ignored: %(columns)s.")
-                % {"columns": ", ".join(f"“{name}”" for name in self.file.ignored_columns)}
-            )
-        return notes
 
 
 # --- entry points ----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError
 from puente.directory import importing
-from puente.directory.import_files import refuse_oversize
+from puente.directory.import_decoding import refuse_oversize
 from puente.directory.models import Organization, Person
 
 SESSION_KEY = "directory_imports"

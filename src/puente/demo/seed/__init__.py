@@ -4,7 +4,9 @@ Each step is a function registered with :func:`seed_step` in a module of this pa
 ``STEP_MODULES``; steps run in ``order``. A step gets a :class:`SeedContext` with its own
 deterministic random generator (the same seed gives the same data, and adding a step does not
 change what the others produce), the reference data, and ``shared`` for what earlier steps
-created (e.g. ``shared["organizations"]``). Later features add their demo data as new steps:
+created: ``shared["organizations"]`` (every organization), ``shared["partners"]`` (the
+agreement's partners by key: ``ruta_n``, ``cic_miami``, ``aci``, ``procolombia``, ``um_ccs``).
+Steps so far: directory (100), people (110), accounts (200). Later features add their demo data as new steps:
 
     # puente/demo/seed/opportunities.py
     @seed_step("opportunities", order=300)
@@ -31,7 +33,11 @@ from django.utils.translation import gettext as _
 from puente.core.models import Hub, TaxonomyTerm
 from puente.core.reference_data import ensure_reference_data
 
-STEP_MODULES = ["puente.demo.seed.directory", "puente.demo.seed.accounts"]
+STEP_MODULES = [
+    "puente.demo.seed.directory",
+    "puente.demo.seed.people",
+    "puente.demo.seed.accounts",
+]
 SIZES = ("small", "full")
 DEFAULT_SEED = 2026
 

@@ -1,8 +1,8 @@
-"""Demo step: the organizations and people of both hubs, written in bulk.
+"""Demo step: the organizations of both hubs, written in bulk.
 
 Bulk inserts keep ``puente demo`` well under a minute, so this step does by hand what the
 directory services do per record: it computes ``search_text`` with the services' own function
-and writes one audit entry per created organization, person and position (actor: the system).
+and writes one audit entry per created organization (actor: the system).
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.text import slugify
-
 from puente.core.audit import snapshot
 from puente.core.models import AuditEntry, Hub, TaxonomyTerm, Visibility
 from puente.demo.seed import SeedContext, content, seed_step
+from puente.demo.seed.common import SeedBuilder, audit_entry, term_order
 from puente.directory import services
-from puente.directory.models import CompanySize, Organization, Person, Position, VerificationStatus
+from puente.directory.models import CompanySize, Organization, VerificationStatus
 
 # (Medellín, Miami) organizations per type, besides the agreement's partners.
 FULL_COUNTS = {
@@ -32,19 +31,7 @@ FULL_COUNTS = {
     "innovation_center": (6, 6),
 }
 SMALL_COUNTS = dict.fromkeys(FULL_COUNTS, (2, 2))
-PEOPLE = {"full": 600, "small": 60}
 OTHER_HUB = {"medellin": "miami", "miami": "medellin"}
-# Extra people per organization type beyond the first: startups and scaleups have bigger teams.
-TEAM_WEIGHT = {
-    "startup": 3,
-    "scaleup": 4,
-    "corporate": 2,
-    "investor": 2,
-    "service_provider": 2,
-    "university": 2,
-    "government": 2,
-    "innovation_center": 2,
-}
 
 
 @dataclass
@@ -58,13 +45,6 @@ class OrganizationDraft:
     key: str = ""
 
 
-@dataclass
-class PersonDraft:
-    person: Person
-    expertise: list[TaxonomyTerm]
-    positions: list[Position]
-
-
 @seed_step("directory", order=100)
 def seed_directory(context: SeedContext) -> None:
     builder = DirectoryBuilder(context, context.random("directory"))
@@ -75,43 +55,22 @@ def seed_directory(context: SeedContext) -> None:
             for _index in range(count):
                 builder.add_organization(type_code, hub_slug)
     builder.save_organizations()
-    builder.add_people(PEOPLE[context.size])
-    builder.save_people()
     context.counts["organizations"] = len(builder.organizations)
-    context.counts["people"] = len(builder.people)
-    context.counts["positions"] = sum(len(draft.positions) for draft in builder.people)
+    context.shared["organization_drafts"] = builder.organizations
     context.shared["organizations"] = [draft.organization for draft in builder.organizations]
     context.shared["partners"] = {
         draft.key: draft.organization for draft in builder.organizations if draft.key
     }
 
 
-class DirectoryBuilder:
-    """Invents organizations and people with one random generator, then writes them in bulk."""
+class DirectoryBuilder(SeedBuilder):
+    """Invents organizations, then writes them, their taxonomy links and audit entries in bulk."""
 
     def __init__(self, context: SeedContext, rng: random.Random) -> None:
-        self.context = context
-        self.rng = rng
+        super().__init__(context, rng)
         self.organizations: list[OrganizationDraft] = []
-        self.people: list[PersonDraft] = []
         self.names: set[str] = set(Organization.objects.values_list("name", flat=True))
         self.slugs: set[str] = set(Organization.objects.values_list("slug", flat=True))
-        self.person_slugs: set[str] = set(Person.objects.values_list("slug", flat=True))
-        self.person_names: set[str] = set()
-
-    # --- helpers -----------------------------------------------------------------------------
-    def term(self, vocabulary: str, code: str) -> TaxonomyTerm:
-        return self.context.term(vocabulary, code)
-
-    def hub(self, slug: str) -> Hub:
-        return self.context.hubs[slug]
-
-    def chance(self, probability: float) -> bool:
-        return self.rng.random() < probability
-
-    def weighted(self, options: list[tuple[Any, float]]) -> Any:
-        values, weights = zip(*options, strict=True)
-        return self.rng.choices(values, weights=weights)[0]
 
     def unique_name(self, make: Any) -> str:
         for _attempt in range(40):
@@ -124,18 +83,6 @@ class DirectoryBuilder:
             name = f"{name} {self.rng.randint(2, 99)}"
         self.names.add(name)
         return name
-
-    def unique_slug(self, text: str, taken: set[str]) -> str:
-        base = slugify(text)[:120] or "item"
-        slug, counter = base, 2
-        while slug in taken:
-            slug, counter = f"{base}-{counter}", counter + 1
-        taken.add(slug)
-        return slug
-
-    def confirmed_at(self, stale_share: float) -> dt.datetime:
-        days = self.rng.randint(380, 900) if self.chance(stale_share) else self.rng.randint(1, 330)
-        return self.context.now - dt.timedelta(days=days, minutes=self.rng.randint(0, 1439))
 
     # --- organizations -------------------------------------------------------------------------
     def add_partners(self) -> None:
@@ -430,8 +377,8 @@ class DirectoryBuilder:
     def save_organizations(self) -> None:
         for draft in self.organizations:
             # The order the services read terms in (the taxonomy's own ordering).
-            draft.sectors.sort(key=_term_order)
-            draft.technologies.sort(key=_term_order)
+            draft.sectors.sort(key=term_order)
+            draft.technologies.sort(key=term_order)
             terms = [
                 draft.organization.type,
                 *([draft.organization.stage] if draft.organization.stage else []),
@@ -472,210 +419,8 @@ class DirectoryBuilder:
                 }
             )
             entries.append(
-                _audit("organization.create", draft.organization, after, draft.organization.hub)
-            )
-        AuditEntry.objects.bulk_create(entries, batch_size=500)
-
-    # --- people ------------------------------------------------------------------------------
-    def add_people(self, total: int) -> None:
-        drafts = self.organizations
-        homes = list(drafts)
-        weights = [TEAM_WEIGHT[draft.organization.type.code] for draft in drafts]
-        while len(homes) < total:
-            homes.append(self.rng.choices(drafts, weights=weights)[0])
-        homes = homes[:total]
-        centers = {
-            slug: [
-                draft.organization
-                for draft in drafts
-                if draft.organization.hub.slug == slug
-                and draft.organization.type.code in ("innovation_center", "government")
-            ]
-            for slug in ("medellin", "miami")
-        }
-        seen_titles: dict[int, int] = {}
-        for home in homes:
-            index = seen_titles.get(id(home), 0)
-            seen_titles[id(home)] = index + 1
-            self.people.append(self.person(home, index, centers))
-
-    def person(
-        self, home: OrganizationDraft, index: int, centers: dict[str, list[Organization]]
-    ) -> PersonDraft:
-        rng = self.rng
-        organization = home.organization
-        hub_slug = organization.hub.slug
-        gender = rng.choice("fm")
-        latino = hub_slug == "medellin" or self.chance(0.5)
-        first_names = (
-            content.FIRST_NAMES_ES
-            if latino and (hub_slug == "medellin" or self.chance(0.8))
-            else content.FIRST_NAMES_EN
-        )
-        for _attempt in range(30):
-            first = rng.choice(first_names[gender])
-            surname = rng.choice(content.SURNAMES_ES if latino else content.SURNAMES_EN)
-            full_name = f"{first} {surname}"
-            if hub_slug == "medellin" and self.chance(0.5):
-                full_name += f" {rng.choice(content.SURNAMES_ES)}"
-            if full_name not in self.person_names:
-                break
-        self.person_names.add(full_name)
-        speaks_spanish = latino or self.chance(0.3)
-        bio_language = (
-            "es"
-            if (hub_slug == "medellin" and self.chance(0.8))
-            or (hub_slug == "miami" and latino and self.chance(0.4))
-            else "en"
-        )
-        languages = (
-            ["es", "en"]
-            if speaks_spanish and (hub_slug == "miami" or self.chance(0.65))
-            else (["es"] if hub_slug == "medellin" else ["en"])
-        )
-        if bio_language not in languages:
-            languages.append(bio_language)
-        if self.chance(0.06):
-            languages.append(rng.choice(["pt", "fr", "de", "it"]))
-        is_mentor = self.chance(0.2)
-        titles = content.TITLES[organization.type.code]
-        title_set = titles[index] if index < len(titles) else rng.choice(titles)
-        title = self._title(title_set, gender, bio_language)
-        expertise = list(
-            dict.fromkeys(
-                [
-                    *rng.sample(home.sectors, k=min(len(home.sectors), rng.randint(1, 2))),
-                    *rng.sample(
-                        home.technologies, k=min(len(home.technologies), rng.randint(0, 2))
-                    ),
-                ]
-            )
-        )
-        if not expertise:
-            expertise = [self.term("sector", rng.choice(content.STARTUP_SECTORS))]
-        field_term = expertise[0]
-        years = rng.randint(3, 25)
-        opening = rng.choice(content.BIO_OPENINGS)
-        closing = rng.choice(content.MENTOR_CLOSINGS if is_mentor else content.BIO_CLOSINGS)
-        field_es = field_term.label_es[0].lower() + field_term.label_es[1:]
-        field_en = field_term.label_en[0].lower() + field_term.label_en[1:]
-        if bio_language == "es":
-            sentence = opening[0].format(years=years, field_es=field_es)
-            bio = f"{first} {sentence[0].lower()}{sentence[1:]} {closing[0]}"
-            headline = f"{title} en {organization.name}"
-        else:
-            sentence = opening[1].format(years=years, field_en=field_en)
-            bio = f"{first} {sentence[0].lower()}{sentence[1:]} {closing[1]}"
-            headline = f"{title} at {organization.name}"
-        email_domain = f"{organization.slug}.example"
-        person = Person(
-            full_name=full_name,
-            slug=self.unique_slug(full_name, self.person_slugs),
-            headline=headline[:200],
-            bio=bio,
-            bio_language=bio_language,
-            hub=organization.hub,
-            languages=languages,
-            is_mentor=is_mentor,
-            email=f"{slugify(first).replace('-', '')}.{slugify(surname)}@{email_domain}",
-            phone=(
-                f"+57 3{rng.randint(0, 2)}{rng.randint(0, 9)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-                if hub_slug == "medellin"
-                else f"+1 305 555 {rng.randint(100, 199):04d}"
-            )
-            if self.chance(0.5)
-            else "",
-            profile_visibility=self.weighted(
-                [
-                    (Visibility.PUBLIC, 0.82),
-                    (Visibility.MEMBERS, 0.1),
-                    (Visibility.PARTNER_HUBS, 0.06),
-                    (Visibility.PRIVATE, 0.02),
-                ]
-            ),
-            contact_visibility=self.weighted(
-                [
-                    (Visibility.MEMBERS, 0.55),
-                    (Visibility.PARTNER_HUBS, 0.3),
-                    (Visibility.PRIVATE, 0.15),
-                ]
-            ),
-            last_confirmed_at=self.confirmed_at(0.1),
-        )
-        if self.chance(0.3):
-            person.linkedin = f"https://linkedin.example/in/{person.slug}"
-        positions = [
-            Position(person=person, organization=organization, title=title, is_primary=True)
-        ]
-        if is_mentor and self.chance(0.35) and centers[hub_slug]:
-            center = rng.choice(centers[hub_slug])
-            if center is not organization:
-                positions.append(
-                    Position(
-                        person=person,
-                        organization=center,
-                        title=self._title(content.MENTOR_TITLE, gender, bio_language),
-                        is_primary=False,
-                    )
-                )
-        return PersonDraft(person=person, expertise=expertise, positions=positions)
-
-    @staticmethod
-    def _title(titles: tuple[str, str, str], gender: str, language: str) -> str:
-        if language != "es":
-            return titles[2]
-        return titles[0] if gender == "f" else titles[1]
-
-    def save_people(self) -> None:
-        for draft in self.people:
-            draft.expertise.sort(key=_term_order)
-            draft.person.search_text = services.person_search_text(
-                draft.person, draft.expertise, draft.positions
-            )
-        Person.objects.bulk_create([draft.person for draft in self.people], batch_size=500)
-        expertise_rows: list[Any] = []
-        positions: list[Position] = []
-        for draft in self.people:
-            expertise_rows.extend(
-                Person.expertise.through(person_id=draft.person.pk, taxonomyterm_id=term.pk)
-                for term in draft.expertise
-            )
-            for position in draft.positions:
-                position.person = draft.person
-                positions.append(position)
-        Person.expertise.through.objects.bulk_create(expertise_rows, batch_size=1000)
-        Position.objects.bulk_create(positions, batch_size=1000)
-        plain_fields = [
-            name for name in services._AUDITED_PERSON if name not in services.PERSON_M2M
-        ]  # the fields the service audits
-        entries = []
-        for draft in self.people:
-            after = snapshot(draft.person, plain_fields)
-            after["expertise"] = sorted(term.pk for term in draft.expertise)
-            entries.append(_audit("person.create", draft.person, after, draft.person.hub))
-        for position in positions:
-            entries.append(
-                _audit(
-                    "person.position.set",
-                    position,
-                    snapshot(position, ["person_id", "organization_id", "title", "is_primary"]),
-                    position.organization.hub,
+                audit_entry(
+                    "organization.create", draft.organization, after, draft.organization.hub
                 )
             )
         AuditEntry.objects.bulk_create(entries, batch_size=500)
-
-
-def _term_order(term: TaxonomyTerm) -> tuple[str, int, str]:
-    return (term.vocabulary, term.sort_order, term.code)
-
-
-def _audit(action: str, target: Any, after: dict[str, Any], hub: Hub) -> AuditEntry:
-    return AuditEntry(
-        actor=None,
-        action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_repr=str(target)[:240],
-        after=after,
-        hub=hub,
-    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from puente.accounts.models import User
 from puente.core.errors import DomainError
 from puente.directory import importing
-from puente.directory.import_files import refuse_oversize
+from puente.directory.import_decoding import refuse_oversize
 from puente.directory.management.console import UI_LANGUAGES, command_language
 
 MAX_PROBLEMS_SHOWN = 200
