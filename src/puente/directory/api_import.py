@@ -187,7 +187,7 @@ def _export(request: HttpRequest, kind: str, params: ExportParams) -> StreamingH
 
 EXPORT_DOC = {
     "responses": {
-        "200": {
+        200: {
             "description": "The file: CSV (text/csv) or JSON Lines (application/x-ndjson), in the importer's columns.",
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
