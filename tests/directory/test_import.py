@@ -18,6 +18,12 @@ from tests.factories import OrganizationFactory, UserFactory, hub, make_manager
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _reference_data(db: None) -> None:
+    hub("medellin")  # reloads hubs and taxonomy if a transactional test flushed them
+
+
 HEADER = "external_id,name,type,hub,description,description_language,sectors,website"
 GOOD_ROWS = [
     "ext-1,Café Trace,startup,medellin,Trazabilidad del café,es,agritech;software,cafetrace.example",

@@ -22,10 +22,17 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
     add_position,
+    hub,
     make_manager,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db: None) -> None:
+    hub("medellin")  # reloads hubs and taxonomy if a transactional test flushed them
+
 
 HEADER = "external_id,name,type,hub,description,description_language,sectors"
 MEDELLIN_ROW = "ext-1,Café Trace,startup,medellin,Trazabilidad,es,agritech"

@@ -18,6 +18,12 @@ from tests.factories import OrganizationFactory, hub, make_manager
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _reference_data(db: None) -> None:
+    hub("medellin")  # reloads hubs and taxonomy if a transactional test flushed them
+
+
 HEADER = "external_id,name,type,hub,description,description_language,sectors"
 GOOD = "ext-1,Café Trace,startup,medellin,Trazabilidad,es,agritech"
 

@@ -11,9 +11,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from puente.directory.models import Organization
-from tests.factories import UserFactory, make_manager
+from tests.factories import UserFactory, hub, make_manager
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db: None) -> None:
+    hub("medellin")  # reloads hubs and taxonomy if a transactional test flushed them
+
 
 URL = "/directory/import/"
 HEADER = "external_id,name,type,hub,description,description_language,sectors"
