@@ -33,6 +33,7 @@ def _register_routers() -> None:
     from puente.directory.api import router as directory_router
 
     api.add_router("", core_router)
+    api.add_router("", "puente.directory.api_import.router")  # before the directory router: /organizations/export is not an id
     api.add_router("", directory_router)
     api.add_router("", accounts_router)
 

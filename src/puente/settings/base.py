@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "puente.accounts",
     "puente.directory",
     "puente.api",
+    "puente.demo",
 ]
 
 MIDDLEWARE = [
