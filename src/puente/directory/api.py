@@ -678,6 +678,11 @@ class PersonPatch(InputSchema):
     )
 
 
+def _organization_visible(viewer: Viewer, organization: Organization) -> bool:
+    """Whether a position's organization may be named to the viewer (judged by its home hub)."""
+    return viewer.can_see(organization.profile_visibility, hub_ids={organization.hub_id}, organization_ids={organization.pk})
+
+
 def person_out(person: Person, viewer: Viewer) -> PersonOut:
     access = selectors.person_access(viewer, person)
     return PersonOut(
@@ -700,6 +705,7 @@ def person_out(person: Person, viewer: Viewer) -> PersonOut:
                 title=position.title,
             )
             for position in person.positions.all()
+            if _organization_visible(viewer, position.organization)
         ],
         is_stale=person.is_stale,
         contact_visible=access.contact_visible,
