@@ -14,7 +14,15 @@ from django.utils import timezone
 from puente.accounts.models import ApiToken, User
 from puente.core.models import Visibility
 from puente.directory.models import MembershipRole, Organization, OrganizationClaim, Person
-from tests.factories import OrganizationFactory, PersonFactory, UserFactory, hub, make_manager, make_member, term
+from tests.factories import (
+    OrganizationFactory,
+    PersonFactory,
+    UserFactory,
+    hub,
+    make_manager,
+    make_member,
+    term,
+)
 
 API = "/api/v1"
 
@@ -35,7 +43,9 @@ ROLES = (
 def token_for(user: User, name: str = "tests") -> tuple[ApiToken, str]:
     """A fresh API token for the user (marked as just used, so requests do not write)."""
     raw, key_hash, hint = ApiToken.new_secret()
-    token = ApiToken.objects.create(user=user, name=name, key_hash=key_hash, key_hint=hint, last_used_at=timezone.now())
+    token = ApiToken.objects.create(
+        user=user, name=name, key_hash=key_hash, key_hint=hint, last_used_at=timezone.now()
+    )
     return token, raw
 
 
@@ -68,11 +78,19 @@ class ApiClient:
         if token:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         url = path if path.startswith("/api/") else f"{API}{path}"
-        data: Any = raw_body if raw_body is not None else (json.dumps(body) if body is not None else "")
-        response = self.client.generic(method.upper(), url, data=data, content_type=content_type, **headers)
+        data: Any = (
+            raw_body if raw_body is not None else (json.dumps(body) if body is not None else "")
+        )
+        response = self.client.generic(
+            method.upper(), url, data=data, content_type=content_type, **headers
+        )
         content = response.content.decode("utf-8") if response.content else ""
         parsed = json.loads(content) if content else None
-        return ApiResponse(status=response.status_code, data=parsed, headers={key: value for key, value in response.items()})
+        return ApiResponse(
+            status=response.status_code,
+            data=parsed,
+            headers=dict(response.items()),
+        )
 
     def get(self, path: str, **kwargs: Any) -> ApiResponse:
         return self.call("GET", path, **kwargs)
@@ -134,8 +152,12 @@ def build_world() -> World:
         "staff": UserFactory(is_staff=True),
     }
     claimant = UserFactory(full_name="Claimant")
-    claim = OrganizationClaim.objects.create(user=claimant, organization=organization, role_title="Fundadora")
-    tokens = {role: (token_for(user)[1] if user is not None else None) for role, user in users.items()}
+    claim = OrganizationClaim.objects.create(
+        user=claimant, organization=organization, role_title="Fundadora"
+    )
+    tokens = {
+        role: (token_for(user)[1] if user is not None else None) for role, user in users.items()
+    }
     return World(organization=organization, person=person, claim=claim, users=users, tokens=tokens)
 
 

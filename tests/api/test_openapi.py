@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_committed_schema_matches_the_code() -> None:
     committed = DOCUMENT_PATH.read_text(encoding="utf-8") if DOCUMENT_PATH.exists() else ""
-    assert committed == openapi_document(), "docs/openapi.json differs from the API's schema: run make openapi and review the diff"
+    assert committed == openapi_document(), (
+        "docs/openapi.json differs from the API's schema: run make openapi and review the diff"
+    )
 
 
 def test_the_served_schema_is_the_committed_one(api: ApiClient) -> None:
@@ -59,15 +61,22 @@ def _operation(method: str, path: str) -> tuple[str, dict[str, Any]]:
 def assert_matches_schema(method: str, path: str, response: ApiResponse) -> None:
     template, operation = _operation(method, path)
     documented = operation["responses"]
-    assert str(response.status) in documented, f"{method} {template} answered {response.status}, which the document does not list"
+    assert str(response.status) in documented, (
+        f"{method} {template} answered {response.status}, which the document does not list"
+    )
     content = documented[str(response.status)].get("content")
     if content is None:
         assert response.data is None
         return
     schema = copy.deepcopy(content["application/json"]["schema"])
     schema["components"] = _document()["components"]
-    errors = sorted(Draft202012Validator(schema).iter_errors(response.data), key=lambda error: list(error.absolute_path))
-    assert not errors, f"{method} {path}: " + "; ".join(f"{list(error.absolute_path)}: {error.message}" for error in errors[:5])
+    errors = sorted(
+        Draft202012Validator(schema).iter_errors(response.data),
+        key=lambda error: list(error.absolute_path),
+    )
+    assert not errors, f"{method} {path}: " + "; ".join(
+        f"{list(error.absolute_path)}: {error.message}" for error in errors[:5]
+    )
 
 
 def test_successful_responses_match_the_schema(api: ApiClient, world: World) -> None:
@@ -86,16 +95,37 @@ def test_successful_responses_match_the_schema(api: ApiClient, world: World) -> 
         ("GET", "/claims", None, manager),
         ("GET", "/me", None, manager),
         ("GET", "/tokens", None, manager),
-        ("POST", "/organizations", {"name": "Esquema", "type": "startup", "hub": "medellin", "stage": "seed", "founded_year": 2020}, manager),
+        (
+            "POST",
+            "/organizations",
+            {
+                "name": "Esquema",
+                "type": "startup",
+                "hub": "medellin",
+                "stage": "seed",
+                "founded_year": 2020,
+            },
+            manager,
+        ),
         ("PATCH", f"/organizations/{organization}", {"tagline": "Nuevo"}, manager),
         ("POST", f"/organizations/{organization}/verification", {"verified": True}, manager),
         ("POST", f"/organizations/{organization}/confirmation", None, manager),
-        ("POST", f"/organizations/{organization}/claims", {"role_title": "CTO"}, world.tokens["member_without_org"]),
+        (
+            "POST",
+            f"/organizations/{organization}/claims",
+            {"role_title": "CTO"},
+            world.tokens["member_without_org"],
+        ),
         ("POST", f"/claims/{claim}/decision", {"approve": False, "note": "No"}, manager),
         ("POST", "/people", {"full_name": "Esquema Persona", "hub": "medellin"}, manager),
         ("PATCH", f"/people/{person}", {"bio": "Bio"}, manager),
         ("POST", "/tokens", {"name": "esquema"}, manager),
-        ("DELETE", f"/tokens/{world.users['staff'].api_tokens.first().pk}", None, world.tokens["staff"]),  # type: ignore[union-attr]
+        (
+            "DELETE",
+            f"/tokens/{world.users['staff'].api_tokens.first().pk}",
+            None,
+            world.tokens["staff"],
+        ),  # type: ignore[union-attr]
     ]
     for method, path, body, token in calls:
         response = api.call(method, path, body, token=token)
@@ -114,8 +144,18 @@ def test_error_responses_match_the_schema(api: ApiClient, world: World) -> None:
         ("GET", "/claims", None, {"token": world.tokens["org_member"]}),
         ("POST", "/organizations", {"name": None}, {"token": manager}),
         ("POST", "/organizations", None, {"token": manager, "raw_body": "{oops"}),
-        ("POST", "/organizations", None, {"token": manager, "raw_body": "{}", "content_type": "text/plain"}),
-        ("PATCH", f"/organizations/{world.organization.pk}", {"name": "x"}, {"token": world.tokens["org_member"]}),
+        (
+            "POST",
+            "/organizations",
+            None,
+            {"token": manager, "raw_body": "{}", "content_type": "text/plain"},
+        ),
+        (
+            "PATCH",
+            f"/organizations/{world.organization.pk}",
+            {"name": "x"},
+            {"token": world.tokens["org_member"]},
+        ),
         ("POST", "/tokens", {"name": "x", "scope": "all"}, {"token": manager}),
     ]
     for method, path, body, options in calls:
@@ -134,6 +174,8 @@ def test_error_responses_match_the_schema(api: ApiClient, world: World) -> None:
     ],
     ids=["extra-field", "wrong-type", "missing-message", "undocumented-status"],
 )
-def test_the_schema_check_catches_responses_that_break_the_contract(status: int, data: dict[str, Any]) -> None:
+def test_the_schema_check_catches_responses_that_break_the_contract(
+    status: int, data: dict[str, Any]
+) -> None:
     with pytest.raises(AssertionError):
         assert_matches_schema("GET", "/hubs", ApiResponse(status=status, data=data, headers={}))

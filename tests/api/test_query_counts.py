@@ -21,7 +21,6 @@ from tests.factories import OrganizationFactory, PersonFactory, UserFactory, add
 pytestmark = pytest.mark.django_db
 
 
-
 def _grow(world: World, rows: int) -> None:
     """Add organizations, people, claims and tokens with every relation filled in."""
     miami = hub("miami")
@@ -30,7 +29,9 @@ def _grow(world: World, rows: int) -> None:
     markets = [term("market", code) for code in ("colombia", "united_states")]
     manager = world.user("manager_same_hub")
     for index in range(rows):
-        organization = OrganizationFactory(name=f"Agro Datos {index}", stage=term("stage", "seed"), sectors=["agritech", "fintech"])
+        organization = OrganizationFactory(
+            name=f"Agro Datos {index}", stage=term("stage", "seed"), sectors=["agritech", "fintech"]
+        )
         organization.technologies.set(technologies)
         organization.markets.set(markets)
         organization.other_hubs.set([miami])
@@ -51,12 +52,16 @@ ENDPOINTS: dict[str, Callable[[World], str]] = {
     "hub": lambda w: "/hubs/medellin",
     "taxonomy": lambda w: "/taxonomy?vocabulary=sector",
     "organizations": lambda w: "/organizations?limit={limit}",
-    "organizations-filtered": lambda w: "/organizations?hub=medellin&sector=agritech&technology=ai&stage=seed&type=startup&limit={limit}",
+    "organizations-filtered": lambda w: (
+        "/organizations?hub=medellin&sector=agritech&technology=ai&stage=seed&type=startup&limit={limit}"
+    ),
     "organizations-search": lambda w: "/organizations?q=agro&limit={limit}",
     "organizations-facets": lambda w: "/organizations?facets=true&sector=fintech&limit={limit}",
     "organization": lambda w: f"/organizations/{w.organization.pk}",
     "people": lambda w: "/people?limit={limit}",
-    "people-filtered": lambda w: "/people?q=agro&hub=medellin&expertise=fintech&mentor=true&limit={limit}",
+    "people-filtered": lambda w: (
+        "/people?q=agro&hub=medellin&expertise=fintech&mentor=true&limit={limit}"
+    ),
     "person": lambda w: f"/people/{w.person.pk}",
     "claims": lambda w: "/claims?limit={limit}",
     "tokens": lambda w: "/tokens?limit={limit}",
@@ -102,17 +107,26 @@ def _measure(api: ApiClient, path: str, token: str | None) -> int:
         response = api.get(path, token=token)
     assert response.status == 200, response.data
     if "limit=" in path:  # a full page, so the count query runs too
-        assert len(response.data["items"]) == int(path.rsplit("limit=", 1)[1]) < response.data["count"]
+        assert (
+            len(response.data["items"]) == int(path.rsplit("limit=", 1)[1]) < response.data["count"]
+        )
     return len(queries)
 
 
-@pytest.mark.parametrize(("endpoint", "caller"), sorted(QUERY_COUNTS), ids=[f"{e}-{c}" for e, c in sorted(QUERY_COUNTS)])
-def test_query_count_is_pinned_and_does_not_grow_with_rows(api: ApiClient, world: World, endpoint: str, caller: str) -> None:
+@pytest.mark.parametrize(
+    ("endpoint", "caller"), sorted(QUERY_COUNTS), ids=[f"{e}-{c}" for e, c in sorted(QUERY_COUNTS)]
+)
+def test_query_count_is_pinned_and_does_not_grow_with_rows(
+    api: ApiClient, world: World, endpoint: str, caller: str
+) -> None:
     token = world.tokens["manager_same_hub"] if caller == "token" else None
     path = ENDPOINTS[endpoint](world)
     if "{limit}" in path:
         _grow(world, 13)
-        counts = (_measure(api, path.format(limit=2), token), _measure(api, path.format(limit=12), token))
+        counts = (
+            _measure(api, path.format(limit=2), token),
+            _measure(api, path.format(limit=12), token),
+        )
     else:
         _grow(world, 2)
         few = _measure(api, path, token)
@@ -122,5 +136,10 @@ def test_query_count_is_pinned_and_does_not_grow_with_rows(api: ApiClient, world
 
 
 def test_every_pinned_count_is_measured() -> None:
-    measured = {(endpoint, caller) for endpoint in ENDPOINTS for caller in ("anonymous", "token") if not (caller == "anonymous" and endpoint in ACCOUNT_ONLY)}
+    measured = {
+        (endpoint, caller)
+        for endpoint in ENDPOINTS
+        for caller in ("anonymous", "token")
+        if not (caller == "anonymous" and endpoint in ACCOUNT_ONLY)
+    }
     assert measured == set(QUERY_COUNTS)

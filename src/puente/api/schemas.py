@@ -82,5 +82,11 @@ class PageParams(InputSchema):
 ObjectId = Annotated[int, Path(..., ge=1, le=MAX_ID, description="Numeric id of the object.")]
 
 # Every answer an endpoint may give besides success, for the OpenAPI document.
-READ_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+READ_ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 ERRORS: dict[int, Any] = {**READ_ERRORS, 403: ErrorOut, 413: ErrorOut, 415: ErrorOut}

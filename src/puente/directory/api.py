@@ -680,7 +680,11 @@ class PersonPatch(InputSchema):
 
 def _organization_visible(viewer: Viewer, organization: Organization) -> bool:
     """Whether a position's organization may be named to the viewer (judged by its home hub)."""
-    return viewer.can_see(organization.profile_visibility, hub_ids={organization.hub_id}, organization_ids={organization.pk})
+    return viewer.can_see(
+        organization.profile_visibility,
+        hub_ids={organization.hub_id},
+        organization_ids={organization.pk},
+    )
 
 
 def person_out(person: Person, viewer: Viewer) -> PersonOut:
