@@ -127,9 +127,11 @@ def _register_routers() -> None:
     from puente.api.fallback import router as fallback_router
     from puente.core.api import router as core_router
     from puente.directory.api import router as directory_router
+    from puente.directory.api_people import router as people_router
 
     api.add_router("", core_router)
     api.add_router("", directory_router)
+    api.add_router("", people_router)
     api.add_router("", accounts_router)
     # Last: answers every other address under /api/v1/ with a JSON 404.
     api.add_router("", fallback_router)

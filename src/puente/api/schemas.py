@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
@@ -15,6 +16,8 @@ MAX_OFFSET = 1_000_000
 MAX_LIMIT = 100
 #: How many codes one list filter or list field may carry.
 MAX_LIST_ITEMS = 20
+#: A list of taxonomy codes or hub slugs.
+Codes = list[str]
 
 NUL = "\x00"
 
@@ -49,6 +52,17 @@ class InputSchema(Schema):
                 "null_character", "The text contains a NUL character (U+0000)."
             )
         return value
+
+
+class TermRef(Schema):
+    """A taxonomy term as other records refer to it."""
+
+    code: str
+    label: str = Field(..., description="Label in the request's language.")
+
+
+def term_refs(items: Iterable[Any]) -> list[TermRef]:
+    return [TermRef(code=term.code, label=term.label) for term in items]
 
 
 class ErrorItem(Schema):
