@@ -149,6 +149,26 @@ def test_anonymous_callers_are_limited_per_address(api: ApiClient, world: World)
     assert api.get("/hubs", token=world.tokens["staff"]).status == 200
 
 
+@override_settings(API_RATE_ANONYMOUS="2/m", API_RATE_AUTHENTICATED="1000/m")
+def test_inventing_forwarded_addresses_does_not_escape_the_limit(
+    api: ApiClient, world: World
+) -> None:
+    statuses = [
+        api.get("/hubs", HTTP_X_FORWARDED_FOR=f"203.0.113.{index}").status for index in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+@override_settings(API_RATE_ANONYMOUS="2/m", API_RATE_AUTHENTICATED="1000/m", API_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(
+    api: ApiClient, world: World
+) -> None:
+    first = [api.get("/hubs", HTTP_X_FORWARDED_FOR="198.51.100.7").status for _ in range(3)]
+    other = api.get("/hubs", HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.8").status
+    assert first == [200, 200, 429]
+    assert other == 200
+
+
 @override_settings(API_RATE_ANONYMOUS="1000/m", API_RATE_AUTHENTICATED="2/m")
 def test_signed_in_callers_are_limited_per_account_whatever_the_token(
     api: ApiClient, world: World

@@ -4,6 +4,11 @@ Anonymous callers are counted per IP address (``API_RATE_ANONYMOUS``), signed-in
 account (``API_RATE_AUTHENTICATED``), whatever token or session they use. Rates look like
 ``300/m`` (per second ``s``, minute ``m``, hour ``h`` or day ``d``); an empty value turns the
 limit off.
+
+The address of an anonymous caller is the connection's, unless ``API_PROXY_COUNT`` says how
+many trusted reverse proxies stand in front of Puente: then it is the address those proxies
+recorded in ``X-Forwarded-For``. Without that setting the header is ignored, so a client cannot
+escape its limit by inventing addresses.
 """
 
 from __future__ import annotations
@@ -43,6 +48,20 @@ class _SettingsRateThrottle(SimpleRateThrottle):
         return bool(super().allow_request(request))
 
 
+def client_address(request: HttpRequest) -> str:
+    """The caller's IP address, trusting ``X-Forwarded-For`` only behind known proxies."""
+    proxies = int(getattr(settings, "API_PROXY_COUNT", 0) or 0)
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    forwarded = [
+        part.strip()
+        for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        if part.strip()
+    ]
+    if proxies > 0 and forwarded:
+        return forwarded[-min(proxies, len(forwarded))][:64]
+    return remote
+
+
 class AnonymousRateThrottle(_SettingsRateThrottle):
     scope = "puente-anonymous"
     setting_name = "API_RATE_ANONYMOUS"
@@ -50,7 +69,7 @@ class AnonymousRateThrottle(_SettingsRateThrottle):
     def get_cache_key(self, request: HttpRequest) -> str | None:
         if _caller_id(request) is not None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 class AccountRateThrottle(_SettingsRateThrottle):
