@@ -394,3 +394,12 @@ def test_a_second_claim_while_one_is_pending_is_refused(api: ApiClient, world: W
     url = f"/organizations/{world.organization.pk}/claims"
     assert api.post(url, {"role_title": "CTO"}, token=token).status == 201
     assert_error(api.post(url, {"role_title": "CTO"}, token=token), 422, "claim_pending")
+
+
+@pytest.mark.parametrize("path", ["/claims?limit=0", "/tokens?offset=-5"])
+def test_paging_errors_name_the_parameter_on_every_list(
+    api: ApiClient, manager_token: str, path: str
+) -> None:
+    response = api.get(path, token=manager_token)
+    assert_error(response, 422, "invalid")
+    assert list(field_errors(response)) == [path.split("?")[1].split("=")[0]]

@@ -166,21 +166,17 @@ def json_error(
     )
 
 
-def _body_only(loc: Any) -> bool:
-    """Whether the location is the body as a whole (nothing or the view's body parameter)."""
-    parts = [part for part in loc or () if part != "body"]
-    return len(parts) <= 1 and all(
-        part in _LOCATION_SOURCES or part.endswith("payload")
-        for part in parts
-        if isinstance(part, str)
-    )
+def _body_only(loc: tuple[Any, ...]) -> bool:
+    """Whether the location is the body as a whole: ``("body",)`` or ``("body", "payload")``
+    (every endpoint names its body parameter ``payload``)."""
+    return loc in (("body",), ("body", "payload"))
 
 
 def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     for error in exc.errors:
         loc = tuple(error.get("loc") or ())
-        if loc[:1] == ("body",) and _body_only(loc):
+        if _body_only(loc):
             if error.get("type") == "missing":
                 errors.append(
                     {
