@@ -409,3 +409,23 @@ def test_positions_in_hidden_organizations_are_not_revealed(api: ApiClient, worl
         "Café Trazable",
         "Stealth Labs",
     }
+
+
+def test_a_manager_who_moves_a_record_out_of_sight_still_gets_the_result(
+    api: ApiClient, world: World
+) -> None:
+    token = world.tokens["manager_same_hub"]
+    moved = api.patch(
+        f"/organizations/{world.organization.pk}",
+        {"hub": "miami", "profile_visibility": "private"},
+        token=token,
+    )
+    assert moved.status == 200, moved.data
+    assert moved.data["hub"] == "miami" and moved.data["profile_visibility"] == "private"
+    assert api.get(f"/organizations/{world.organization.pk}", token=token).status == 404
+    person = api.patch(
+        f"/people/{world.person.pk}", {"hub": "miami", "profile_visibility": "private"}, token=token
+    )
+    assert person.status == 200, person.data
+    assert person.data["hub"] == "miami"
+    assert api.get(f"/people/{world.person.pk}", token=token).status == 404

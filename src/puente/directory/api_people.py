@@ -5,6 +5,7 @@ Like the organizations router: parse, call one selector or service, answer with 
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from puente.core.forms import validated
 from puente.core.models import Vocabulary
 from puente.directory import selectors, services
 from puente.directory.forms import PersonForm, person_initial
-from puente.directory.models import Organization, Person
+from puente.directory.models import Organization, Person, Position
 
 router = Router(tags=["directory"])
 
@@ -170,10 +171,16 @@ def person_out(person: Person, viewer: Viewer) -> PersonOut:
 
 
 def _person_after_write(viewer: Viewer, person: Person) -> PersonOut:
+    """The person as the writer now sees them (even if the change hid the profile from them)."""
     try:
         return person_out(selectors.person_for_viewer(viewer, pk=person.pk), viewer)
     except Http404:
-        fresh = selectors.person_for_viewer(Viewer(is_staff=True), pk=person.pk)
+        positions = Prefetch("positions", queryset=Position.objects.select_related("organization"))
+        fresh = (
+            Person.objects.select_related("hub")
+            .prefetch_related("expertise", positions)
+            .get(pk=person.pk)
+        )
         return person_out(fresh, viewer)
 
 
