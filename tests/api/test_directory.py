@@ -421,7 +421,8 @@ def test_a_manager_who_moves_a_record_out_of_sight_still_gets_the_result(
         token=token,
     )
     assert moved.status == 200, moved.data
-    assert moved.data["hub"] == "miami" and moved.data["profile_visibility"] == "private"
+    assert moved.data["hub"] == "miami"
+    assert moved.data["profile_visibility"] == "private"
     assert api.get(f"/organizations/{world.organization.pk}", token=token).status == 404
     person = api.patch(
         f"/people/{world.person.pk}", {"hub": "miami", "profile_visibility": "private"}, token=token
