@@ -1,10 +1,10 @@
 """URL map: the web app, the admin, the API and language switching."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
-from puente.api.api import api
+from puente.api.api import api, not_found_outside_api
 from puente.core import views as core_views
 
 admin.site.site_header = "Puente"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", not_found_outside_api),
     path("admin/", admin.site.urls),
     path("healthz", core_views.health, name="health"),
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from puente.accounts import services
 from puente.accounts.models import ApiToken
 from puente.accounts.viewer import viewer_for
-from puente.api.auth import required_auth
-from puente.api.schemas import ERRORS
+from puente.api.auth import caller, required_auth
+from puente.api.schemas import ERRORS, InputSchema, ObjectId, PageParams
+from puente.core.models import Hub
 from puente.directory.selectors import memberships_of
 
 router = Router(tags=["account"])
@@ -20,7 +21,7 @@ router = Router(tags=["account"])
 class MembershipOut(Schema):
     organization_id: int
     organization_name: str
-    role: str
+    role: str = Field(..., description="admin or member.")
 
 
 class MeOut(Schema):
@@ -36,13 +37,17 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, auth=required_auth, summary="The signed-in user")
+@router.get(
+    "/me", response={200: MeOut, **ERRORS}, auth=required_auth, summary="The signed-in user"
+)
 def me(request: HttpRequest) -> MeOut:
-    user = request.auth
+    user = caller(request)
     viewer = viewer_for(user)
-    from puente.core.models import Hub
-
-    managed = list(Hub.objects.filter(pk__in=viewer.managed_hub_ids).values_list("slug", flat=True))
+    managed = (
+        sorted(Hub.objects.filter(pk__in=viewer.managed_hub_ids).values_list("slug", flat=True))
+        if viewer.managed_hub_ids
+        else []
+    )
     return MeOut(
         id=user.pk,
         email=user.email,
@@ -52,8 +57,15 @@ def me(request: HttpRequest) -> MeOut:
         home_hub=user.home_hub.slug if user.home_hub else None,
         email_verified=user.is_verified,
         is_staff=user.is_staff,
-        managed_hubs=sorted(managed),
-        memberships=[MembershipOut(organization_id=m.organization_id, organization_name=m.organization.name, role=m.role) for m in memberships_of(user)],
+        managed_hubs=managed,
+        memberships=[
+            MembershipOut(
+                organization_id=m.organization_id,
+                organization_name=m.organization.name,
+                role=m.role,
+            )
+            for m in memberships_of(user)
+        ],
     )
 
 
@@ -70,8 +82,10 @@ class NewTokenOut(TokenOut):
     token: str = Field(..., description="The secret; shown only in this response.")
 
 
-class TokenIn(Schema):
-    name: str = Field(..., max_length=80)
+class TokenIn(InputSchema):
+    name: str = Field(
+        ..., max_length=80, description="What the token is for, to recognise it later."
+    )
 
 
 class TokenPage(Schema):
@@ -80,25 +94,50 @@ class TokenPage(Schema):
 
 
 def _token_out(token: ApiToken) -> TokenOut:
-    return TokenOut(id=token.pk, name=token.name, key_hint=token.key_hint, created_at=token.created_at, last_used_at=token.last_used_at, revoked_at=token.revoked_at)
+    return TokenOut(
+        id=token.pk,
+        name=token.name,
+        key_hint=token.key_hint,
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        revoked_at=token.revoked_at,
+    )
 
 
-@router.get("/tokens", response={200: TokenPage, **ERRORS}, auth=required_auth, summary="My API tokens")
-def list_tokens(request: HttpRequest) -> TokenPage:
-    tokens = list(request.auth.api_tokens.all())
-    return TokenPage(items=[_token_out(token) for token in tokens], count=len(tokens))
+@router.get(
+    "/tokens",
+    response={200: TokenPage, **ERRORS},
+    auth=required_auth,
+    summary="My API tokens, newest first",
+)
+def list_tokens(request: HttpRequest, page: Query[PageParams]) -> TokenPage:
+    tokens = caller(request).api_tokens.order_by("-created_at", "-id")
+    items = list(tokens[page.offset : page.offset + page.limit])
+    count = tokens.count() if (page.offset or len(items) == page.limit) else len(items)
+    return TokenPage(items=[_token_out(token) for token in items], count=count)
 
 
-@router.post("/tokens", response={201: NewTokenOut, **ERRORS}, auth=required_auth, summary="Create an API token")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, NewTokenOut]:
-    token, raw = services.api_token_create(user=request.auth, name=payload.name)
-    return 201, NewTokenOut(**_token_out(token).dict(), token=raw)
+@router.post(
+    "/tokens",
+    response={201: NewTokenOut, **ERRORS},
+    auth=required_auth,
+    summary="Create an API token",
+)
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[NewTokenOut]:
+    token, raw = services.api_token_create(user=caller(request), name=payload.name)
+    return Status(201, NewTokenOut(**_token_out(token).dict(), token=raw))
 
 
-@router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, auth=required_auth, summary="Revoke an API token")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
-    token = request.auth.api_tokens.filter(pk=token_id).first()
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None, **ERRORS},
+    auth=required_auth,
+    summary="Revoke an API token",
+)
+def revoke_token(request: HttpRequest, token_id: ObjectId) -> Status[None]:
+    user = caller(request)
+    token = user.api_tokens.filter(pk=token_id).first()
     if token is None:
         raise Http404("token")
-    services.api_token_revoke(token=token, actor=request.auth)
-    return 204, None
+    services.api_token_revoke(token=token, actor=user)
+    return Status(204, None)

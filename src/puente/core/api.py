@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
-from puente.api.schemas import READ_ERRORS
+from puente.api.schemas import READ_ERRORS, InputSchema
 from puente.core import selectors
 from puente.core.models import Vocabulary
 
@@ -45,7 +45,7 @@ class TermPage(Schema):
     count: int
 
 
-class TaxonomyFilters(Schema):
+class TaxonomyFilters(InputSchema):
     vocabulary: Vocabulary | None = Field(None, description="Only terms of this vocabulary.")
 
 
@@ -72,7 +72,10 @@ def list_hubs(request: HttpRequest) -> HubPage:
 
 
 @router.get("/hubs/{slug}", response={200: HubOut, **READ_ERRORS}, summary="One hub")
-def get_hub(request: HttpRequest, slug: str) -> HubOut:
+def get_hub(
+    request: HttpRequest,
+    slug: str = Path(..., max_length=40, description="The hub's code, e.g. medellin."),
+) -> HubOut:
     return _hub_out(selectors.hub_with_partners(slug))
 
 
@@ -80,7 +83,14 @@ def get_hub(request: HttpRequest, slug: str) -> HubOut:
 def list_terms(request: HttpRequest, filters: Query[TaxonomyFilters]) -> TermPage:
     terms = selectors.taxonomy_terms(vocabulary=filters.vocabulary)
     items = [
-        TermOut(vocabulary=term.vocabulary, code=term.code, label=term.label, label_en=term.label_en, label_es=term.label_es, parent=term.parent.code if term.parent else None)
+        TermOut(
+            vocabulary=term.vocabulary,
+            code=term.code,
+            label=term.label,
+            label_en=term.label_en,
+            label_es=term.label_es,
+            parent=term.parent.code if term.parent else None,
+        )
         for term in terms
     ]
     return TermPage(items=items, count=len(items))

@@ -1,32 +1,51 @@
-"""API: organizations, people and claims of the directory."""
+"""API: organizations of the directory and claims on them (people: ``api_people``).
+
+Each endpoint parses its input, calls one selector or service and answers with a schema.
+Relations are addressed by taxonomy code or hub slug, validated by the same forms the web
+app and the importer use, so every channel gives the same translated errors.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from puente.accounts.viewer import viewer_for
-from puente.api.auth import required_auth
-from puente.api.schemas import ERRORS, READ_ERRORS
-from puente.core.errors import PermissionDenied, ValidationFailed
+from puente.accounts.viewer import Viewer, viewer_for
+from puente.api.auth import caller, caller_or_anonymous, required_auth
+from puente.api.schemas import (
+    ABSENT,
+    ERRORS,
+    MAX_LIST_ITEMS,
+    MAX_OFFSET,
+    READ_ERRORS,
+    Codes,
+    InputSchema,
+    ObjectId,
+    PageParams,
+    TermRef,
+    term_refs,
+)
+from puente.api.validation import refuse_unknown_codes, require_change
+from puente.core.errors import PermissionDenied
 from puente.core.forms import validated
+from puente.core.models import Vocabulary
 from puente.directory import selectors, services
-from puente.directory.forms import ClaimForm, OrganizationForm, PersonForm, organization_initial, person_initial
-from puente.directory.models import Organization, Person
+from puente.directory.forms import (
+    ClaimForm,
+    OrganizationForm,
+    organization_initial,
+)
+from puente.directory.models import Organization, OrganizationClaim
 
 router = Router(tags=["directory"])
 
-MAX_LIST_FILTER = 20
 
-
-class TermRef(Schema):
-    code: str
-    label: str
+# --- Organizations --------------------------------------------------------------------------
 
 
 class FacetValueOut(Schema):
@@ -38,7 +57,9 @@ class FacetValueOut(Schema):
 
 class OrganizationOut(Schema):
     id: int
-    external_id: str | None
+    external_id: str | None = Field(
+        ..., description="Identifier in the source the record was imported from."
+    )
     slug: str
     url: str = Field(..., description="The organization's page in the web app.")
     name: str
@@ -56,17 +77,23 @@ class OrganizationOut(Schema):
     target_hubs: list[str] = Field(..., description="Hubs the organization wants to reach.")
     stage: TermRef | None
     website: str
-    verification_status: str
+    verification_status: Literal["unverified", "verified"]
     is_verified: bool
-    is_stale: bool = Field(..., description="True when nobody confirmed the profile in the last 12 months.")
+    is_stale: bool = Field(
+        ..., description="True when nobody confirmed the profile in the last 12 months."
+    )
     last_confirmed_at: dt.datetime
     details_visible: bool
-    size: str | None = Field(None, description="Null when the viewer may not see the organization's details.")
+    size: str | None = Field(
+        None, description="Null when the viewer may not see the organization's details."
+    )
     founded_year: int | None = None
     city: str | None = None
     address: str | None = None
     contact_visible: bool
-    email: str | None = Field(None, description="Null unless the viewer may see contact details; never public.")
+    email: str | None = Field(
+        None, description="Null unless the viewer may see contact details; never public."
+    )
     phone: str | None = None
     profile_visibility: str
     details_visibility: str
@@ -76,41 +103,59 @@ class OrganizationOut(Schema):
 class OrganizationPage(Schema):
     items: list[OrganizationOut]
     count: int
-    facets: dict[str, list[FacetValueOut]] | None = None
+    facets: dict[str, list[FacetValueOut]] | None = Field(
+        None, description="Counts per hub, type, stage, sector and technology, with facets=true."
+    )
 
 
-class OrganizationFilters(Schema):
-    q: str = Field("", max_length=500, description="Words to search in names, descriptions and taxonomy labels, in any language.")
-    hub: list[str] = Field([], max_length=MAX_LIST_FILTER, description="Hub slugs (home hub or presence).")
-    type: list[str] = Field([], max_length=MAX_LIST_FILTER, description="Organization type codes.")
-    sector: list[str] = Field([], max_length=MAX_LIST_FILTER, description="Sector codes.")
-    technology: list[str] = Field([], max_length=MAX_LIST_FILTER, description="Technology codes.")
-    stage: list[str] = Field([], max_length=MAX_LIST_FILTER, description="Stage codes.")
-    verified: bool | None = None
-    stale: bool | None = None
-    external_id: str | None = Field(None, max_length=100, description="Find the organization imported with this id.")
-    sort: Literal["", "name", "-name", "recent", "updated"] = ""
+class OrganizationFilters(InputSchema):
+    q: str = Field(
+        "",
+        max_length=500,
+        description="Words to search in names, descriptions and taxonomy labels, in any language.",
+    )
+    hub: Codes = Field(
+        [],
+        max_length=MAX_LIST_ITEMS,
+        description="Hub slugs (home hub or presence); repeat the parameter for several.",
+    )
+    type: Codes = Field([], max_length=MAX_LIST_ITEMS, description="Organization type codes.")
+    sector: Codes = Field([], max_length=MAX_LIST_ITEMS, description="Sector codes.")
+    technology: Codes = Field([], max_length=MAX_LIST_ITEMS, description="Technology codes.")
+    stage: Codes = Field([], max_length=MAX_LIST_ITEMS, description="Stage codes.")
+    verified: bool | None = Field(
+        None, description="Only verified (true) or unverified (false) organizations."
+    )
+    stale: bool | None = Field(None, description="Only stale (true) or current (false) profiles.")
+    external_id: str | None = Field(
+        None,
+        max_length=100,
+        description="Find the organization imported with this id (other filters are ignored).",
+    )
+    sort: Literal["", "name", "-name", "recent", "updated"] = Field(
+        "", description="Default: relevance when searching, else name."
+    )
     facets: bool = Field(False, description="Also return facet counts.")
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=1_000_000)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(InputSchema):
     """Every field an organization has; relations by code or hub slug."""
 
     name: str = Field(..., max_length=200)
     type: str = Field(..., max_length=60, description="Organization type code.")
     hub: str = Field(..., max_length=40, description="Home hub slug.")
-    other_hubs: list[str] = Field([], max_length=MAX_LIST_FILTER)
+    other_hubs: Codes = Field([], max_length=MAX_LIST_ITEMS)
     tagline: str = Field("", max_length=200)
     description: str = Field("", max_length=5000)
     description_language: str = Field("es", max_length=8)
     description_translation: str = Field("", max_length=5000)
     description_translation_language: str = Field("", max_length=8)
-    sectors: list[str] = Field([], max_length=MAX_LIST_FILTER)
-    technologies: list[str] = Field([], max_length=MAX_LIST_FILTER)
-    markets: list[str] = Field([], max_length=MAX_LIST_FILTER)
-    target_hubs: list[str] = Field([], max_length=MAX_LIST_FILTER)
+    sectors: Codes = Field([], max_length=MAX_LIST_ITEMS)
+    technologies: Codes = Field([], max_length=MAX_LIST_ITEMS)
+    markets: Codes = Field([], max_length=MAX_LIST_ITEMS)
+    target_hubs: Codes = Field([], max_length=MAX_LIST_ITEMS)
     stage: str | None = Field(None, max_length=60)
     size: str = Field("", max_length=10)
     founded_year: int | None = Field(None, ge=1800, le=2100)
@@ -125,41 +170,39 @@ class OrganizationIn(Schema):
     external_id: str | None = Field(None, max_length=100)
 
 
-class OrganizationPatch(Schema):
-    """Only the fields sent change."""
+class OrganizationPatch(InputSchema):
+    """Only the fields sent change. ``stage`` and ``founded_year`` may be null to clear them."""
 
-    name: str | None = Field(None, max_length=200)
-    type: str | None = Field(None, max_length=60)
-    hub: str | None = Field(None, max_length=40)
-    other_hubs: list[str] | None = Field(None, max_length=MAX_LIST_FILTER)
-    tagline: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=5000)
-    description_language: str | None = Field(None, max_length=8)
-    description_translation: str | None = Field(None, max_length=5000)
-    description_translation_language: str | None = Field(None, max_length=8)
-    sectors: list[str] | None = Field(None, max_length=MAX_LIST_FILTER)
-    technologies: list[str] | None = Field(None, max_length=MAX_LIST_FILTER)
-    markets: list[str] | None = Field(None, max_length=MAX_LIST_FILTER)
-    target_hubs: list[str] | None = Field(None, max_length=MAX_LIST_FILTER)
+    name: str = Field(ABSENT, max_length=200)
+    type: str = Field(ABSENT, max_length=60)
+    hub: str = Field(ABSENT, max_length=40)
+    other_hubs: Codes = Field(ABSENT, max_length=MAX_LIST_ITEMS)
+    tagline: str = Field(ABSENT, max_length=200)
+    description: str = Field(ABSENT, max_length=5000)
+    description_language: str = Field(ABSENT, max_length=8)
+    description_translation: str = Field(ABSENT, max_length=5000)
+    description_translation_language: str = Field(ABSENT, max_length=8)
+    sectors: Codes = Field(ABSENT, max_length=MAX_LIST_ITEMS)
+    technologies: Codes = Field(ABSENT, max_length=MAX_LIST_ITEMS)
+    markets: Codes = Field(ABSENT, max_length=MAX_LIST_ITEMS)
+    target_hubs: Codes = Field(ABSENT, max_length=MAX_LIST_ITEMS)
     stage: str | None = Field(None, max_length=60)
-    size: str | None = Field(None, max_length=10)
+    size: str = Field(ABSENT, max_length=10)
     founded_year: int | None = Field(None, ge=1800, le=2100)
-    website: str | None = Field(None, max_length=300)
-    city: str | None = Field(None, max_length=120)
-    address: str | None = Field(None, max_length=240)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=40)
-    profile_visibility: str | None = Field(None, max_length=20)
-    details_visibility: str | None = Field(None, max_length=20)
-    contact_visibility: str | None = Field(None, max_length=20)
-    external_id: str | None = Field(None, max_length=100)
+    website: str = Field(ABSENT, max_length=300)
+    city: str = Field(ABSENT, max_length=120)
+    address: str = Field(ABSENT, max_length=240)
+    email: str = Field(ABSENT, max_length=254)
+    phone: str = Field(ABSENT, max_length=40)
+    profile_visibility: str = Field(ABSENT, max_length=20)
+    details_visibility: str = Field(ABSENT, max_length=20)
+    contact_visibility: str = Field(ABSENT, max_length=20)
+    external_id: str = Field(
+        ABSENT, max_length=100, description="A blank value keeps the current id."
+    )
 
 
-def _terms(items: Any) -> list[TermRef]:
-    return [TermRef(code=term.code, label=term.label) for term in items]
-
-
-def organization_out(organization: Organization, viewer: Any) -> OrganizationOut:
+def organization_out(organization: Organization, viewer: Viewer) -> OrganizationOut:
     access = selectors.organization_access(viewer, organization)
     return OrganizationOut(
         id=organization.pk,
@@ -175,13 +218,15 @@ def organization_out(organization: Organization, viewer: Any) -> OrganizationOut
         description_language=organization.description_language,
         description_translation=organization.description_translation,
         description_translation_language=organization.description_translation_language,
-        sectors=_terms(organization.sectors.all()),
-        technologies=_terms(organization.technologies.all()),
-        markets=_terms(organization.markets.all()),
+        sectors=term_refs(organization.sectors.all()),
+        technologies=term_refs(organization.technologies.all()),
+        markets=term_refs(organization.markets.all()),
         target_hubs=[hub.slug for hub in organization.target_hubs.all()],
-        stage=TermRef(code=organization.stage.code, label=organization.stage.label) if organization.stage else None,
+        stage=TermRef(code=organization.stage.code, label=organization.stage.label)
+        if organization.stage
+        else None,
         website=organization.website,
-        verification_status=organization.verification_status,
+        verification_status=organization.verification_status,  # type: ignore[arg-type]
         is_verified=organization.is_verified,
         is_stale=organization.is_stale,
         last_confirmed_at=organization.last_confirmed_at,
@@ -199,69 +244,186 @@ def organization_out(organization: Organization, viewer: Any) -> OrganizationOut
     )
 
 
-@router.get("/organizations", response={200: OrganizationPage, **READ_ERRORS}, summary="Search and filter organizations")
-def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> OrganizationPage:
-    viewer = viewer_for(request.auth)
+def _organization_after_write(viewer: Viewer, organization: Organization) -> OrganizationOut:
+    """The organization as the writer now sees it (even if the change hid it from them)."""
+    try:
+        return organization_out(
+            selectors.organization_for_viewer(viewer, pk=organization.pk), viewer
+        )
+    except Http404:
+        fresh = (
+            Organization.objects.select_related("type", "hub", "stage")
+            .prefetch_related("sectors", "technologies", "markets", "target_hubs", "other_hubs")
+            .get(pk=organization.pk)
+        )
+        return organization_out(fresh, viewer)
+
+
+@router.get(
+    "/organizations",
+    response={200: OrganizationPage, **READ_ERRORS},
+    summary="Search and filter organizations",
+)
+def list_organizations(
+    request: HttpRequest, filters: Query[OrganizationFilters]
+) -> OrganizationPage:
+    viewer = viewer_for(caller_or_anonymous(request))
     if filters.external_id:
-        found = selectors.organizations_visible_to(viewer).filter(external_id=filters.external_id).values_list("pk", flat=True).first()
-        items = [organization_out(selectors.organization_for_viewer(viewer, pk=found), viewer)] if found else []
-        return OrganizationPage(items=items, count=len(items))
-    directory_filters = selectors.DirectoryFilters(
-        q=filters.q, hubs=filters.hub, types=filters.type, sectors=filters.sector, technologies=filters.technology, stages=filters.stage, verified=filters.verified, stale=filters.stale, sort=filters.sort
+        found = (
+            selectors.organizations_visible_to(viewer)
+            .filter(external_id=filters.external_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        items = (
+            [organization_out(selectors.organization_for_viewer(viewer, pk=found), viewer)]
+            if found
+            else []
+        )
+        return OrganizationPage(items=items, count=len(items), facets=None)
+    refuse_unknown_codes(
+        hubs=filters.hub,
+        terms={
+            "type": (Vocabulary.ORGANIZATION_TYPE, filters.type),
+            "sector": (Vocabulary.SECTOR, filters.sector),
+            "technology": (Vocabulary.TECHNOLOGY, filters.technology),
+            "stage": (Vocabulary.STAGE, filters.stage),
+        },
     )
-    result = selectors.organization_directory(viewer, directory_filters, offset=filters.offset, limit=filters.limit, with_facets=filters.facets, detail=True)
-    facets = {name: [FacetValueOut(**vars(value)) for value in values] for name, values in result.facets.items()} if filters.facets else None
-    return OrganizationPage(items=[organization_out(item, viewer) for item in result.items], count=result.count, facets=facets)
+    directory_filters = selectors.DirectoryFilters(
+        q=filters.q.strip(),
+        hubs=filters.hub,
+        types=filters.type,
+        sectors=filters.sector,
+        technologies=filters.technology,
+        stages=filters.stage,
+        verified=filters.verified,
+        stale=filters.stale,
+        sort=filters.sort,
+    )
+    result = selectors.organization_directory(
+        viewer,
+        directory_filters,
+        offset=filters.offset,
+        limit=filters.limit,
+        with_facets=filters.facets,
+        detail=True,
+    )
+    facets = (
+        {
+            name: [FacetValueOut(**vars(value)) for value in values]
+            for name, values in result.facets.items()
+        }
+        if filters.facets
+        else None
+    )
+    return OrganizationPage(
+        items=[organization_out(item, viewer) for item in result.items],
+        count=result.count,
+        facets=facets,
+    )
 
 
-@router.get("/organizations/{organization_id}", response={200: OrganizationOut, **READ_ERRORS}, summary="One organization")
-def get_organization(request: HttpRequest, organization_id: int) -> OrganizationOut:
-    viewer = viewer_for(request.auth)
+@router.get(
+    "/organizations/{organization_id}",
+    response={200: OrganizationOut, **READ_ERRORS},
+    summary="One organization",
+)
+def get_organization(request: HttpRequest, organization_id: ObjectId) -> OrganizationOut:
+    viewer = viewer_for(caller_or_anonymous(request))
     return organization_out(selectors.organization_for_viewer(viewer, pk=organization_id), viewer)
 
 
-@router.post("/organizations", response={201: OrganizationOut, **ERRORS}, auth=required_auth, summary="Add an organization (hub managers)")
-def create_organization(request: HttpRequest, payload: OrganizationIn) -> tuple[int, OrganizationOut]:
+@router.post(
+    "/organizations",
+    response={201: OrganizationOut, **ERRORS},
+    auth=required_auth,
+    summary="Add an organization (hub managers)",
+)
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[OrganizationOut]:
+    user = caller(request)
+    viewer = viewer_for(user)
+    if not viewer.is_manager:
+        raise PermissionDenied(_("Only hub managers can add organizations."))
     values = validated(OrganizationForm(payload.dict()))
-    organization = services.organization_create(actor=request.auth, values=values)
-    viewer = viewer_for(request.auth)
-    return 201, organization_out(selectors.organization_for_viewer(viewer, pk=organization.pk), viewer)
+    organization = services.organization_create(actor=user, values=values)
+    return Status(201, _organization_after_write(viewer, organization))
 
 
-@router.patch("/organizations/{organization_id}", response={200: OrganizationOut, **ERRORS}, auth=required_auth, summary="Change an organization (its admins, hub managers)")
-def update_organization(request: HttpRequest, organization_id: int, payload: OrganizationPatch) -> OrganizationOut:
-    viewer = viewer_for(request.auth)
+@router.patch(
+    "/organizations/{organization_id}",
+    response={200: OrganizationOut, **ERRORS},
+    auth=required_auth,
+    summary="Change an organization (its admins, hub managers)",
+)
+def update_organization(
+    request: HttpRequest, organization_id: ObjectId, payload: OrganizationPatch
+) -> OrganizationOut:
+    user = caller(request)
+    viewer = viewer_for(user)
     organization = selectors.organization_for_viewer(viewer, pk=organization_id)
+    if not selectors.organization_access(viewer, organization).can_edit:
+        raise PermissionDenied(_("You cannot edit this organization."))
     sent = payload.dict(exclude_unset=True)
-    form = OrganizationForm({**organization_initial(organization), **{key: value for key, value in sent.items() if value is not None or key in ("stage", "founded_year")}}, instance=organization)
-    cleaned = validated(form)
-    services.organization_update(organization=organization, actor=request.auth, values={key: cleaned[key] for key in sent if key in cleaned})
-    return organization_out(selectors.organization_for_viewer(viewer, pk=organization.pk), viewer)
+    require_change(sent)
+    cleaned = validated(
+        OrganizationForm({**organization_initial(organization), **sent}, instance=organization)
+    )
+    services.organization_update(
+        organization=organization,
+        actor=user,
+        values={key: cleaned[key] for key in sent if key in cleaned},
+    )
+    return _organization_after_write(viewer, organization)
 
 
-class VerificationIn(Schema):
-    verified: bool
+class VerificationIn(InputSchema):
+    verified: bool = Field(
+        ...,
+        description="true marks the organization verified by the hub; false withdraws the mark.",
+    )
 
 
-@router.post("/organizations/{organization_id}/verification", response={200: OrganizationOut, **ERRORS}, auth=required_auth, summary="Verify an organization (hub managers)")
-def verify_organization(request: HttpRequest, organization_id: int, payload: VerificationIn) -> OrganizationOut:
-    viewer = viewer_for(request.auth)
+@router.post(
+    "/organizations/{organization_id}/verification",
+    response={200: OrganizationOut, **ERRORS},
+    auth=required_auth,
+    summary="Verify an organization (hub managers)",
+)
+def verify_organization(
+    request: HttpRequest, organization_id: ObjectId, payload: VerificationIn
+) -> OrganizationOut:
+    user = caller(request)
+    viewer = viewer_for(user)
     organization = selectors.organization_for_viewer(viewer, pk=organization_id)
-    services.organization_set_verification(organization=organization, actor=request.auth, verified=payload.verified)
-    return organization_out(selectors.organization_for_viewer(viewer, pk=organization.pk), viewer)
+    services.organization_set_verification(
+        organization=organization, actor=user, verified=payload.verified
+    )
+    return _organization_after_write(viewer, organization)
 
 
-@router.post("/organizations/{organization_id}/confirmation", response={200: OrganizationOut, **ERRORS}, auth=required_auth, summary="Confirm the profile is current")
-def confirm_organization(request: HttpRequest, organization_id: int) -> OrganizationOut:
-    viewer = viewer_for(request.auth)
+@router.post(
+    "/organizations/{organization_id}/confirmation",
+    response={200: OrganizationOut, **ERRORS},
+    auth=required_auth,
+    summary="Confirm the profile is current (its admins, hub managers)",
+)
+def confirm_organization(request: HttpRequest, organization_id: ObjectId) -> OrganizationOut:
+    user = caller(request)
+    viewer = viewer_for(user)
     organization = selectors.organization_for_viewer(viewer, pk=organization_id)
-    services.organization_confirm_current(organization=organization, actor=request.auth)
-    return organization_out(selectors.organization_for_viewer(viewer, pk=organization.pk), viewer)
+    services.organization_confirm_current(organization=organization, actor=user)
+    return _organization_after_write(viewer, organization)
 
 
-class ClaimIn(Schema):
-    role_title: str = Field(..., max_length=120)
-    message: str = Field("", max_length=2000)
+# --- Claims ---------------------------------------------------------------------------------
+
+
+class ClaimIn(InputSchema):
+    role_title: str = Field(..., max_length=120, description="Your role in the organization.")
+    message: str = Field(
+        "", max_length=2000, description="How the hub can confirm you represent it."
+    )
 
 
 class ClaimOut(Schema):
@@ -271,23 +433,9 @@ class ClaimOut(Schema):
     user_email: str
     role_title: str
     message: str
-    status: str
+    status: Literal["pending", "approved", "rejected", "withdrawn"]
     created_at: dt.datetime
     decided_at: dt.datetime | None
-
-
-def _claim_out(claim: Any) -> ClaimOut:
-    return ClaimOut(
-        id=claim.pk,
-        organization_id=claim.organization_id,
-        organization_name=claim.organization.name,
-        user_email=claim.user.email,
-        role_title=claim.role_title,
-        message=claim.message,
-        status=claim.status,
-        created_at=claim.created_at,
-        decided_at=claim.decided_at,
-    )
 
 
 class ClaimPage(Schema):
@@ -295,170 +443,73 @@ class ClaimPage(Schema):
     count: int
 
 
-@router.post("/organizations/{organization_id}/claims", response={201: ClaimOut, **ERRORS}, auth=required_auth, summary="Claim an organization")
-def claim_organization(request: HttpRequest, organization_id: int, payload: ClaimIn) -> tuple[int, ClaimOut]:
-    organization = selectors.organization_for_viewer(viewer_for(request.auth), pk=organization_id)
+class ClaimDecisionIn(InputSchema):
+    approve: bool = Field(..., description="true makes the claimant an admin of the organization.")
+    note: str = Field("", max_length=500, description="Sent to the claimant with the decision.")
+
+
+def _claim_out(claim: OrganizationClaim) -> ClaimOut:
+    return ClaimOut(
+        id=claim.pk,
+        organization_id=claim.organization_id,
+        organization_name=claim.organization.name,
+        user_email=claim.user.email,
+        role_title=claim.role_title,
+        message=claim.message,
+        status=claim.status,  # type: ignore[arg-type]
+        created_at=claim.created_at,
+        decided_at=claim.decided_at,
+    )
+
+
+@router.post(
+    "/organizations/{organization_id}/claims",
+    response={201: ClaimOut, **ERRORS},
+    auth=required_auth,
+    summary="Claim an organization",
+)
+def claim_organization(
+    request: HttpRequest, organization_id: ObjectId, payload: ClaimIn
+) -> Status[ClaimOut]:
+    user = caller(request)
+    organization = selectors.organization_for_viewer(viewer_for(user), pk=organization_id)
     values = validated(ClaimForm(payload.dict()))
-    claim = services.organization_claim_submit(organization=organization, user=request.auth, role_title=values["role_title"], message=values["message"])
-    return 201, _claim_out(claim)
+    claim = services.organization_claim_submit(
+        organization=organization,
+        user=user,
+        role_title=values["role_title"],
+        message=values["message"],
+    )
+    return Status(201, _claim_out(claim))
 
 
-@router.get("/claims", response={200: ClaimPage, **ERRORS}, auth=required_auth, summary="Pending claims (hub managers)")
-def list_claims(request: HttpRequest, limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)) -> ClaimPage:
-    viewer = viewer_for(request.auth)
+@router.get(
+    "/claims",
+    response={200: ClaimPage, **ERRORS},
+    auth=required_auth,
+    summary="Pending claims on your hubs' organizations (hub managers)",
+)
+def list_claims(request: HttpRequest, page: Query[PageParams]) -> ClaimPage:
+    viewer = viewer_for(caller(request))
     if not viewer.is_manager:
         raise PermissionDenied(_("Only hub managers review claims."))
     claims = selectors.claims_for_manager(viewer)
-    return ClaimPage(items=[_claim_out(claim) for claim in claims[offset : offset + limit]], count=claims.count())
+    items = list(claims[page.offset : page.offset + page.limit])
+    count = claims.count() if (page.offset or len(items) == page.limit) else len(items)
+    return ClaimPage(items=[_claim_out(claim) for claim in items], count=count)
 
 
-class ClaimDecisionIn(Schema):
-    approve: bool
-    note: str = Field("", max_length=500)
-
-
-@router.post("/claims/{claim_id}/decision", response={200: ClaimOut, **ERRORS}, auth=required_auth, summary="Approve or reject a claim (hub managers)")
-def decide_claim(request: HttpRequest, claim_id: int, payload: ClaimDecisionIn) -> ClaimOut:
-    claim = selectors.claim_for_manager(viewer_for(request.auth), claim_id)
-    return _claim_out(services.organization_claim_decide(claim=claim, actor=request.auth, approve=payload.approve, note=payload.note))
-
-
-# --- People -------------------------------------------------------------------------------
-
-
-class PositionOut(Schema):
-    organization_id: int
-    organization_name: str
-    title: str
-
-
-class PersonOut(Schema):
-    id: int
-    external_id: str | None
-    slug: str
-    url: str
-    full_name: str
-    headline: str
-    bio: str
-    bio_language: str
-    hub: str
-    expertise: list[TermRef]
-    languages: list[str]
-    is_mentor: bool
-    positions: list[PositionOut]
-    is_stale: bool
-    contact_visible: bool
-    email: str | None = Field(None, description="Null unless the viewer may see contact details; never public.")
-    phone: str | None = None
-    linkedin: str | None = None
-    profile_visibility: str
-    contact_visibility: str
-
-
-class PersonPage(Schema):
-    items: list[PersonOut]
-    count: int
-
-
-class PeopleFilters(Schema):
-    q: str = Field("", max_length=500)
-    hub: list[str] = Field([], max_length=MAX_LIST_FILTER)
-    expertise: list[str] = Field([], max_length=MAX_LIST_FILTER)
-    mentor: bool = False
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=1_000_000)
-
-
-class PersonIn(Schema):
-    full_name: str = Field(..., max_length=150)
-    headline: str = Field("", max_length=200)
-    bio: str = Field("", max_length=4000)
-    bio_language: str = Field("es", max_length=8)
-    hub: str = Field(..., max_length=40)
-    expertise: list[str] = Field([], max_length=MAX_LIST_FILTER)
-    languages: list[str] = Field([], max_length=10)
-    is_mentor: bool = False
-    email: str = Field("", max_length=254)
-    phone: str = Field("", max_length=40)
-    linkedin: str = Field("", max_length=300)
-    profile_visibility: str = Field("public", max_length=20)
-    contact_visibility: str = Field("members", max_length=20)
-    external_id: str | None = Field(None, max_length=100)
-
-
-class PersonPatch(Schema):
-    full_name: str | None = Field(None, max_length=150)
-    headline: str | None = Field(None, max_length=200)
-    bio: str | None = Field(None, max_length=4000)
-    bio_language: str | None = Field(None, max_length=8)
-    hub: str | None = Field(None, max_length=40)
-    expertise: list[str] | None = Field(None, max_length=MAX_LIST_FILTER)
-    languages: list[str] | None = Field(None, max_length=10)
-    is_mentor: bool | None = None
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=40)
-    linkedin: str | None = Field(None, max_length=300)
-    profile_visibility: str | None = Field(None, max_length=20)
-    contact_visibility: str | None = Field(None, max_length=20)
-    external_id: str | None = Field(None, max_length=100)
-
-
-def person_out(person: Person, viewer: Any) -> PersonOut:
-    access = selectors.person_access(viewer, person)
-    return PersonOut(
-        id=person.pk,
-        external_id=person.external_id,
-        slug=person.slug,
-        url=reverse("directory:person", kwargs={"slug": person.slug}),
-        full_name=person.full_name,
-        headline=person.headline,
-        bio=person.bio,
-        bio_language=person.bio_language,
-        hub=person.hub.slug,
-        expertise=_terms(person.expertise.all()),
-        languages=list(person.languages or []),
-        is_mentor=person.is_mentor,
-        positions=[PositionOut(organization_id=position.organization_id, organization_name=position.organization.name, title=position.title) for position in person.positions.all()],
-        is_stale=person.is_stale,
-        contact_visible=access.contact_visible,
-        email=person.email if access.contact_visible else None,
-        phone=person.phone if access.contact_visible else None,
-        linkedin=person.linkedin if access.contact_visible else None,
-        profile_visibility=person.profile_visibility,
-        contact_visibility=person.contact_visibility,
+@router.post(
+    "/claims/{claim_id}/decision",
+    response={200: ClaimOut, **ERRORS},
+    auth=required_auth,
+    summary="Approve or reject a claim (hub managers)",
+)
+def decide_claim(request: HttpRequest, claim_id: ObjectId, payload: ClaimDecisionIn) -> ClaimOut:
+    user = caller(request)
+    claim = selectors.claim_for_manager(viewer_for(user), claim_id)
+    return _claim_out(
+        services.organization_claim_decide(
+            claim=claim, actor=user, approve=payload.approve, note=payload.note
+        )
     )
-
-
-@router.get("/people", response={200: PersonPage, **READ_ERRORS}, summary="Search and filter people")
-def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> PersonPage:
-    viewer = viewer_for(request.auth)
-    people, count = selectors.people_directory(
-        viewer, selectors.PeopleFilters(q=filters.q, hubs=filters.hub, expertise=filters.expertise, mentors_only=filters.mentor), offset=filters.offset, limit=filters.limit
-    )
-    return PersonPage(items=[person_out(person, viewer) for person in people], count=count)
-
-
-@router.get("/people/{person_id}", response={200: PersonOut, **READ_ERRORS}, summary="One person")
-def get_person(request: HttpRequest, person_id: int) -> PersonOut:
-    viewer = viewer_for(request.auth)
-    return person_out(selectors.person_for_viewer(viewer, pk=person_id), viewer)
-
-
-@router.post("/people", response={201: PersonOut, **ERRORS}, auth=required_auth, summary="Add a person (hub managers)")
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, PersonOut]:
-    values = validated(PersonForm(payload.dict()))
-    person = services.person_create(actor=request.auth, values=values)
-    viewer = viewer_for(request.auth)
-    return 201, person_out(selectors.person_for_viewer(viewer, pk=person.pk), viewer)
-
-
-@router.patch("/people/{person_id}", response={200: PersonOut, **ERRORS}, auth=required_auth, summary="Change a person (themselves, hub managers)")
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> PersonOut:
-    viewer = viewer_for(request.auth)
-    person = selectors.person_for_viewer(viewer, pk=person_id)
-    sent = payload.dict(exclude_unset=True)
-    if any(value is None for value in sent.values()):
-        raise ValidationFailed(_("Send a value or leave the field out; null is not accepted here."), code="invalid")
-    cleaned = validated(PersonForm({**person_initial(person), **sent}, instance=person))
-    services.person_update(person=person, actor=request.auth, values={key: cleaned[key] for key in sent if key in cleaned})
-    return person_out(selectors.person_for_viewer(viewer, pk=person.pk), viewer)

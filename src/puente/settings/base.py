@@ -230,6 +230,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- API -----------------------------------------------------------------------------------
 API_RATE_ANONYMOUS = os.environ.get("API_RATE_ANONYMOUS", "300/m")
 API_RATE_AUTHENTICATED = os.environ.get("API_RATE_AUTHENTICATED", "1200/m")
+# Trusted reverse proxies in front of Puente; 0 ignores X-Forwarded-For for rate limiting.
+API_PROXY_COUNT = int(os.environ.get("API_PROXY_COUNT", "0"))
 
 # --- Matching ------------------------------------------------------------------------------
 # Threads for the sentence encoder's BLAS; more threads than cores makes it 10-70x slower.

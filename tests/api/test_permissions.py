@@ -1,0 +1,196 @@
+"""Every endpoint x every role x the status it must answer (in the style of pretix's
+tests/api/test_permissions.py). The endpoint list comes from the API's own OpenAPI paths, so a
+new endpoint without a row here fails the suite.
+
+Write endpoints also check that a refused call changed nothing and an accepted one did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from puente.accounts.models import ApiToken
+from puente.api.openapi import API_PREFIX, openapi_schema
+from puente.directory.models import (
+    ClaimStatus,
+    Organization,
+    OrganizationClaim,
+    Person,
+    VerificationStatus,
+)
+from tests.api.conftest import ROLES, ApiClient, World, token_for
+
+pytestmark = pytest.mark.django_db
+
+
+def expect(default: int, **by_role: int) -> dict[str, int]:
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, unknown
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call one endpoint, what each role gets, and how to see that a write happened."""
+
+    path: Callable[[World, str], str]
+    expected: dict[str, int]
+    body: dict[str, Any] | None = None
+    happened: Callable[[World, str], bool] | None = None
+
+
+def _org(world: World, role: str) -> str:
+    return str(world.organization.pk)
+
+
+def _new_token_id(world: World, role: str) -> str:
+    # The caller's own second token (anonymous callers aim at someone else's).
+    owner = world.users[role] or world.user("staff")
+    token, _raw = token_for(owner, name="to revoke")
+    return f"/tokens/{token.pk}"
+
+
+def _organization_named(name: str) -> Callable[[World, str], bool]:
+    return lambda world, role: Organization.objects.filter(name=name).exists()
+
+
+TABLE: dict[tuple[str, str], Case] = {
+    ("GET", "/hubs"): Case(lambda w, r: "/hubs", expect(200)),
+    ("GET", "/hubs/{slug}"): Case(lambda w, r: "/hubs/medellin", expect(200)),
+    ("GET", "/taxonomy"): Case(lambda w, r: "/taxonomy?vocabulary=sector", expect(200)),
+    ("GET", "/organizations"): Case(
+        lambda w, r: "/organizations?hub=medellin&sector=agritech", expect(200)
+    ),
+    ("GET", "/organizations/{organization_id}"): Case(
+        lambda w, r: f"/organizations/{_org(w, r)}", expect(200)
+    ),
+    ("POST", "/organizations"): Case(
+        lambda w, r: "/organizations",
+        expect(403, anonymous=401, manager_same_hub=201, staff=201),
+        body={
+            "name": "Nueva Startup",
+            "type": "startup",
+            "hub": "medellin",
+            "sectors": ["fintech"],
+        },
+        happened=_organization_named("Nueva Startup"),
+    ),
+    ("PATCH", "/organizations/{organization_id}"): Case(
+        lambda w, r: f"/organizations/{_org(w, r)}",
+        expect(403, anonymous=401, org_admin=200, manager_same_hub=200, staff=200),
+        body={"tagline": "Trazabilidad del café, de la finca a la taza"},
+        happened=lambda w, r: Organization.objects.get(pk=w.organization.pk).tagline.startswith(
+            "Trazabilidad"
+        ),
+    ),
+    ("POST", "/organizations/{organization_id}/verification"): Case(
+        lambda w, r: f"/organizations/{_org(w, r)}/verification",
+        expect(403, anonymous=401, manager_same_hub=200, staff=200),
+        body={"verified": True},
+        happened=lambda w, r: (
+            Organization.objects.get(pk=w.organization.pk).verification_status
+            == VerificationStatus.VERIFIED
+        ),
+    ),
+    ("POST", "/organizations/{organization_id}/confirmation"): Case(
+        lambda w, r: f"/organizations/{_org(w, r)}/confirmation",
+        expect(403, anonymous=401, org_admin=200, manager_same_hub=200, staff=200),
+        happened=lambda w, r: (
+            Organization.objects.get(pk=w.organization.pk).last_confirmed_at
+            > w.organization.last_confirmed_at
+        ),
+    ),
+    ("POST", "/organizations/{organization_id}/claims"): Case(
+        lambda w, r: f"/organizations/{_org(w, r)}/claims",
+        # Unverified accounts must confirm their email first; admins already manage it.
+        expect(201, anonymous=401, unverified=422, org_admin=422),
+        body={"role_title": "CEO", "message": "Escríbeme a mi correo de la empresa."},
+        happened=lambda w, r: OrganizationClaim.objects.filter(
+            organization=w.organization, role_title="CEO"
+        ).exists(),
+    ),
+    ("GET", "/claims"): Case(
+        lambda w, r: "/claims",
+        expect(403, anonymous=401, manager_same_hub=200, manager_other_hub=200, staff=200),
+    ),
+    ("POST", "/claims/{claim_id}/decision"): Case(
+        lambda w, r: f"/claims/{w.claim.pk}/decision",
+        # The claim is invisible (404) to everyone who may not decide it.
+        expect(404, anonymous=401, manager_same_hub=200, staff=200),
+        body={"approve": True, "note": "Bienvenida"},
+        happened=lambda w, r: (
+            OrganizationClaim.objects.get(pk=w.claim.pk).status == ClaimStatus.APPROVED
+        ),
+    ),
+    ("GET", "/people"): Case(lambda w, r: "/people?hub=medellin", expect(200)),
+    ("GET", "/people/{person_id}"): Case(lambda w, r: f"/people/{w.person.pk}", expect(200)),
+    ("POST", "/people"): Case(
+        lambda w, r: "/people",
+        expect(403, anonymous=401, manager_same_hub=201, staff=201),
+        body={"full_name": "Andrés Gómez", "hub": "medellin", "expertise": ["ai"]},
+        happened=lambda w, r: Person.objects.filter(full_name="Andrés Gómez").exists(),
+    ),
+    ("PATCH", "/people/{person_id}"): Case(
+        lambda w, r: f"/people/{w.person.pk}",
+        expect(403, anonymous=401, manager_same_hub=200, staff=200),
+        body={"headline": "Mentora de fintech"},
+        happened=lambda w, r: Person.objects.get(pk=w.person.pk).headline == "Mentora de fintech",
+    ),
+    ("GET", "/me"): Case(lambda w, r: "/me", expect(200, anonymous=401)),
+    ("GET", "/tokens"): Case(lambda w, r: "/tokens", expect(200, anonymous=401)),
+    ("POST", "/tokens"): Case(
+        lambda w, r: "/tokens",
+        expect(201, anonymous=401, unverified=403),
+        body={"name": "Integración CRM"},
+        happened=lambda w, r: ApiToken.objects.filter(name="Integración CRM").exists(),
+    ),
+    ("DELETE", "/tokens/{token_id}"): Case(
+        _new_token_id,
+        expect(204, anonymous=401),
+        happened=lambda w, r: ApiToken.objects.filter(
+            name="to revoke", revoked_at__isnull=False
+        ).exists(),
+    ),
+}
+
+
+def _api_endpoints() -> set[tuple[str, str]]:
+    paths = openapi_schema()["paths"]
+    prefix = API_PREFIX.rstrip("/")
+    return {
+        (method.upper(), path.removeprefix(prefix))
+        for path, operations in paths.items()
+        for method in operations
+    }
+
+
+def test_every_endpoint_of_the_api_is_in_the_permission_table() -> None:
+    endpoints = _api_endpoints()
+    assert endpoints - set(TABLE) == set(), (
+        "add these endpoints to TABLE in tests/api/test_permissions.py"
+    )
+    assert set(TABLE) - endpoints == set(), "these rows name endpoints the API no longer has"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "endpoint"), sorted(TABLE), ids=[f"{m} {p}" for m, p in sorted(TABLE)]
+)
+def test_permission(api: ApiClient, world: World, method: str, endpoint: str, role: str) -> None:
+    case = TABLE[(method, endpoint)]
+    expected = case.expected[role]
+    response = api.call(method, case.path(world, role), case.body, token=world.tokens[role])
+    assert response.status == expected, (role, response.data)
+    if expected >= 400:
+        assert set(response.data) >= {"code", "message"}
+        assert response.data["message"]
+    elif expected != 204:
+        assert isinstance(response.data, dict)
+    if case.happened is not None:
+        assert case.happened(world, role) is (expected < 400), (
+            f"{role}: the write {'did not happen' if expected < 400 else 'happened anyway'}"
+        )
