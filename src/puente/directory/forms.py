@@ -197,11 +197,12 @@ class ClaimForm(forms.Form):
 class FormSection:
     """A titled group of form fields, rendered as one fieldset of an editing page."""
 
-    def __init__(self, key: str, title: Any, intro: Any, names: tuple[str, ...]) -> None:
+    def __init__(self, key: str, title: Any, intro: Any, names: tuple[str, ...], *, wide: tuple[str, ...] = ()) -> None:
         self.key = key
         self.title = title
         self.intro = intro
         self.names = names
+        self.wide = wide
 
 
 class SectionedFormMixin(forms.BaseForm):
@@ -212,7 +213,7 @@ class SectionedFormMixin(forms.BaseForm):
     @property
     def sections(self) -> list[dict[str, Any]]:
         return [
-            {"key": section.key, "title": section.title, "intro": section.intro, "fields": [self[name] for name in section.names if name in self.fields]}
+            {"key": section.key, "title": section.title, "intro": section.intro, "fields": [(self[name], name in section.wide) for name in section.names if name in self.fields]}
             for section in self.SECTIONS
             if any(name in self.fields for name in section.names)
         ]
@@ -226,16 +227,17 @@ class OrganizationProfileForm(SectionedFormMixin, OrganizationForm):
     """
 
     SECTIONS = (
-        FormSection("identity", _("Identity"), _("How the organization appears in the directory and in search results."), ("name", "type", "tagline", "stage")),
+        FormSection("identity", _("Identity"), _("How the organization appears in the directory and in search results."), ("name", "tagline", "type", "stage"), wide=("name", "tagline")),
         FormSection(
             "description",
             _("Description"),
             _("Write the description in one language and say which. A translation is optional: visitors who read Puente in that language see it, with a note that the organization translated it."),
             ("description", "description_language", "description_translation_language", "description_translation"),
+            wide=("description", "description_translation"),
         ),
         FormSection("taxonomy", _("Sectors, technologies and markets"), _("Tick every term that applies; they drive the directory filters and the matches Puente suggests."), ("sectors", "technologies", "markets")),
         FormSection("hubs", _("Hubs"), _("The home hub curates the profile. Hubs it wants to reach tell the other side of the bridge that the organization is looking for clients, partners or capital there."), ("hub", "other_hubs", "target_hubs")),
-        FormSection("details", _("Details"), "", ("size", "founded_year", "website", "city", "address")),
+        FormSection("details", _("Details"), "", ("website", "size", "founded_year", "city", "address"), wide=("website",)),
         FormSection("contact", _("Contact"), _("Contact details are never public: they are shown only to the groups chosen below, and revealed in an introduction when both sides accept."), ("email", "phone")),
         FormSection(
             "visibility",
@@ -272,8 +274,8 @@ class PersonProfileForm(SectionedFormMixin, PersonForm):
     """A person's own profile page form: expertise grouped by sector and technology."""
 
     SECTIONS = (
-        FormSection("identity", _("About you"), "", ("full_name", "headline", "hub", "is_mentor")),
-        FormSection("bio", _("Biography"), _("A few lines on your experience and what you can help with. Say which language you wrote it in."), ("bio", "bio_language", "languages")),
+        FormSection("identity", _("About you"), "", ("full_name", "headline", "hub", "is_mentor"), wide=("full_name", "headline")),
+        FormSection("bio", _("Biography"), _("A few lines on your experience and what you can help with. Say which language you wrote it in."), ("bio", "bio_language", "languages"), wide=("bio",)),
         FormSection("expertise", _("Expertise"), _("Tick the sectors and technologies you know well; people looking for advice find you by them."), ("expertise",)),
         FormSection("contact", _("Contact"), _("Your contact details are never public: choose who among the signed-in members may see them."), ("email", "phone", "linkedin")),
         FormSection("visibility", _("Who sees what"), "", ("profile_visibility", "contact_visibility")),
