@@ -291,6 +291,7 @@ def test_admin_edits_the_profile_and_the_change_is_audited() -> None:
     response = client.post(
         edit_url(organization),
         form_data(organization, tagline="Café trazable de la finca a la taza", sectors=["agritech", "software"], technologies=["iot"], description_translation="Coffee traceability.", description_translation_language="en"),
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302
     organization.refresh_from_db()

@@ -153,7 +153,7 @@ def test_manager_approves_a_claim_with_a_plain_post() -> None:
     claim = pending_claim()
     manager = make_manager("medellin")
     client = signed_in(manager)
-    response = client.post(reverse("directory:claim_decide", args=[claim.pk]), {f"claim-{claim.pk}-decision": "approve", f"claim-{claim.pk}-note": "Bienvenida"})
+    response = client.post(reverse("directory:claim_decide", args=[claim.pk]), {f"claim-{claim.pk}-decision": "approve", f"claim-{claim.pk}-note": "Bienvenida"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302 and response["Location"] == QUEUE
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED and claim.decided_by == manager and claim.decision_note == "Bienvenida"

@@ -63,6 +63,7 @@ def test_member_edits_their_profile_and_the_change_is_audited() -> None:
             "profile_visibility": Visibility.PUBLIC,
             "contact_visibility": Visibility.MEMBERS,
         },
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302 and response["Location"] == reverse("directory:person", args=[person.slug])
     person.refresh_from_db()
