@@ -25,7 +25,8 @@ def signed_in(user: object) -> Client:
 def test_own_pages_require_sign_in(client: Client) -> None:
     for url in (MY_PROFILE, MY_ORGANIZATIONS):
         response = client.get(url)
-        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
 
 
 def test_first_visit_creates_the_profile_from_the_account() -> None:
@@ -33,7 +34,8 @@ def test_first_visit_creates_the_profile_from_the_account() -> None:
     response = signed_in(user).get(MY_PROFILE, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     person = Person.objects.get(user=user)
-    assert person.full_name == "Laura Gómez" and person.hub.slug == "miami"
+    assert person.full_name == "Laura Gómez"
+    assert person.hub.slug == "miami"
     html = response.content.decode()
     assert "We started your directory profile from your account" in html
     assert 'value="Laura Gómez"' in html
@@ -65,14 +67,19 @@ def test_member_edits_their_profile_and_the_change_is_audited() -> None:
         },
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 302 and response["Location"] == reverse("directory:person", args=[person.slug])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("directory:person", args=[person.slug])
     person.refresh_from_db()
-    assert person.full_name == "Laura Gómez Restrepo" and person.is_mentor
+    assert person.full_name == "Laura Gómez Restrepo"
+    assert person.is_mentor
     assert sorted(term.code for term in person.expertise.all()) == ["ai", "fintech"]
-    assert person.languages == ["es", "en"] and person.linkedin == "https://linkedin.com/in/laura"
+    assert person.languages == ["es", "en"]
+    assert person.linkedin == "https://linkedin.com/in/laura"
     assert AuditEntry.objects.filter(action="person.update", actor=user).exists()
     html = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Your profile is saved." in html and "Mentora de fintech" in html and "Edit my profile" in html
+    assert "Your profile is saved." in html
+    assert "Mentora de fintech" in html
+    assert "Edit my profile" in html
 
 
 def test_profile_errors_are_shown_and_nothing_changes() -> None:
@@ -80,7 +87,15 @@ def test_profile_errors_are_shown_and_nothing_changes() -> None:
     person = PersonFactory(user=user, full_name="Laura Gómez")
     response = signed_in(user).post(
         MY_PROFILE,
-        {"full_name": "", "bio_language": "xx", "hub": "atlantis", "email": "not-an-email", "phone": "call me", "profile_visibility": "everyone", "contact_visibility": "public"},
+        {
+            "full_name": "",
+            "bio_language": "xx",
+            "hub": "atlantis",
+            "email": "not-an-email",
+            "phone": "call me",
+            "profile_visibility": "everyone",
+            "contact_visibility": "public",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
@@ -101,17 +116,30 @@ def test_my_organizations_lists_memberships_with_edit_links_for_admins() -> None
     make_member(member_of)  # another user
     from puente.directory.models import OrganizationMembership
 
-    OrganizationMembership.objects.create(user=user, organization=member_of, role=MembershipRole.MEMBER)
-    OrganizationClaim.objects.create(user=user, organization=claimed, role_title="CFO", status=ClaimStatus.REJECTED, decision_note="Usa tu correo de la empresa.")
+    OrganizationMembership.objects.create(
+        user=user, organization=member_of, role=MembershipRole.MEMBER
+    )
+    OrganizationClaim.objects.create(
+        user=user,
+        organization=claimed,
+        role_title="CFO",
+        status=ClaimStatus.REJECTED,
+        decision_note="Usa tu correo de la empresa.",
+    )
     html = signed_in(user).get(MY_ORGANIZATIONS, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Cafetal Digital" in html and "Paisa Pagos" in html
+    assert "Cafetal Digital" in html
+    assert "Paisa Pagos" in html
     assert reverse("directory:organization_edit", args=[admin_of.slug]) in html
     assert reverse("directory:organization_edit", args=[member_of.slug]) not in html
-    assert "Coral Pay" in html and "Rejected" in html and "Usa tu correo de la empresa." in html
+    assert "Coral Pay" in html
+    assert "Rejected" in html
+    assert "Usa tu correo de la empresa." in html
 
 
 def test_my_organizations_empty_state_points_to_the_directory() -> None:
-    html = signed_in(UserFactory()).get(MY_ORGANIZATIONS, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = (
+        signed_in(UserFactory()).get(MY_ORGANIZATIONS, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     assert "You do not belong to any organization yet." in html
     assert f'href="{reverse("directory:organizations")}"' in html
 
@@ -119,7 +147,13 @@ def test_my_organizations_empty_state_points_to_the_directory() -> None:
 def test_confirm_from_my_organizations_returns_there() -> None:
     organization = OrganizationFactory()
     admin = make_member(organization, role=MembershipRole.ADMIN)
-    response = signed_in(admin).post(reverse("directory:organization_confirm", args=[organization.slug]), {"next": MY_ORGANIZATIONS})
+    response = signed_in(admin).post(
+        reverse("directory:organization_confirm", args=[organization.slug]),
+        {"next": MY_ORGANIZATIONS},
+    )
     assert response["Location"] == MY_ORGANIZATIONS
-    response = signed_in(admin).post(reverse("directory:organization_confirm", args=[organization.slug]), {"next": "https://evil.example/"})
+    response = signed_in(admin).post(
+        reverse("directory:organization_confirm", args=[organization.slug]),
+        {"next": "https://evil.example/"},
+    )
     assert response["Location"] == reverse("directory:organization", args=[organization.slug])

@@ -15,7 +15,14 @@ from django.test import Client
 from django.urls import reverse
 
 from puente.directory.models import MembershipRole
-from tests.factories import OrganizationFactory, PersonFactory, UserFactory, add_position, hub, make_member
+from tests.factories import (
+    OrganizationFactory,
+    PersonFactory,
+    UserFactory,
+    add_position,
+    hub,
+    make_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +35,7 @@ def _small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
 
+
 # Queries of a signed-in request before the page's own: session, user, and the viewer's
 # memberships, hub roles and hub partnerships.
 SIGNED_IN = 5
@@ -38,7 +46,11 @@ def grow(total: int) -> None:
     from puente.directory.models import Organization
 
     for index in range(Organization.objects.count(), total):
-        organization = OrganizationFactory(name=f"Org {index:03d}", sectors=["fintech", "software"], hub=hub("medellin" if index % 2 else "miami"))
+        organization = OrganizationFactory(
+            name=f"Org {index:03d}",
+            sectors=["fintech", "software"],
+            hub=hub("medellin" if index % 2 else "miami"),
+        )
         organization.other_hubs.set([hub("miami")])
         person = PersonFactory(full_name=f"Persona {index:03d}", is_mentor=True)
         person.expertise.set(organization.sectors.all())
@@ -55,7 +67,9 @@ def member() -> Client:
     return client
 
 
-def assert_same_queries(django_assert_num_queries: Any, client: Client, url: Callable[[], str], expected: int) -> None:
+def assert_same_queries(
+    django_assert_num_queries: Any, client: Client, url: Callable[[], str], expected: int
+) -> None:
     for total in (3, 30):
         grow(total)
         address = url()
@@ -79,8 +93,15 @@ def assert_same_queries(django_assert_num_queries: Any, client: Client, url: Cal
         (member, "?hub=miami&sector=fintech&sort=name", SIGNED_IN + 19),
     ],
 )
-def test_directory_list_queries_do_not_grow(django_assert_num_queries: Any, make_client: Callable[[], Client], query: str, expected: int) -> None:
-    assert_same_queries(django_assert_num_queries, make_client(), lambda: reverse("directory:organizations") + query, expected)
+def test_directory_list_queries_do_not_grow(
+    django_assert_num_queries: Any, make_client: Callable[[], Client], query: str, expected: int
+) -> None:
+    assert_same_queries(
+        django_assert_num_queries,
+        make_client(),
+        lambda: reverse("directory:organizations") + query,
+        expected,
+    )
 
 
 def test_directory_fragment_costs_the_same_as_the_page(django_assert_num_queries: Any) -> None:
@@ -96,7 +117,9 @@ def test_directory_fragment_costs_the_same_as_the_page(django_assert_num_queries
 def _first_organization_url() -> str:
     from puente.directory.models import Organization
 
-    return reverse("directory:organization", args=[Organization.objects.order_by("id").first().slug])  # type: ignore[union-attr]
+    return reverse(
+        "directory:organization", args=[Organization.objects.order_by("id").first().slug]
+    )  # type: ignore[union-attr]
 
 
 def _first_person_url() -> str:
@@ -106,7 +129,9 @@ def _first_person_url() -> str:
 
 
 @pytest.mark.parametrize(("make_client", "expected"), [(anonymous, 7), (member, SIGNED_IN + 8)])
-def test_organization_detail_queries_do_not_grow(django_assert_num_queries: Any, make_client: Callable[[], Client], expected: int) -> None:
+def test_organization_detail_queries_do_not_grow(
+    django_assert_num_queries: Any, make_client: Callable[[], Client], expected: int
+) -> None:
     assert_same_queries(django_assert_num_queries, make_client(), _first_organization_url, expected)
 
 
@@ -130,12 +155,26 @@ def test_organization_detail_queries_for_its_admin(django_assert_num_queries: An
 
 @pytest.mark.parametrize(
     ("make_client", "query", "expected"),
-    [(anonymous, "", 5), (anonymous, "?q=persona&hub=medellin", 5), (member, "", SIGNED_IN + 5), (member, "?mentor=1&expertise=fintech", SIGNED_IN + 5)],
+    [
+        (anonymous, "", 5),
+        (anonymous, "?q=persona&hub=medellin", 5),
+        (member, "", SIGNED_IN + 5),
+        (member, "?mentor=1&expertise=fintech", SIGNED_IN + 5),
+    ],
 )
-def test_people_list_queries_do_not_grow(django_assert_num_queries: Any, make_client: Callable[[], Client], query: str, expected: int) -> None:
-    assert_same_queries(django_assert_num_queries, make_client(), lambda: reverse("directory:people") + query, expected)
+def test_people_list_queries_do_not_grow(
+    django_assert_num_queries: Any, make_client: Callable[[], Client], query: str, expected: int
+) -> None:
+    assert_same_queries(
+        django_assert_num_queries,
+        make_client(),
+        lambda: reverse("directory:people") + query,
+        expected,
+    )
 
 
 @pytest.mark.parametrize(("make_client", "expected"), [(anonymous, 3), (member, SIGNED_IN + 3)])
-def test_person_detail_queries_do_not_grow(django_assert_num_queries: Any, make_client: Callable[[], Client], expected: int) -> None:
+def test_person_detail_queries_do_not_grow(
+    django_assert_num_queries: Any, make_client: Callable[[], Client], expected: int
+) -> None:
     assert_same_queries(django_assert_num_queries, make_client(), _first_person_url, expected)

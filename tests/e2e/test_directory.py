@@ -15,10 +15,20 @@ PASSWORD = "correct horse battery staple"
 
 
 def seed_directory() -> None:
-    OrganizationFactory(name="Cafetal Digital", sectors=["agritech"], tagline="Trazabilidad del café")
+    OrganizationFactory(
+        name="Cafetal Digital", sectors=["agritech"], tagline="Trazabilidad del café"
+    )
     OrganizationFactory(name="Paisa Pagos", sectors=["fintech"], tagline="Pagos para tenderos")
-    OrganizationFactory(name="Coral Pay", hub=hub("miami"), sectors=["fintech"], tagline="Payments for the Americas", description_language="en")
-    OrganizationFactory(name="Brickell Health", hub=hub("miami"), sectors=["healthtech"], description_language="en")
+    OrganizationFactory(
+        name="Coral Pay",
+        hub=hub("miami"),
+        sectors=["fintech"],
+        tagline="Payments for the Americas",
+        description_language="en",
+    )
+    OrganizationFactory(
+        name="Brickell Health", hub=hub("miami"), sectors=["healthtech"], description_language="en"
+    )
 
 
 def result_names(page: Any) -> list[str]:
@@ -65,7 +75,9 @@ def test_filter_by_hub_and_sector_updates_in_place_and_survives_a_reload(new_pag
     expect(page).not_to_have_url(re.compile("sector="))
 
 
-def test_filters_work_in_spanish_and_without_javascript(browser: Any, live_server: Any, reference_data: None) -> None:
+def test_filters_work_in_spanish_and_without_javascript(
+    browser: Any, live_server: Any, reference_data: None
+) -> None:
     seed_directory()
     context = browser.new_context(locale="es", java_script_enabled=False, base_url=live_server.url)
     try:
@@ -94,9 +106,13 @@ def test_search_finds_organizations_as_you_type(new_page: Any) -> None:
     expect(page.locator("#directory-results")).to_contain_text("Ninguna organización coincide.")
 
 
-def test_filters_fold_into_a_disclosure_on_a_phone(browser: Any, live_server: Any, reference_data: None) -> None:
+def test_filters_fold_into_a_disclosure_on_a_phone(
+    browser: Any, live_server: Any, reference_data: None
+) -> None:
     seed_directory()
-    context = browser.new_context(locale="en", viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context = browser.new_context(
+        locale="en", viewport={"width": 390, "height": 844}, base_url=live_server.url
+    )
     try:
         page = context.new_page()
         page.goto("/directory/")
@@ -112,7 +128,12 @@ def test_filters_fold_into_a_disclosure_on_a_phone(browser: Any, live_server: An
 
 
 def test_a_visitor_cannot_see_contact_details(new_page: Any) -> None:
-    organization = OrganizationFactory(name="Cafetal Digital", email="gerencia@cafetal.example", phone="+57 300 555 1234", contact_visibility=Visibility.PARTNER_HUBS)
+    organization = OrganizationFactory(
+        name="Cafetal Digital",
+        email="gerencia@cafetal.example",
+        phone="+57 300 555 1234",
+        contact_visibility=Visibility.PARTNER_HUBS,
+    )
     page = new_page("en")
     page.goto(f"/directory/organizations/{organization.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cafetal Digital")
@@ -123,9 +144,19 @@ def test_a_visitor_cannot_see_contact_details(new_page: Any) -> None:
 
 def test_member_claims_manager_approves_member_edits_the_profile(new_page: Any) -> None:
     organization = OrganizationFactory(
-        name="Coral Pay", hub=hub("miami"), description="Payments for small shops.", description_language="en", tagline="Payments for the Americas", website="https://coralpay.example"
+        name="Coral Pay",
+        hub=hub("miami"),
+        description="Payments for small shops.",
+        description_language="en",
+        tagline="Payments for the Americas",
+        website="https://coralpay.example",
     )
-    UserFactory(email="laura@coralpay.example", full_name="Laura Gómez", home_hub=hub("miami"), language="en")
+    UserFactory(
+        email="laura@coralpay.example",
+        full_name="Laura Gómez",
+        home_hub=hub("miami"),
+        language="en",
+    )
     make_manager("miami", email="manager@cic.example", full_name="Mario Manager", language="en")
 
     member = new_page("en", "America/New_York")
@@ -134,7 +165,9 @@ def test_member_claims_manager_approves_member_edits_the_profile(new_page: Any) 
     member.get_by_label("Your role in the organization").fill("CEO and co-founder")
     member.get_by_label("Message to the hub team").fill("My email uses the company domain.")
     member.get_by_role("button", name="Claim this organization").click()
-    expect(member.locator(".messages")).to_contain_text("Your claim was sent to the managers of Miami")
+    expect(member.locator(".messages")).to_contain_text(
+        "Your claim was sent to the managers of Miami"
+    )
     expect(member.locator("#claim-pending")).to_be_visible()
     expect(member.get_by_role("link", name="Edit profile")).to_have_count(0)
 
@@ -146,18 +179,26 @@ def test_member_claims_manager_approves_member_edits_the_profile(new_page: Any) 
     expect(row).to_contain_text("Email domain matches the website")
     row.get_by_label("Note to the claimant").fill("Welcome aboard")
     row.get_by_role("button", name="Approve").click()
-    expect(manager.locator(".claim-row", has_text="Coral Pay")).to_contain_text("Approved: Laura Gómez now manages this organization.")
+    expect(manager.locator(".claim-row", has_text="Coral Pay")).to_contain_text(
+        "Approved: Laura Gómez now manages this organization."
+    )
     expect(manager.locator("#pending-count")).to_contain_text("0 claims waiting for a decision")
 
     member.goto(f"/directory/organizations/{organization.slug}/")
     member.get_by_role("link", name="Edit profile").click()
     expect(member.get_by_role("heading", level=1)).to_have_text("Edit the profile of Coral Pay")
-    member.get_by_role("textbox", name="Description", exact=True).fill("Instant payments between Miami and Medellín for small shops.")
+    member.get_by_role("textbox", name="Description", exact=True).fill(
+        "Instant payments between Miami and Medellín for small shops."
+    )
     member.get_by_role("button", name="Save the profile").click()
     expect(member.locator(".messages")).to_contain_text("The profile of Coral Pay is saved.")
-    expect(member.locator("#about-heading + .description")).to_have_text("Instant payments between Miami and Medellín for small shops.")
+    expect(member.locator("#about-heading + .description")).to_have_text(
+        "Instant payments between Miami and Medellín for small shops."
+    )
     expect(member.locator("#about-heading + .description")).to_have_attribute("lang", "en")
 
     member.goto("/directory/me/organizations/")
-    expect(member.locator(".membership", has_text="Coral Pay")).to_contain_text("Organization admin")
+    expect(member.locator(".membership", has_text="Coral Pay")).to_contain_text(
+        "Organization admin"
+    )
     assert organization.memberships.get().role == MembershipRole.ADMIN

@@ -18,7 +18,10 @@ from puente.core.forms import CodeChoiceField, CodeMultipleChoiceField, bilingua
 from puente.core.models import Hub, Visibility, Vocabulary
 from puente.directory.models import CONTACT_VISIBILITY_CHOICES, CompanySize, Organization, Person
 
-phone_validator = RegexValidator(r"^\+?[0-9 ().\-]{6,40}$", _("Enter a phone number with digits, spaces and an optional leading +."))
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ().\-]{6,40}$",
+    _("Enter a phone number with digits, spaces and an optional leading +."),
+)
 
 BLANK_CHOICE = [("", "—")]
 
@@ -31,30 +34,92 @@ class OrganizationForm(forms.Form):
     """An organization's profile. ``instance`` is the organization being edited, if any."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    type = CodeChoiceField(label=_("Type"), queryset=bilingual_term_queryset(Vocabulary.ORGANIZATION_TYPE))
+    type = CodeChoiceField(
+        label=_("Type"), queryset=bilingual_term_queryset(Vocabulary.ORGANIZATION_TYPE)
+    )
     hub = CodeChoiceField(label=_("Home hub"), queryset=Hub.objects.none(), to_field_name="slug")
-    other_hubs = CodeMultipleChoiceField(label=_("Also present in"), queryset=Hub.objects.none(), to_field_name="slug", required=False)
+    other_hubs = CodeMultipleChoiceField(
+        label=_("Also present in"),
+        queryset=Hub.objects.none(),
+        to_field_name="slug",
+        required=False,
+    )
     tagline = forms.CharField(label=_("One-line pitch"), max_length=200, required=False)
-    description = forms.CharField(label=_("Description"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    description_language = forms.ChoiceField(label=_("Description language"), choices=settings.CONTENT_LANGUAGES)
-    description_translation = forms.CharField(label=_("Description in the other language"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    description_translation_language = forms.ChoiceField(label=_("Language of the translation"), choices=BLANK_CHOICE + list(settings.CONTENT_LANGUAGES), required=False)
-    sectors = CodeMultipleChoiceField(label=_("Sectors"), queryset=bilingual_term_queryset(Vocabulary.SECTOR), required=False)
-    technologies = CodeMultipleChoiceField(label=_("Technologies"), queryset=bilingual_term_queryset(Vocabulary.TECHNOLOGY), required=False)
-    markets = CodeMultipleChoiceField(label=_("Markets served"), queryset=bilingual_term_queryset(Vocabulary.MARKET), required=False)
-    target_hubs = CodeMultipleChoiceField(label=_("Hubs it wants to reach"), queryset=Hub.objects.none(), to_field_name="slug", required=False)
-    stage = CodeChoiceField(label=_("Stage"), queryset=bilingual_term_queryset(Vocabulary.STAGE), required=False)
-    size = forms.ChoiceField(label=_("Size"), choices=BLANK_CHOICE + list(CompanySize.choices), required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    description_language = forms.ChoiceField(
+        label=_("Description language"), choices=settings.CONTENT_LANGUAGES
+    )
+    description_translation = forms.CharField(
+        label=_("Description in the other language"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    description_translation_language = forms.ChoiceField(
+        label=_("Language of the translation"),
+        choices=BLANK_CHOICE + list(settings.CONTENT_LANGUAGES),
+        required=False,
+    )
+    sectors = CodeMultipleChoiceField(
+        label=_("Sectors"), queryset=bilingual_term_queryset(Vocabulary.SECTOR), required=False
+    )
+    technologies = CodeMultipleChoiceField(
+        label=_("Technologies"),
+        queryset=bilingual_term_queryset(Vocabulary.TECHNOLOGY),
+        required=False,
+    )
+    markets = CodeMultipleChoiceField(
+        label=_("Markets served"),
+        queryset=bilingual_term_queryset(Vocabulary.MARKET),
+        required=False,
+    )
+    target_hubs = CodeMultipleChoiceField(
+        label=_("Hubs it wants to reach"),
+        queryset=Hub.objects.none(),
+        to_field_name="slug",
+        required=False,
+    )
+    stage = CodeChoiceField(
+        label=_("Stage"), queryset=bilingual_term_queryset(Vocabulary.STAGE), required=False
+    )
+    size = forms.ChoiceField(
+        label=_("Size"), choices=BLANK_CHOICE + list(CompanySize.choices), required=False
+    )
     founded_year = forms.IntegerField(label=_("Founded (year)"), min_value=1800, required=False)
-    website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), max_length=300, required=False, assume_scheme="https"
+    )
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     address = forms.CharField(label=_("Address"), max_length=240, required=False)
     email = forms.EmailField(label=_("Contact email"), max_length=254, required=False)
-    phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False, validators=[phone_validator])
-    profile_visibility = forms.ChoiceField(label=_("Who sees the profile"), choices=Visibility.choices, initial=Visibility.PUBLIC)
-    details_visibility = forms.ChoiceField(label=_("Who sees size, founding year and address"), choices=Visibility.choices, initial=Visibility.PUBLIC)
-    contact_visibility = forms.ChoiceField(label=_("Who sees contact details"), choices=CONTACT_VISIBILITY_CHOICES, initial=Visibility.MEMBERS, help_text=_("Contact details are never public."))
-    external_id = forms.CharField(label=_("External id"), max_length=100, required=False, help_text=_("Identifier in the system this record comes from."))
+    phone = forms.CharField(
+        label=_("Contact phone"), max_length=40, required=False, validators=[phone_validator]
+    )
+    profile_visibility = forms.ChoiceField(
+        label=_("Who sees the profile"), choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
+    details_visibility = forms.ChoiceField(
+        label=_("Who sees size, founding year and address"),
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
+    )
+    contact_visibility = forms.ChoiceField(
+        label=_("Who sees contact details"),
+        choices=CONTACT_VISIBILITY_CHOICES,
+        initial=Visibility.MEMBERS,
+        help_text=_("Contact details are never public."),
+    )
+    external_id = forms.CharField(
+        label=_("External id"),
+        max_length=100,
+        required=False,
+        help_text=_("Identifier in the system this record comes from."),
+    )
 
     def __init__(self, *args: Any, instance: Organization | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,11 +152,23 @@ class OrganizationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        translation, translation_language = data.get("description_translation"), data.get("description_translation_language")
+        translation, translation_language = (
+            data.get("description_translation"),
+            data.get("description_translation_language"),
+        )
         if translation and not translation_language:
-            self.add_error("description_translation_language", _("Say which language the translation is in."))
-        if translation and translation_language and translation_language == data.get("description_language"):
-            self.add_error("description_translation_language", _("The translation must be in a different language from the description."))
+            self.add_error(
+                "description_translation_language", _("Say which language the translation is in.")
+            )
+        if (
+            translation
+            and translation_language
+            and translation_language == data.get("description_language")
+        ):
+            self.add_error(
+                "description_translation_language",
+                _("The translation must be in a different language from the description."),
+            )
         hub = data.get("hub")
         if hub is not None and data.get("other_hubs"):
             data["other_hubs"] = [other for other in data["other_hubs"] if other.pk != hub.pk]
@@ -102,18 +179,47 @@ class PersonForm(forms.Form):
     """A person's directory profile."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    headline = forms.CharField(label=_("Headline"), max_length=200, required=False, help_text=_("For example: “Founder of a fintech, angel investor”."))
-    bio = forms.CharField(label=_("Biography"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    bio_language = forms.ChoiceField(label=_("Biography language"), choices=settings.CONTENT_LANGUAGES)
+    headline = forms.CharField(
+        label=_("Headline"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: “Founder of a fintech, angel investor”."),
+    )
+    bio = forms.CharField(
+        label=_("Biography"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    bio_language = forms.ChoiceField(
+        label=_("Biography language"), choices=settings.CONTENT_LANGUAGES
+    )
     hub = CodeChoiceField(label=_("Hub"), queryset=Hub.objects.none(), to_field_name="slug")
-    expertise = CodeMultipleChoiceField(label=_("Expertise"), queryset=bilingual_term_queryset(Vocabulary.SECTOR, Vocabulary.TECHNOLOGY), required=False)
-    languages = forms.MultipleChoiceField(label=_("Languages spoken"), choices=settings.CONTENT_LANGUAGES, required=False)
+    expertise = CodeMultipleChoiceField(
+        label=_("Expertise"),
+        queryset=bilingual_term_queryset(Vocabulary.SECTOR, Vocabulary.TECHNOLOGY),
+        required=False,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=settings.CONTENT_LANGUAGES, required=False
+    )
     is_mentor = forms.BooleanField(label=_("I offer mentoring"), required=False)
     email = forms.EmailField(label=_("Contact email"), max_length=254, required=False)
-    phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False, validators=[phone_validator])
-    linkedin = forms.URLField(label=_("LinkedIn profile"), max_length=300, required=False, assume_scheme="https")
-    profile_visibility = forms.ChoiceField(label=_("Who sees the profile"), choices=Visibility.choices, initial=Visibility.PUBLIC)
-    contact_visibility = forms.ChoiceField(label=_("Who sees contact details"), choices=CONTACT_VISIBILITY_CHOICES, initial=Visibility.MEMBERS, help_text=_("Contact details are never public."))
+    phone = forms.CharField(
+        label=_("Contact phone"), max_length=40, required=False, validators=[phone_validator]
+    )
+    linkedin = forms.URLField(
+        label=_("LinkedIn profile"), max_length=300, required=False, assume_scheme="https"
+    )
+    profile_visibility = forms.ChoiceField(
+        label=_("Who sees the profile"), choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
+    contact_visibility = forms.ChoiceField(
+        label=_("Who sees contact details"),
+        choices=CONTACT_VISIBILITY_CHOICES,
+        initial=Visibility.MEMBERS,
+        help_text=_("Contact details are never public."),
+    )
     external_id = forms.CharField(label=_("External id"), max_length=100, required=False)
 
     def __init__(self, *args: Any, instance: Person | None = None, **kwargs: Any) -> None:
@@ -191,13 +297,37 @@ def person_initial(person: Person) -> dict[str, Any]:
 
 class ClaimForm(forms.Form):
     role_title = forms.CharField(label=_("Your role in the organization"), max_length=120)
-    message = forms.CharField(label=_("Message to the hub team"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("How can the hub confirm you represent it? For example, your work email domain."))
+    message = forms.CharField(
+        label=_("Message to the hub team"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "How can the hub confirm you represent it? For example, your work email domain."
+        ),
+    )
+
+
+def _use_widget(
+    field: forms.Field, widget_class: type[forms.CheckboxSelectMultiple | forms.RadioSelect]
+) -> None:
+    """Render a choice field with another widget (checkbox list, radio buttons), same choices."""
+    choices: Any = getattr(field, "choices", [])
+    field.widget = widget_class(choices=choices)
 
 
 class FormSection:
     """A titled group of form fields, rendered as one fieldset of an editing page."""
 
-    def __init__(self, key: str, title: Any, intro: Any, names: tuple[str, ...], *, wide: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        key: str,
+        title: Any,
+        intro: Any,
+        names: tuple[str, ...],
+        *,
+        wide: tuple[str, ...] = (),
+    ) -> None:
         self.key = key
         self.title = title
         self.intro = intro
@@ -213,7 +343,16 @@ class SectionedFormMixin(forms.BaseForm):
     @property
     def sections(self) -> list[dict[str, Any]]:
         return [
-            {"key": section.key, "title": section.title, "intro": section.intro, "fields": [(self[name], name in section.wide) for name in section.names if name in self.fields]}
+            {
+                "key": section.key,
+                "title": section.title,
+                "intro": section.intro,
+                "fields": [
+                    (self[name], name in section.wide)
+                    for name in section.names
+                    if name in self.fields
+                ],
+            }
             for section in self.SECTIONS
             if any(name in self.fields for name in section.names)
         ]
@@ -227,46 +366,102 @@ class OrganizationProfileForm(SectionedFormMixin, OrganizationForm):
     """
 
     SECTIONS = (
-        FormSection("identity", _("Identity"), _("How the organization appears in the directory and in search results."), ("name", "tagline", "type", "stage"), wide=("name", "tagline")),
+        FormSection(
+            "identity",
+            _("Identity"),
+            _("How the organization appears in the directory and in search results."),
+            ("name", "tagline", "type", "stage"),
+            wide=("name", "tagline"),
+        ),
         FormSection(
             "description",
             _("Description"),
-            _("Write the description in one language and say which. A translation is optional: visitors who read Puente in that language see it, with a note that the organization translated it."),
-            ("description", "description_language", "description_translation_language", "description_translation"),
+            _(
+                "Write the description in one language and say which. A translation is optional: visitors who read Puente in that language see it, with a note that the organization translated it."
+            ),
+            (
+                "description",
+                "description_language",
+                "description_translation_language",
+                "description_translation",
+            ),
             wide=("description", "description_translation"),
         ),
-        FormSection("taxonomy", _("Sectors, technologies and markets"), _("Tick every term that applies; they drive the directory filters and the matches Puente suggests."), ("sectors", "technologies", "markets")),
-        FormSection("hubs", _("Hubs"), _("The home hub curates the profile. Hubs it wants to reach tell the other side of the bridge that the organization is looking for clients, partners or capital there."), ("hub", "other_hubs", "target_hubs")),
-        FormSection("details", _("Details"), "", ("website", "size", "founded_year", "city", "address"), wide=("website",)),
-        FormSection("contact", _("Contact"), _("Contact details are never public: they are shown only to the groups chosen below, and revealed in an introduction when both sides accept."), ("email", "phone")),
+        FormSection(
+            "taxonomy",
+            _("Sectors, technologies and markets"),
+            _(
+                "Tick every term that applies; they drive the directory filters and the matches Puente suggests."
+            ),
+            ("sectors", "technologies", "markets"),
+        ),
+        FormSection(
+            "hubs",
+            _("Hubs"),
+            _(
+                "The home hub curates the profile. Hubs it wants to reach tell the other side of the bridge that the organization is looking for clients, partners or capital there."
+            ),
+            ("hub", "other_hubs", "target_hubs"),
+        ),
+        FormSection(
+            "details",
+            _("Details"),
+            "",
+            ("website", "size", "founded_year", "city", "address"),
+            wide=("website",),
+        ),
+        FormSection(
+            "contact",
+            _("Contact"),
+            _(
+                "Contact details are never public: they are shown only to the groups chosen below, and revealed in an introduction when both sides accept."
+            ),
+            ("email", "phone"),
+        ),
         FormSection(
             "visibility",
             _("Who sees what"),
-            _("Choose, for each group of fields, who may see it. The organization’s own members and the managers of its hubs always see everything."),
+            _(
+                "Choose, for each group of fields, who may see it. The organization's own members and the managers of its hubs always see everything."
+            ),
             ("profile_visibility", "details_visibility", "contact_visibility"),
         ),
         FormSection("records", _("Records"), "", ("external_id",)),
     )
 
-    def __init__(self, *args: Any, instance: Organization | None = None, can_manage_hubs: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        instance: Organization | None = None,
+        can_manage_hubs: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, instance=instance, **kwargs)
         for name in ("sectors", "technologies", "markets", "other_hubs", "target_hubs"):
-            field = self.fields[name]
-            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)  # type: ignore[attr-defined]
+            _use_widget(self.fields[name], forms.CheckboxSelectMultiple)
         for name in ("profile_visibility", "details_visibility", "contact_visibility"):
-            field = self.fields[name]
-            field.widget = forms.RadioSelect(choices=field.choices)  # type: ignore[attr-defined]
-        self.fields["description_language"].help_text = _("The language the description above is written in.")
+            _use_widget(self.fields[name], forms.RadioSelect)
+        self.fields["description_language"].help_text = _(
+            "The language the description above is written in."
+        )
         self.fields["description_translation"].label = _("Translation")
         self.fields["description_translation_language"].label = _("Translation language")
-        self.fields["tagline"].help_text = _("One sentence shown under the name in the directory; write it in the description’s language.")
+        self.fields["tagline"].help_text = _(
+            "One sentence shown under the name in the directory; write it in the description's language."
+        )
         self.fields["target_hubs"].label = _("Hubs the organization wants to reach")
-        self.fields["profile_visibility"].help_text = _("Who can find the organization in the directory and open its profile (name, description, sectors, people).")
+        self.fields["profile_visibility"].help_text = _(
+            "Who can find the organization in the directory and open its profile (name, description, sectors, people)."
+        )
         self.fields["details_visibility"].label = _("Who sees the size, founding year and address")
-        self.fields["contact_visibility"].help_text = _("Contact details are never public; the widest choice is the members of this hub and its partner hubs.")
+        self.fields["contact_visibility"].help_text = _(
+            "Contact details are never public; the widest choice is the members of this hub and its partner hubs."
+        )
         if not can_manage_hubs:
             self.fields["hub"].disabled = True
-            self.fields["hub"].help_text = _("Only the hub managers can move an organization to another hub.")
+            self.fields["hub"].help_text = _(
+                "Only the hub managers can move an organization to another hub."
+            )
             del self.fields["external_id"]
 
 
@@ -274,25 +469,62 @@ class PersonProfileForm(SectionedFormMixin, PersonForm):
     """A person's own profile page form: expertise grouped by sector and technology."""
 
     SECTIONS = (
-        FormSection("identity", _("About you"), "", ("full_name", "headline", "hub", "is_mentor"), wide=("full_name", "headline")),
-        FormSection("bio", _("Biography"), _("A few lines on your experience and what you can help with. Say which language you wrote it in."), ("bio", "bio_language", "languages"), wide=("bio",)),
-        FormSection("expertise", _("Expertise"), _("Tick the sectors and technologies you know well; people looking for advice find you by them."), ("expertise",)),
-        FormSection("contact", _("Contact"), _("Your contact details are never public: choose who among the signed-in members may see them."), ("email", "phone", "linkedin")),
-        FormSection("visibility", _("Who sees what"), "", ("profile_visibility", "contact_visibility")),
+        FormSection(
+            "identity",
+            _("About you"),
+            "",
+            ("full_name", "headline", "hub", "is_mentor"),
+            wide=("full_name", "headline"),
+        ),
+        FormSection(
+            "bio",
+            _("Biography"),
+            _(
+                "A few lines on your experience and what you can help with. Say which language you wrote it in."
+            ),
+            ("bio", "bio_language", "languages"),
+            wide=("bio",),
+        ),
+        FormSection(
+            "expertise",
+            _("Expertise"),
+            _(
+                "Tick the sectors and technologies you know well; people looking for advice find you by them."
+            ),
+            ("expertise",),
+        ),
+        FormSection(
+            "contact",
+            _("Contact"),
+            _(
+                "Your contact details are never public: choose who among the signed-in members may see them."
+            ),
+            ("email", "phone", "linkedin"),
+        ),
+        FormSection(
+            "visibility", _("Who sees what"), "", ("profile_visibility", "contact_visibility")
+        ),
         FormSection("records", _("Records"), "", ("external_id",)),
     )
 
-    def __init__(self, *args: Any, instance: Person | None = None, can_manage_hubs: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        instance: Person | None = None,
+        can_manage_hubs: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, instance=instance, **kwargs)
         expertise = self.fields["expertise"]
         expertise.widget = forms.CheckboxSelectMultiple(choices=_grouped_expertise_choices())
         expertise.widget.template_name = "directory/widgets/grouped_checkboxes.html"
-        self.fields["languages"].widget = forms.CheckboxSelectMultiple(choices=self.fields["languages"].choices)  # type: ignore[attr-defined]
+        _use_widget(self.fields["languages"], forms.CheckboxSelectMultiple)
         for name in ("profile_visibility", "contact_visibility"):
-            field = self.fields[name]
-            field.widget = forms.RadioSelect(choices=field.choices)  # type: ignore[attr-defined]
+            _use_widget(self.fields[name], forms.RadioSelect)
         self.fields["hub"].help_text = _("The hub whose community you belong to.")
-        self.fields["is_mentor"].help_text = _("Mentors are listed with a badge and can be found with the “Mentors only” filter.")
+        self.fields["is_mentor"].help_text = _(
+            "Mentors are listed with a badge and can be found with the “Mentors only” filter."
+        )
         if not can_manage_hubs:
             del self.fields["external_id"]
 
@@ -300,7 +532,10 @@ class PersonProfileForm(SectionedFormMixin, PersonForm):
 def _grouped_expertise_choices() -> list[tuple[Any, list[tuple[str, str]]]]:
     """Expertise choices as two groups, sectors then technologies, labelled in the UI language."""
     groups: list[tuple[Any, list[tuple[str, str]]]] = []
-    for vocabulary, title in ((Vocabulary.SECTOR, _("Sectors")), (Vocabulary.TECHNOLOGY, _("Technologies"))):
+    for vocabulary, title in (
+        (Vocabulary.SECTOR, _("Sectors")),
+        (Vocabulary.TECHNOLOGY, _("Technologies")),
+    ):
         terms = bilingual_term_queryset(vocabulary)
         groups.append((title, [(term.code, term.label) for term in terms]))
     return groups
@@ -309,5 +544,12 @@ def _grouped_expertise_choices() -> list[tuple[Any, list[tuple[str, str]]]]:
 class ClaimDecisionForm(forms.Form):
     """A hub manager's decision on a claim, with an optional note to the claimant."""
 
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    note = forms.CharField(label=_("Note to the claimant"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(
+        label=_("Note to the claimant"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

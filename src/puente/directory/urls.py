@@ -8,8 +8,16 @@ urlpatterns = [
     path("", views.organization_list, name="organizations"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("organizations/<slug:slug>/edit/", views.organization_edit, name="organization_edit"),
-    path("organizations/<slug:slug>/confirm/", views.organization_confirm, name="organization_confirm"),
-    path("organizations/<slug:slug>/verification/", views.organization_verification, name="organization_verification"),
+    path(
+        "organizations/<slug:slug>/confirm/",
+        views.organization_confirm,
+        name="organization_confirm",
+    ),
+    path(
+        "organizations/<slug:slug>/verification/",
+        views.organization_verification,
+        name="organization_verification",
+    ),
     path("organizations/<slug:slug>/claim/", views.organization_claim, name="organization_claim"),
     path("claims/", views.claim_queue, name="claims"),
     path("claims/<int:pk>/decide/", views.claim_decide, name="claim_decide"),
