@@ -608,3 +608,11 @@ def test_person_headline_and_bio_carry_their_language(client: Client) -> None:
     html = page(client, reverse("directory:person", args=[person.slug]), HTTP_ACCEPT_LANGUAGE="es")
     assert '<p class="profile-tagline" lang="en">Angel investor</p>' in html
     assert '<div class="description" lang="en">I invest in fintech.</div>' in html
+
+
+def test_ticked_values_of_a_long_facet_come_first(client: Client) -> None:
+    for code in ("agritech", "software", "energy", "creative", "logistics", "biotech", "edtech", "commerce", "tourism"):
+        OrganizationFactory(sectors=[code, "fintech"] if code == "tourism" else [code, "agritech"])
+    html = page(client, f"{LIST}?sector=tourism", HTTP_ACCEPT_LANGUAGE="en")
+    sector_facet = html.split("<legend>Sector</legend>")[1].split("</fieldset>")[0]
+    assert sector_facet.index('value="tourism"') < sector_facet.index('value="agritech"')

@@ -46,6 +46,7 @@ MAX_VALUE_LENGTH = 60
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 FACET_ORDER = ("hub", "type", "sector", "technology", "stage")
+FACET_VISIBLE = 8  # values shown before a facet scrolls (see .facet-values.more)
 FACET_TITLES = {
     "hub": gettext_lazy("Hub"),
     "type": gettext_lazy("Type"),
@@ -217,6 +218,15 @@ def _active_filters(
     return chips
 
 
+def _chosen_first(values: list[selectors.FacetValue]) -> list[selectors.FacetValue]:
+    """Ticked values first in a long (scrolling) facet, so a choice is never hidden."""
+    return (
+        sorted(values, key=lambda value: not value.selected)
+        if len(values) > FACET_VISIBLE
+        else values
+    )
+
+
 # --- organizations -------------------------------------------------------------------------
 def organization_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
@@ -231,7 +241,10 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         result = selectors.organization_directory(
             viewer, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
-    facets = [(name, FACET_TITLES[name], result.facets.get(name, [])) for name in FACET_ORDER]
+    facets = [
+        (name, FACET_TITLES[name], _chosen_first(result.facets.get(name, [])))
+        for name in FACET_ORDER
+    ]
     active = _active_filters(filters, result.facets)
     context = {
         "filters": filters,
