@@ -459,10 +459,10 @@ def test_edit_errors_are_shown_per_field_and_nothing_changes() -> None:
     html = response.content.decode()
     assert "Please correct the errors below." in html
     assert "This field is required." in html or "Enter the organization" in html
-    assert "Enter a valid URL." in html
+    assert "Enter a complete web address, such as https://example.org." in html
     assert "The founding year cannot be in the future." in html
     assert "The translation must be in a different language from the description." in html
-    assert "Select a valid choice. public is not one of the available choices." in html
+    assert "“public” is not one of the options; choose one from the list." in html
     assert "is not a known code here" in html
     assert 'aria-invalid="true"' in html
     organization.refresh_from_db()
@@ -478,7 +478,16 @@ def test_edit_errors_are_translated() -> None:
         form_data(organization, founded_year="3000"),
         HTTP_ACCEPT_LANGUAGE="es",
     )
-    assert "El año de fundación no puede estar en el futuro." in response.content.decode()
+    html = response.content.decode()
+    assert "El año de fundación no puede estar en el futuro." in html
+    response = client.post(
+        edit_url(organization),
+        form_data(organization, website="no es una url"),
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert (
+        "Escribe una dirección web completa, como https://example.org." in response.content.decode()
+    )
 
 
 def test_oversized_values_are_refused_without_a_server_error() -> None:
@@ -611,7 +620,17 @@ def test_person_headline_and_bio_carry_their_language(client: Client) -> None:
 
 
 def test_ticked_values_of_a_long_facet_come_first(client: Client) -> None:
-    for code in ("agritech", "software", "energy", "creative", "logistics", "biotech", "edtech", "commerce", "tourism"):
+    for code in (
+        "agritech",
+        "software",
+        "energy",
+        "creative",
+        "logistics",
+        "biotech",
+        "edtech",
+        "commerce",
+        "tourism",
+    ):
         OrganizationFactory(sectors=[code, "fintech"] if code == "tourism" else [code, "agritech"])
     html = page(client, f"{LIST}?sector=tourism", HTTP_ACCEPT_LANGUAGE="en")
     sector_facet = html.split("<legend>Sector</legend>")[1].split("</fieldset>")[0]

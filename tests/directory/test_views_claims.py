@@ -88,7 +88,7 @@ def test_claim_needs_a_role_and_says_so() -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert "This field is required." in html or "Say what your role" in html
-    assert "Ensure this value has at most 2000 characters" in html
+    assert "Keep it to 2000 characters or fewer (it has 3000)." in html
     assert not OrganizationClaim.objects.exists()
 
 

@@ -101,7 +101,7 @@ def test_profile_errors_are_shown_and_nothing_changes() -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert "This field is required." in html
-    assert "Enter a valid email address." in html
+    assert "Enter a valid email address, such as name@example.org." in html
     assert "Enter a phone number with digits" in html
     assert "“atlantis” is not a known code here." in html
     person.refresh_from_db()

@@ -11,7 +11,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.utils.translation import gettext_lazy as _
 
 from puente.core.forms import CodeChoiceField, CodeMultipleChoiceField, bilingual_term_queryset
@@ -296,6 +301,8 @@ def person_initial(person: Person) -> dict[str, Any]:
 
 
 class ClaimForm(forms.Form):
+    """A signed-in member asks the hub to let them manage an organization's profile."""
+
     role_title = forms.CharField(label=_("Your role in the organization"), max_length=120)
     message = forms.CharField(
         label=_("Message to the hub team"),
@@ -307,6 +314,10 @@ class ClaimForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_friendly_messages(self)
+
 
 def _use_widget(
     field: forms.Field, widget_class: type[forms.CheckboxSelectMultiple | forms.RadioSelect]
@@ -314,6 +325,39 @@ def _use_widget(
     """Render a choice field with another widget (checkbox list, radio buttons), same choices."""
     choices: Any = getattr(field, "choices", [])
     field.widget = widget_class(choices=choices)
+
+
+def use_friendly_messages(form: forms.BaseForm) -> None:
+    """Speak to the person filling in a web form directly (tú in Spanish), more helpfully than
+    Django's generic messages, which its Spanish catalog words formally."""
+    for field in form.fields.values():
+        messages: dict[str, Any] = {}
+        if isinstance(field, forms.URLField):
+            messages["invalid"] = _("Enter a complete web address, such as https://example.org.")
+        elif isinstance(field, forms.EmailField):
+            messages["invalid"] = _("Enter a valid email address, such as name@example.org.")
+        elif isinstance(field, forms.IntegerField):
+            messages["invalid"] = _("Enter a whole number.")
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            messages["invalid_choice"] = _(
+                "“%(value)s” is not one of the options; choose one from the list."
+            )
+        field.error_messages = {**field.error_messages, **messages}
+        field.validators = [_friendly_validator(validator) for validator in field.validators]
+
+
+def _friendly_validator(validator: Any) -> Any:
+    # Validators are shared between form instances, so replace them rather than edit them.
+    if isinstance(validator, MaxLengthValidator):
+        return MaxLengthValidator(
+            validator.limit_value,
+            message=_("Keep it to %(limit_value)d characters or fewer (it has %(show_value)d)."),
+        )
+    if isinstance(validator, MinValueValidator):
+        return MinValueValidator(validator.limit_value, message=_("Enter %(limit_value)s or more."))
+    if isinstance(validator, MaxValueValidator):
+        return MaxValueValidator(validator.limit_value, message=_("Enter %(limit_value)s or less."))
+    return validator
 
 
 class FormSection:
@@ -450,6 +494,7 @@ class OrganizationProfileForm(SectionedFormMixin, OrganizationForm):
             "One sentence shown under the name in the directory; write it in the description's language."
         )
         self.fields["target_hubs"].label = _("Hubs the organization wants to reach")
+        use_friendly_messages(self)
         self.fields["profile_visibility"].help_text = _(
             "Who can find the organization in the directory and open its profile (name, description, sectors, people)."
         )
@@ -522,6 +567,7 @@ class PersonProfileForm(SectionedFormMixin, PersonForm):
         for name in ("profile_visibility", "contact_visibility"):
             _use_widget(self.fields[name], forms.RadioSelect)
         self.fields["hub"].help_text = _("The hub whose community you belong to.")
+        use_friendly_messages(self)
         self.fields["is_mentor"].help_text = _(
             "Mentors are listed with a badge and can be found with the “Mentors only” filter."
         )
@@ -553,3 +599,7 @@ class ClaimDecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_friendly_messages(self)
