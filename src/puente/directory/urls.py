@@ -1,28 +1,34 @@
 from django.urls import path
 
-from puente.directory import views
+from puente.directory import views, views_manage
 
 app_name = "directory"
 
 urlpatterns = [
     path("", views.organization_list, name="organizations"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
-    path("organizations/<slug:slug>/edit/", views.organization_edit, name="organization_edit"),
+    path(
+        "organizations/<slug:slug>/edit/", views_manage.organization_edit, name="organization_edit"
+    ),
     path(
         "organizations/<slug:slug>/confirm/",
-        views.organization_confirm,
+        views_manage.organization_confirm,
         name="organization_confirm",
     ),
     path(
         "organizations/<slug:slug>/verification/",
-        views.organization_verification,
+        views_manage.organization_verification,
         name="organization_verification",
     ),
-    path("organizations/<slug:slug>/claim/", views.organization_claim, name="organization_claim"),
-    path("claims/", views.claim_queue, name="claims"),
-    path("claims/<int:pk>/decide/", views.claim_decide, name="claim_decide"),
+    path(
+        "organizations/<slug:slug>/claim/",
+        views_manage.organization_claim,
+        name="organization_claim",
+    ),
+    path("claims/", views_manage.claim_queue, name="claims"),
+    path("claims/<int:pk>/decide/", views_manage.claim_decide, name="claim_decide"),
     path("people/", views.person_list, name="people"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
-    path("me/", views.my_profile, name="my_profile"),
-    path("me/organizations/", views.my_organizations, name="my_organizations"),
+    path("me/", views_manage.my_profile, name="my_profile"),
+    path("me/organizations/", views_manage.my_organizations, name="my_organizations"),
 ]
