@@ -90,6 +90,11 @@ def test_list_answers_htmx_with_the_results_fragment_and_fresh_facets(client: Cl
     assert 'id="facet-groups" hx-swap-oob="true"' in html
     assert 'id="result-count" hx-swap-oob="innerHTML"' in html
     assert "HX-Request" in response["Vary"]
+    # The whole page carries no out-of-band markers: htmx would treat them as swaps when it
+    # restores the page from its history cache, and the facets would vanish.
+    full = client.get(f"{LIST}?sector=agritech").content.decode()
+    assert "hx-swap-oob" not in full
+    assert "hx-swap-oob" not in client.get(reverse("directory:people")).content.decode()
     # Going back in history with an empty htmx cache asks for the whole page.
     restore = client.get(
         f"{LIST}?sector=agritech", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"

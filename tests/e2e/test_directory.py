@@ -69,6 +69,15 @@ def test_filter_by_hub_and_sector_updates_in_place_and_survives_a_reload(new_pag
     expect(page.get_by_role("checkbox", name=re.compile("^Fintech"))).to_be_checked()
     assert result_names(page) == ["Coral Pay"]
 
+    # Back and forward through the filter history keep the form and the list in step.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"hub=miami$"))
+    expect(page.locator("#result-count")).to_contain_text("2 organizations")
+    expect(page.get_by_role("checkbox", name=re.compile("^Fintech"))).not_to_be_checked()
+    page.go_forward()
+    expect(page.locator("#result-count")).to_contain_text("1 organization")
+    expect(page.get_by_role("checkbox", name=re.compile("^Fintech"))).to_be_checked()
+
     # Removing a filter from its chip widens the results again.
     page.locator(".active-filters").get_by_role("link", name=re.compile("Sector: Fintech")).click()
     expect(page.locator("#result-count")).to_contain_text("2 organizations")
