@@ -113,6 +113,10 @@ def test_search_finds_organizations_as_you_type(new_page: Any) -> None:
     assert result_names(page) == ["Paisa Pagos"]
     page.get_by_role("searchbox", name="Buscar organizaciones").fill("xyzzy nada")
     expect(page.locator("#directory-results")).to_contain_text("Ninguna organización coincide.")
+    # Back in history, the search box shows the words of that earlier search.
+    page.go_back()
+    expect(page.locator("#result-count")).to_contain_text("1 organización")
+    expect(page.get_by_role("searchbox", name="Buscar organizaciones")).to_have_value("tenderos")
 
 
 def test_filters_fold_into_a_disclosure_on_a_phone(

@@ -39,6 +39,22 @@
     });
   });
 
+  // Back and forward restore htmx's snapshot of a page, in which form controls show the
+  // state of an earlier render; the address is the truth, so set the filters from it.
+  document.addEventListener("htmx:historyRestore", function () {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+      form.querySelectorAll("input[name], select[name]").forEach(function (control) {
+        var values = params.getAll(control.name);
+        if (control.type === "checkbox" || control.type === "radio") {
+          control.checked = values.indexOf(control.value) !== -1;
+        } else if (control.tagName === "SELECT" || control.type === "search" || control.type === "text") {
+          control.value = values.length ? values[values.length - 1] : "";
+        }
+      });
+    });
+  });
+
   // A chip of an active filter removes that filter from the form and searches again.
   document.addEventListener("click", function (event) {
     var chip = event.target.closest && event.target.closest("[data-remove-filter]");
