@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -362,3 +362,74 @@ def network_overview(viewer: Viewer) -> list[HubSummary]:
 
 def recently_confirmed(viewer: Viewer, *, limit: int = 6) -> list[Organization]:
     return list(organizations_visible_to(viewer).select_related("type", "hub").prefetch_related("sectors").order_by("-created_at", "-id")[:limit])
+
+
+def profile_facet_counts(viewer: Viewer, filters: DirectoryFilters) -> dict[str, int]:
+    """How many results are verified and how many are stale, under every other active filter.
+
+    One aggregate query; each count ignores its own filter (like the other facets) but keeps
+    the other flag's, so ticking "verified" still shows how many stale profiles it would leave.
+    """
+    visible = organizations_visible_to(viewer)
+    if filters.q:
+        if not query_terms(filters.q):
+            return {"verified": 0, "stale": 0}
+        visible = ORGANIZATION_INDEX.filter(visible, filters.q)
+    base = _filter(visible, replace(filters, verified=None, stale=None))
+    verified = Q(verification_status=VerificationStatus.VERIFIED)
+    stale = Q(last_confirmed_at__lt=stale_cutoff())
+    verified_when = verified if filters.stale is None else verified & (stale if filters.stale else ~stale)
+    stale_when = stale if filters.verified is None else stale & (verified if filters.verified else ~verified)
+    counts = base.aggregate(verified=Count("id", filter=verified_when), stale=Count("id", filter=stale_when))
+    return {"verified": counts["verified"] or 0, "stale": counts["stale"] or 0}
+
+
+def pending_claim_of(user: Any, organization: Organization) -> OrganizationClaim | None:
+    """The user's claim on the organization that awaits a decision, if any."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return OrganizationClaim.objects.filter(user=user, organization=organization, status=ClaimStatus.PENDING).first()
+
+
+def pending_claims_on(viewer: Viewer, organization: Organization) -> int:
+    """How many claims on this organization wait for a decision (for its hub managers)."""
+    if not viewer.manages_any(organization.hub_ids()):
+        return 0
+    return OrganizationClaim.objects.filter(organization=organization, status=ClaimStatus.PENDING).count()
+
+
+def claims_of(user: Any, *, limit: int = 20) -> list[OrganizationClaim]:
+    """A user's own claims, newest first, with the organization they concern."""
+    return list(OrganizationClaim.objects.filter(user=user).select_related("organization", "organization__hub", "organization__type")[:limit])
+
+
+def claims_recently_decided(viewer: Viewer, *, limit: int = 10) -> list[OrganizationClaim]:
+    """The latest decided claims on organizations of the hubs the viewer manages."""
+    claims = OrganizationClaim.objects.exclude(status=ClaimStatus.PENDING).select_related("user", "organization", "decided_by")
+    if not viewer.is_staff:
+        claims = claims.filter(Q(organization__hub_id__in=viewer.managed_hub_ids) | Q(organization_id__in=_present_in(viewer.managed_hub_ids)))
+    return list(claims.order_by("-decided_at", "-id")[:limit])
+
+
+
+def known_codes(vocabularies: str | Sequence[str], codes: Sequence[str]) -> list[str]:
+    """The codes that name active terms of the vocabularies (read from the process cache)."""
+    names = (vocabularies,) if isinstance(vocabularies, str) else tuple(vocabularies)
+    known = {term.code for name in names for term in _terms(name)}
+    return [code for code in codes if code in known]
+
+
+def expertise_choices() -> dict[str, list[TaxonomyTerm]]:
+    """Sectors and technologies, the vocabularies people state their expertise in."""
+    return {Vocabulary.SECTOR: _terms(Vocabulary.SECTOR), Vocabulary.TECHNOLOGY: _terms(Vocabulary.TECHNOLOGY)}
+
+
+def claim_in_managed_hubs(viewer: Viewer, claim_id: int) -> OrganizationClaim:
+    """A claim (pending or decided) on an organization of a hub the viewer manages, else 404."""
+    claims = OrganizationClaim.objects.select_related("user", "organization", "organization__hub", "decided_by")
+    if not viewer.is_staff:
+        claims = claims.filter(Q(organization__hub_id__in=viewer.managed_hub_ids) | Q(organization_id__in=_present_in(viewer.managed_hub_ids)))
+    claim = claims.filter(pk=claim_id).first()
+    if claim is None:
+        raise Http404("claim")
+    return claim
