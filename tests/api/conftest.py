@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -72,20 +73,28 @@ class ApiClient:
         language: str = "en",
         raw_body: bytes | str | None = None,
         content_type: str = "application/json",
+        files: dict[str, tuple[str, bytes]] | None = None,
         **extra: Any,
     ) -> ApiResponse:
         headers: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": language, **extra}
         if token:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         url = path if path.startswith("/api/") else f"{API}{path}"
-        data: Any = (
-            raw_body if raw_body is not None else (json.dumps(body) if body is not None else "")
-        )
-        response = self.client.generic(
-            method.upper(), url, data=data, content_type=content_type, **headers
-        )
-        content = response.content.decode("utf-8") if response.content else ""
-        parsed = json.loads(content) if content else None
+        if files is not None:
+            # Multipart upload (the import endpoints); ``body`` holds the extra form fields.
+            uploads = {name: SimpleUploadedFile(filename, data) for name, (filename, data) in files.items()}
+            response = self.client.post(url, {**(body or {}), **uploads}, **headers)
+        else:
+            data: Any = (
+                raw_body if raw_body is not None else (json.dumps(body) if body is not None else "")
+            )
+            response = self.client.generic(
+                method.upper(), url, data=data, content_type=content_type, **headers
+            )
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        content = raw.decode("utf-8") if raw else ""
+        is_json = response.get("Content-Type", "").startswith("application/json")
+        parsed = json.loads(content) if content and is_json else content or None
         return ApiResponse(
             status=response.status_code,
             data=parsed,

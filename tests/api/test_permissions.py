@@ -41,6 +41,7 @@ class Case:
     expected: dict[str, int]
     body: dict[str, Any] | None = None
     happened: Callable[[World, str], bool] | None = None
+    files: dict[str, tuple[str, bytes]] | None = None
 
 
 def _org(world: World, role: str) -> str:
@@ -140,6 +141,29 @@ TABLE: dict[tuple[str, str], Case] = {
         body={"headline": "Mentora de fintech"},
         happened=lambda w, r: Person.objects.get(pk=w.person.pk).headline == "Mentora de fintech",
     ),
+    ("GET", "/organizations/export"): Case(
+        lambda w, r: "/organizations/export?format=csv", expect(200)
+    ),
+    ("GET", "/people/export"): Case(lambda w, r: "/people/export?format=json", expect(200)),
+    ("POST", "/organizations/import"): Case(
+        lambda w, r: "/organizations/import",
+        # Rows of Medellín: only its managers and staff may write them.
+        expect(403, anonymous=401, manager_same_hub=200, manager_other_hub=422, staff=200),
+        files={
+            "file": (
+                "orgs.csv",
+                b"external_id,name,type,hub,description,description_language,sectors\n"
+                b"imp-1,Cafe Importado,startup,medellin,Trazabilidad,es,agritech\n",
+            )
+        },
+        happened=_organization_named("Cafe Importado"),
+    ),
+    ("POST", "/people/import"): Case(
+        lambda w, r: "/people/import",
+        expect(403, anonymous=401, manager_same_hub=200, manager_other_hub=422, staff=200),
+        files={"file": ("people.csv", b"external_id,full_name,hub\np-1,Lucia Importada,medellin\n")},
+        happened=lambda w, r: Person.objects.filter(full_name="Lucia Importada").exists(),
+    ),
     ("GET", "/me"): Case(lambda w, r: "/me", expect(200, anonymous=401)),
     ("GET", "/tokens"): Case(lambda w, r: "/tokens", expect(200, anonymous=401)),
     ("POST", "/tokens"): Case(
@@ -183,12 +207,14 @@ def test_every_endpoint_of_the_api_is_in_the_permission_table() -> None:
 def test_permission(api: ApiClient, world: World, method: str, endpoint: str, role: str) -> None:
     case = TABLE[(method, endpoint)]
     expected = case.expected[role]
-    response = api.call(method, case.path(world, role), case.body, token=world.tokens[role])
+    response = api.call(
+        method, case.path(world, role), case.body, token=world.tokens[role], files=case.files
+    )
     assert response.status == expected, (role, response.data)
     if expected >= 400:
         assert set(response.data) >= {"code", "message"}
         assert response.data["message"]
-    elif expected != 204:
+    elif expected != 204 and not endpoint.endswith("/export"):
         assert isinstance(response.data, dict)
     if case.happened is not None:
         assert case.happened(world, role) is (expected < 400), (
