@@ -65,8 +65,29 @@ def unextracted(app: Path, language: str) -> list[str]:
     return [f"{app.name}: not extracted yet: {msgid!r} (run make messages)" for _ctx, msgid in sorted(fresh - committed, key=str)]
 
 
+def inconsistent(language: str) -> list[str]:
+    """The same English message translated differently in two apps' catalogs: which one a page
+    shows would depend on the order of INSTALLED_APPS. Use pgettext contexts for real homonyms."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for app in app_dirs():
+        path = catalog(app, language)
+        if not path.exists():
+            continue
+        for entry in polib.pofile(str(path)):
+            if entry.translated():
+                value = entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
+                seen.setdefault((entry.msgctxt, entry.msgid), {})[app.name] = value
+    return [
+        f"{msgid!r} is translated differently: {by_app}"
+        for (_ctx, msgid), by_app in sorted(seen.items(), key=str)
+        if len(set(by_app.values())) > 1
+    ]
+
+
 def main() -> int:
     problems: list[str] = []
+    for language in LANGUAGES:
+        problems += inconsistent(language)
     for app in app_dirs():
         for language in LANGUAGES:
             problems += catalog_problems(app, language)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.models import Hub, TaxonomyTerm, Visibility
 from puente.core.search import FullTextIndex
@@ -162,7 +163,7 @@ class Position(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person"))
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="positions", verbose_name=_("organization"))
-    title = models.CharField(_("role"), max_length=120)
+    title = models.CharField(pgettext_lazy("position", "role"), max_length=120)
     is_primary = models.BooleanField(_("main role"), default=True)
 
     class Meta:
@@ -201,7 +202,7 @@ class ClaimStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("claim", "Withdrawn")
 
 
 class OrganizationClaim(models.Model):

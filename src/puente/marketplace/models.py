@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.models import Hub, TaxonomyTerm, Visibility
 from puente.core.search import FullTextIndex
@@ -102,7 +103,7 @@ class Opportunity(models.Model):
 
 class InterestStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("interest", "Withdrawn")
 
 
 class ExpressionOfInterest(models.Model):
