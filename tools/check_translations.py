@@ -5,6 +5,7 @@ never extracted. Run by `make lint`; the test suite runs the same checks."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,8 @@ def catalog_problems(app: Path, language: str) -> list[str]:
             problems.append(f"{app.name}: fuzzy translation for {entry.msgid!r}")
         elif not entry.translated():
             problems.append(f"{app.name}: no {language} translation for {entry.msgid!r}")
+        else:
+            problems += placeholder_problems(app.name, entry)
     mo_path = po_path.with_suffix(".mo")
     if not mo_path.exists():
         problems.append(f"{app.name}: {mo_path.name} is missing; run make messages")
@@ -36,6 +39,26 @@ def catalog_problems(app: Path, language: str) -> list[str]:
         source = {(entry.msgctxt, entry.msgid): (entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))) for entry in po.translated_entries()}
         if compiled != source:
             problems.append(f"{app.name}: {mo_path.name} is out of date; run make messages")
+    return problems
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{\{\s*(\w+)")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {named or braced for named, braced in _PLACEHOLDER.findall(text)}
+
+
+def placeholder_problems(app: str, entry: polib.POEntry) -> list[str]:
+    """A translation must use exactly the placeholders of its message, or rendering fails."""
+    expected = _placeholders(entry.msgid) | _placeholders(entry.msgid_plural or "")
+    translations = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+    problems = []
+    for text in translations:
+        found = _placeholders(text)
+        # a singular form may leave out the count ("un nodo" for %(counter)s)
+        if found - expected or (expected - found) - {"counter", "count"}:
+            problems.append(f"{app}: placeholders differ in {entry.msgid!r}: {sorted(found)} vs {sorted(expected)}")
     return problems
 
 

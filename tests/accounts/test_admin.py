@@ -154,4 +154,4 @@ def test_admin_user_page_renders_in_spanish(staff_client: tuple[User, Client], u
     text = client.get(
         f"/admin/accounts/user/{user.pk}/change/", HTTP_ACCEPT_LANGUAGE="es"
     ).content.decode()
-    assert "Roles en hubs (los gestores de hub curan el directorio" in text
+    assert "Roles en nodos (los gestores de nodo curan el directorio" in text
