@@ -157,7 +157,13 @@ def spell_out_numbers(text: str, language: str) -> str:
     if language not in ("es", "en") or not any(ch.isdigit() for ch in text):
         return text
     to_words = spanish_number if language == "es" else english_number
-    text = _CLOCK_TIME.sub(lambda m: _clock_time(int(m.group(1)), int(m.group(2)), language), text)
+
+    def clock_time(match: re.Match[str]) -> str:
+        words = _clock_time(int(match.group(1)), int(match.group(2)), language)
+        glued = match.string[match.end() : match.end() + 1].isalnum()  # "14:30h"
+        return f"{words} " if glued else words
+
+    text = _CLOCK_TIME.sub(clock_time, text)
 
     def integer(match: re.Match[str]) -> str:
         digits = match.group()
