@@ -95,10 +95,14 @@ def main() -> None:
     stats_seconds = time.perf_counter() - stats_start
 
     print(f"Tatoeba spa-eng, {n} pairs, accuracy@1 (candidates: the {n} texts of the other side)")
-    print(f"  bare encoder cosine          es->en {bare_cosine_accuracy(raw_es, raw_en):.3f}"
-          f"  en->es {bare_cosine_accuracy(raw_en, raw_es):.3f}")
-    print(f"  engine vectors, cosine only  es->en {bare_cosine_accuracy(vectors_es, vectors_en):.3f}"
-          f"  en->es {bare_cosine_accuracy(vectors_en, vectors_es):.3f}")
+    print(
+        f"  bare encoder cosine          es->en {bare_cosine_accuracy(raw_es, raw_en):.3f}"
+        f"  en->es {bare_cosine_accuracy(raw_en, raw_es):.3f}"
+    )
+    print(
+        f"  engine vectors, cosine only  es->en {bare_cosine_accuracy(vectors_es, vectors_en):.3f}"
+        f"  en->es {bare_cosine_accuracy(vectors_en, vectors_es):.3f}"
+    )
     variants = {
         "engine, no hubness correction": SearchSettings(hubness_weight=0.0, diffusion_steps=0),
         "engine, collection CSLS k=10 (used)": SearchSettings(diffusion_steps=0),

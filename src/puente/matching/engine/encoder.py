@@ -15,7 +15,12 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from puente.matching.engine.text import encoder_views, tokens
+from puente.matching.engine.text import (
+    normalize_for_encoder,
+    plain_view,
+    split_sentences,
+    tokens,
+)
 
 EMBEDDING_DIMENSION = 512
 DEFAULT_BATCH_SIZE = 256
@@ -109,8 +114,15 @@ def embed_texts(
     encoder: TextEncoder | None = None,
 ) -> np.ndarray:
     """Vectors of ``texts`` (one language code per text, or one for all) as the engine stores
-    them: each text's two views (see :func:`encoder_views`) are encoded in one batch, averaged
-    and renormalized. Returns float32 of shape (len(texts), dimension)."""
+    them. Each text is normalized (:func:`normalize_for_encoder`), then:
+
+    * a one-sentence text: mean of the vectors of the text and of its plain view
+      (lower-case, no punctuation), renormalized;
+    * a longer text: mean of the vector of the whole text and the (unit) mean of its
+      sentences' vectors, renormalized - long descriptions otherwise drown their key phrases.
+
+    All pieces are encoded in one batch. Returns float32 of shape (len(texts), dimension).
+    """
     encoder = encoder or get_encoder()
     if isinstance(languages, str):
         languages = [languages] * len(texts)
@@ -118,10 +130,26 @@ def embed_texts(
         raise ValueError("one language code per text is needed")
     if not texts:
         return np.zeros((0, encoder.dimension), dtype=np.float32)
-    views = [encoder_views(text, language) for text, language in zip(texts, languages, strict=True)]
-    encoded = encoder.encode([view for pair in views for view in pair])
-    averaged = encoded[0::2] + encoded[1::2]
-    return _unit_rows(averaged)
+    pieces: list[str] = []
+    owners: list[int] = []
+    is_whole: list[bool] = []
+    for position, (text, language) in enumerate(zip(texts, languages, strict=True)):
+        normalized = normalize_for_encoder(text, language)
+        sentences = split_sentences(normalized)
+        others = sentences if len(sentences) > 1 else [plain_view(normalized)]
+        for piece, whole in ((normalized, True), *((other, False) for other in others)):
+            pieces.append(piece)
+            owners.append(position)
+            is_whole.append(whole)
+    encoded = encoder.encode(pieces)
+    owner_array = np.asarray(owners)
+    whole_mask = np.asarray(is_whole)
+    dimension = encoded.shape[1]
+    wholes = np.zeros((len(texts), dimension), dtype=np.float32)
+    wholes[owner_array[whole_mask]] = encoded[whole_mask]
+    parts = np.zeros((len(texts), dimension), dtype=np.float32)
+    np.add.at(parts, owner_array[~whole_mask], encoded[~whole_mask])
+    return _unit_rows(wholes + _unit_rows(parts))
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:

@@ -56,10 +56,14 @@ def fuse_text_scores(
     lexical_weight: float,
 ) -> FusedScores:
     """``semantic_weight · z(semantic) + lexical_weight · max(0, z(bm25))``; the BM25 z-score is
-    taken over same-language candidates only and is 0 for every cross-language pair."""
+    taken over same-language candidates only and is 0 for every cross-language pair. When the
+    BM25 scores cannot be standardized (a single candidate), ``bm25 / max(bm25)`` is used."""
     same_language = np.asarray(same_language, dtype=bool)
     semantic_part = semantic_weight * standardize(semantic)
-    lexical_z = standardize(np.where(same_language, lexical, 0.0), mask=same_language)
+    gated = np.where(same_language, lexical, 0.0)
+    lexical_z = standardize(gated, mask=same_language)
+    if not lexical_z.any():  # one candidate, or all equal: fall back to a [0, 1] scale
+        lexical_z = max_normalize(gated)
     lexical_part = np.where(same_language, lexical_weight * np.maximum(lexical_z, 0.0), 0.0)
     return FusedScores(semantic_part + lexical_part, semantic_part, lexical_part)
 

@@ -10,11 +10,13 @@ from puente.matching.engine.numbers import spell_out_numbers
 
 # Bump when anything that changes the vectors changes (views, normalization, model):
 # stored embeddings whose version differs must be recomputed.
-EMBEDDING_PIPELINE_VERSION = "use-m3+numbers+contractions+2views/1"
+EMBEDDING_PIPELINE_VERSION = "use-m3/numbers+contractions/whole+plain-or-sentences/1"
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NOT_WORD = re.compile(r"[^\w\s]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
+# A sentence ends at . ! ? (or a line break) followed by space; abbreviations may split too.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
 
 _ENGLISH_CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement)
@@ -70,10 +72,20 @@ def normalize_for_encoder(text: str, language: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def plain_view(text: str) -> str:
+    """The text lower-cased without punctuation (falls back to the text if nothing is left)."""
+    plain = _SPACES.sub(" ", _NOT_WORD.sub(" ", text.lower())).strip()
+    return plain or text
+
+
 def encoder_views(text: str, language: str) -> tuple[str, str]:
-    """The two views averaged into a text's vector: normalized text, and the same lower-cased
-    without punctuation. Averaging both makes the vector less sensitive to casing and
-    punctuation, which differ between languages (¿…?, ¡…!) and writers."""
+    """The normalized text and its plain view (lower-case, no punctuation). Averaging both
+    makes a short text's vector less sensitive to casing and punctuation, which differ
+    between languages (¿...?, ¡...!) and writers."""
     normalized = normalize_for_encoder(text, language)
-    plain = _SPACES.sub(" ", _NOT_WORD.sub(" ", normalized.lower())).strip()
-    return normalized, plain or normalized
+    return normalized, plain_view(normalized)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The non-empty sentences (or lines) of a text."""
+    return [part.strip() for part in _SENTENCE_END.split(text or "") if part and part.strip()]
