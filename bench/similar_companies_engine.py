@@ -26,6 +26,7 @@ import numpy as np
 
 from puente.matching.engine import (
     EngineSettings,
+    ExactVectorIndex,
     Item,
     MatchingEngine,
     SearchSettings,
@@ -121,7 +122,7 @@ def evaluate(
             for i, label in enumerate(subindustry)
             if label == subindustry[query_index] and i != query_index
         }
-        ndcg, precision = ndcg_and_precision([r.id for r in results], relevant)
+        ndcg, precision = ndcg_and_precision([int(r.id) for r in results], relevant)  # type: ignore[call-overload]
         ndcgs.append(ndcg)
         precisions.append(precision)
     latency = (time.perf_counter() - start) / len(query_indices) * 1000
@@ -148,6 +149,30 @@ def throughput(companies: list[dict[str, object]]) -> None:
     for text in short[:50]:
         embed_texts([text], "en")
     print(f"  one short query embedded: {(time.perf_counter() - start) / 50 * 1000:.1f} ms")
+    index_latency()
+
+
+def index_latency(size: int = 100_000, dimension: int = 512, queries: int = 200) -> None:
+    """Top-10 latency of the exact index over ``size`` random unit vectors."""
+    rng = np.random.default_rng(0)
+    index = ExactVectorIndex(dimension, initial_capacity=size)
+    for first in range(0, size, 10_000):
+        block = rng.standard_normal((10_000, dimension)).astype(np.float32)
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        index.upsert(list(range(first, first + 10_000)), block)
+    probes = rng.standard_normal((queries, dimension)).astype(np.float32)
+    probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+    index.search(probes[0], K)
+    timings: list[float] = []
+    for probe in probes:
+        began = time.perf_counter()
+        index.search(probe, K)
+        timings.append(time.perf_counter() - began)
+    median, p95 = np.percentile(timings, [50, 95]) * 1000
+    print(
+        f"  exact index top-{K} over {size:,}x{dimension} float32 "
+        f"({index.matrix.nbytes / 2**20:.0f} MiB): median {median:.1f} ms, p95 {p95:.1f} ms"
+    )
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ def snowball_stemmer(language: str) -> Stemmer | None:
     if name is None:
         return None
     try:
-        import snowballstemmer  # type: ignore[import-untyped]
+        import snowballstemmer
     except ImportError:  # pragma: no cover - optional dependency
         return None
     stemmer = snowballstemmer.stemmer(name)
@@ -133,13 +133,13 @@ class BM25Index:
         self.remove(item_id)
         if isinstance(fields, str):
             fields = {"text": fields}
-        counts: Counter[str] = Counter()
+        counts: dict[str, float] = {}
         for name, text in fields.items():
             weight = self.parameters.field_weights.get(name, 1.0)
             if weight <= 0 or not text:
                 continue
             for term in self.analyze(text, language):
-                counts[term] += weight
+                counts[term] = counts.get(term, 0.0) + weight
         self._languages.setdefault(language, _LanguageIndex()).add(item_id, counts)
         self._language_of[item_id] = language
 

@@ -318,13 +318,13 @@ class MatchingEngine:
                     )
                 )
         if feedback.already_met and already_met_weight:
-            for row, item_id in enumerate(snapshot.ids):
+            for position, item_id in enumerate(snapshot.ids):
                 item = self._items[item_id]
                 met = item_id if item_id in feedback.already_met else None
                 if met is None and item.organization_id in feedback.already_met:
                     met = item.organization_id
                 if met is not None:
-                    penalties.setdefault(row, []).append(
+                    penalties.setdefault(position, []).append(
                         Factor(codes.ALREADY_MET, -already_met_weight, {"met_id": met})
                     )
         return penalties
@@ -463,7 +463,8 @@ class MatchingEngine:
             snapshot, user_feedback, settings.not_relevant_weight, settings.already_met_weight
         )
         ranked: list[RankedItem] = []
-        for row in np.flatnonzero(eligible):
+        for candidate_row in np.flatnonzero(eligible):
+            row = int(candidate_row)
             candidate = self._items[snapshot.ids[row]]
             row_factors = [
                 Factor(
