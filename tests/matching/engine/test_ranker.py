@@ -237,3 +237,12 @@ def test_new_items_get_statistics_without_refresh(filled: MatchingEngine) -> Non
     assert "late" in [r.id for r in results]
     late = next(r for r in results if r.id == "late")
     assert late.factor(codes.SIMILAR_NEIGHBOURS) is not None
+
+
+def test_statistics_of_a_new_item_equal_a_full_refresh(engine: MatchingEngine) -> None:
+    engine.upsert(CORPUS[:-1])
+    engine.refresh_statistics()
+    engine.upsert([CORPUS[-1]])
+    incremental = dict(engine._reference[CORPUS[-1].id])
+    engine.refresh_statistics()
+    assert incremental == pytest.approx(engine._reference[CORPUS[-1].id], abs=1e-5)

@@ -37,7 +37,6 @@ from puente.matching.engine.fusion import (
 )
 from puente.matching.engine.hubness import (
     DEFAULT_HUBNESS_K,
-    mean_top_k_similarity,
     neighbour_graph,
     reference_similarity,
 )
@@ -74,6 +73,7 @@ class MatchSettings:
     """Matchmaking between items: text relevance and structured factors on one scale."""
 
     semantic_weight: float = 1.0  # x hubness-corrected cosine, clipped at 0
+    hubness_weight: float = 0.5
     lexical_weight: float = 0.25  # x BM25 / best BM25, same language only
     complementarity: ComplementarityWeights = field(default_factory=ComplementarityWeights)
     exclude_same_organization: bool = True
@@ -202,18 +202,23 @@ class MatchingEngine:
         self._snapshot = None
 
     def _estimate_statistics(self, ids: Sequence[ItemId], vectors: np.ndarray) -> None:
+        """Hubness references and neighbours of just-added items, against the current
+        collection (other items' statistics wait for :meth:`refresh_statistics`)."""
         index = self._require_index()
-        matrix = index.matrix
         all_ids = index.row_ids()
         languages = np.array([self._items[item_id].language for item_id in all_ids])
-        rows = index.rows_of(ids)
+        block = vectors @ index.matrix.T
+        block[np.arange(len(ids)), index.rows_of(ids)] = -np.inf  # never oneself
         for language in set(languages.tolist()):
-            members = np.flatnonzero(languages == language)
-            r = mean_top_k_similarity(vectors, matrix[members], self.settings.hubness_k + 1)
+            similarities = block[:, languages == language]
+            k = min(self.settings.hubness_k, similarities.shape[1])
+            if k == 0:
+                continue
+            top = -np.partition(-similarities, k - 1, axis=1)[:, :k]
+            finite = np.isfinite(top)
+            r = np.where(finite, top, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
             for item_id, value in zip(ids, r, strict=True):
                 self._reference.setdefault(item_id, {})[language] = float(value)
-        block = vectors @ matrix.T
-        block[np.arange(len(ids)), rows] = -np.inf
         k = min(self.settings.neighbours_k, len(all_ids) - 1)
         if k > 0:
             part = np.argpartition(-block, k - 1, axis=1)[:, :k]
@@ -447,7 +452,7 @@ class MatchingEngine:
             vector = self.embed([subject.text()], subject.language)[0]
         cosine = self._require_index().all_similarities(vector).astype(np.float64)
         corrected = self._hubness_corrected(
-            cosine, subject.language, self.settings.search.hubness_weight, snapshot
+            cosine, subject.language, settings.hubness_weight, snapshot
         )
         same_language = same_language_mask(subject.language, snapshot.languages)
         lexical, _ = self._lexical_scores(subject.text(), subject.language, snapshot)
