@@ -59,8 +59,8 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 class SearchSettings:
     """Free-text search. Defaults were tuned on held-out queries (docs/matching.md)."""
 
-    semantic_weight: float = 0.5
-    lexical_weight: float = 0.5
+    semantic_weight: float = 0.6
+    lexical_weight: float = 0.4
     hubness_weight: float = 0.5  # rank by cos - hubness_weight · r_L(doc)  (CSLS: 0.5)
     diffusion_alpha: float = 0.9
     diffusion_steps: int = 2  # 0 disables diffusion (exact look-up of one text)
