@@ -113,7 +113,7 @@ def main() -> None:
         en_es = accuracy_at_1(engine, en_ids, es_ids, "en", set(es_ids), settings)
         print(f"  {label:<36} es->en {es_en:.3f}  en->es {en_es:.3f}")
     print(
-        f"encoding: raw {2 * n / raw_seconds:.0f} sentences/s; engine pipeline (2 views) "
+        f"encoding: raw {2 * n / raw_seconds:.0f} sentences/s; engine pipeline (views incl.) "
         f"{2 * n / pipeline_seconds:.0f} sentences/s; collection statistics {stats_seconds:.2f} s"
     )
 
