@@ -1,0 +1,506 @@
+"""The engine: a collection of items with their vectors, searched and matched with reasons.
+
+:class:`MatchingEngine` keeps, for every :class:`~puente.matching.engine.models.Item`, its
+vector (in a :class:`~puente.matching.engine.index.ExactVectorIndex`), its words (in a
+per-language :class:`~puente.matching.engine.lexical.BM25Index`), and two statistics of the
+collection recomputed by :meth:`MatchingEngine.refresh_statistics`: the hubness reference
+similarity ``r_L(item)`` for each language ``L`` and the item's nearest neighbours.
+
+* :meth:`MatchingEngine.search` ranks items for a free-text query (similar companies, the
+  directory's search box): standardized semantic score after hubness correction, plus BM25
+  only for items in the query's language, plus relevance diffused from each item's
+  neighbours.
+* :meth:`MatchingEngine.match` ranks candidates for an item (an organization or an
+  opportunity): semantic similarity, same-language BM25, and the structured complementarity
+  factors of :mod:`puente.matching.engine.factors`, on one bounded scale.
+
+Both honour feedback: hidden (dismissed / not relevant) items are never returned, items similar
+to those marked not relevant are demoted, and what the user already met is demoted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from puente.matching.engine import factors as codes
+from puente.matching.engine.encoder import TextEncoder, embed_texts, get_encoder
+from puente.matching.engine.factors import ComplementarityWeights, complementarity
+from puente.matching.engine.fusion import (
+    diffuse,
+    fuse_text_scores,
+    max_normalize,
+    same_language_mask,
+)
+from puente.matching.engine.hubness import (
+    DEFAULT_HUBNESS_K,
+    neighbour_graph,
+    reference_similarity,
+)
+from puente.matching.engine.index import ExactVectorIndex, top_k_rows
+from puente.matching.engine.lexical import BM25Index, BM25Parameters
+from puente.matching.engine.models import (
+    Factor,
+    Feedback,
+    Item,
+    ItemId,
+    RankedItem,
+    UserFeedback,
+    UserId,
+)
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Free-text search. Defaults were tuned on held-out queries (docs/matching.md)."""
+
+    semantic_weight: float = 0.6
+    lexical_weight: float = 0.4
+    hubness_weight: float = 0.5  # rank by cos - hubness_weight · r_L(doc)  (CSLS: 0.5)
+    diffusion_alpha: float = 0.9
+    diffusion_steps: int = 2  # 0 disables diffusion (exact look-up of one text)
+    not_relevant_weight: float = 1.5
+    already_met_weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Matchmaking between items: text relevance and structured factors on one scale."""
+
+    semantic_weight: float = 1.0  # x hubness-corrected cosine, clipped at 0
+    hubness_weight: float = 0.5
+    lexical_weight: float = 0.25  # x BM25 / best BM25, same language only
+    complementarity: ComplementarityWeights = field(default_factory=ComplementarityWeights)
+    exclude_same_organization: bool = True
+    not_relevant_weight: float = 0.6
+    already_met_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Collection-level settings (changing them requires :meth:`refresh_statistics`)."""
+
+    hubness_k: int = DEFAULT_HUBNESS_K
+    neighbours_k: int = 10
+    not_relevant_threshold: float = 0.5  # cosine above which an item resembles a rejected one
+    bm25: BM25Parameters = field(default_factory=lambda: BM25Parameters(k1=2.0, b=0.75, stem=True))
+    search: SearchSettings = field(default_factory=SearchSettings)
+    match: MatchSettings = field(default_factory=MatchSettings)
+
+
+@dataclass
+class _Snapshot:
+    """Arrays aligned with the vector index rows, rebuilt after any change."""
+
+    ids: list[ItemId]
+    row_of: dict[ItemId, int]
+    languages: np.ndarray
+    reference: dict[str, np.ndarray]
+    neighbours: np.ndarray
+
+
+class MatchingEngine:
+    """Items, their vectors and words; search and matchmaking with explanations."""
+
+    def __init__(
+        self,
+        settings: EngineSettings | None = None,
+        encoder: TextEncoder | None = None,
+        dimension: int | None = None,
+    ) -> None:
+        self.settings = settings or EngineSettings()
+        self._encoder = encoder
+        self._dimension = dimension
+        self._index: ExactVectorIndex | None = None
+        self._lexical = BM25Index(self.settings.bm25)
+        self._items: dict[ItemId, Item] = {}
+        self._reference: dict[ItemId, dict[str, float]] = {}
+        self._neighbours: dict[ItemId, tuple[ItemId, ...]] = {}
+        self._snapshot: _Snapshot | None = None
+
+    # --- collection -----------------------------------------------------------------------
+    @property
+    def encoder(self) -> TextEncoder:
+        """The encoder given at construction, else the process-wide one."""
+        return self._encoder or get_encoder()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._items
+
+    def item(self, item_id: ItemId) -> Item:
+        """The stored item (KeyError if unknown)."""
+        return self._items[item_id]
+
+    def vector(self, item_id: ItemId) -> np.ndarray:
+        """The stored vector of an item (KeyError if unknown)."""
+        return self._require_index().vectors_of([item_id])[0]
+
+    def embed(self, texts: Sequence[str], languages: Sequence[str] | str) -> np.ndarray:
+        """Vectors for texts, computed exactly as item vectors are."""
+        return embed_texts(texts, languages, self.encoder)
+
+    def upsert(self, items: Sequence[Item], vectors: np.ndarray | None = None) -> None:
+        """Add or replace items. Pass the stored ``vectors`` (rows in ``items`` order, computed
+        with :func:`embed_texts` for the same text version) or let the engine embed them.
+
+        Statistics of new items are computed at once against the current collection; call
+        :meth:`refresh_statistics` after a bulk load so every item's statistics are exact.
+        """
+        if not items:
+            return
+        if vectors is None:
+            vectors = self.embed([item.text() for item in items], [i.language for i in items])
+        vectors = np.asarray(vectors, dtype=np.float32)
+        index = self._require_index(vectors.shape[1])
+        ids = [item.id for item in items]
+        index.upsert(ids, vectors)
+        for item in items:
+            self._items[item.id] = item
+            self._lexical.upsert(item.id, item.fields, item.language)
+        self._snapshot = None
+        self._estimate_statistics(ids, vectors)
+
+    def remove(self, ids: Iterable[ItemId]) -> None:
+        """Forget items (unknown ids are ignored)."""
+        ids = [item_id for item_id in ids if item_id in self._items]
+        if not ids:
+            return
+        self._require_index().remove(ids)
+        for item_id in ids:
+            del self._items[item_id]
+            self._lexical.remove(item_id)
+            self._reference.pop(item_id, None)
+            self._neighbours.pop(item_id, None)
+        self._snapshot = None
+
+    def refresh_statistics(self) -> None:
+        """Recompute every item's hubness reference similarities and neighbours (O(n²·dim);
+        about a second for 6,000 items). Run after a bulk load and periodically."""
+        if not self._items:
+            return
+        index = self._require_index()
+        ids = index.row_ids()
+        matrix = index.matrix
+        languages = [self._items[item_id].language for item_id in ids]
+        reference = reference_similarity(matrix, languages, self.settings.hubness_k)
+        self._reference = {
+            item_id: {language: float(r[row]) for language, r in reference.items()}
+            for row, item_id in enumerate(ids)
+        }
+        neighbour_rows, _ = neighbour_graph(matrix, self.settings.neighbours_k)
+        self._neighbours = {
+            item_id: tuple(ids[j] for j in neighbour_rows[row]) for row, item_id in enumerate(ids)
+        }
+        self._snapshot = None
+
+    def _estimate_statistics(self, ids: Sequence[ItemId], vectors: np.ndarray) -> None:
+        """Hubness references and neighbours of just-added items, against the current
+        collection (other items' statistics wait for :meth:`refresh_statistics`)."""
+        index = self._require_index()
+        all_ids = index.row_ids()
+        languages = np.array([self._items[item_id].language for item_id in all_ids])
+        block = vectors @ index.matrix.T
+        block[np.arange(len(ids)), index.rows_of(ids)] = -np.inf  # never oneself
+        for language in set(languages.tolist()):
+            similarities = block[:, languages == language]
+            k = min(self.settings.hubness_k, similarities.shape[1])
+            if k == 0:
+                continue
+            top = -np.partition(-similarities, k - 1, axis=1)[:, :k]
+            finite = np.isfinite(top)
+            r = np.where(finite, top, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
+            for item_id, value in zip(ids, r, strict=True):
+                self._reference.setdefault(item_id, {})[language] = float(value)
+        k = min(self.settings.neighbours_k, len(all_ids) - 1)
+        if k > 0:
+            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+            for item_id, neighbour_rows in zip(ids, part, strict=True):
+                self._neighbours[item_id] = tuple(all_ids[j] for j in neighbour_rows)
+
+    def _require_index(self, dimension: int | None = None) -> ExactVectorIndex:
+        if self._index is None:
+            dimension = dimension or self._dimension or self.encoder.dimension
+            self._index = ExactVectorIndex(dimension)
+        return self._index
+
+    def _arrays(self) -> _Snapshot:
+        if self._snapshot is None:
+            index = self._require_index()
+            ids = index.row_ids()
+            row_of = {item_id: row for row, item_id in enumerate(ids)}
+            languages = np.array([self._items[item_id].language for item_id in ids], dtype=object)
+            reference_languages = {lang for r in self._reference.values() for lang in r}
+            reference = {
+                language: np.array(
+                    [self._reference.get(item_id, {}).get(language, 0.0) for item_id in ids],
+                    dtype=np.float64,
+                )
+                for language in reference_languages
+            }
+            k = self.settings.neighbours_k
+            neighbours = np.full((len(ids), k), len(ids), dtype=np.int64)
+            for row, item_id in enumerate(ids):
+                for column, other in enumerate(self._neighbours.get(item_id, ())[:k]):
+                    neighbours[row, column] = row_of.get(other, len(ids))
+            self._snapshot = _Snapshot(ids, row_of, languages, reference, neighbours)
+        return self._snapshot
+
+    # --- shared scoring pieces ------------------------------------------------------------
+    def _query_vector(self, text: str, language: str, vector: np.ndarray | None) -> np.ndarray:
+        if vector is not None:
+            return np.asarray(vector, dtype=np.float32)
+        return self.embed([text], language)[0]
+
+    def _hubness_corrected(
+        self, similarity: np.ndarray, language: str, weight: float, snapshot: _Snapshot
+    ) -> np.ndarray:
+        reference = snapshot.reference.get(language)
+        if reference is None or weight == 0:
+            return similarity.astype(np.float64)
+        return similarity - weight * (reference - reference.mean())
+
+    def _lexical_scores(
+        self, text: str, language: str, snapshot: _Snapshot
+    ) -> tuple[np.ndarray, dict[ItemId, float]]:
+        scores = np.zeros(len(snapshot.ids), dtype=np.float64)
+        by_id = self._lexical.scores(text, language)
+        for item_id, value in by_id.items():
+            scores[snapshot.row_of[item_id]] = value
+        return scores, by_id
+
+    def _eligible(
+        self,
+        snapshot: _Snapshot,
+        allowed: Collection[ItemId] | None,
+        excluded: Collection[ItemId],
+        feedback: UserFeedback,
+    ) -> np.ndarray:
+        n = len(snapshot.ids)
+        if allowed is None:
+            mask = np.ones(n, dtype=bool)
+        else:
+            mask = np.zeros(n, dtype=bool)
+            mask[[snapshot.row_of[i] for i in allowed if i in snapshot.row_of]] = True
+        never = set(excluded) | feedback.hidden
+        mask[[snapshot.row_of[i] for i in never if i in snapshot.row_of]] = False
+        return mask
+
+    def _feedback_penalties(
+        self,
+        snapshot: _Snapshot,
+        feedback: UserFeedback,
+        not_relevant_weight: float,
+        already_met_weight: float,
+    ) -> dict[int, list[Factor]]:
+        """Demotions by row: resemblance to items marked not relevant, and already met."""
+        penalties: dict[int, list[Factor]] = {}
+        rejected = [i for i in feedback.not_relevant | feedback.dismissed if i in snapshot.row_of]
+        if rejected and not_relevant_weight:
+            index = self._require_index()
+            rejected_vectors = index.vectors_of(rejected)
+            similarity = index.matrix @ rejected_vectors.T
+            closest = similarity.argmax(axis=1)
+            best = similarity[np.arange(len(snapshot.ids)), closest]
+            threshold = self.settings.not_relevant_threshold
+            for row in np.flatnonzero(best > threshold):
+                strength = (float(best[row]) - threshold) / (1.0 - threshold)
+                penalties.setdefault(int(row), []).append(
+                    Factor(
+                        codes.SIMILAR_TO_NOT_RELEVANT,
+                        -not_relevant_weight * strength,
+                        {
+                            "item_id": rejected[int(closest[row])],
+                            "similarity": round(float(best[row]), 3),
+                        },
+                    )
+                )
+        if feedback.already_met and already_met_weight:
+            for position, item_id in enumerate(snapshot.ids):
+                item = self._items[item_id]
+                met = item_id if item_id in feedback.already_met else None
+                if met is None and item.organization_id in feedback.already_met:
+                    met = item.organization_id
+                if met is not None:
+                    penalties.setdefault(position, []).append(
+                        Factor(codes.ALREADY_MET, -already_met_weight, {"met_id": met})
+                    )
+        return penalties
+
+    # --- search ---------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        language: str,
+        k: int = 10,
+        *,
+        allowed: Collection[ItemId] | None = None,
+        excluded: Collection[ItemId] = (),
+        user_id: UserId | None = None,
+        feedback: Feedback | None = None,
+        query_vector: np.ndarray | None = None,
+        settings: SearchSettings | None = None,
+    ) -> list[RankedItem]:
+        """The ``k`` items most relevant to a free-text ``query`` written in ``language``.
+
+        ``allowed`` restricts the candidates, ``excluded`` and the user's hidden items are
+        never returned. Scores are relative to this query (standardized), not absolute.
+        """
+        settings = settings or self.settings.search
+        snapshot = self._arrays()
+        if not snapshot.ids or k <= 0:
+            return []
+        user_feedback = (feedback or Feedback()).for_user(user_id)
+        vector = self._query_vector(query, language, query_vector)
+        cosine = self._require_index().all_similarities(vector).astype(np.float64)
+        corrected = self._hubness_corrected(cosine, language, settings.hubness_weight, snapshot)
+        same_language = same_language_mask(language, snapshot.languages)
+        lexical, _ = self._lexical_scores(query, language, snapshot)
+        fused = fuse_text_scores(
+            corrected, lexical, same_language, settings.semantic_weight, settings.lexical_weight
+        )
+        eligible = self._eligible(snapshot, allowed, excluded, user_feedback)
+        received = diffuse(
+            fused.total,
+            snapshot.neighbours,
+            settings.diffusion_alpha,
+            settings.diffusion_steps,
+            silent_rows=np.flatnonzero(~eligible),
+        )
+        total = fused.total + received
+        penalties = self._feedback_penalties(
+            snapshot, user_feedback, settings.not_relevant_weight, settings.already_met_weight
+        )
+        for row, row_factors in penalties.items():
+            total[row] += sum(f.contribution for f in row_factors)
+        rows = top_k_rows(total, k, eligible)
+        results = []
+        for row in rows:
+            row_factors = [
+                Factor(
+                    codes.SEMANTIC_SIMILARITY,
+                    float(fused.semantic[row]),
+                    {
+                        "similarity": round(float(cosine[row]), 4),
+                        "cross_language": bool(not same_language[row]),
+                    },
+                )
+            ]
+            if fused.lexical[row] > 0:
+                row_factors.append(
+                    Factor(
+                        codes.TEXT_MATCH,
+                        float(fused.lexical[row]),
+                        {"terms": self.matched_terms(query, language, snapshot.ids[row])},
+                    )
+                )
+            if received[row]:
+                row_factors.append(Factor(codes.SIMILAR_NEIGHBOURS, float(received[row]), {}))
+            row_factors.extend(penalties.get(int(row), []))
+            results.append(_ranked(snapshot.ids[row], row_factors))
+        return results
+
+    def matched_terms(
+        self, query: str, language: str, item_id: ItemId, limit: int = 5
+    ) -> list[str]:
+        """Up to ``limit`` query words found in the item (same language only), rarest first,
+        as the item writes them."""
+        item = self._items[item_id]
+        if item.language != language:
+            return []
+        query_terms = set(self._lexical.analyze(query, language))
+        found: dict[str, str] = {}
+        for text in item.fields.values():
+            for word in _WORD.findall(text or ""):
+                for term in self._lexical.analyze(word, language):
+                    if term in query_terms and term not in found:
+                        found[term] = word
+        ordered = sorted(found, key=lambda term: -self._lexical.idf(term, language))
+        return [found[term] for term in ordered[:limit]]
+
+    # --- matchmaking ----------------------------------------------------------------------
+    def match(
+        self,
+        subject: Item | ItemId,
+        k: int = 10,
+        *,
+        allowed: Collection[ItemId] | None = None,
+        excluded: Collection[ItemId] = (),
+        user_id: UserId | None = None,
+        feedback: Feedback | None = None,
+        settings: MatchSettings | None = None,
+    ) -> list[RankedItem]:
+        """The ``k`` best counterparts for ``subject`` (an item of the collection, by id or
+        value, or a new item), each score the sum of its explained factors."""
+        settings = settings or self.settings.match
+        if not isinstance(subject, Item):
+            subject = self._items[subject]
+        snapshot = self._arrays()
+        if not snapshot.ids or k <= 0:
+            return []
+        user_feedback = (feedback or Feedback()).for_user(user_id)
+        if subject.id in self._items:
+            vector = self.vector(subject.id)
+        else:
+            vector = self.embed([subject.text()], subject.language)[0]
+        cosine = self._require_index().all_similarities(vector).astype(np.float64)
+        corrected = self._hubness_corrected(
+            cosine, subject.language, settings.hubness_weight, snapshot
+        )
+        same_language = same_language_mask(subject.language, snapshot.languages)
+        lexical, _ = self._lexical_scores(subject.text(), subject.language, snapshot)
+        eligible = self._eligible(snapshot, allowed, set(excluded) | {subject.id}, user_feedback)
+        if settings.exclude_same_organization and subject.organization_id is not None:
+            for row, item_id in enumerate(snapshot.ids):
+                if self._items[item_id].organization_id == subject.organization_id:
+                    eligible[row] = False
+        lexical_part = settings.lexical_weight * max_normalize(
+            np.where(same_language & eligible, lexical, 0.0)
+        )
+        penalties = self._feedback_penalties(
+            snapshot, user_feedback, settings.not_relevant_weight, settings.already_met_weight
+        )
+        ranked: list[RankedItem] = []
+        for candidate_row in np.flatnonzero(eligible):
+            row = int(candidate_row)
+            candidate = self._items[snapshot.ids[row]]
+            row_factors = [
+                Factor(
+                    codes.SEMANTIC_SIMILARITY,
+                    settings.semantic_weight * max(0.0, float(corrected[row])),
+                    {
+                        "similarity": round(float(cosine[row]), 4),
+                        "cross_language": bool(not same_language[row]),
+                    },
+                )
+            ]
+            if lexical_part[row] > 0:
+                row_factors.append(Factor(codes.TEXT_MATCH, float(lexical_part[row]), {}))
+            row_factors.extend(complementarity(subject, candidate, settings.complementarity))
+            row_factors.extend(penalties.get(int(row), []))
+            ranked.append(_ranked(candidate.id, row_factors))
+        ranked.sort(key=lambda result: -result.score)
+        return [self._with_matched_terms(result, subject) for result in ranked[:k]]
+
+    def _with_matched_terms(self, result: RankedItem, subject: Item) -> RankedItem:
+        """Fill the words of the TEXT_MATCH factor (only done for returned results)."""
+        text_match = result.factor(codes.TEXT_MATCH)
+        if text_match is None:
+            return result
+        terms = self.matched_terms(subject.text(), subject.language, result.id)
+        filled = replace(text_match, params={"terms": terms})
+        factors = tuple(filled if f is text_match else f for f in result.factors)
+        return replace(result, factors=factors)
+
+
+def _ranked(item_id: ItemId, row_factors: list[Factor]) -> RankedItem:
+    kept = [f for f in row_factors if f.contribution != 0 or f.code == codes.SEMANTIC_SIMILARITY]
+    kept.sort(key=lambda f: -abs(f.contribution))
+    return RankedItem(item_id, float(sum(f.contribution for f in kept)), tuple(kept))

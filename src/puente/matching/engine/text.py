@@ -1,0 +1,91 @@
+"""Text normalization for the engine: folding, tokens, version hashes, encoder input views."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from puente.matching.engine.numbers import spell_out_numbers
+
+# Bump when anything that changes the vectors changes (views, normalization, model):
+# stored embeddings whose version differs must be recomputed.
+EMBEDDING_PIPELINE_VERSION = "use-m3/numbers+contractions/whole+plain-or-sentences/1"
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_NOT_WORD = re.compile(r"[^\w\s]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+# A sentence ends at . ! ? (or a line break) followed by space; abbreviations may split too.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
+
+_ENGLISH_CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in (
+        (r"\bcan't\b", "cannot"),
+        (r"\bwon't\b", "will not"),
+        (r"\bshan't\b", "shall not"),
+        (r"\blet's\b", "let us"),
+        (r"n't\b", " not"),
+        (r"'re\b", " are"),
+        (r"'m\b", " am"),
+        (r"'ll\b", " will"),
+        (r"'ve\b", " have"),
+        (r"'d\b", " would"),
+    )
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: 'Medellín Énergie' -> 'medellin energie'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    """Accent-folded word tokens of a text."""
+    return _WORD.findall(fold(text))
+
+
+def text_version_hash(text: str, language: str = "") -> str:
+    """A stable 16-hex-digit key of (pipeline version, language, text) for stored embeddings.
+
+    Store it beside each vector: when the text, its language or the embedding pipeline changes,
+    the hash changes and the vector must be recomputed.
+    """
+    payload = f"{EMBEDDING_PIPELINE_VERSION}\x1f{language}\x1f{text}".encode()
+    return hashlib.blake2b(payload, digest_size=8).hexdigest()
+
+
+def expand_english_contractions(text: str) -> str:
+    """ "I'm sure we can't" -> "I am sure we cannot" (so negations and subjects are explicit)."""
+    for pattern, replacement in _ENGLISH_CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def normalize_for_encoder(text: str, language: str) -> str:
+    """The text the encoder sees: numbers spelled out in ``language``; English contractions
+    expanded. The stored and displayed text is never changed."""
+    text = spell_out_numbers(text or "", language)
+    if language == "en":
+        text = expand_english_contractions(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def plain_view(text: str) -> str:
+    """The text lower-cased without punctuation (falls back to the text if nothing is left)."""
+    plain = _SPACES.sub(" ", _NOT_WORD.sub(" ", text.lower())).strip()
+    return plain or text
+
+
+def encoder_views(text: str, language: str) -> tuple[str, str]:
+    """The normalized text and its plain view (lower-case, no punctuation). Averaging both
+    makes a short text's vector less sensitive to casing and punctuation, which differ
+    between languages (¿...?, ¡...!) and writers."""
+    normalized = normalize_for_encoder(text, language)
+    return normalized, plain_view(normalized)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The non-empty sentences (or lines) of a text."""
+    return [part.strip() for part in _SENTENCE_END.split(text or "") if part and part.strip()]

@@ -1,0 +1,246 @@
+"""MatchingEngine: explanations, language-gated lexical fusion, feedback, matchmaking."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from puente.matching.engine import (
+    AmountRange,
+    Direction,
+    EngineSettings,
+    Feedback,
+    HashingEncoder,
+    Item,
+    MatchingEngine,
+    RankedItem,
+    SearchSettings,
+)
+from puente.matching.engine import factors as codes
+
+
+def doc(item_id: str, text: str, language: str = "en", **attributes: object) -> Item:
+    return Item(item_id, language, {"text": text}, **attributes)  # type: ignore[arg-type]
+
+
+def assert_explained(result: RankedItem) -> None:
+    assert result.factors, "every result carries its reasons"
+    assert result.score == pytest.approx(sum(f.contribution for f in result.factors))
+    assert all(f.code in codes.FACTOR_CODES for f in result.factors)
+
+
+CORPUS = [
+    doc("coffee", "specialty coffee export from colombia"),
+    doc("cocoa", "fine cocoa and coffee farms"),
+    doc("payments", "payments software for small shops"),
+    doc("lending", "credit and lending software for farmers"),
+    doc("robots", "warehouse robots and automation"),
+    doc("cafe-es", "exportación de café especial de colombia", "es"),
+]
+
+
+@pytest.fixture
+def filled(engine: MatchingEngine) -> MatchingEngine:
+    engine.upsert(CORPUS)
+    engine.refresh_statistics()
+    return engine
+
+
+def test_search_ranks_and_explains(filled: MatchingEngine) -> None:
+    results = filled.search("coffee export", "en", k=3)
+    assert results[0].id == "coffee"
+    for result in results:
+        assert_explained(result)
+    text_match = results[0].factor(codes.TEXT_MATCH)
+    assert text_match is not None
+    assert set(text_match.params["terms"]) == {"export", "coffee"}
+    semantic = results[0].factor(codes.SEMANTIC_SIMILARITY)
+    assert semantic is not None
+    assert semantic.params["cross_language"] is False
+
+
+def test_lexical_relevance_only_applies_within_a_language(filled: MatchingEngine) -> None:
+    # "colombia" appears in English and Spanish documents; a Spanish query may only get
+    # lexical credit from Spanish documents.
+    results = filled.search("colombia", "es", k=len(CORPUS))
+    for result in results:
+        item = filled.item(result.id)
+        has_text_match = result.factor(codes.TEXT_MATCH) is not None
+        assert has_text_match == (item.language == "es" and result.id == "cafe-es")
+        semantic = result.factor(codes.SEMANTIC_SIMILARITY)
+        assert semantic is not None
+        assert semantic.params["cross_language"] == (item.language != "es")
+
+
+def test_lexical_weight_changes_nothing_across_languages(filled: MatchingEngine) -> None:
+    only_english = {item.id for item in CORPUS if item.language == "en"}
+    plain = SearchSettings(lexical_weight=0.0, diffusion_steps=0)
+    heavy = SearchSettings(lexical_weight=5.0, diffusion_steps=0)
+    first = filled.search("coffee colombia", "es", k=5, allowed=only_english, settings=plain)
+    second = filled.search("coffee colombia", "es", k=5, allowed=only_english, settings=heavy)
+    assert [r.id for r in first] == [r.id for r in second]
+    assert [r.score for r in first] == pytest.approx([r.score for r in second])
+
+
+def test_dismissed_pairs_are_never_returned() -> None:
+    rng = random.Random(3)
+    engine = MatchingEngine(EngineSettings(hubness_k=3, neighbours_k=3), HashingEncoder(32))
+    words = [
+        "coffee",
+        "cocoa",
+        "software",
+        "farm",
+        "credit",
+        "robots",
+        "export",
+        "capital",
+        "seed",
+        "talent",
+    ]
+    items = [doc(f"i{n}", " ".join(rng.sample(words, 4))) for n in range(40)]
+    engine.upsert(items)
+    engine.refresh_statistics()
+    for _ in range(25):
+        dismissed = {(user, f"i{rng.randrange(40)}") for user in ("ana", "bo") for _ in range(15)}
+        feedback = Feedback(dismissed=frozenset(dismissed))
+        for user in ("ana", "bo"):
+            hidden = {item for owner, item in dismissed if owner == user}
+            query = " ".join(rng.sample(words, 2))
+            found = engine.search(query, "en", k=40, user_id=user, feedback=feedback)
+            assert hidden.isdisjoint(r.id for r in found)
+            assert len(found) == 40 - len(hidden)
+            matched = engine.match("i0", k=40, user_id=user, feedback=feedback)
+            assert hidden.isdisjoint(r.id for r in matched)
+
+
+def test_not_relevant_demotes_similar_items_and_already_met(engine: MatchingEngine) -> None:
+    engine.upsert(
+        [
+            doc("a", "coffee export colombia"),
+            doc("a-twin", "coffee export colombia farms"),
+            doc("b", "coffee roasting machines"),
+            doc("c", "coffee shop software", organization_id="org-c"),
+        ]
+    )
+    engine.refresh_statistics()
+    before = [r.id for r in engine.search("coffee export", "en", k=4)]
+    feedback = Feedback(
+        not_relevant=frozenset({("u", "a")}), already_met=frozenset({("u", "org-c")})
+    )
+    after = engine.search("coffee export", "en", k=4, user_id="u", feedback=feedback)
+    assert "a" not in [r.id for r in after]
+    twin = next(r for r in after if r.id == "a-twin")
+    penalty = twin.factor(codes.SIMILAR_TO_NOT_RELEVANT)
+    assert penalty is not None
+    assert penalty.contribution < 0
+    assert penalty.params["item_id"] == "a"
+    met = next(r for r in after if r.id == "c").factor(codes.ALREADY_MET)
+    assert met is not None
+    assert met.params == {"met_id": "org-c"}
+    assert before.index("a-twin") <= [r.id for r in after].index("a-twin") + 1
+    other_user = engine.search("coffee export", "en", k=4, user_id="v", feedback=feedback)
+    assert [r.id for r in other_user] == before
+
+
+def test_match_prefers_complementary_offers_and_explains(engine: MatchingEngine) -> None:
+    request = doc(
+        "need-seed",
+        "we look for seed capital for our agritech startup",
+        "es",
+        kind="capital",
+        direction=Direction.REQUEST,
+        organization_id="org-1",
+        organization_type="startup",
+        sectors=frozenset({"agritech"}),
+        stage="seed",
+        amount=AmountRange(100_000, 250_000),
+        hub="medellin",
+        target_hubs=frozenset({"miami"}),
+    )
+    fitting = doc(
+        "seed-fund",
+        "seed capital for agritech startups",
+        kind="capital",
+        direction=Direction.OFFER,
+        organization_id="org-2",
+        accepted_organization_types=frozenset({"startup"}),
+        sectors=frozenset({"agritech"}),
+        accepted_stages=frozenset({"seed"}),
+        amount=AmountRange(50_000, 200_000),
+        hub="miami",
+    )
+    late_fund = doc(
+        "growth-fund",
+        "seed capital for agritech startups",
+        kind="capital",
+        direction=Direction.OFFER,
+        organization_id="org-3",
+        accepted_stages=frozenset({"series_b"}),
+        amount=AmountRange(5_000_000, None),
+        hub="miami",
+    )
+    competitor = doc(
+        "other-request",
+        "we look for seed capital for our agritech startup",
+        "es",
+        kind="capital",
+        direction=Direction.REQUEST,
+        organization_id="org-4",
+        hub="medellin",
+    )
+    sibling = doc("same-org", "seed capital for agritech startups", organization_id="org-1")
+    engine.upsert([request, fitting, late_fund, competitor, sibling])
+    engine.refresh_statistics()
+    results = engine.match("need-seed", k=10)
+    ids = [r.id for r in results]
+    assert "need-seed" not in ids
+    assert "same-org" not in ids  # never matched with its own organization
+    assert ids[0] == "seed-fund"
+    assert ids.index("seed-fund") < ids.index("growth-fund")
+    best = results[0]
+    assert_explained(best)
+    kind = best.factor(codes.COMPLEMENTARY_KIND)
+    assert kind is not None
+    assert kind.params == {"kind": "capital", "they": "offer"}
+    assert best.factor(codes.STAGE_FIT) is not None
+    assert best.factor(codes.AMOUNT_FIT) is not None
+    assert best.factor(codes.REACHES_TARGET_HUB) is not None
+    assert best.factor(codes.TEXT_MATCH) is None  # Spanish subject, English offer
+    late = next(r for r in results if r.id == "growth-fund")
+    assert late.factor(codes.STAGE_MISMATCH) is not None
+    assert late.factor(codes.AMOUNT_OUT_OF_RANGE) is not None
+    same_language = next(r for r in results if r.id == "other-request")
+    assert same_language.factor(codes.TEXT_MATCH) is not None
+    assert same_language.factor(codes.COMPLEMENTARY_KIND) is None
+
+
+def test_upsert_remove_and_stored_vectors(engine: MatchingEngine) -> None:
+    engine.upsert([doc("x", "coffee"), doc("y", "robots")])
+    assert len(engine) == 2
+    stored = engine.embed(["coffee farms"], "en")
+    engine.upsert([doc("x", "coffee farms")], stored)
+    assert np.allclose(engine.vector("x"), stored[0])
+    engine.remove(["y", "unknown"])
+    assert "y" not in engine
+    assert [r.id for r in engine.search("robots", "en", k=5)] == ["x"]
+    engine.remove(["x"])
+    assert engine.search("anything", "en") == []
+
+
+def test_new_items_get_statistics_without_refresh(filled: MatchingEngine) -> None:
+    filled.upsert([doc("late", "coffee export cooperative")])
+    results = filled.search("coffee export", "en", k=len(filled))
+    assert "late" in [r.id for r in results]
+    late = next(r for r in results if r.id == "late")
+    assert late.factor(codes.SIMILAR_NEIGHBOURS) is not None
+
+
+def test_statistics_of_a_new_item_equal_a_full_refresh(engine: MatchingEngine) -> None:
+    engine.upsert(CORPUS[:-1])
+    engine.refresh_statistics()
+    engine.upsert([CORPUS[-1]])
+    incremental = dict(engine._reference[CORPUS[-1].id])
+    engine.refresh_statistics()
+    assert incremental == pytest.approx(engine._reference[CORPUS[-1].id], abs=1e-5)
