@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "puente.core",
     "puente.accounts",
     "puente.directory",
+    "puente.marketplace",
+    "puente.matching",
+    "puente.introductions",
     "puente.api",
     "puente.demo",
 ]

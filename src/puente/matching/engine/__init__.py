@@ -58,10 +58,11 @@ from puente.matching.engine.ranker import (
     MatchSettings,
     SearchSettings,
 )
-from puente.matching.engine.text import EMBEDDING_PIPELINE_VERSION, text_version_hash
+from puente.matching.engine.text import EMBEDDING_PIPELINE_VERSION, detect_language, text_version_hash
 
 __all__ = [
     "EMBEDDING_PIPELINE_VERSION",
+    "detect_language",
     "FACTOR_CODES",
     "AmountRange",
     "BM25Index",

@@ -436,9 +436,11 @@ class MatchingEngine:
         user_id: UserId | None = None,
         feedback: Feedback | None = None,
         settings: MatchSettings | None = None,
+        vector: np.ndarray | None = None,
     ) -> list[RankedItem]:
         """The ``k`` best counterparts for ``subject`` (an item of the collection, by id or
-        value, or a new item), each score the sum of its explained factors."""
+        value, or a new item), each score the sum of its explained factors. A subject outside
+        the collection takes its stored ``vector`` when given (else it is embedded now)."""
         settings = settings or self.settings.match
         if not isinstance(subject, Item):
             subject = self._items[subject]
@@ -446,7 +448,9 @@ class MatchingEngine:
         if not snapshot.ids or k <= 0:
             return []
         user_feedback = (feedback or Feedback()).for_user(user_id)
-        if subject.id in self._items:
+        if vector is not None:
+            vector = np.asarray(vector, dtype=np.float32)
+        elif subject.id in self._items:
             vector = self.vector(subject.id)
         else:
             vector = self.embed([subject.text()], subject.language)[0]

@@ -89,3 +89,37 @@ def encoder_views(text: str, language: str) -> tuple[str, str]:
 def split_sentences(text: str) -> list[str]:
     """The non-empty sentences (or lines) of a text."""
     return [part.strip() for part in _SENTENCE_END.split(text or "") if part and part.strip()]
+
+
+# Frequent function words of each language (accent-folded); a handful suffices to tell
+# Spanish from English in even a three-word query.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "es": frozenset(
+        "de la que el en y a los se del las un por con no una su para es al lo como mas o pero "
+        "sus le ha me si sin sobre este ya entre cuando todo esta ser son dos tambien fue habia "
+        "era muy anos hasta desde esta nos durante ni contra ese eso ante ellos e esto mi otro "
+        "donde quien buscamos busco necesitamos ofrecemos empresa empresas inversion capital "
+        "semilla socios clientes mercado salud agro energia ciudades".split()
+    ),
+    "en": frozenset(
+        "the of and to a in is that for it as was with be by on not he this are or his from at "
+        "which but have an they you were their one all we can her has there been if more when "
+        "will would who so no our looking seeking need offer offering company companies "
+        "investment investor seed partners clients market health energy cities".split()
+    ),
+}
+_SPANISH_LETTERS = re.compile(r"[ñáéíóúü¿¡]", re.IGNORECASE)
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """``"es"`` or ``"en"`` for a short text such as a search query; ``default`` when unsure.
+
+    Counts function words of each language, with Spanish-only letters (ñ, accents, ¿ ¡) as
+    extra evidence for Spanish. Good enough to gate same-language lexical matching.
+    """
+    words = tokens(text)
+    scores = {language: sum(word in vocabulary for word in words) for language, vocabulary in _FUNCTION_WORDS.items()}
+    scores["es"] += 2 * len(_SPANISH_LETTERS.findall(text or ""))
+    if scores["es"] == scores["en"]:
+        return default
+    return "es" if scores["es"] > scores["en"] else "en"

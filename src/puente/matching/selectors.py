@@ -1,0 +1,143 @@
+"""Search and matches, with the viewer's visibility rules and feedback applied.
+
+The engine ranks from memory; the database then keeps only what the viewer may see (a few
+queries on a handful of ids). When visibility removes too many results, a deeper candidate
+list is asked for, so the page is filled whenever enough visible items exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+from django.http import Http404
+
+from puente.accounts.viewer import Viewer
+from puente.core.i18n import active_language
+from puente.directory.selectors import organizations_visible_to, people_visible_to
+from puente.marketplace.models import Opportunity, Side, Status
+from puente.marketplace.selectors import opportunities_visible_to
+from puente.matching.embeddings import stored_vectors
+from puente.matching.engine import Feedback, RankedItem, detect_language
+from puente.matching.explanations import Reason, explain
+from puente.matching.items import ITEM_TYPES, OPPORTUNITY, ORGANIZATION, PERSON, item_id, opportunity_item, opportunity_rows, parse_item_id
+from puente.matching.models import FeedbackKind, MatchFeedback
+from puente.matching.runtime import matching_engine
+
+MAX_QUERY_CHARACTERS = 2000
+DEPTHS = (4, 16, 64)
+
+
+@dataclass
+class Result:
+    """One ranked item the viewer may see, with its score and reasons."""
+
+    item_type: str
+    object: Model
+    score: float
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return int(self.object.pk)
+
+    @property
+    def external_id(self) -> str | None:
+        return getattr(self.object, "external_id", None)
+
+
+def _visible(viewer: Viewer, item_type: str, ids: Sequence[int], hubs: Sequence[str]) -> dict[int, Model]:
+    if not ids:
+        return {}
+    if item_type == OPPORTUNITY:
+        rows: Any = opportunities_visible_to(viewer).filter(pk__in=ids, status=Status.PUBLISHED).select_related("organization", "organization__type", "hub", "kind")
+    elif item_type == ORGANIZATION:
+        rows = organizations_visible_to(viewer).filter(pk__in=ids).select_related("type", "hub")
+    else:
+        rows = people_visible_to(viewer).filter(pk__in=ids).select_related("hub")
+    if hubs:
+        rows = rows.filter(hub__slug__in=hubs)
+    return {row.pk: row for row in rows}
+
+
+def user_feedback(viewer: Viewer) -> Feedback:
+    """The viewer's feedback as engine input (dismissed pairs never come back)."""
+    if viewer.user_id is None:
+        return Feedback()
+    pairs: dict[str, set[tuple[Any, Any]]] = {kind: set() for kind in FeedbackKind.values}
+    for item_type, pk, kind in MatchFeedback.objects.filter(user_id=viewer.user_id).values_list("item_type", "item_id", "kind"):
+        pairs[kind].add((viewer.user_id, item_id(item_type, pk)))
+    return Feedback(
+        dismissed=frozenset(pairs[FeedbackKind.DISMISSED]),
+        not_relevant=frozenset(pairs[FeedbackKind.NOT_RELEVANT]),
+        already_met=frozenset(pairs[FeedbackKind.ALREADY_MET]),
+    )
+
+
+def _visible_results(viewer: Viewer, ranked: list[RankedItem], limit: int, hubs: Sequence[str]) -> list[Result]:
+    by_type: dict[str, list[int]] = {item_type: [] for item_type in ITEM_TYPES}
+    for result in ranked:
+        item_type, pk = parse_item_id(result.id)
+        by_type[item_type].append(pk)
+    visible = {item_type: _visible(viewer, item_type, ids, hubs) for item_type, ids in by_type.items()}
+    kept = [result for result in ranked if parse_item_id(result.id)[1] in visible[parse_item_id(result.id)[0]]][:limit]
+    reasons = explain(kept)
+    return [Result(item_type=parse_item_id(r.id)[0], object=visible[parse_item_id(r.id)[0]][parse_item_id(r.id)[1]], score=round(r.score, 4), reasons=reasons[r.id]) for r in kept]
+
+
+def search(viewer: Viewer, query: str, *, types: Sequence[str] = (), hubs: Sequence[str] = (), limit: int = 10) -> list[Result]:
+    """Organizations, people and opportunities ranked for a free-text query in any language."""
+    query = query.strip()[:MAX_QUERY_CHARACTERS]
+    if not query:
+        return []
+    engine = matching_engine()
+    language = detect_language(query, default=active_language())
+    wanted = tuple(types) or ITEM_TYPES
+    feedback = user_feedback(viewer)
+    results: list[Result] = []
+    for depth in DEPTHS:
+        k = limit * depth
+        ranked = engine.search(query, language, k, user_id=viewer.user_id, feedback=feedback)
+        ranked = [result for result in ranked if parse_item_id(result.id)[0] in wanted]
+        results = _visible_results(viewer, ranked, limit, hubs)
+        if len(results) >= limit or len(ranked) < k * 0.5:
+            break
+    return results
+
+
+def opportunity_matches(viewer: Viewer, opportunity: Opportunity, *, limit: int = 10, include_organizations: bool = True) -> list[Result]:
+    """Counterparts for an opportunity: complementary opportunities (and fitting organizations)."""
+    engine = matching_engine()
+    subject_id = item_id(OPPORTUNITY, opportunity.pk)
+    row = opportunity_rows([opportunity.pk]).first()
+    if row is None:
+        raise Http404("opportunity")
+    subject = opportunity_item(row)
+    vector = None
+    if subject_id not in engine:
+        stored = stored_vectors(OPPORTUNITY, [opportunity.pk]).get(opportunity.pk)
+        vector = stored[1] if stored is not None else None
+    feedback = user_feedback(viewer)
+    wanted = {OPPORTUNITY, ORGANIZATION} if include_organizations else {OPPORTUNITY}
+    # A request looks for offers; an offer for requests. Organizations answer requests.
+    opposite = Side.OFFER if opportunity.side == Side.REQUEST else Side.REQUEST
+    results: list[Result] = []
+    for depth in DEPTHS:
+        k = limit * depth
+        ranked = engine.match(subject, k, user_id=viewer.user_id, feedback=feedback, vector=vector)
+        kept: list[RankedItem] = []
+        for result in ranked:
+            item_type, _pk = parse_item_id(result.id)
+            if item_type not in wanted:
+                continue
+            if item_type == OPPORTUNITY and engine.item(result.id).direction != opposite:
+                continue
+            if item_type == ORGANIZATION and opportunity.side == Side.OFFER:
+                continue
+            kept.append(result)
+        results = _visible_results(viewer, kept, limit, ())
+        if len(results) >= limit or len(ranked) < k * 0.5:
+            break
+    return results

@@ -1,0 +1,13 @@
+"""Background jobs of matchmaking."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task
+def embed_item(item_type: str, item_id: int) -> bool:
+    """Store the embedding of an item's current text (safe to run twice: same text, same vector)."""
+    from puente.matching.embeddings import embedding_refresh
+
+    return embedding_refresh(item_type=item_type, item_id=item_id)
