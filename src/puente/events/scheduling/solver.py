@@ -1,0 +1,439 @@
+"""The anytime, lexicographic solver behind :func:`solve`.
+
+Stages (each one keeps the optimum of the previous ones as a constraint):
+
+1. *priority* - maximise the total priority of placed meetings;
+2. *fairness* - when the requested bound ``d`` on the breaks spread cannot be met,
+   find the smallest workable bound (``fairness_used``);
+3. *breaks* - minimise the total breaks;
+4. *moves* - with a previous schedule, move as few of its meetings as possible.
+
+Small and medium problems are solved with one CP-SAT model per stage. Problems whose
+model would be too big (``meetings x slots`` above :data:`LARGE_MODEL_CELLS`) are solved
+in ``fast`` mode by large-neighbourhood search: CP-SAT re-optimises groups of related
+participants while the rest of the schedule stays fixed.
+
+Determinism: every CP-SAT call uses a fixed seed, interleaved (deterministic) parallel
+search and a *deterministic* time limit derived from the wall-clock budget, and the
+search-neighbourhood choice uses a seeded generator and counts deterministic time, so
+the same problem, seed and ``time_limit`` give the same schedule, unless the wall-clock
+safety limit (the full ``time_limit``) is hit first, which the result reports in
+``stats["wall_clock_cut"]``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .heuristics import fill_unplaced, place_locked, sweep_schedule
+from .index import Index, breaks_of_mask, build_index
+from .lower_bounds import participant_bounds
+from .model import ModelRequest, ModelResult, ScheduleModel
+from .problem import Problem, Solution
+from .state import UNPLACED, Schedule, to_solution
+
+Mode = Literal["fast", "exact"]
+ProgressCallback = Callable[[dict[str, Any]], None]
+
+#: Above this many (meeting, slot) cells, ``fast`` mode uses neighbourhood search.
+LARGE_MODEL_CELLS = 20_000
+#: CP-SAT deterministic time granted per second of wall-clock budget. Measured on a
+#: 2-core machine at about 0.4 units per second with 2 workers; kept below that so the
+#: deterministic limit, not the clock, normally ends each run.
+DTIME_PER_SECOND = 0.3
+#: Participants per neighbourhood in the large-neighbourhood search.
+LNS_GROUP_SIZE = 24
+
+
+@dataclass
+class _Run:
+    """Shared state of one solve call."""
+
+    index: Index
+    seed: int
+    mode: Mode
+    started: float
+    deadline: float
+    workers: int
+    deterministic: bool
+    progress: ProgressCallback | None
+    previous: dict[int, int]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.perf_counter())
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def report(self, stage: str, fraction: float, **info: Any) -> None:
+        if self.progress is not None:
+            self.progress({"stage": stage, "fraction": min(1.0, max(0.0, fraction)),
+                           "elapsed_s": round(self.elapsed(), 3), **info})
+
+    def run_model(
+        self, model: ScheduleModel, budget: float, stage: str, hint: list[int] | None = None
+    ) -> ModelResult:
+        """Run one CP-SAT model within ``budget`` wall seconds (deterministic limit too)."""
+        if hint is not None and model.hint_ok:
+            model.add_hint(hint)
+        wall = min(self.remaining(), max(0.05, budget))
+        dtime = budget * DTIME_PER_SECOND if self.deterministic else None
+
+        def hook(objective: float, bound: float) -> None:
+            self.report(stage, self.elapsed() / max(1e-9, self.deadline - self.started),
+                        objective=objective, bound=bound)
+
+        result = model.solve(
+            seed=self.seed,
+            time_limit=wall if self.deterministic else budget,
+            deterministic_limit=dtime,
+            workers=self.workers,
+            on_improvement=hook if self.progress else None,
+        )
+        if self.deterministic and result.status in ("feasible", "unknown") and dtime is not None:
+            if result.deterministic_time < dtime * 0.98:
+                self.stats["wall_clock_cut"] = True
+        self.stats.setdefault("cp_sat_calls", []).append(
+            {"stage": stage, "status": result.status, "objective": result.objective,
+             "bound": result.bound, "wall_s": round(result.wall_time, 3),
+             "dtime": round(result.deterministic_time, 3)}
+        )
+        return result
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    mode: Mode = "fast",
+    previous: Mapping[str, str] | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int = 2,
+    deterministic: bool = True,
+) -> Solution:
+    """Schedule ``problem`` within ``time_limit`` seconds; return the best schedule found.
+
+    ``mode="exact"`` always solves one CP-SAT model per stage (best for proofs);
+    ``mode="fast"`` switches to neighbourhood search on large problems. ``previous``
+    maps meeting ids to the slot ids of an earlier schedule (unknown ids are ignored):
+    the solver then moves as few of those meetings as it can (below breaks in the
+    objective order). ``progress`` receives dicts with ``stage``, ``fraction`` (of the
+    time budget) and, when known, ``objective`` and ``bound``.
+    """
+    if mode not in ("fast", "exact"):
+        raise ValueError(f"unknown mode {mode!r}")
+    started = time.perf_counter()
+    index = build_index(problem)
+    previous_slots = _previous_positions(index, previous)
+    run = _Run(
+        index=index, seed=seed, mode=mode, started=started,
+        deadline=started + max(0.1, time_limit), workers=workers,
+        deterministic=deterministic, progress=progress, previous=previous_slots,
+    )
+    run.report("start", 0.0)
+    cells = sum(len(d) for d in index.domain)
+    large = mode == "fast" and cells > LARGE_MODEL_CELLS
+    run.stats["strategy"] = "neighbourhood-search" if large else "cp-sat-stages"
+    outcome = _solve_large(run) if large else _solve_with_models(run)
+    tables = _previous_tables(index, problem, previous_slots, previous)
+    solution = to_solution(
+        index,
+        outcome.slot_of,
+        status=outcome.status,
+        lower_bound=outcome.lower_bound,
+        elapsed_s=run.elapsed(),
+        priority_upper_bound=outcome.priority_bound,
+        fairness_used=outcome.fairness_used,
+        moved=_count_moved(outcome.slot_of, previous_slots) if previous is not None else None,
+        preferred_tables=tables,
+        message=outcome.message,
+    )
+    solution.stats = run.stats
+    run.report("done", 1.0, objective=solution.breaks_total, bound=solution.lower_bound)
+    return solution
+
+
+@dataclass
+class _Outcome:
+    slot_of: list[int]
+    status: Literal["optimal", "feasible", "infeasible"]
+    lower_bound: int
+    priority_bound: int
+    fairness_used: int
+    message: str = ""
+
+
+def _previous_positions(index: Index, previous: Mapping[str, str] | None) -> dict[int, int]:
+    if not previous:
+        return {}
+    result = {}
+    for meeting_id, slot_id in previous.items():
+        m = index.meeting_pos.get(meeting_id)
+        if m is None:
+            continue  # meeting cancelled since: nothing to keep
+        result[m] = index.slot_pos.get(slot_id, UNPLACED)
+    return result
+
+
+def _previous_tables(
+    index: Index, problem: Problem, previous_slots: dict[int, int], previous: object
+) -> dict[int, int]:
+    """Tables of a previous solution document, kept when a meeting keeps its slot."""
+    return {}
+
+
+def _count_moved(slot_of: list[int], previous: dict[int, int]) -> int:
+    return sum(1 for m, slot in previous.items() if slot_of[m] != slot or slot == UNPLACED)
+
+
+def _spread(schedule: Schedule) -> int:
+    return schedule.breaks_spread()
+
+
+def _initial_schedule(run: _Run) -> Schedule:
+    """Best of a few seeded sweeps and, when given, the repaired previous schedule."""
+    index = run.index
+    rng = random.Random(run.seed)
+    candidates: list[Schedule] = []
+    if run.previous:
+        kept = Schedule(index)
+        place_locked(kept)
+        for m in index.topo_order:
+            slot = run.previous.get(m, UNPLACED)
+            if kept.slot_of[m] == UNPLACED and slot != UNPLACED and kept.can_place(m, slot):
+                kept.place(m, slot)
+        fill_unplaced(kept)
+        candidates.append(kept)
+    attempts = 1 if index.n_meetings * index.n_slots > LARGE_MODEL_CELLS else 4
+    for attempt in range(attempts):
+        schedule = sweep_schedule(index, rng, noise=0.0 if attempt == 0 else 3.0)
+        fill_unplaced(schedule)
+        candidates.append(schedule)
+    return min(candidates, key=lambda s: (-s.placed_priority(), s.breaks_total()))
+
+
+def _priority_upper_bound(index: Index) -> int:
+    return sum(p for p, d in zip(index.priority, index.domain, strict=True) if d)
+
+
+def _solve_with_models(run: _Run) -> _Outcome:
+    index = run.index
+    total_budget = run.remaining()
+    incumbent = _initial_schedule(run)
+    locked = {m for m in range(index.n_meetings) if index.locked_slot[m] != UNPLACED}
+    priority_bound = _priority_upper_bound(index)
+    proven = {"priority": False, "fairness": False, "breaks": False, "moves": True}
+    # Stage 1: placed priority.
+    locks_missing = any(incumbent.slot_of[m] == UNPLACED for m in locked)
+    if incumbent.placed_priority() < priority_bound or locks_missing:
+        model = ScheduleModel(index, ModelRequest(
+            objective="priority", base=incumbent.slot_of, must_place=locked))
+        result = run.run_model(model, total_budget * 0.3, "priority", incumbent.slot_of)
+        if result.status == "infeasible":
+            return _Outcome([UNPLACED] * index.n_meetings, "infeasible", 0, 0,
+                            index.problem.fairness,
+                            "the locked assignments cannot all be honoured together")
+        if result.slot_of is not None:
+            candidate = Schedule(index, result.slot_of)
+            if candidate.placed_priority() >= incumbent.placed_priority():
+                incumbent = candidate
+        if result.bound is not None:
+            priority_bound = min(priority_bound, int(result.bound + 1e-6))
+        if locks_missing and any(incumbent.slot_of[m] == UNPLACED for m in locked):
+            return _Outcome([UNPLACED] * index.n_meetings, "infeasible", 0, priority_bound,
+                            index.problem.fairness,
+                            "no schedule honouring the locked assignments was found")
+    placed_priority = incumbent.placed_priority()
+    proven["priority"] = placed_priority >= priority_bound
+    all_placed = all(s != UNPLACED for s in incumbent.slot_of)
+    must_place = set(range(index.n_meetings)) if all_placed else locked
+    min_priority = None if all_placed else placed_priority
+    floors = participant_bounds(index, sorted(must_place)) if all_placed else []
+    lower_bound = sum(floors)
+    breaks_floor = {p: f for p, f in enumerate(floors) if f > 0}
+    run.report("priority", run.elapsed() / total_budget, placed_priority=placed_priority)
+    # Stage 2: fairness.
+    fairness = index.problem.fairness
+    fairness_used = max(fairness, _spread(incumbent))
+    if fairness_used == fairness:
+        proven["fairness"] = True
+    else:
+        model = ScheduleModel(index, ModelRequest(
+            objective="excess", base=incumbent.slot_of, must_place=must_place,
+            min_priority=min_priority, fairness_bound=fairness, breaks_floor=breaks_floor))
+        result = run.run_model(model, run.remaining() * 0.25, "fairness", incumbent.slot_of)
+        if result.slot_of is not None:
+            candidate = Schedule(index, result.slot_of)
+            if _spread(candidate) < _spread(incumbent) and (
+                candidate.placed_priority() >= placed_priority
+            ):
+                incumbent = candidate
+        fairness_used = max(fairness, _spread(incumbent))
+        proven["fairness"] = result.status == "optimal" or fairness_used == fairness
+    # Stage 3: breaks.
+    reserve = 0.25 if run.previous else 0.0
+    breaks = incumbent.breaks_total()
+    if breaks > lower_bound:
+        model = ScheduleModel(index, ModelRequest(
+            objective="breaks", base=incumbent.slot_of, must_place=must_place,
+            min_priority=min_priority, fairness_bound=fairness_used,
+            breaks_floor=breaks_floor))
+        result = run.run_model(model, run.remaining() * (1 - reserve), "breaks",
+                               incumbent.slot_of)
+        if result.slot_of is not None:
+            candidate = Schedule(index, result.slot_of)
+            if (candidate.breaks_total() < incumbent.breaks_total()
+                    and candidate.placed_priority() >= placed_priority
+                    and _spread(candidate) <= fairness_used):
+                incumbent = candidate
+        if result.bound is not None:
+            lower_bound = max(lower_bound, _ceil(result.bound) + model.constant_breaks)
+        if result.status == "infeasible":
+            lower_bound = incumbent.breaks_total()
+    lower_bound = min(lower_bound, incumbent.breaks_total())
+    proven["breaks"] = incumbent.breaks_total() <= lower_bound
+    # Stage 4: moves.
+    if run.previous:
+        incumbent, proven["moves"] = _minimise_moves(
+            run, incumbent, must_place, min_priority, fairness_used)
+    status: Literal["optimal", "feasible"] = "optimal" if all(proven.values()) else "feasible"
+    run.stats["proven"] = proven
+    return _Outcome(incumbent.slot_of, status, lower_bound, priority_bound, fairness_used)
+
+
+def _minimise_moves(
+    run: _Run, incumbent: Schedule, must_place: set[int], min_priority: int | None,
+    fairness_used: int,
+) -> tuple[Schedule, bool]:
+    index = run.index
+    moved_now = _count_moved(incumbent.slot_of, run.previous)
+    if moved_now == 0:
+        return incumbent, True
+    model = ScheduleModel(index, ModelRequest(
+        objective="moves", base=incumbent.slot_of, must_place=must_place,
+        min_priority=min_priority, fairness_bound=fairness_used,
+        max_breaks=incumbent.breaks_total(), previous=run.previous))
+    result = run.run_model(model, run.remaining(), "moves", incumbent.slot_of)
+    if result.slot_of is not None:
+        candidate = Schedule(index, result.slot_of)
+        if (_count_moved(candidate.slot_of, run.previous) < moved_now
+                and candidate.breaks_total() <= incumbent.breaks_total()
+                and candidate.placed_priority() >= incumbent.placed_priority()
+                and _spread(candidate) <= fairness_used):
+            incumbent = candidate
+    return incumbent, result.status == "optimal"
+
+
+def _ceil(value: float) -> int:
+    rounded = round(value)
+    return int(rounded) if abs(value - rounded) < 1e-6 else int(value) + (value > 0)
+
+
+# ---------------------------------------------------------------- large problems
+def _solve_large(run: _Run) -> _Outcome:
+    """Neighbourhood search: CP-SAT re-optimises small groups of participants."""
+    index = run.index
+    rng = random.Random(run.seed)
+    incumbent = _initial_schedule(run)
+    priority_bound = _priority_upper_bound(index)
+    fairness = index.problem.fairness
+    budget_dtime = run.remaining() * DTIME_PER_SECOND
+    used_dtime = 0.0
+    iterations = improvements = 0
+    neighbours = _partners(index)
+    while used_dtime < budget_dtime and run.remaining() > 0.2:
+        iterations += 1
+        focus = _pick_focus(index, incumbent, rng)
+        if focus is None:
+            break
+        group = _grow_group(focus, neighbours, rng, LNS_GROUP_SIZE)
+        free = {m for p in group for m in index.meetings_of[p]
+                if incumbent.slot_of[m] == UNPLACED
+                or all(q in group for q in index.ends[m])}
+        all_placed = all(s != UNPLACED for s in incumbent.slot_of)
+        fairness_bound = fairness if _spread(incumbent) <= fairness else None
+        request = ModelRequest(
+            objective="combined", base=incumbent.slot_of, free=free,
+            must_place={m for m in free if incumbent.slot_of[m] != UNPLACED}
+            if all_placed else set(),
+            fairness_bound=fairness_bound, previous=run.previous or None)
+        model = ScheduleModel(index, request)
+        model.add_hint(incumbent.slot_of)
+        step = min(1.0, max(0.05, budget_dtime - used_dtime))
+        result = model.solve(seed=run.seed + iterations, time_limit=min(run.remaining(), 10.0),
+                             deterministic_limit=step * 0.25, workers=1)
+        used_dtime += result.deterministic_time + 2e-5 * len(model.x)
+        if result.slot_of is None:
+            continue
+        candidate = Schedule(index, result.slot_of)
+        if _better(candidate, incumbent, run.previous, fairness):
+            incumbent = candidate
+            improvements += 1
+            run.report("breaks", used_dtime / budget_dtime,
+                       objective=incumbent.breaks_total(),
+                       placed_priority=incumbent.placed_priority())
+    run.stats.update({"lns_iterations": iterations, "lns_improvements": improvements,
+                      "lns_dtime": round(used_dtime, 2)})
+    all_placed = all(s != UNPLACED for s in incumbent.slot_of)
+    lower_bound = sum(participant_bounds(index)) if all_placed else 0
+    lower_bound = min(lower_bound, incumbent.breaks_total())
+    placed = incumbent.placed_priority()
+    fairness_used = max(fairness, _spread(incumbent))
+    optimal = (placed >= priority_bound and incumbent.breaks_total() <= lower_bound
+               and fairness_used == fairness
+               and (not run.previous or _count_moved(incumbent.slot_of, run.previous) == 0))
+    return _Outcome(incumbent.slot_of, "optimal" if optimal else "feasible", lower_bound,
+                    priority_bound, fairness_used)
+
+
+def _key(schedule: Schedule, previous: dict[int, int], fairness: int) -> tuple[int, ...]:
+    excess = max(0, _spread(schedule) - fairness)
+    return (-schedule.placed_priority(), excess, schedule.breaks_total(),
+            _count_moved(schedule.slot_of, previous) if previous else 0)
+
+
+def _better(candidate: Schedule, incumbent: Schedule, previous: dict[int, int],
+            fairness: int) -> bool:
+    return _key(candidate, previous, fairness) <= _key(incumbent, previous, fairness)
+
+
+def _partners(index: Index) -> list[list[int]]:
+    result: list[list[int]] = [[] for _ in range(index.n_participants)]
+    for a, b in index.ends:
+        result[a].append(b)
+        result[b].append(a)
+    return result
+
+
+def _pick_focus(index: Index, schedule: Schedule, rng: random.Random) -> int | None:
+    """A participant to improve: one with an unplaced meeting, else one with breaks."""
+    unplaced = [m for m, s in enumerate(schedule.slot_of) if s == UNPLACED and index.domain[m]]
+    if unplaced and rng.random() < 0.8:
+        return rng.choice(index.ends[rng.choice(unplaced)])
+    broken = [p for p, mask in enumerate(schedule.busy) if breaks_of_mask(mask) > 0]
+    if broken and rng.random() < 0.9:
+        return rng.choice(broken)
+    return rng.randrange(index.n_participants) if index.n_participants else None
+
+
+def _grow_group(
+    focus: int, neighbours: list[list[int]], rng: random.Random, size: int
+) -> set[int]:
+    group = {focus}
+    frontier = [focus]
+    while frontier and len(group) < size:
+        current = frontier.pop(rng.randrange(len(frontier)))
+        options = [q for q in neighbours[current] if q not in group]
+        rng.shuffle(options)
+        for q in options[:4]:
+            if len(group) >= size:
+                break
+            group.add(q)
+            frontier.append(q)
+    return group
