@@ -48,6 +48,8 @@ class ModelRequest:
     max_breaks: int | None = None
     previous: dict[int, int] | None = None
     breaks_floor: dict[int, int] = field(default_factory=dict)
+    counted: set[int] | None = None
+    relax_outside_order: bool = False
 
 
 @dataclass
@@ -95,15 +97,16 @@ class ScheduleModel:
         a, b = index.ends[m]
         mask = index.domain_bits[m] & ~(self.fixed_busy[a] | self.fixed_busy[b])
         must = m in self.request.must_place
+        relax = self.request.relax_outside_order
         for pred in index.preds[m]:
-            if pred in free_set:
+            if pred in free_set or relax:
                 continue
             if base[pred] == UNPLACED:
                 mask = 0
             else:
                 mask &= ~((1 << (base[pred] + 1)) - 1)
         for succ in index.succs[m]:
-            if succ in free_set or base[succ] == UNPLACED:
+            if succ in free_set or relax or base[succ] == UNPLACED:
                 continue
             must = True
             mask &= (1 << base[succ]) - 1
@@ -262,7 +265,10 @@ class ScheduleModel:
         free_priority = lin.weighted_sum(
             [self.placed[m] for m in self.free], [index.priority[m] for m in self.free]
         )
-        breaks_sum = lin.sum(list(self.breaks.values()))
+        counted = request.counted
+        breaks_sum = lin.sum(
+            [expr for p, expr in self.breaks.items() if counted is None or p in counted]
+        )
         self.total_breaks = breaks_sum + self.constant_breaks
         if request.min_priority is not None:
             model.add(free_priority + self._fixed_priority() >= request.min_priority)
@@ -371,7 +377,7 @@ class ScheduleModel:
                     slot_of[m] = t
             objective = solver.objective_value
             bound = solver.best_objective_bound
-        elif code == cp_model.UNKNOWN and self.model.proto.HasField("objective"):
+        elif code == cp_model.UNKNOWN and self.model.has_objective():
             bound = solver.best_objective_bound
         return ModelResult(
             status=status_name,  # type: ignore[arg-type]

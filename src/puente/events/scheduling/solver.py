@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from .heuristics import fill_unplaced, place_locked, sweep_schedule
 from .index import Index, breaks_of_mask, build_index
+from .local_search import anneal
 from .lower_bounds import participant_bounds
 from .model import ModelRequest, ModelResult, ScheduleModel
 from .problem import Problem, Solution
@@ -47,6 +48,10 @@ LARGE_MODEL_CELLS = 20_000
 DTIME_PER_SECOND = 0.3
 #: Participants per neighbourhood in the large-neighbourhood search.
 LNS_GROUP_SIZE = 24
+#: Conflict limit of one neighbourhood sub-solve (a deterministic work limit).
+LNS_CONFLICTS = 300
+#: Annealing moves granted per second of budget (about 40k moves/s were measured).
+ANNEAL_MOVES_PER_SECOND = 25_000
 
 
 @dataclass
@@ -337,17 +342,58 @@ def _ceil(value: float) -> int:
 
 # ---------------------------------------------------------------- large problems
 def _solve_large(run: _Run) -> _Outcome:
-    """Neighbourhood search: CP-SAT re-optimises small groups of participants."""
+    """Annealing, then CP-SAT neighbourhoods around unplaced meetings, then annealing."""
     index = run.index
     rng = random.Random(run.seed)
     incumbent = _initial_schedule(run)
     priority_bound = _priority_upper_bound(index)
     fairness = index.problem.fairness
-    budget_dtime = run.remaining() * DTIME_PER_SECOND
+    total = run.remaining()
+    moves = int(total * ANNEAL_MOVES_PER_SECOND)
+    incumbent = _anneal_if_better(run, incumbent, int(moves * 0.55), run.seed)
+    run.report("anneal", run.elapsed() / total, objective=incumbent.breaks_total(),
+               placed_priority=incumbent.placed_priority())
+    incumbent = _neighbourhood_search(run, incumbent, rng, total * 0.2 * DTIME_PER_SECOND)
+    incumbent = _anneal_if_better(run, incumbent, int(moves * 0.35), run.seed + 1,
+                                  start_temperature=0.3)
+    all_placed = all(s != UNPLACED for s in incumbent.slot_of)
+    lower_bound = sum(participant_bounds(index)) if all_placed else 0
+    lower_bound = min(lower_bound, incumbent.breaks_total())
+    placed = incumbent.placed_priority()
+    fairness_used = max(fairness, _spread(incumbent))
+    optimal = (placed >= priority_bound and incumbent.breaks_total() <= lower_bound
+               and fairness_used == fairness
+               and (not run.previous or _count_moved(incumbent.slot_of, run.previous) == 0))
+    return _Outcome(incumbent.slot_of, "optimal" if optimal else "feasible", lower_bound,
+                    priority_bound, fairness_used)
+
+
+def _anneal_if_better(
+    run: _Run, incumbent: Schedule, moves: int, seed: int, start_temperature: float = 0.6
+) -> Schedule:
+    if moves <= 0 or run.remaining() <= 0.5:
+        return incumbent
+    fairness = run.index.problem.fairness
+    candidate = anneal(incumbent, fairness_cap=fairness, moves=moves, seed=seed,
+                       deadline=run.deadline - 0.3, start_temperature=start_temperature)
+    run.stats["anneal_moves"] = run.stats.get("anneal_moves", 0) + moves
+    if not run.previous and _better(candidate, incumbent, run.previous, fairness):
+        return candidate
+    if run.previous and _key(candidate, {}, fairness)[:3] < _key(incumbent, {}, fairness)[:3]:
+        return candidate
+    return incumbent
+
+
+def _neighbourhood_search(
+    run: _Run, incumbent: Schedule, rng: random.Random, budget_dtime: float
+) -> Schedule:
+    """CP-SAT on groups of related participants, the rest of the schedule fixed."""
+    index = run.index
+    fairness = index.problem.fairness
     used_dtime = 0.0
     iterations = improvements = 0
     neighbours = _partners(index)
-    while used_dtime < budget_dtime and run.remaining() > 0.2:
+    while used_dtime < budget_dtime and run.remaining() > 1.0:
         iterations += 1
         focus = _pick_focus(index, incumbent, rng)
         if focus is None:
@@ -365,31 +411,24 @@ def _solve_large(run: _Run) -> _Outcome:
             fairness_bound=fairness_bound, previous=run.previous or None)
         model = ScheduleModel(index, request)
         model.add_hint(incumbent.slot_of)
-        step = min(1.0, max(0.05, budget_dtime - used_dtime))
-        result = model.solve(seed=run.seed + iterations, time_limit=min(run.remaining(), 10.0),
-                             deterministic_limit=step * 0.25, workers=1)
-        used_dtime += result.deterministic_time + 2e-5 * len(model.x)
+        result = model.solve(
+            seed=run.seed + iterations, time_limit=min(run.remaining(), 5.0),
+            deterministic_limit=None, workers=1,
+            extra=[("linearization_level", 0), ("max_number_of_conflicts", LNS_CONFLICTS)],
+        )
+        used_dtime += result.deterministic_time + 2e-4 * len(model.x)
         if result.slot_of is None:
             continue
         candidate = Schedule(index, result.slot_of)
         if _better(candidate, incumbent, run.previous, fairness):
             incumbent = candidate
             improvements += 1
-            run.report("breaks", used_dtime / budget_dtime,
+        if iterations % 20 == 0:
+            run.report("neighbourhoods", used_dtime / max(1e-9, budget_dtime),
                        objective=incumbent.breaks_total(),
                        placed_priority=incumbent.placed_priority())
-    run.stats.update({"lns_iterations": iterations, "lns_improvements": improvements,
-                      "lns_dtime": round(used_dtime, 2)})
-    all_placed = all(s != UNPLACED for s in incumbent.slot_of)
-    lower_bound = sum(participant_bounds(index)) if all_placed else 0
-    lower_bound = min(lower_bound, incumbent.breaks_total())
-    placed = incumbent.placed_priority()
-    fairness_used = max(fairness, _spread(incumbent))
-    optimal = (placed >= priority_bound and incumbent.breaks_total() <= lower_bound
-               and fairness_used == fairness
-               and (not run.previous or _count_moved(incumbent.slot_of, run.previous) == 0))
-    return _Outcome(incumbent.slot_of, "optimal" if optimal else "feasible", lower_bound,
-                    priority_bound, fairness_used)
+    run.stats.update({"lns_iterations": iterations, "lns_improvements": improvements})
+    return incumbent
 
 
 def _key(schedule: Schedule, previous: dict[int, int], fairness: int) -> tuple[int, ...]:
@@ -411,22 +450,22 @@ def _partners(index: Index) -> list[list[int]]:
     return result
 
 
-def _pick_focus(index: Index, schedule: Schedule, rng: random.Random) -> int | None:
-    """A participant to improve: one with an unplaced meeting, else one with breaks."""
+def _pick_focus(index: Index, schedule: Schedule, rng: random.Random) -> list[int] | None:
+    """Participants to improve: both ends of an unplaced meeting, or one with breaks."""
     unplaced = [m for m, s in enumerate(schedule.slot_of) if s == UNPLACED and index.domain[m]]
     if unplaced and rng.random() < 0.8:
-        return rng.choice(index.ends[rng.choice(unplaced)])
+        return list(index.ends[rng.choice(unplaced)])
     broken = [p for p, mask in enumerate(schedule.busy) if breaks_of_mask(mask) > 0]
     if broken and rng.random() < 0.9:
-        return rng.choice(broken)
-    return rng.randrange(index.n_participants) if index.n_participants else None
+        return [rng.choice(broken)]
+    return [rng.randrange(index.n_participants)] if index.n_participants else None
 
 
 def _grow_group(
-    focus: int, neighbours: list[list[int]], rng: random.Random, size: int
+    focus: list[int], neighbours: list[list[int]], rng: random.Random, size: int
 ) -> set[int]:
-    group = {focus}
-    frontier = [focus]
+    group = set(focus)
+    frontier = list(focus)
     while frontier and len(group) < size:
         current = frontier.pop(rng.randrange(len(frontier)))
         options = [q for q in neighbours[current] if q not in group]

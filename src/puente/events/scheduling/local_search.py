@@ -1,0 +1,276 @@
+"""Simulated annealing over slot assignments, for problems too big for one CP-SAT model.
+
+Cost = ``PLACE_WEIGHT`` x unplaced priority + ``FAIR_WEIGHT`` x breaks above the
+fairness cap + total breaks. Moves, chosen around participants that have breaks or
+unplaced meetings: relocate a meeting to another slot, swap the slots of two meetings,
+insert an unplaced meeting (ejecting a blocking one when needed). The number of moves
+is fixed by the caller, so a run is deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+
+from .index import breaks_of_mask
+from .state import UNPLACED, Schedule
+
+PLACE_WEIGHT = 1000.0
+FAIR_WEIGHT = 50.0
+
+
+class Annealer:
+    """Mutable search state with incremental cost updates."""
+
+    def __init__(self, schedule: Schedule, fairness_cap: int, rng: random.Random) -> None:
+        index = schedule.index
+        self.index = index
+        self.schedule = schedule.copy()
+        self.rng = rng
+        self.cap = fairness_cap
+        self.occupant = [[-1] * index.n_slots for _ in range(index.n_participants)]
+        self.members: list[list[int]] = [[] for _ in range(index.n_slots)]
+        self.position: dict[int, int] = {}
+        for m, slot in enumerate(self.schedule.slot_of):
+            if slot != UNPLACED:
+                self._link(m, slot)
+        self.unplaced = [m for m, s in enumerate(self.schedule.slot_of)
+                         if s == UNPLACED and index.domain[m]]
+        self.cost = self.total_cost()
+
+    # ------------------------------------------------------------ bookkeeping
+    def _link(self, m: int, slot: int) -> None:
+        a, b = self.index.ends[m]
+        self.occupant[a][slot] = m
+        self.occupant[b][slot] = m
+        self.position[m] = len(self.members[slot])
+        self.members[slot].append(m)
+
+    def _unlink(self, m: int, slot: int) -> None:
+        a, b = self.index.ends[m]
+        self.occupant[a][slot] = -1
+        self.occupant[b][slot] = -1
+        bucket = self.members[slot]
+        pos = self.position.pop(m)
+        last = bucket.pop()
+        if last != m:
+            bucket[pos] = last
+            self.position[last] = pos
+
+    def participant_cost(self, mask: int) -> float:
+        breaks = breaks_of_mask(mask)
+        return breaks + FAIR_WEIGHT * max(0, breaks - self.cap)
+
+    def total_cost(self) -> float:
+        index = self.index
+        cost = sum(self.participant_cost(mask) for mask in self.schedule.busy)
+        cost += PLACE_WEIGHT * sum(
+            index.priority[m] for m, s in enumerate(self.schedule.slot_of) if s == UNPLACED
+        )
+        return cost
+
+    # ------------------------------------------------------------ move helpers
+    def _order_ok(self, m: int, slot: int, ignore: int = -1) -> bool:
+        slot_of = self.schedule.slot_of
+        index = self.index
+        for pred in index.preds[m]:
+            if not 0 <= slot_of[pred] < slot:
+                return False
+        for succ in index.succs[m]:
+            if succ != ignore and slot_of[succ] != UNPLACED and slot_of[succ] <= slot:
+                return False
+        return True
+
+    def _accept(self, delta: float, temperature: float) -> bool:
+        if delta <= 0:
+            return True
+        if temperature <= 0:
+            return False
+        return self.rng.random() < math.exp(-delta / temperature)
+
+    def try_relocate(self, m: int, target: int, temperature: float) -> bool:
+        """Move placed meeting ``m`` to the free ``target`` slot if accepted."""
+        index = self.index
+        schedule = self.schedule
+        source = schedule.slot_of[m]
+        if target == source or not index.domain_bits[m] >> target & 1:
+            return False
+        if schedule.load[target] >= index.capacity[target]:
+            return False
+        a, b = index.ends[m]
+        if self.occupant[a][target] != -1 or self.occupant[b][target] != -1:
+            return False
+        if index.preds[m] or index.succs[m]:
+            if not self._order_ok(m, target):
+                return False
+        move = (1 << source) | (1 << target)
+        busy = schedule.busy
+        delta = (self.participant_cost(busy[a] ^ move) - self.participant_cost(busy[a])
+                 + self.participant_cost(busy[b] ^ move) - self.participant_cost(busy[b]))
+        if not self._accept(delta, temperature):
+            return False
+        self._unlink(m, source)
+        schedule.remove(m)
+        schedule.place(m, target)
+        self._link(m, target)
+        self.cost += delta
+        return True
+
+    def try_swap(self, m1: int, m2: int, temperature: float) -> bool:
+        """Exchange the slots of two placed meetings if feasible and accepted."""
+        index = self.index
+        schedule = self.schedule
+        s1, s2 = schedule.slot_of[m1], schedule.slot_of[m2]
+        if s1 == s2 or m1 == m2:
+            return False
+        if not (index.domain_bits[m1] >> s2 & 1 and index.domain_bits[m2] >> s1 & 1):
+            return False
+        ends1, ends2 = index.ends[m1], index.ends[m2]
+        for p in ends1:
+            if p not in ends2 and self.occupant[p][s2] != -1:
+                return False
+        for p in ends2:
+            if p not in ends1 and self.occupant[p][s1] != -1:
+                return False
+        if index.preds[m1] or index.succs[m1] or index.preds[m2] or index.succs[m2]:
+            if m2 in index.preds[m1] or m1 in index.preds[m2]:
+                return False
+            if not (self._order_ok(m1, s2, m2) and self._order_ok(m2, s1, m1)):
+                return False
+        move = (1 << s1) | (1 << s2)
+        busy = schedule.busy
+        delta = 0.0
+        for p in set(ends1) ^ set(ends2):
+            delta += self.participant_cost(busy[p] ^ move) - self.participant_cost(busy[p])
+        if not self._accept(delta, temperature):
+            return False
+        self._unlink(m1, s1)
+        self._unlink(m2, s2)
+        schedule.remove(m1)
+        schedule.remove(m2)
+        schedule.place(m1, s2)
+        schedule.place(m2, s1)
+        self._link(m1, s2)
+        self._link(m2, s1)
+        self.cost += delta
+        return True
+
+    def try_insert(self, m: int) -> bool:
+        """Place unplaced ``m`` in the best free slot, or eject one blocking meeting."""
+        index = self.index
+        schedule = self.schedule
+        a, b = index.ends[m]
+        best: tuple[float, int] | None = None
+        for slot in index.domain[m]:
+            if (schedule.load[slot] < index.capacity[slot] and self.occupant[a][slot] == -1
+                    and self.occupant[b][slot] == -1 and self._order_ok(m, slot)):
+                bit = 1 << slot
+                delta = (self.participant_cost(schedule.busy[a] | bit)
+                         - self.participant_cost(schedule.busy[a])
+                         + self.participant_cost(schedule.busy[b] | bit)
+                         - self.participant_cost(schedule.busy[b]))
+                if best is None or delta < best[0]:
+                    best = (delta, slot)
+        if best is not None:
+            self._place_new(m, best[1], best[0] - PLACE_WEIGHT * index.priority[m])
+            return True
+        # Eject: free one slot where exactly one meeting blocks, if that one can move.
+        slots = list(index.domain[m])
+        self.rng.shuffle(slots)
+        for slot in slots:
+            blockers = {self.occupant[a][slot], self.occupant[b][slot]} - {-1}
+            if len(blockers) != 1 or not self._order_ok(m, slot):
+                continue
+            blocker = blockers.pop()
+            if index.succs[blocker] or index.locked_slot[blocker] != UNPLACED:
+                continue
+            for other in index.domain[blocker]:
+                if other != slot and self.try_relocate(blocker, other, 1e9):
+                    if (schedule.load[slot] < index.capacity[slot]
+                            and self.occupant[a][slot] == -1
+                            and self.occupant[b][slot] == -1):
+                        self._place_new(m, slot, self._insert_delta(m, slot))
+                        return True
+                    break
+        return False
+
+    def _insert_delta(self, m: int, slot: int) -> float:
+        a, b = self.index.ends[m]
+        bit = 1 << slot
+        busy = self.schedule.busy
+        return (self.participant_cost(busy[a] | bit) - self.participant_cost(busy[a])
+                + self.participant_cost(busy[b] | bit) - self.participant_cost(busy[b])
+                - PLACE_WEIGHT * self.index.priority[m])
+
+    def _place_new(self, m: int, slot: int, delta: float) -> None:
+        self.schedule.place(m, slot)
+        self._link(m, slot)
+        self.unplaced.remove(m)
+        self.cost += delta
+
+    # ------------------------------------------------------------ driver
+    def step(self, temperature: float) -> None:
+        """One random move around a participant with breaks (or an unplaced meeting)."""
+        index = self.index
+        rng = self.rng
+        schedule = self.schedule
+        if self.unplaced and rng.random() < 0.2:
+            self.try_insert(rng.choice(self.unplaced))
+            return
+        p = rng.randrange(index.n_participants)
+        mask = schedule.busy[p]
+        if breaks_of_mask(mask) == 0 and rng.random() < 0.9:
+            return
+        meetings = [self.occupant[p][t] for t in range(index.n_slots) if mask >> t & 1]
+        if not meetings:
+            return
+        m = rng.choice(meetings)
+        if index.locked_slot[m] != UNPLACED:
+            return
+        # Prefer slots that touch another busy slot of p (closing a gap).
+        near = ((mask << 1) | (mask >> 1)) & ~mask & index.domain_bits[m]
+        candidates = near if near and rng.random() < 0.8 else index.domain_bits[m] & ~mask
+        if not candidates:
+            return
+        options = [t for t in range(index.n_slots) if candidates >> t & 1]
+        target = rng.choice(options)
+        if self.try_relocate(m, target, temperature):
+            return
+        a, b = index.ends[m]
+        other = b if a == p else a
+        blocker = self.occupant[other][target]
+        if blocker == -1 and schedule.load[target] >= index.capacity[target]:
+            bucket = self.members[target]
+            blocker = bucket[rng.randrange(len(bucket))] if bucket else -1
+        if blocker != -1 and index.locked_slot[blocker] == UNPLACED:
+            self.try_swap(m, blocker, temperature)
+
+
+def anneal(
+    schedule: Schedule,
+    *,
+    fairness_cap: int,
+    moves: int,
+    seed: int,
+    deadline: float,
+    start_temperature: float = 0.6,
+    end_temperature: float = 0.02,
+) -> Schedule:
+    """Run ``moves`` annealing steps from ``schedule``; return the best schedule seen."""
+    annealer = Annealer(schedule, fairness_cap, random.Random(seed))
+    best = annealer.schedule.copy()
+    best_cost = annealer.cost
+    ratio = end_temperature / start_temperature
+    for k in range(moves):
+        if k % 2000 == 0:
+            if time.perf_counter() > deadline:
+                break
+            if annealer.cost < best_cost - 1e-9:
+                best, best_cost = annealer.schedule.copy(), annealer.cost
+        temperature = start_temperature * ratio ** (k / max(1, moves))
+        annealer.step(temperature)
+    if annealer.cost < best_cost - 1e-9:
+        best = annealer.schedule.copy()
+    return best
+
