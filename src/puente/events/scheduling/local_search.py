@@ -23,8 +23,17 @@ FAIR_WEIGHT = 50.0
 class Annealer:
     """Mutable search state with incremental cost updates."""
 
-    def __init__(self, schedule: Schedule, fairness_cap: int, rng: random.Random) -> None:
+    def __init__(
+        self,
+        schedule: Schedule,
+        fairness_cap: int,
+        rng: random.Random,
+        previous: dict[int, int] | None = None,
+    ) -> None:
         index = schedule.index
+        self.previous = previous or {}
+        # Below one break in total: moves only break ties between equal break counts.
+        self.move_weight = 1.0 / (len(self.previous) + 1)
         self.index = index
         self.schedule = schedule.copy()
         self.rng = rng
@@ -68,7 +77,15 @@ class Annealer:
         cost += PLACE_WEIGHT * sum(
             index.priority[m] for m, s in enumerate(self.schedule.slot_of) if s == UNPLACED
         )
+        slot_of = self.schedule.slot_of
+        cost += self.move_weight * sum(1 for m, s in self.previous.items() if slot_of[m] != s)
         return cost
+
+    def _move_delta(self, m: int, source: int, target: int) -> float:
+        before = self.previous.get(m)
+        if before is None:
+            return 0.0
+        return self.move_weight * ((target != before) - (source != before))
 
     # ------------------------------------------------------------ move helpers
     def _order_ok(self, m: int, slot: int, ignore: int = -1) -> bool:
@@ -108,6 +125,8 @@ class Annealer:
         busy = schedule.busy
         delta = (self.participant_cost(busy[a] ^ move) - self.participant_cost(busy[a])
                  + self.participant_cost(busy[b] ^ move) - self.participant_cost(busy[b]))
+        if self.previous:
+            delta += self._move_delta(m, source, target)
         if not self._accept(delta, temperature):
             return False
         self._unlink(m, source)
@@ -143,6 +162,8 @@ class Annealer:
         delta = 0.0
         for p in set(ends1) ^ set(ends2):
             delta += self.participant_cost(busy[p] ^ move) - self.participant_cost(busy[p])
+        if self.previous:
+            delta += self._move_delta(m1, s1, s2) + self._move_delta(m2, s2, s1)
         if not self._accept(delta, temperature):
             return False
         self._unlink(m1, s1)
@@ -173,7 +194,8 @@ class Annealer:
                 if best is None or delta < best[0]:
                     best = (delta, slot)
         if best is not None:
-            self._place_new(m, best[1], best[0] - PLACE_WEIGHT * index.priority[m])
+            self._place_new(m, best[1], best[0] - PLACE_WEIGHT * index.priority[m]
+                            + self._move_delta(m, UNPLACED, best[1]))
             return True
         # Eject: free one slot where exactly one meeting blocks, if that one can move.
         slots = list(index.domain[m])
@@ -201,7 +223,8 @@ class Annealer:
         busy = self.schedule.busy
         return (self.participant_cost(busy[a] | bit) - self.participant_cost(busy[a])
                 + self.participant_cost(busy[b] | bit) - self.participant_cost(busy[b])
-                - PLACE_WEIGHT * self.index.priority[m])
+                - PLACE_WEIGHT * self.index.priority[m]
+                + self._move_delta(m, UNPLACED, slot))
 
     def _place_new(self, m: int, slot: int, delta: float) -> None:
         self.schedule.place(m, slot)
@@ -256,9 +279,14 @@ def anneal(
     deadline: float,
     start_temperature: float = 0.6,
     end_temperature: float = 0.02,
+    previous: dict[int, int] | None = None,
 ) -> Schedule:
-    """Run ``moves`` annealing steps from ``schedule``; return the best schedule seen."""
-    annealer = Annealer(schedule, fairness_cap, random.Random(seed))
+    """Run ``moves`` annealing steps from ``schedule``; return the best schedule seen.
+
+    With ``previous`` (meeting -> former slot), moving a meeting away from its former
+    slot costs a little, always less than one break.
+    """
+    annealer = Annealer(schedule, fairness_cap, random.Random(seed), previous)
     best = annealer.schedule.copy()
     best_cost = annealer.cost
     ratio = end_temperature / start_temperature

@@ -43,15 +43,18 @@ ProgressCallback = Callable[[dict[str, Any]], None]
 #: Above this many (meeting, slot) cells, ``fast`` mode uses neighbourhood search.
 LARGE_MODEL_CELLS = 20_000
 #: CP-SAT deterministic time granted per second of wall-clock budget. Measured on a
-#: 2-core machine at about 0.4 units per second with 2 workers; kept below that so the
+#: 2-core machine at 0.12 to 0.4 units per second, depending on the model; kept low so the
 #: deterministic limit, not the clock, normally ends each run.
-DTIME_PER_SECOND = 0.3
+DTIME_PER_SECOND = 0.12
 #: Participants per neighbourhood in the large-neighbourhood search.
 LNS_GROUP_SIZE = 24
 #: Conflict limit of one neighbourhood sub-solve (a deterministic work limit).
 LNS_CONFLICTS = 300
 #: Annealing moves granted per second of budget (about 40k moves/s were measured).
-ANNEAL_MOVES_PER_SECOND = 25_000
+ANNEAL_MOVES_PER_SECOND = 20_000
+#: Share of the budget spent annealing before the CP-SAT stages, by mode.
+ANNEAL_SHARE_FAST = 0.35
+ANNEAL_SHARE_EXACT = 0.1
 
 
 @dataclass
@@ -231,6 +234,11 @@ def _solve_with_models(run: _Run) -> _Outcome:
     index = run.index
     total_budget = run.remaining()
     incumbent = _initial_schedule(run)
+    share = ANNEAL_SHARE_FAST if run.mode == "fast" else ANNEAL_SHARE_EXACT
+    incumbent = _anneal_if_better(
+        run, incumbent, int(total_budget * share * ANNEAL_MOVES_PER_SECOND), run.seed)
+    run.report("anneal", run.elapsed() / total_budget, objective=incumbent.breaks_total(),
+               placed_priority=incumbent.placed_priority())
     locked = {m for m in range(index.n_meetings) if index.locked_slot[m] != UNPLACED}
     priority_bound = _priority_upper_bound(index)
     proven = {"priority": False, "fairness": False, "breaks": False, "moves": True}
@@ -375,13 +383,10 @@ def _anneal_if_better(
         return incumbent
     fairness = run.index.problem.fairness
     candidate = anneal(incumbent, fairness_cap=fairness, moves=moves, seed=seed,
-                       deadline=run.deadline - 0.3, start_temperature=start_temperature)
+                       deadline=run.deadline - 0.3, start_temperature=start_temperature,
+                       previous=run.previous or None)
     run.stats["anneal_moves"] = run.stats.get("anneal_moves", 0) + moves
-    if not run.previous and _better(candidate, incumbent, run.previous, fairness):
-        return candidate
-    if run.previous and _key(candidate, {}, fairness)[:3] < _key(incumbent, {}, fairness)[:3]:
-        return candidate
-    return incumbent
+    return candidate if _better(candidate, incumbent, run.previous, fairness) else incumbent
 
 
 def _neighbourhood_search(
