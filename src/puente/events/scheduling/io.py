@@ -39,13 +39,15 @@ def _reject_unknown_keys(item: Mapping[str, Any], allowed: set[str], what: str) 
     unknown = sorted(set(item) - allowed)
     if unknown:
         ref = item.get("id") if isinstance(item.get("id"), str) else None
-        raise ProblemError("unknown_field", f"{what}: unknown field(s) {unknown}", ref)
+        label = f"{what} {ref!r}" if ref is not None else what
+        raise ProblemError("unknown_field", f"{label}: unknown field(s) {unknown}", ref)
 
 
 def _field(item: Mapping[str, Any], key: str, what: str) -> Any:
     if key not in item:
         ref = item.get("id") if isinstance(item.get("id"), str) else None
-        raise ProblemError("missing_field", f"{what}: missing field {key!r}", ref)
+        label = f"{what} {ref!r}" if ref is not None and repr(ref) not in what else what
+        raise ProblemError("missing_field", f"{label}: missing field {key!r}", ref)
     return item[key]
 
 
