@@ -133,7 +133,8 @@ def test_rescheduling_after_a_change_moves_few_meetings() -> None:
                       meetings=problem.meetings, fairness=problem.fairness)
     again = solve(changed, time_limit=10, seed=1, previous=previous)
     assert validate(changed, again) == []
-    assert again.moved is not None and again.moved >= 1  # the blocked meeting had to move
+    assert again.moved is not None
+    assert again.moved >= 1
     # Breaks come first, so meetings may move to keep breaks minimal, but no more of
     # them than needed: the moves stage is proven optimal.
     assert again.stats["proven"]["moves"]
@@ -161,7 +162,7 @@ def test_progress_callback_reports_fractions(small_problem: Problem) -> None:
 
 def test_fairness_is_relaxed_and_reported_when_impossible() -> None:
     # p1 is free only at s1, s3, s5, s7 and has four meetings: three breaks are forced.
-    participants = (Participant("p1", unavailable=("s2", "s4", "s6")),) + _people(5)[1:]
+    participants = (Participant("p1", unavailable=("s2", "s4", "s6")), *_people(5)[1:])
     meetings = tuple(Meeting(f"m{i}", ("p1", f"p{i}")) for i in (2, 3, 4, 5))
     problem = Problem(slots=_slots(7), participants=participants, meetings=meetings,
                       fairness=1)

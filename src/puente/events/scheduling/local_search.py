@@ -118,9 +118,8 @@ class Annealer:
         a, b = index.ends[m]
         if self.occupant[a][target] != -1 or self.occupant[b][target] != -1:
             return False
-        if index.preds[m] or index.succs[m]:
-            if not self._order_ok(m, target):
-                return False
+        if (index.preds[m] or index.succs[m]) and not self._order_ok(m, target):
+            return False
         move = (1 << source) | (1 << target)
         busy = schedule.busy
         delta = (self.participant_cost(busy[a] ^ move) - self.participant_cost(busy[a])

@@ -91,10 +91,7 @@ def _has_matching(domains: Sequence[int], pattern: int) -> bool:
     """Whether every meeting gets its own slot of ``pattern`` within its domain."""
     owner: dict[int, int] = {}
     order = sorted(range(len(domains)), key=lambda i: (domains[i] & pattern).bit_count())
-    for meeting in order:
-        if not _augment(meeting, domains, pattern, owner, set()):
-            return False
-    return True
+    return all(_augment(meeting, domains, pattern, owner, set()) for meeting in order)
 
 
 def _augment(

@@ -219,7 +219,7 @@ class ScheduleModel:
         later: list[Literal_] = [0] * (n_slots + 1)
         for t in range(n_slots - 1, -1, -1):
             now, nxt = busy[t], later[t + 1]
-            if isinstance(now, int) and now == 1 or isinstance(nxt, int) and nxt == 1:
+            if (isinstance(now, int) and now == 1) or (isinstance(nxt, int) and nxt == 1):
                 later[t] = 1
             elif isinstance(now, int):
                 later[t] = nxt
@@ -234,8 +234,8 @@ class ScheduleModel:
         result: list[Literal_] = []
         for t in range(n_slots - 2):
             now, idle_next, rest = busy[t], busy[t + 1], later[t + 2]
-            if (isinstance(now, int) and now == 0 or isinstance(idle_next, int) and idle_next == 1
-                    or isinstance(rest, int) and rest == 0):
+            if ((isinstance(now, int) and now == 0) or (isinstance(idle_next, int) and idle_next == 1)
+                    or (isinstance(rest, int) and rest == 0)):
                 continue
             parts = [lit for lit in (now, rest) if not isinstance(lit, int)]
             negs = [idle_next] if not isinstance(idle_next, int) else []

@@ -103,9 +103,9 @@ class _Run:
             workers=self.workers,
             on_improvement=hook if self.progress else None,
         )
-        if self.deterministic and result.status in ("feasible", "unknown") and dtime is not None:
-            if result.deterministic_time < dtime * 0.98:
-                self.stats["wall_clock_cut"] = True
+        if (self.deterministic and result.status in ("feasible", "unknown")
+                and dtime is not None and result.deterministic_time < dtime * 0.98):
+            self.stats["wall_clock_cut"] = True
         self.stats.setdefault("cp_sat_calls", []).append(
             {"stage": stage, "status": result.status, "objective": result.objective,
              "bound": result.bound, "wall_s": round(result.wall_time, 3),

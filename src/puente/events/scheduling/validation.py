@@ -6,6 +6,7 @@ shares no code with the solvers, so it can catch their mistakes.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 
@@ -28,7 +29,7 @@ def count_breaks(problem: Problem, assignments: Iterable[Assignment]) -> dict[st
     for participant, positions in used.items():
         ordered = sorted(positions)
         result[participant] = sum(
-            1 for left, right in zip(ordered, ordered[1:], strict=False) if right - left > 1
+            1 for left, right in itertools.pairwise(ordered) if right - left > 1
         )
     return result
 
