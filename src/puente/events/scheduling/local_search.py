@@ -201,6 +201,9 @@ class Annealer:
         self.rng.shuffle(slots)
         for slot in slots:
             blockers = {self.occupant[a][slot], self.occupant[b][slot]} - {-1}
+            if not blockers and self.members[slot]:  # the slot is full: free a table
+                bucket = self.members[slot]
+                blockers = {bucket[self.rng.randrange(len(bucket))]}
             if len(blockers) != 1 or not self._order_ok(m, slot):
                 continue
             blocker = blockers.pop()
@@ -279,8 +282,11 @@ def anneal(
     start_temperature: float = 0.6,
     end_temperature: float = 0.02,
     previous: dict[int, int] | None = None,
-) -> Schedule:
-    """Run ``moves`` annealing steps from ``schedule``; return the best schedule seen.
+) -> tuple[Schedule, int]:
+    """Run ``moves`` annealing steps from ``schedule``.
+
+    Returns the best schedule seen and the number of moves done (fewer than ``moves``
+    only when the wall-clock ``deadline`` passed first).
 
     With ``previous`` (meeting -> former slot), moving a meeting away from its former
     slot costs a little, always less than one break.
@@ -289,6 +295,7 @@ def anneal(
     best = annealer.schedule.copy()
     best_cost = annealer.cost
     ratio = end_temperature / start_temperature
+    done = 0
     for k in range(moves):
         if k % 2000 == 0:
             if time.perf_counter() > deadline:
@@ -297,7 +304,8 @@ def anneal(
                 best, best_cost = annealer.schedule.copy(), annealer.cost
         temperature = start_temperature * ratio ** (k / max(1, moves))
         annealer.step(temperature)
+        done += 1
     if annealer.cost < best_cost - 1e-9:
         best = annealer.schedule.copy()
-    return best
+    return best, done
 

@@ -289,9 +289,12 @@ class ScheduleModel:
             model.minimize(lin.sum(moved))
         else:
             breaks_weight = len(moved) + 1
-            priority_weight = breaks_weight * (len(self.touched) * index.n_slots + 1)
+            excess_weight = breaks_weight * (len(self.touched) * index.n_slots + 1)
+            priority_weight = excess_weight * (index.n_slots + 1)
+            excess = self.excess if self.excess is not None else 0
             model.minimize(
-                breaks_weight * breaks_sum + lin.sum(moved) - priority_weight * free_priority
+                breaks_weight * breaks_sum + lin.sum(moved) + excess_weight * excess
+                - priority_weight * free_priority
             )
 
     def _moved_terms(self) -> list[cp_model.LinearExprT]:
@@ -325,7 +328,7 @@ class ScheduleModel:
             model.add(high >= expr)
             model.add(low <= expr)
         bound = self.request.fairness_bound or 0
-        if self.request.objective == "excess":
+        if self.request.objective in ("excess", "combined"):
             self.excess = model.new_int_var(0, top, "fairness_excess")
             model.add(high - low <= bound + self.excess)
         else:

@@ -48,10 +48,14 @@ LARGE_MODEL_CELLS = 20_000
 DTIME_PER_SECOND = 0.12
 #: Participants per neighbourhood in the large-neighbourhood search.
 LNS_GROUP_SIZE = 24
+#: Meetings of full slots added to a neighbourhood that has unplaced meetings.
+LNS_CAPACITY_EXTRA = 12
 #: Conflict limit of one neighbourhood sub-solve (a deterministic work limit).
 LNS_CONFLICTS = 300
 #: Annealing moves granted per second of budget (about 40k moves/s were measured).
-ANNEAL_MOVES_PER_SECOND = 20_000
+ANNEAL_MOVES_PER_SECOND = 25_000
+#: Neighbourhoods per second of budget (one takes 0.1 to 0.2 s on a 2-core machine).
+LNS_ITERATIONS_PER_SECOND = 5
 #: Share of the budget spent annealing before the CP-SAT stages, by mode.
 ANNEAL_SHARE_FAST = 0.35
 ANNEAL_SHARE_EXACT = 0.1
@@ -70,10 +74,30 @@ class _Run:
     deterministic: bool
     progress: ProgressCallback | None
     previous: dict[int, int]
+    nominal_total: float = 0.0
+    nominal_used: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
 
     def remaining(self) -> float:
+        """Wall-clock seconds left (the safety net)."""
         return max(0.0, self.deadline - time.perf_counter())
+
+    def nominal_remaining(self) -> float:
+        """Budget left in nominal seconds, counted from deterministic work only."""
+        return max(0.0, self.nominal_total - self.nominal_used)
+
+    def spend(self, nominal_seconds: float) -> None:
+        """Record deterministic work, converted to nominal seconds."""
+        self.nominal_used += nominal_seconds
+
+    def fraction(self) -> float:
+        """Share of the budget used so far (the larger of nominal and wall clock)."""
+        wall = self.elapsed() / max(1e-9, self.deadline - self.started)
+        return min(1.0, max(wall, self.nominal_used / max(1e-9, self.nominal_total)))
+
+    def wall_cut(self) -> None:
+        """Note that the wall clock, not the deterministic budget, stopped some work."""
+        self.stats["wall_clock_cut"] = True
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
@@ -86,26 +110,33 @@ class _Run:
     def run_model(
         self, model: ScheduleModel, budget: float, stage: str, hint: list[int] | None = None
     ) -> ModelResult:
-        """Run one CP-SAT model within ``budget`` wall seconds (deterministic limit too)."""
+        """Run one CP-SAT model for ``budget`` nominal seconds.
+
+        Deterministic runs stop on CP-SAT's deterministic time (``budget`` times
+        :data:`DTIME_PER_SECOND`), with the remaining wall clock as a safety net; other
+        runs stop on the wall clock.
+        """
         if hint is not None and model.hint_ok:
             model.add_hint(hint)
-        wall = min(self.remaining(), max(0.05, budget))
+        budget = max(0.05, budget)
         dtime = budget * DTIME_PER_SECOND if self.deterministic else None
 
         def hook(objective: float, bound: float) -> None:
-            self.report(stage, self.elapsed() / max(1e-9, self.deadline - self.started),
-                        objective=objective, bound=bound)
+            self.report(stage, self.fraction(), objective=objective, bound=bound)
 
         result = model.solve(
             seed=self.seed,
-            time_limit=wall if self.deterministic else budget,
+            time_limit=self.remaining() if self.deterministic else min(budget,
+                                                                       self.remaining()),
             deterministic_limit=dtime,
             workers=self.workers,
             on_improvement=hook if self.progress else None,
         )
         if (self.deterministic and result.status in ("feasible", "unknown")
                 and dtime is not None and result.deterministic_time < dtime * 0.98):
-            self.stats["wall_clock_cut"] = True
+            self.wall_cut()
+        self.spend(result.deterministic_time / DTIME_PER_SECOND if self.deterministic
+                   else result.wall_time)
         self.stats.setdefault("cp_sat_calls", []).append(
             {"stage": stage, "status": result.status, "objective": result.objective,
              "bound": result.bound, "wall_s": round(result.wall_time, 3),
@@ -120,7 +151,7 @@ def solve(
     time_limit: float,
     seed: int = 0,
     mode: Mode = "fast",
-    previous: Mapping[str, str] | None = None,
+    previous: Mapping[str, str] | Solution | None = None,
     progress: ProgressCallback | None = None,
     workers: int = 2,
     deterministic: bool = True,
@@ -129,27 +160,36 @@ def solve(
 
     ``mode="exact"`` always solves one CP-SAT model per stage (best for proofs);
     ``mode="fast"`` switches to neighbourhood search on large problems. ``previous``
-    maps meeting ids to the slot ids of an earlier schedule (unknown ids are ignored):
-    the solver then moves as few of those meetings as it can (below breaks in the
-    objective order). ``progress`` receives dicts with ``stage``, ``fraction`` (of the
+    maps meeting ids to the slot ids of an earlier schedule (unknown ids are ignored), or
+    is an earlier :class:`Solution` (then meetings that keep their slot also keep their
+    table when possible): the solver moves as few of those meetings as it can (below
+    breaks in the objective order). ``progress`` receives dicts with ``stage``, ``fraction`` (of the
     time budget) and, when known, ``objective`` and ``bound``.
     """
     if mode not in ("fast", "exact"):
         raise ValueError(f"unknown mode {mode!r}")
     started = time.perf_counter()
     index = build_index(problem)
+    previous_tables: dict[str, int] = {}
+    if isinstance(previous, Solution):
+        previous_tables = {a.meeting: a.table for a in previous.assignments}
+        previous = previous.slot_of()
     previous_slots = _previous_positions(index, previous)
     run = _Run(
         index=index, seed=seed, mode=mode, started=started,
         deadline=started + max(0.1, time_limit), workers=workers,
         deterministic=deterministic, progress=progress, previous=previous_slots,
+        nominal_total=max(0.1, time_limit),
     )
     run.report("start", 0.0)
     cells = sum(len(d) for d in index.domain)
     large = mode == "fast" and cells > LARGE_MODEL_CELLS
     run.stats["strategy"] = "neighbourhood-search" if large else "cp-sat-stages"
     outcome = _solve_large(run) if large else _solve_with_models(run)
-    tables = _previous_tables(index, problem, previous_slots, previous)
+    tables = {index.meeting_pos[m]: t for m, t in previous_tables.items()
+              if m in index.meeting_pos
+              and outcome.slot_of[index.meeting_pos[m]] == previous_slots.get(
+                  index.meeting_pos[m], UNPLACED)}
     solution = to_solution(
         index,
         outcome.slot_of,
@@ -189,13 +229,6 @@ def _previous_positions(index: Index, previous: Mapping[str, str] | None) -> dic
     return result
 
 
-def _previous_tables(
-    index: Index, problem: Problem, previous_slots: dict[int, int], previous: object
-) -> dict[int, int]:
-    """Tables of a previous solution document, kept when a meeting keeps its slot."""
-    return {}
-
-
 def _count_moved(slot_of: list[int], previous: dict[int, int]) -> int:
     return sum(1 for m, slot in previous.items() if slot_of[m] != slot or slot == UNPLACED)
 
@@ -232,12 +265,12 @@ def _priority_upper_bound(index: Index) -> int:
 
 def _solve_with_models(run: _Run) -> _Outcome:
     index = run.index
-    total_budget = run.remaining()
+    total_budget = run.nominal_remaining()
     incumbent = _initial_schedule(run)
     share = ANNEAL_SHARE_FAST if run.mode == "fast" else ANNEAL_SHARE_EXACT
     incumbent = _anneal_if_better(
         run, incumbent, int(total_budget * share * ANNEAL_MOVES_PER_SECOND), run.seed)
-    run.report("anneal", run.elapsed() / total_budget, objective=incumbent.breaks_total(),
+    run.report("anneal", run.fraction(), objective=incumbent.breaks_total(),
                placed_priority=incumbent.placed_priority())
     locked = {m for m in range(index.n_meetings) if index.locked_slot[m] != UNPLACED}
     priority_bound = _priority_upper_bound(index)
@@ -270,7 +303,7 @@ def _solve_with_models(run: _Run) -> _Outcome:
     floors = participant_bounds(index, sorted(must_place)) if all_placed else []
     lower_bound = sum(floors)
     breaks_floor = {p: f for p, f in enumerate(floors) if f > 0}
-    run.report("priority", run.elapsed() / total_budget, placed_priority=placed_priority)
+    run.report("priority", run.fraction(), placed_priority=placed_priority)
     # Stage 2: fairness.
     fairness = index.problem.fairness
     fairness_used = max(fairness, _spread(incumbent))
@@ -280,7 +313,7 @@ def _solve_with_models(run: _Run) -> _Outcome:
         model = ScheduleModel(index, ModelRequest(
             objective="excess", base=incumbent.slot_of, must_place=must_place,
             min_priority=min_priority, fairness_bound=fairness, breaks_floor=breaks_floor))
-        result = run.run_model(model, run.remaining() * 0.25, "fairness", incumbent.slot_of)
+        result = run.run_model(model, run.nominal_remaining() * 0.25, "fairness", incumbent.slot_of)
         if result.slot_of is not None:
             candidate = Schedule(index, result.slot_of)
             if _spread(candidate) < _spread(incumbent) and (
@@ -297,7 +330,7 @@ def _solve_with_models(run: _Run) -> _Outcome:
             objective="breaks", base=incumbent.slot_of, must_place=must_place,
             min_priority=min_priority, fairness_bound=fairness_used,
             breaks_floor=breaks_floor))
-        result = run.run_model(model, run.remaining() * (1 - reserve), "breaks",
+        result = run.run_model(model, run.nominal_remaining() * (1 - reserve), "breaks",
                                incumbent.slot_of)
         if result.slot_of is not None:
             candidate = Schedule(index, result.slot_of)
@@ -332,7 +365,7 @@ def _minimise_moves(
         objective="moves", base=incumbent.slot_of, must_place=must_place,
         min_priority=min_priority, fairness_bound=fairness_used,
         max_breaks=incumbent.breaks_total(), previous=run.previous))
-    result = run.run_model(model, run.remaining(), "moves", incumbent.slot_of)
+    result = run.run_model(model, run.nominal_remaining(), "moves", incumbent.slot_of)
     if result.slot_of is not None:
         candidate = Schedule(index, result.slot_of)
         if (_count_moved(candidate.slot_of, run.previous) < moved_now
@@ -350,20 +383,24 @@ def _ceil(value: float) -> int:
 
 # ---------------------------------------------------------------- large problems
 def _solve_large(run: _Run) -> _Outcome:
-    """Annealing, then CP-SAT neighbourhoods around unplaced meetings, then annealing."""
+    """Annealing, CP-SAT neighbourhoods, annealing, and neighbourhoods for leftovers."""
     index = run.index
     rng = random.Random(run.seed)
     incumbent = _initial_schedule(run)
     priority_bound = _priority_upper_bound(index)
     fairness = index.problem.fairness
-    total = run.remaining()
+    total = run.nominal_remaining()
     moves = int(total * ANNEAL_MOVES_PER_SECOND)
-    incumbent = _anneal_if_better(run, incumbent, int(moves * 0.55), run.seed)
-    run.report("anneal", run.elapsed() / total, objective=incumbent.breaks_total(),
+    iterations = int(total * LNS_ITERATIONS_PER_SECOND)
+    incumbent = _anneal_if_better(run, incumbent, int(moves * 0.5), run.seed)
+    run.report("anneal", run.fraction(), objective=incumbent.breaks_total(),
                placed_priority=incumbent.placed_priority())
-    incumbent = _neighbourhood_search(run, incumbent, rng, total * 0.2 * DTIME_PER_SECOND)
-    incumbent = _anneal_if_better(run, incumbent, int(moves * 0.35), run.seed + 1,
+    incumbent = _neighbourhood_search(run, incumbent, rng, int(iterations * 0.15))
+    incumbent = _anneal_if_better(run, incumbent, int(moves * 0.3), run.seed + 1,
                                   start_temperature=0.3)
+    if any(s == UNPLACED and index.domain[m] for m, s in enumerate(incumbent.slot_of)):
+        incumbent = _neighbourhood_search(run, incumbent, rng, int(iterations * 0.1),
+                                          only_unplaced=True)
     all_placed = all(s != UNPLACED for s in incumbent.slot_of)
     lower_bound = sum(participant_bounds(index)) if all_placed else 0
     lower_bound = min(lower_bound, incumbent.breaks_total())
@@ -379,49 +416,68 @@ def _solve_large(run: _Run) -> _Outcome:
 def _anneal_if_better(
     run: _Run, incumbent: Schedule, moves: int, seed: int, start_temperature: float = 0.6
 ) -> Schedule:
-    if moves <= 0 or run.remaining() <= 0.5:
+    if moves <= 0:
+        return incumbent
+    if run.remaining() <= 0.5:
+        run.wall_cut()
         return incumbent
     fairness = run.index.problem.fairness
-    candidate = anneal(incumbent, fairness_cap=fairness, moves=moves, seed=seed,
-                       deadline=run.deadline - 0.3, start_temperature=start_temperature,
-                       previous=run.previous or None)
-    run.stats["anneal_moves"] = run.stats.get("anneal_moves", 0) + moves
+    candidate, done = anneal(incumbent, fairness_cap=fairness, moves=moves, seed=seed,
+                             deadline=run.deadline - 0.3, start_temperature=start_temperature,
+                             previous=run.previous or None)
+    if done < moves:
+        run.wall_cut()
+    run.spend(done / ANNEAL_MOVES_PER_SECOND)
+    run.stats["anneal_moves"] = run.stats.get("anneal_moves", 0) + done
     return candidate if _better(candidate, incumbent, run.previous, fairness) else incumbent
 
 
 def _neighbourhood_search(
-    run: _Run, incumbent: Schedule, rng: random.Random, budget_dtime: float
+    run: _Run, incumbent: Schedule, rng: random.Random, budget: int,
+    only_unplaced: bool = False,
 ) -> Schedule:
-    """CP-SAT on groups of related participants, the rest of the schedule fixed."""
+    """CP-SAT on groups of related participants, the rest of the schedule fixed.
+
+    Runs ``budget`` neighbourhoods (each limited in conflicts, so deterministic), or
+    until every meeting is placed when ``only_unplaced``.
+    """
     index = run.index
     fairness = index.problem.fairness
-    used_dtime = 0.0
     iterations = improvements = 0
     neighbours = _partners(index)
-    while used_dtime < budget_dtime and run.remaining() > 1.0:
+    while iterations < budget:
+        if run.remaining() < 1.0:
+            run.wall_cut()
+            break
         iterations += 1
-        focus = _pick_focus(index, incumbent, rng)
+        if only_unplaced and all(s != UNPLACED or not index.domain[m]
+                                 for m, s in enumerate(incumbent.slot_of)):
+            break
+        focus = _pick_focus(index, incumbent, rng, 1.0 if only_unplaced else 0.8)
         if focus is None:
             break
-        group = _grow_group(focus, neighbours, rng, LNS_GROUP_SIZE)
+        size = LNS_GROUP_SIZE + (min(iterations, 40) // 2 if only_unplaced else 0)
+        group = _grow_group(focus, neighbours, rng, size)
         free = {m for p in group for m in index.meetings_of[p]
                 if incumbent.slot_of[m] == UNPLACED
                 or all(q in group for q in index.ends[m])}
+        free |= _predecessors_of_unplaced(index, incumbent, free)
+        free |= _capacity_room(index, incumbent, free, rng)
         all_placed = all(s != UNPLACED for s in incumbent.slot_of)
-        fairness_bound = fairness if _spread(incumbent) <= fairness else None
         request = ModelRequest(
             objective="combined", base=incumbent.slot_of, free=free,
             must_place={m for m in free if incumbent.slot_of[m] != UNPLACED}
             if all_placed else set(),
-            fairness_bound=fairness_bound, previous=run.previous or None)
+            fairness_bound=fairness, previous=run.previous or None)
         model = ScheduleModel(index, request)
         model.add_hint(incumbent.slot_of)
         result = model.solve(
-            seed=run.seed + iterations, time_limit=min(run.remaining(), 5.0),
+            seed=run.seed + iterations, time_limit=run.remaining(),
             deterministic_limit=None, workers=1,
-            extra=[("linearization_level", 0), ("max_number_of_conflicts", LNS_CONFLICTS)],
+            extra=[("linearization_level", 0),
+                   ("max_number_of_conflicts", LNS_CONFLICTS * (3 if only_unplaced else 1))],
         )
-        used_dtime += result.deterministic_time + 2e-4 * len(model.x)
+        run.spend(1.0 / LNS_ITERATIONS_PER_SECOND)
         if result.slot_of is None:
             continue
         candidate = Schedule(index, result.slot_of)
@@ -429,11 +485,48 @@ def _neighbourhood_search(
             incumbent = candidate
             improvements += 1
         if iterations % 20 == 0:
-            run.report("neighbourhoods", used_dtime / max(1e-9, budget_dtime),
+            run.report("neighbourhoods", run.fraction(),
                        objective=incumbent.breaks_total(),
                        placed_priority=incumbent.placed_priority())
-    run.stats.update({"lns_iterations": iterations, "lns_improvements": improvements})
+    run.stats["lns_iterations"] = run.stats.get("lns_iterations", 0) + iterations
+    run.stats["lns_improvements"] = run.stats.get("lns_improvements", 0) + improvements
     return incumbent
+
+
+def _predecessors_of_unplaced(index: Index, schedule: Schedule, free: set[int]) -> set[int]:
+    """'after' predecessors (transitively) of unplaced free meetings: they may have to
+    move earlier for the meeting to fit."""
+    result: set[int] = set()
+    stack = [m for m in free if schedule.slot_of[m] == UNPLACED]
+    while stack:
+        m = stack.pop()
+        for pred in index.preds[m]:
+            if pred not in result and pred not in free:
+                result.add(pred)
+                stack.append(pred)
+    return result
+
+
+def _capacity_room(
+    index: Index, schedule: Schedule, free: set[int], rng: random.Random
+) -> set[int]:
+    """Some meetings of the full slots that unplaced free meetings could use.
+
+    Freeing them lets the neighbourhood move them elsewhere and make room: without it,
+    a meeting whose only slots are full could never be placed by a small neighbourhood.
+    """
+    wanted: set[int] = set()
+    for m in free:
+        if schedule.slot_of[m] == UNPLACED:
+            wanted.update(t for t in index.domain[m]
+                          if schedule.load[t] >= index.capacity[t])
+    if not wanted:
+        return set()
+    candidates = [m for m, slot in enumerate(schedule.slot_of)
+                  if slot in wanted and m not in free and index.locked_slot[m] == UNPLACED
+                  and not index.preds[m] and not index.succs[m]]
+    rng.shuffle(candidates)
+    return set(candidates[:LNS_CAPACITY_EXTRA])
 
 
 def _key(schedule: Schedule, previous: dict[int, int], fairness: int) -> tuple[int, ...]:
@@ -455,10 +548,12 @@ def _partners(index: Index) -> list[list[int]]:
     return result
 
 
-def _pick_focus(index: Index, schedule: Schedule, rng: random.Random) -> list[int] | None:
+def _pick_focus(
+    index: Index, schedule: Schedule, rng: random.Random, unplaced_share: float = 0.8
+) -> list[int] | None:
     """Participants to improve: both ends of an unplaced meeting, or one with breaks."""
     unplaced = [m for m, s in enumerate(schedule.slot_of) if s == UNPLACED and index.domain[m]]
-    if unplaced and rng.random() < 0.8:
+    if unplaced and rng.random() < unplaced_share:
         return list(index.ends[rng.choice(unplaced)])
     broken = [p for p, mask in enumerate(schedule.busy) if breaks_of_mask(mask) > 0]
     if broken and rng.random() < 0.9:
