@@ -140,8 +140,8 @@ def test_rescheduling_after_a_change_moves_few_meetings() -> None:
     assert again.stats["proven"]["moves"]
 
 
-def _fingerprint(problem: Problem, seed: int) -> dict[str, Any]:
-    solution = solve(problem, time_limit=20, seed=seed)
+def _fingerprint(problem: Problem, seed: int, work: float = 20) -> dict[str, Any]:
+    solution = solve(problem, time_limit=60, work_limit=work, seed=seed)
     assert not solution.stats.get("wall_clock_cut"), "machine too slow for this check"
     document = solution_to_dict(solution)
     document.pop("elapsed_s")
@@ -152,6 +152,13 @@ def test_same_seed_gives_identical_output() -> None:
     # A budget the deterministic limits end long before the wall clock would.
     problem = generate(InstanceSpec("determinism", 16, 30, 8, 5, seed=5))
     assert _fingerprint(problem, 7) == _fingerprint(problem, 7)
+
+
+def test_same_seed_gives_identical_output_when_the_budget_runs_out() -> None:
+    problem = generate(InstanceSpec("determinism-hard", 30, 90, 10, 10, seed=8))
+    first = _fingerprint(problem, 1, work=4)
+    assert first["status"] == "feasible"  # the deterministic budget ended the search
+    assert first == _fingerprint(problem, 1, work=4)
 
 
 def test_same_seed_gives_identical_output_in_neighbourhood_search(
