@@ -200,6 +200,8 @@ class Annealer:
         slots = list(index.domain[m])
         self.rng.shuffle(slots)
         for slot in slots:
+            if not self._order_ok(m, slot):
+                self._pull_predecessors(m, slot, depth=3)
             blockers = {self.occupant[a][slot], self.occupant[b][slot]} - {-1}
             if not blockers and self.members[slot]:  # the slot is full: free a table
                 bucket = self.members[slot]
@@ -218,6 +220,28 @@ class Annealer:
                         return True
                     break
         return False
+
+    def _pull_predecessors(self, m: int, slot: int, depth: int) -> bool:
+        """Move 'after' predecessors of ``m`` placed at or after ``slot`` earlier."""
+        index = self.index
+        slot_of = self.schedule.slot_of
+        for pred in index.preds[m]:
+            if 0 <= slot_of[pred] < slot:
+                continue
+            if slot_of[pred] == UNPLACED or index.locked_slot[pred] != UNPLACED:
+                return False
+            moved = False
+            for target in reversed(index.domain[pred]):
+                if target >= slot:
+                    continue
+                if depth > 1 and not self._order_ok(pred, target):
+                    self._pull_predecessors(pred, target, depth - 1)
+                if self.try_relocate(pred, target, 1e9):
+                    moved = True
+                    break
+            if not moved:
+                return False
+        return True
 
     def _insert_delta(self, m: int, slot: int) -> float:
         a, b = self.index.ends[m]
