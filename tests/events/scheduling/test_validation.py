@@ -7,6 +7,7 @@ import dataclasses
 from puente.events.scheduling import (
     Assignment,
     Problem,
+    Solution,
     count_breaks,
     greedy_first_come,
     problem_from_dict,
@@ -16,7 +17,7 @@ from puente.events.scheduling import (
 from .conftest import make_document
 
 
-def _solution_with(problem: Problem, assignments: list[Assignment]):  # type: ignore[no-untyped-def]
+def _solution_with(problem: Problem, assignments: list[Assignment]) -> Solution:
     base = greedy_first_come(problem)
     placed = {a.meeting for a in assignments}
     breaks = count_breaks(problem, assignments)

@@ -3,7 +3,9 @@
 Cost = ``PLACE_WEIGHT`` x unplaced priority + ``FAIR_WEIGHT`` x breaks above the
 fairness cap + total breaks. Moves, chosen around participants that have breaks or
 unplaced meetings: relocate a meeting to another slot, swap the slots of two meetings,
-insert an unplaced meeting (ejecting a blocking one when needed). The number of moves
+swap two slots along a Kempe chain (the alternating path of meetings through
+participants busy in both slots), insert an unplaced meeting (ejecting a blocking one,
+or pulling its 'after' predecessors earlier, when needed). The number of moves
 is fixed by the caller, so a run is deterministic for a given seed.
 """
 
@@ -18,6 +20,8 @@ from .state import UNPLACED, Schedule
 
 PLACE_WEIGHT = 1000.0
 FAIR_WEIGHT = 50.0
+#: Longest alternating chain a Kempe move may swap.
+KEMPE_MAX_CHAIN = 40
 
 
 class Annealer:
@@ -176,6 +180,62 @@ class Annealer:
         self.cost += delta
         return True
 
+    def try_kempe(self, m: int, target: int, temperature: float) -> bool:
+        """Exchange slots ``source``/``target`` along the alternating chain through ``m``.
+
+        The chain holds every meeting reachable from ``m`` through a participant busy
+        in both slots, so swapping the whole chain keeps everyone single-booked.
+        """
+        index = self.index
+        schedule = self.schedule
+        source = schedule.slot_of[m]
+        if source == target:
+            return False
+        chain = {m}
+        stack = [m]
+        while stack:
+            current = stack.pop()
+            other = target if schedule.slot_of[current] == source else source
+            if not index.domain_bits[current] >> other & 1:
+                return False
+            if (index.locked_slot[current] != UNPLACED or index.preds[current]
+                    or index.succs[current]):
+                return False
+            for p in index.ends[current]:
+                nxt = self.occupant[p][other]
+                if nxt != -1 and nxt not in chain:
+                    if len(chain) >= KEMPE_MAX_CHAIN:
+                        return False
+                    chain.add(nxt)
+                    stack.append(nxt)
+        at_source = sum(1 for x in chain if schedule.slot_of[x] == source)
+        at_target = len(chain) - at_source
+        if (schedule.load[source] - at_source + at_target > index.capacity[source]
+                or schedule.load[target] - at_target + at_source > index.capacity[target]):
+            return False
+        move = (1 << source) | (1 << target)
+        busy = schedule.busy
+        touched = {p for x in chain for p in index.ends[x]}
+        delta = 0.0
+        for p in touched:
+            if (busy[p] & move).bit_count() == 1:
+                delta += self.participant_cost(busy[p] ^ move) - self.participant_cost(busy[p])
+        if self.previous:
+            for x in chain:
+                old = schedule.slot_of[x]
+                delta += self._move_delta(x, old, target if old == source else source)
+        if not self._accept(delta, temperature):
+            return False
+        new_slot = {x: (target if schedule.slot_of[x] == source else source) for x in chain}
+        for x in chain:
+            self._unlink(x, schedule.slot_of[x])
+            schedule.remove(x)
+        for x, slot in new_slot.items():
+            schedule.place(x, slot)
+            self._link(x, slot)
+        self.cost += delta
+        return True
+
     def try_insert(self, m: int) -> bool:
         """Place unplaced ``m`` in the best free slot, or eject one blocking meeting."""
         index = self.index
@@ -285,6 +345,9 @@ class Annealer:
         options = [t for t in range(index.n_slots) if candidates >> t & 1]
         target = rng.choice(options)
         if self.try_relocate(m, target, temperature):
+            return
+        if rng.random() < 0.5:
+            self.try_kempe(m, target, temperature)
             return
         a, b = index.ends[m]
         other = b if a == p else a

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from ortools.sat.python import cp_model
 
@@ -23,7 +23,7 @@ from .index import Index, breaks_of_mask
 from .state import UNPLACED
 
 Objective = Literal["priority", "excess", "breaks", "moves", "combined"]
-Literal_ = cp_model.IntVar | int
+Literal_: TypeAlias = "cp_model.IntVar | int"
 
 ProgressHook = Callable[[float, float], None]
 
@@ -238,7 +238,7 @@ class ScheduleModel:
                     or (isinstance(rest, int) and rest == 0)):
                 continue
             parts = [lit for lit in (now, rest) if not isinstance(lit, int)]
-            negs = [idle_next] if not isinstance(idle_next, int) else []
+            negs: list[cp_model.IntVar] = [] if isinstance(idle_next, int) else [idle_next]
             if not parts and not negs:
                 result.append(1)
                 continue
@@ -347,15 +347,21 @@ class ScheduleModel:
         time_limit: float,
         deterministic_limit: float | None,
         workers: int = 2,
+        interleave: bool = True,
         on_improvement: ProgressHook | None = None,
         extra: Iterable[tuple[str, object]] = (),
     ) -> ModelResult:
-        """Run CP-SAT (deterministically: interleaved search, fixed seed)."""
+        """Run CP-SAT with a fixed seed.
+
+        With ``interleave`` (and several workers) CP-SAT's interleaved search is used,
+        which is deterministic; without it, the default parallel portfolio (stronger on
+        this problem, but not reproducible).
+        """
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.random_seed = seed
         params.num_workers = workers
-        if workers > 1:
+        if workers > 1 and interleave:
             params.interleave_search = True
         params.max_time_in_seconds = max(0.01, time_limit)
         if deterministic_limit is not None:

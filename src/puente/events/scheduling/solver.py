@@ -57,7 +57,7 @@ ANNEAL_MOVES_PER_SECOND = 40_000
 #: Neighbourhoods per second of budget (one takes 0.1 to 0.2 s on a 2-core machine).
 LNS_ITERATIONS_PER_SECOND = 8
 #: Share of the budget spent annealing before the CP-SAT stages, by mode.
-ANNEAL_SHARE_FAST = 0.35
+ANNEAL_SHARE_FAST = 0.5
 ANNEAL_SHARE_EXACT = 0.1
 
 
@@ -130,6 +130,7 @@ class _Run:
                                                                        self.remaining()),
             deterministic_limit=dtime,
             workers=self.workers,
+            interleave=self.deterministic,
             on_improvement=hook if self.progress else None,
         )
         if (self.deterministic and result.status in ("feasible", "unknown")

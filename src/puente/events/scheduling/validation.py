@@ -80,10 +80,10 @@ def validate(problem: Problem, solution: Solution) -> list[str]:
             elif order[earlier.slot] >= order[assignment.slot]:
                 errors.append(f"meeting {meeting_id!r} is not strictly after {before!r}")
     for lock in problem.locked:
-        assignment = placed.get(lock.meeting)
-        if assignment is None or assignment.slot != lock.slot:
+        kept = placed.get(lock.meeting)
+        if kept is None or kept.slot != lock.slot:
             errors.append(f"locked meeting {lock.meeting!r} not in slot {lock.slot!r}")
-        elif lock.table is not None and assignment.table != lock.table:
+        elif lock.table is not None and kept.table != lock.table:
             errors.append(f"locked meeting {lock.meeting!r} not at table {lock.table}")
     errors.extend(_check_reported_figures(problem, solution, placed))
     return errors
