@@ -40,7 +40,9 @@ QUICK = [
 QUICK_LARGE = InstanceSpec("q-large-200p-800m-12s", 200, 800, 12, 80, seed=22)
 
 
-def run_instance(spec: InstanceSpec, time_limit: float, repeats: int) -> dict[str, Any]:
+def run_instance(
+    spec: InstanceSpec, time_limit: float, repeats: int, deterministic: bool = True
+) -> dict[str, Any]:
     """Solve one instance ``repeats`` times (seeds 0..) and the baseline once."""
     problem = generate(spec)
     started = time.perf_counter()
@@ -49,19 +51,22 @@ def run_instance(spec: InstanceSpec, time_limit: float, repeats: int) -> dict[st
     assert validate(problem, greedy) == [], "baseline produced an invalid schedule"
     runs = []
     for seed in range(repeats):
-        solution = solve(problem, time_limit=time_limit, seed=seed)
+        solution = solve(problem, time_limit=time_limit, seed=seed, deterministic=deterministic)
         errors = validate(problem, solution)
         assert errors == [], errors[:5]
-        runs.append({
-            "seed": seed,
-            "status": solution.status,
-            "placed": len(solution.assignments),
-            "breaks": solution.breaks_total,
-            "lower_bound": solution.lower_bound,
-            "fairness_used": solution.fairness_used,
-            "time_s": round(solution.elapsed_s, 2),
-            "strategy": solution.stats.get("strategy"),
-        })
+        runs.append(
+            {
+                "seed": seed,
+                "status": solution.status,
+                "placed": len(solution.assignments),
+                "breaks": solution.breaks_total,
+                "lower_bound": solution.lower_bound,
+                "fairness_used": solution.fairness_used,
+                "time_s": round(solution.elapsed_s, 2),
+                "strategy": solution.stats.get("strategy"),
+                "wall_clock_cut": bool(solution.stats.get("wall_clock_cut")),
+            }
+        )
     median_breaks = statistics.median(r["breaks"] for r in runs)
     return {
         "instance": spec.name,
@@ -70,6 +75,7 @@ def run_instance(spec: InstanceSpec, time_limit: float, repeats: int) -> dict[st
         "participants": len(problem.participants),
         "slots": len(problem.slots),
         "time_limit_s": time_limit,
+        "deterministic": deterministic,
         "runs": runs,
         "median": {
             "placed": statistics.median(r["placed"] for r in runs),
@@ -83,16 +89,19 @@ def run_instance(spec: InstanceSpec, time_limit: float, repeats: int) -> dict[st
             "breaks": greedy.breaks_total,
             "time_s": round(greedy_time, 3),
         },
-        "breaks_ratio": (round(median_breaks / greedy.breaks_total, 3)
-                         if greedy.breaks_total else None),
+        "breaks_ratio": (
+            round(median_breaks / greedy.breaks_total, 3) if greedy.breaks_total else None
+        ),
     }
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
     """Human-readable table of the results."""
-    header = (f"{'instance':<24}{'mtgs':>5}{'placed':>7}{'breaks':>7}{'LB':>5}"
-              f"{'status':>10}{'time s':>8}{'| greedy placed':>15}{'breaks':>7}"
-              f"{'ratio':>7}")
+    header = (
+        f"{'instance':<24}{'mtgs':>5}{'placed':>7}{'breaks':>7}{'LB':>5}"
+        f"{'status':>10}{'time s':>8}{'| greedy placed':>15}{'breaks':>7}"
+        f"{'ratio':>7}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -100,10 +109,12 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         runs = row["runs"]
         status = runs[0]["status"] if len(runs) == 1 else f"{row['optimal_runs']}/{len(runs)} opt"
         ratio = row["breaks_ratio"]
-        print(f"{row['instance']:<24}{row['meetings']:>5}{median['placed']:>7g}"
-              f"{median['breaks']:>7g}{median['lower_bound']:>5g}{status:>10}"
-              f"{median['time_s']:>8.1f}{row['greedy']['placed']:>15}"
-              f"{row['greedy']['breaks']:>7}{'-' if ratio is None else ratio:>7}")
+        print(
+            f"{row['instance']:<24}{row['meetings']:>5}{median['placed']:>7g}"
+            f"{median['breaks']:>7g}{median['lower_bound']:>5g}{status:>10}"
+            f"{median['time_s']:>8.1f}{row['greedy']['placed']:>15}"
+            f"{row['greedy']['breaks']:>7}{'-' if ratio is None else ratio:>7}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,11 +123,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="short smoke version")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--repeats", type=int, default=1, help="runs per instance (medians)")
-    parser.add_argument("--time-limit", type=float, default=None,
-                        help="seconds per realistic instance (default 30, quick 5)")
-    parser.add_argument("--large-time-limit", type=float, default=None,
-                        help="seconds for the large instance (default 120, quick 15)")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        help="seconds per realistic instance (default 30, quick 5)",
+    )
+    parser.add_argument(
+        "--large-time-limit",
+        type=float,
+        default=None,
+        help="seconds for the large instance (default 120, quick 15)",
+    )
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument(
+        "--nondeterministic",
+        action="store_true",
+        help="use CP-SAT's default parallel portfolio (not reproducible)",
+    )
     args = parser.parse_args(argv)
     realistic = QUICK if args.quick else REALISTIC
     large = QUICK_LARGE if args.quick else LARGE
@@ -124,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     large_limit = args.large_time_limit or (15.0 if args.quick else 120.0)
     rows = []
     for spec in realistic:
-        rows.append(run_instance(spec, limit, args.repeats))
+        rows.append(run_instance(spec, limit, args.repeats, not args.nondeterministic))
         if not args.json:
             print(f"  done {spec.name}", file=sys.stderr, flush=True)
     if not args.skip_large:
-        rows.append(run_instance(large, large_limit, args.repeats))
+        rows.append(run_instance(large, large_limit, args.repeats, not args.nondeterministic))
     if args.json:
         print(json.dumps({"results": rows}, indent=2))
     else:

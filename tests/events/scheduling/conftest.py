@@ -25,8 +25,14 @@ def make_document(**overrides: Any) -> dict[str, Any]:
             {"id": "p4"},
         ],
         "meetings": [
-            {"id": "m1", "participants": ["p1", "p2"], "session": "am", "fixed_slot": None,
-             "priority": 1, "after": []},
+            {
+                "id": "m1",
+                "participants": ["p1", "p2"],
+                "session": "am",
+                "fixed_slot": None,
+                "priority": 1,
+                "after": [],
+            },
             {"id": "m2", "participants": ["p1", "p3"]},
             {"id": "m3", "participants": ["p2", "p3"], "priority": 2},
             {"id": "m4", "participants": ["p1", "p4"], "after": ["m2"]},

@@ -40,8 +40,12 @@ def test_small_problem_is_solved_to_optimality(small_problem: Problem) -> None:
 
 def test_star_needs_contiguous_blocks() -> None:
     # p1 meets everybody; one of them is only free at the ends: one break is forced.
-    participants = (Participant("p1"), Participant("p2", unavailable=("s2", "s3")),
-                    Participant("p3"), Participant("p4"))
+    participants = (
+        Participant("p1"),
+        Participant("p2", unavailable=("s2", "s3")),
+        Participant("p3"),
+        Participant("p4"),
+    )
     meetings = tuple(Meeting(id=f"m{i}", participants=("p1", f"p{i}")) for i in (2, 3, 4))
     problem = Problem(slots=_slots(4), participants=participants, meetings=meetings)
     solution = solve(problem, time_limit=10)
@@ -52,10 +56,12 @@ def test_star_needs_contiguous_blocks() -> None:
 
 
 def test_forced_break_is_found_and_proven() -> None:
-    participants = (Participant("p1", unavailable=("s2",)), Participant("p2"),
-                    Participant("p3"))
-    meetings = (Meeting("a", ("p1", "p2")), Meeting("b", ("p1", "p3")),
-                Meeting("c", ("p1", "p2"), fixed_slot="s3"))
+    participants = (Participant("p1", unavailable=("s2",)), Participant("p2"), Participant("p3"))
+    meetings = (
+        Meeting("a", ("p1", "p2")),
+        Meeting("b", ("p1", "p3")),
+        Meeting("c", ("p1", "p2"), fixed_slot="s3"),
+    )
     problem = Problem(slots=_slots(3), participants=participants, meetings=meetings)
     solution = solve(problem, time_limit=10)
     assert validate(problem, solution) == []
@@ -65,8 +71,12 @@ def test_forced_break_is_found_and_proven() -> None:
 
 def test_overloaded_participant_keeps_the_highest_priorities() -> None:
     # p1 has four requests but only three slots: the priority-1 meeting is dropped.
-    meetings = (Meeting("a", ("p1", "p2"), priority=3), Meeting("b", ("p1", "p3"), priority=1),
-                Meeting("c", ("p1", "p4"), priority=2), Meeting("d", ("p1", "p5"), priority=2))
+    meetings = (
+        Meeting("a", ("p1", "p2"), priority=3),
+        Meeting("b", ("p1", "p3"), priority=1),
+        Meeting("c", ("p1", "p4"), priority=2),
+        Meeting("d", ("p1", "p5"), priority=2),
+    )
     problem = Problem(slots=_slots(3), participants=_people(5), meetings=meetings)
     solution = solve(problem, time_limit=10)
     assert validate(problem, solution) == []
@@ -92,8 +102,11 @@ def test_after_requires_an_earlier_placed_meeting() -> None:
 
 
 def test_locked_meetings_stay_with_their_tables() -> None:
-    problem = problem_from_dict(make_document(
-        locked=[{"meeting": "m3", "slot": "s2", "table": 2}, {"meeting": "m2", "slot": "s1"}]))
+    problem = problem_from_dict(
+        make_document(
+            locked=[{"meeting": "m3", "slot": "s2", "table": 2}, {"meeting": "m2", "slot": "s1"}]
+        )
+    )
     solution = solve(problem, time_limit=10)
     assert validate(problem, solution) == []
     placed = {a.meeting: a for a in solution.assignments}
@@ -128,9 +141,16 @@ def test_rescheduling_after_a_change_moves_few_meetings() -> None:
     who = problem.meeting_by_id[leaving.meeting].participants[0]
     participants = tuple(
         Participant(p.id, unavailable=tuple(sorted(set(p.unavailable) | {leaving.slot})))
-        if p.id == who else p for p in problem.participants)
-    changed = Problem(slots=problem.slots, participants=participants,
-                      meetings=problem.meetings, fairness=problem.fairness)
+        if p.id == who
+        else p
+        for p in problem.participants
+    )
+    changed = Problem(
+        slots=problem.slots,
+        participants=participants,
+        meetings=problem.meetings,
+        fairness=problem.fairness,
+    )
     again = solve(changed, time_limit=10, seed=1, previous=previous)
     assert validate(changed, again) == []
     assert again.moved is not None
@@ -185,8 +205,7 @@ def test_fairness_is_relaxed_and_reported_when_impossible() -> None:
     # p1 is free only at s1, s3, s5, s7 and has four meetings: three breaks are forced.
     participants = (Participant("p1", unavailable=("s2", "s4", "s6")), *_people(5)[1:])
     meetings = tuple(Meeting(f"m{i}", ("p1", f"p{i}")) for i in (2, 3, 4, 5))
-    problem = Problem(slots=_slots(7), participants=participants, meetings=meetings,
-                      fairness=1)
+    problem = Problem(slots=_slots(7), participants=participants, meetings=meetings, fairness=1)
     solution = solve(problem, time_limit=10)
     assert validate(problem, solution) == []
     assert solution.breaks_total == 3
@@ -210,8 +229,7 @@ def test_fast_mode_matches_exact_mode_on_small_instances(seed: int) -> None:
     fast = solve(problem, time_limit=10, mode="fast")
     assert exact.status == "optimal"
     assert validate(problem, fast) == []
-    assert (fast.placed_priority, fast.breaks_total) == (exact.placed_priority,
-                                                         exact.breaks_total)
+    assert (fast.placed_priority, fast.breaks_total) == (exact.placed_priority, exact.breaks_total)
 
 
 def test_neighbourhood_search_path_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:

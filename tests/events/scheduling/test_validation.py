@@ -23,10 +23,13 @@ def _solution_with(problem: Problem, assignments: list[Assignment]) -> Solution:
     breaks = count_breaks(problem, assignments)
     priority = sum(m.priority for m in problem.meetings if m.id in placed)
     return dataclasses.replace(
-        base, assignments=assignments,
+        base,
+        assignments=assignments,
         unscheduled=[m.id for m in problem.meetings if m.id not in placed],
-        breaks_per_participant=breaks, breaks_total=sum(breaks.values()),
-        placed_priority=priority, lower_bound=0,
+        breaks_per_participant=breaks,
+        breaks_total=sum(breaks.values()),
+        placed_priority=priority,
+        lower_bound=0,
     )
 
 
@@ -61,12 +64,15 @@ def test_greedy_baseline_is_valid(small_problem: Problem) -> None:
 
 
 def test_validate_reports_each_kind_of_violation(small_problem: Problem) -> None:
-    bad = _solution_with(small_problem, [
-        Assignment("m1", "s3", 1),  # m1 must be in the morning
-        Assignment("m3", "s4", 1),  # p2 unavailable at s4
-        Assignment("m2", "s4", 1),  # table 1 of s4 used twice; p3 twice in s4
-        Assignment("m4", "s1", 3),  # before m2 (after), table outside 1..2
-    ])
+    bad = _solution_with(
+        small_problem,
+        [
+            Assignment("m1", "s3", 1),  # m1 must be in the morning
+            Assignment("m3", "s4", 1),  # p2 unavailable at s4
+            Assignment("m2", "s4", 1),  # table 1 of s4 used twice; p3 twice in s4
+            Assignment("m4", "s1", 3),  # before m2 (after), table outside 1..2
+        ],
+    )
     errors = "\n".join(validate(small_problem, bad))
     assert "outside its session" in errors
     assert "unavailable" in errors
@@ -80,19 +86,20 @@ def test_validate_checks_capacity_and_reported_figures(small_problem: Problem) -
     document = make_document()
     document["slots"][0]["capacity"] = 1
     problem = problem_from_dict(document)
-    crowded = _solution_with(problem, [Assignment("m1", "s1", 1), Assignment("m2", "s2", 1),
-                                       Assignment("m3", "s1", 2)])
+    crowded = _solution_with(
+        problem, [Assignment("m1", "s1", 1), Assignment("m2", "s2", 1), Assignment("m3", "s1", 2)]
+    )
     assert any("capacity" in e for e in validate(problem, crowded))
-    lying = dataclasses.replace(_solution_with(small_problem, [Assignment("m1", "s1", 1)]),
-                                breaks_total=3, unscheduled=[])
+    lying = dataclasses.replace(
+        _solution_with(small_problem, [Assignment("m1", "s1", 1)]), breaks_total=3, unscheduled=[]
+    )
     errors = validate(small_problem, lying)
     assert any("breaks_total" in e for e in errors)
     assert any("unscheduled" in e for e in errors)
 
 
 def test_validate_checks_locks() -> None:
-    problem = problem_from_dict(make_document(locked=[{"meeting": "m3", "slot": "s2",
-                                                       "table": 2}]))
+    problem = problem_from_dict(make_document(locked=[{"meeting": "m3", "slot": "s2", "table": 2}]))
     moved = _solution_with(problem, [Assignment("m3", "s1", 1)])
     assert any("locked" in e for e in validate(problem, moved))
     wrong_table = _solution_with(problem, [Assignment("m3", "s2", 1)])

@@ -82,8 +82,8 @@ def generate(spec: InstanceSpec) -> Problem:
                 session = "pm"
         fixed: str | None = None
         if rng.random() < spec.fixed_rate:
-            options = am_open if session == "am" else pm_open if session == "pm" else (
-                am_open + pm_open
+            options = (
+                am_open if session == "am" else pm_open if session == "pm" else (am_open + pm_open)
             )
             if options:
                 fixed = f"s{rng.choice(options) + 1}"

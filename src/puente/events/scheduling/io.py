@@ -72,8 +72,9 @@ def problem_from_dict(data: object) -> Problem:
     """
     document = _as_mapping(data, "problem")
     _reject_unknown_keys(document, _PROBLEM_KEYS, "problem")
-    slots = [_slot_from_dict(item) for item in _as_list(_field(document, "slots", "problem"),
-                                                         "slots")]
+    slots = [
+        _slot_from_dict(item) for item in _as_list(_field(document, "slots", "problem"), "slots")
+    ]
     participants = [
         _participant_from_dict(item)
         for item in _as_list(_field(document, "participants", "problem"), "participants")
@@ -109,9 +110,7 @@ def _participant_from_dict(data: object) -> Participant:
     _reject_unknown_keys(item, _PARTICIPANT_KEYS, "participant")
     ident = _field(item, "id", "participant")
     ref = ident if isinstance(ident, str) else None
-    unavailable = _str_list(
-        item.get("unavailable", []), f"participant {ident!r}: unavailable", ref
-    )
+    unavailable = _str_list(item.get("unavailable", []), f"participant {ident!r}: unavailable", ref)
     return Participant(id=ident, unavailable=unavailable)
 
 
@@ -155,10 +154,12 @@ def _lock_from_dict(data: object) -> Lock:
 def problem_to_dict(problem: Problem) -> dict[str, Any]:
     """Serialise a problem to the interchange format (inverse of problem_from_dict)."""
     document: dict[str, Any] = {
-        "slots": [{"id": s.id, "session": s.session, "capacity": s.capacity}
-                  for s in problem.slots],
-        "participants": [{"id": p.id, "unavailable": list(p.unavailable)}
-                         for p in problem.participants],
+        "slots": [
+            {"id": s.id, "session": s.session, "capacity": s.capacity} for s in problem.slots
+        ],
+        "participants": [
+            {"id": p.id, "unavailable": list(p.unavailable)} for p in problem.participants
+        ],
         "meetings": [
             {
                 "id": m.id,
@@ -189,8 +190,7 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
     return {
         "status": solution.status,
         "assignments": [
-            {"meeting": a.meeting, "slot": a.slot, "table": a.table}
-            for a in solution.assignments
+            {"meeting": a.meeting, "slot": a.slot, "table": a.table} for a in solution.assignments
         ],
         "unscheduled": list(solution.unscheduled),
         "breaks_total": solution.breaks_total,

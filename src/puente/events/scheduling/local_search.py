@@ -48,8 +48,9 @@ class Annealer:
         for m, slot in enumerate(self.schedule.slot_of):
             if slot != UNPLACED:
                 self._link(m, slot)
-        self.unplaced = [m for m, s in enumerate(self.schedule.slot_of)
-                         if s == UNPLACED and index.domain[m]]
+        self.unplaced = [
+            m for m, s in enumerate(self.schedule.slot_of) if s == UNPLACED and index.domain[m]
+        ]
         self.cost = self.total_cost()
 
     # ------------------------------------------------------------ bookkeeping
@@ -126,8 +127,12 @@ class Annealer:
             return False
         move = (1 << source) | (1 << target)
         busy = schedule.busy
-        delta = (self.participant_cost(busy[a] ^ move) - self.participant_cost(busy[a])
-                 + self.participant_cost(busy[b] ^ move) - self.participant_cost(busy[b]))
+        delta = (
+            self.participant_cost(busy[a] ^ move)
+            - self.participant_cost(busy[a])
+            + self.participant_cost(busy[b] ^ move)
+            - self.participant_cost(busy[b])
+        )
         if self.previous:
             delta += self._move_delta(m, source, target)
         if not self._accept(delta, temperature):
@@ -198,8 +203,11 @@ class Annealer:
             other = target if schedule.slot_of[current] == source else source
             if not index.domain_bits[current] >> other & 1:
                 return False
-            if (index.locked_slot[current] != UNPLACED or index.preds[current]
-                    or index.succs[current]):
+            if (
+                index.locked_slot[current] != UNPLACED
+                or index.preds[current]
+                or index.succs[current]
+            ):
                 return False
             for p in index.ends[current]:
                 nxt = self.occupant[p][other]
@@ -210,8 +218,10 @@ class Annealer:
                     stack.append(nxt)
         at_source = sum(1 for x in chain if schedule.slot_of[x] == source)
         at_target = len(chain) - at_source
-        if (schedule.load[source] - at_source + at_target > index.capacity[source]
-                or schedule.load[target] - at_target + at_source > index.capacity[target]):
+        if (
+            schedule.load[source] - at_source + at_target > index.capacity[source]
+            or schedule.load[target] - at_target + at_source > index.capacity[target]
+        ):
             return False
         move = (1 << source) | (1 << target)
         busy = schedule.busy
@@ -243,18 +253,27 @@ class Annealer:
         a, b = index.ends[m]
         best: tuple[float, int] | None = None
         for slot in index.domain[m]:
-            if (schedule.load[slot] < index.capacity[slot] and self.occupant[a][slot] == -1
-                    and self.occupant[b][slot] == -1 and self._order_ok(m, slot)):
+            if (
+                schedule.load[slot] < index.capacity[slot]
+                and self.occupant[a][slot] == -1
+                and self.occupant[b][slot] == -1
+                and self._order_ok(m, slot)
+            ):
                 bit = 1 << slot
-                delta = (self.participant_cost(schedule.busy[a] | bit)
-                         - self.participant_cost(schedule.busy[a])
-                         + self.participant_cost(schedule.busy[b] | bit)
-                         - self.participant_cost(schedule.busy[b]))
+                delta = (
+                    self.participant_cost(schedule.busy[a] | bit)
+                    - self.participant_cost(schedule.busy[a])
+                    + self.participant_cost(schedule.busy[b] | bit)
+                    - self.participant_cost(schedule.busy[b])
+                )
                 if best is None or delta < best[0]:
                     best = (delta, slot)
         if best is not None:
-            self._place_new(m, best[1], best[0] - PLACE_WEIGHT * index.priority[m]
-                            + self._move_delta(m, UNPLACED, best[1]))
+            self._place_new(
+                m,
+                best[1],
+                best[0] - PLACE_WEIGHT * index.priority[m] + self._move_delta(m, UNPLACED, best[1]),
+            )
             return True
         # Eject: free one slot where exactly one meeting blocks, if that one can move.
         slots = list(index.domain[m])
@@ -273,9 +292,11 @@ class Annealer:
                 continue
             for other in index.domain[blocker]:
                 if other != slot and self.try_relocate(blocker, other, 1e9):
-                    if (schedule.load[slot] < index.capacity[slot]
-                            and self.occupant[a][slot] == -1
-                            and self.occupant[b][slot] == -1):
+                    if (
+                        schedule.load[slot] < index.capacity[slot]
+                        and self.occupant[a][slot] == -1
+                        and self.occupant[b][slot] == -1
+                    ):
                         self._place_new(m, slot, self._insert_delta(m, slot))
                         return True
                     break
@@ -307,10 +328,14 @@ class Annealer:
         a, b = self.index.ends[m]
         bit = 1 << slot
         busy = self.schedule.busy
-        return (self.participant_cost(busy[a] | bit) - self.participant_cost(busy[a])
-                + self.participant_cost(busy[b] | bit) - self.participant_cost(busy[b])
-                - PLACE_WEIGHT * self.index.priority[m]
-                + self._move_delta(m, UNPLACED, slot))
+        return (
+            self.participant_cost(busy[a] | bit)
+            - self.participant_cost(busy[a])
+            + self.participant_cost(busy[b] | bit)
+            - self.participant_cost(busy[b])
+            - PLACE_WEIGHT * self.index.priority[m]
+            + self._move_delta(m, UNPLACED, slot)
+        )
 
     def _place_new(self, m: int, slot: int, delta: float) -> None:
         self.schedule.place(m, slot)
@@ -395,4 +420,3 @@ def anneal(
     if annealer.cost < best_cost - 1e-9:
         best = annealer.schedule.copy()
     return best, done
-

@@ -23,9 +23,7 @@ from .index import Index
 MAX_PATTERNS_PER_PARTICIPANT = 200_000
 
 
-def participant_min_breaks(
-    domains: Sequence[int], n_slots: int, cap: int | None = None
-) -> int:
+def participant_min_breaks(domains: Sequence[int], n_slots: int, cap: int | None = None) -> int:
     """Fewest breaks one participant needs for meetings with the given slot masks.
 
     ``domains`` holds one bit mask of allowed slots per meeting. Returns a proven lower

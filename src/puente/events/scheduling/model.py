@@ -234,8 +234,11 @@ class ScheduleModel:
         result: list[Literal_] = []
         for t in range(n_slots - 2):
             now, idle_next, rest = busy[t], busy[t + 1], later[t + 2]
-            if ((isinstance(now, int) and now == 0) or (isinstance(idle_next, int) and idle_next == 1)
-                    or (isinstance(rest, int) and rest == 0)):
+            if (
+                (isinstance(now, int) and now == 0)
+                or (isinstance(idle_next, int) and idle_next == 1)
+                or (isinstance(rest, int) and rest == 0)
+            ):
                 continue
             parts = [lit for lit in (now, rest) if not isinstance(lit, int)]
             negs: list[cp_model.IntVar] = [] if isinstance(idle_next, int) else [idle_next]
@@ -293,7 +296,9 @@ class ScheduleModel:
             priority_weight = excess_weight * (index.n_slots + 1)
             excess = self.excess if self.excess is not None else 0
             model.minimize(
-                breaks_weight * breaks_sum + lin.sum(moved) + excess_weight * excess
+                breaks_weight * breaks_sum
+                + lin.sum(moved)
+                + excess_weight * excess
                 - priority_weight * free_priority
             )
 

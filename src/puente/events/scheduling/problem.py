@@ -172,7 +172,9 @@ def _check_unique(ids: Iterable[str], kind: str) -> None:
 
 def _check_problem(problem: Problem) -> None:
     fairness = _require_int(
-        problem.fairness, "bad_fairness", f"fairness must be an integer, got {problem.fairness!r}",
+        problem.fairness,
+        "bad_fairness",
+        f"fairness must be an integer, got {problem.fairness!r}",
         None,
     )
     if fairness < 0:
@@ -187,8 +189,10 @@ def _check_slots(slots: tuple[Slot, ...]) -> dict[str, Slot]:
     for slot in slots:
         _require_id(slot.id, "slot")
         capacity = _require_int(
-            slot.capacity, "bad_capacity",
-            f"slot {slot.id!r}: capacity must be an integer, got {slot.capacity!r}", slot.id,
+            slot.capacity,
+            "bad_capacity",
+            f"slot {slot.id!r}: capacity must be an integer, got {slot.capacity!r}",
+            slot.id,
         )
         if capacity < 0:
             raise ProblemError(
@@ -196,7 +200,8 @@ def _check_slots(slots: tuple[Slot, ...]) -> dict[str, Slot]:
             )
         if slot.session is not None and (not isinstance(slot.session, str) or not slot.session):
             raise ProblemError(
-                "bad_session", f"slot {slot.id!r}: session must be a non-empty string or null",
+                "bad_session",
+                f"slot {slot.id!r}: session must be a non-empty string or null",
                 slot.id,
             )
     _check_unique((s.id for s in slots), "slot")
@@ -279,8 +284,10 @@ def _check_meeting(
             ref,
         )
     priority = _require_int(
-        meeting.priority, "bad_priority",
-        f"meeting {ref!r}: priority must be an integer, got {meeting.priority!r}", ref,
+        meeting.priority,
+        "bad_priority",
+        f"meeting {ref!r}: priority must be an integer, got {meeting.priority!r}",
+        ref,
     )
     if priority < 1:
         raise ProblemError("bad_priority", f"meeting {ref!r}: priority must be >= 1", ref)
@@ -358,7 +365,8 @@ def _check_locks(
         meeting = meetings.get(lock.meeting)
         if meeting is None:
             raise ProblemError(
-                "unknown_meeting", f"locked assignment names unknown meeting {lock.meeting!r}",
+                "unknown_meeting",
+                f"locked assignment names unknown meeting {lock.meeting!r}",
                 lock.meeting,
             )
         ref = meeting.id

@@ -104,8 +104,14 @@ class _Run:
 
     def report(self, stage: str, fraction: float, **info: Any) -> None:
         if self.progress is not None:
-            self.progress({"stage": stage, "fraction": min(1.0, max(0.0, fraction)),
-                           "elapsed_s": round(self.elapsed(), 3), **info})
+            self.progress(
+                {
+                    "stage": stage,
+                    "fraction": min(1.0, max(0.0, fraction)),
+                    "elapsed_s": round(self.elapsed(), 3),
+                    **info,
+                }
+            )
 
     def run_model(
         self, model: ScheduleModel, budget: float, stage: str, hint: list[int] | None = None
@@ -126,22 +132,31 @@ class _Run:
 
         result = model.solve(
             seed=self.seed,
-            time_limit=self.remaining() if self.deterministic else min(budget,
-                                                                       self.remaining()),
+            time_limit=self.remaining() if self.deterministic else min(budget, self.remaining()),
             deterministic_limit=dtime,
             workers=self.workers,
             interleave=self.deterministic,
             on_improvement=hook if self.progress else None,
         )
-        if (self.deterministic and result.status in ("feasible", "unknown")
-                and dtime is not None and result.deterministic_time < dtime * 0.98):
+        if (
+            self.deterministic
+            and result.status in ("feasible", "unknown")
+            and dtime is not None
+            and result.deterministic_time < dtime * 0.98
+        ):
             self.wall_cut()
-        self.spend(result.deterministic_time / DTIME_PER_SECOND if self.deterministic
-                   else result.wall_time)
+        self.spend(
+            result.deterministic_time / DTIME_PER_SECOND if self.deterministic else result.wall_time
+        )
         self.stats.setdefault("cp_sat_calls", []).append(
-            {"stage": stage, "status": result.status, "objective": result.objective,
-             "bound": result.bound, "wall_s": round(result.wall_time, 3),
-             "dtime": round(result.deterministic_time, 3)}
+            {
+                "stage": stage,
+                "status": result.status,
+                "objective": result.objective,
+                "bound": result.bound,
+                "wall_s": round(result.wall_time, 3),
+                "dtime": round(result.deterministic_time, 3),
+            }
         )
         return result
 
@@ -181,9 +196,15 @@ def solve(
         previous = previous.slot_of()
     previous_slots = _previous_positions(index, previous)
     run = _Run(
-        index=index, seed=seed, mode=mode, started=started,
-        deadline=started + max(0.1, time_limit), workers=workers,
-        deterministic=deterministic, progress=progress, previous=previous_slots,
+        index=index,
+        seed=seed,
+        mode=mode,
+        started=started,
+        deadline=started + max(0.1, time_limit),
+        workers=workers,
+        deterministic=deterministic,
+        progress=progress,
+        previous=previous_slots,
         nominal_total=max(0.1, time_limit if work_limit is None else work_limit),
     )
     run.report("start", 0.0)
@@ -191,10 +212,13 @@ def solve(
     large = mode == "fast" and cells > LARGE_MODEL_CELLS
     run.stats["strategy"] = "neighbourhood-search" if large else "cp-sat-stages"
     outcome = _solve_large(run) if large else _solve_with_models(run)
-    tables = {index.meeting_pos[m]: t for m, t in previous_tables.items()
-              if m in index.meeting_pos
-              and outcome.slot_of[index.meeting_pos[m]] == previous_slots.get(
-                  index.meeting_pos[m], UNPLACED)}
+    tables = {
+        index.meeting_pos[m]: t
+        for m, t in previous_tables.items()
+        if m in index.meeting_pos
+        and outcome.slot_of[index.meeting_pos[m]]
+        == previous_slots.get(index.meeting_pos[m], UNPLACED)
+    }
     solution = to_solution(
         index,
         outcome.slot_of,
@@ -274,22 +298,33 @@ def _solve_with_models(run: _Run) -> _Outcome:
     incumbent = _initial_schedule(run)
     share = ANNEAL_SHARE_FAST if run.mode == "fast" else ANNEAL_SHARE_EXACT
     incumbent = _anneal_if_better(
-        run, incumbent, int(total_budget * share * ANNEAL_MOVES_PER_SECOND), run.seed)
-    run.report("anneal", run.fraction(), objective=incumbent.breaks_total(),
-               placed_priority=incumbent.placed_priority())
+        run, incumbent, int(total_budget * share * ANNEAL_MOVES_PER_SECOND), run.seed
+    )
+    run.report(
+        "anneal",
+        run.fraction(),
+        objective=incumbent.breaks_total(),
+        placed_priority=incumbent.placed_priority(),
+    )
     locked = {m for m in range(index.n_meetings) if index.locked_slot[m] != UNPLACED}
     priority_bound = _priority_upper_bound(index)
     proven = {"priority": False, "fairness": False, "breaks": False, "moves": True}
     # Stage 1: placed priority.
     locks_missing = any(incumbent.slot_of[m] == UNPLACED for m in locked)
     if incumbent.placed_priority() < priority_bound or locks_missing:
-        model = ScheduleModel(index, ModelRequest(
-            objective="priority", base=incumbent.slot_of, must_place=locked))
+        model = ScheduleModel(
+            index, ModelRequest(objective="priority", base=incumbent.slot_of, must_place=locked)
+        )
         result = run.run_model(model, total_budget * 0.3, "priority", incumbent.slot_of)
         if result.status == "infeasible":
-            return _Outcome([UNPLACED] * index.n_meetings, "infeasible", 0, 0,
-                            index.problem.fairness,
-                            "the locked assignments cannot all be honoured together")
+            return _Outcome(
+                [UNPLACED] * index.n_meetings,
+                "infeasible",
+                0,
+                0,
+                index.problem.fairness,
+                "the locked assignments cannot all be honoured together",
+            )
         if result.slot_of is not None:
             candidate = Schedule(index, result.slot_of)
             if candidate.placed_priority() >= incumbent.placed_priority():
@@ -297,9 +332,14 @@ def _solve_with_models(run: _Run) -> _Outcome:
         if result.bound is not None:
             priority_bound = min(priority_bound, int(result.bound + 1e-6))
         if locks_missing and any(incumbent.slot_of[m] == UNPLACED for m in locked):
-            return _Outcome([UNPLACED] * index.n_meetings, "infeasible", 0, priority_bound,
-                            index.problem.fairness,
-                            "no schedule honouring the locked assignments was found")
+            return _Outcome(
+                [UNPLACED] * index.n_meetings,
+                "infeasible",
+                0,
+                priority_bound,
+                index.problem.fairness,
+                "no schedule honouring the locked assignments was found",
+            )
     placed_priority = incumbent.placed_priority()
     proven["priority"] = placed_priority >= priority_bound
     all_placed = all(s != UNPLACED for s in incumbent.slot_of)
@@ -315,9 +355,17 @@ def _solve_with_models(run: _Run) -> _Outcome:
     if fairness_used == fairness:
         proven["fairness"] = True
     else:
-        model = ScheduleModel(index, ModelRequest(
-            objective="excess", base=incumbent.slot_of, must_place=must_place,
-            min_priority=min_priority, fairness_bound=fairness, breaks_floor=breaks_floor))
+        model = ScheduleModel(
+            index,
+            ModelRequest(
+                objective="excess",
+                base=incumbent.slot_of,
+                must_place=must_place,
+                min_priority=min_priority,
+                fairness_bound=fairness,
+                breaks_floor=breaks_floor,
+            ),
+        )
         result = run.run_model(model, run.nominal_remaining() * 0.25, "fairness", incumbent.slot_of)
         if result.slot_of is not None:
             candidate = Schedule(index, result.slot_of)
@@ -331,17 +379,27 @@ def _solve_with_models(run: _Run) -> _Outcome:
     reserve = 0.25 if run.previous else 0.0
     breaks = incumbent.breaks_total()
     if breaks > lower_bound:
-        model = ScheduleModel(index, ModelRequest(
-            objective="breaks", base=incumbent.slot_of, must_place=must_place,
-            min_priority=min_priority, fairness_bound=fairness_used,
-            breaks_floor=breaks_floor))
-        result = run.run_model(model, run.nominal_remaining() * (1 - reserve), "breaks",
-                               incumbent.slot_of)
+        model = ScheduleModel(
+            index,
+            ModelRequest(
+                objective="breaks",
+                base=incumbent.slot_of,
+                must_place=must_place,
+                min_priority=min_priority,
+                fairness_bound=fairness_used,
+                breaks_floor=breaks_floor,
+            ),
+        )
+        result = run.run_model(
+            model, run.nominal_remaining() * (1 - reserve), "breaks", incumbent.slot_of
+        )
         if result.slot_of is not None:
             candidate = Schedule(index, result.slot_of)
-            if (candidate.breaks_total() < incumbent.breaks_total()
-                    and candidate.placed_priority() >= placed_priority
-                    and _spread(candidate) <= fairness_used):
+            if (
+                candidate.breaks_total() < incumbent.breaks_total()
+                and candidate.placed_priority() >= placed_priority
+                and _spread(candidate) <= fairness_used
+            ):
                 incumbent = candidate
         if result.bound is not None:
             lower_bound = max(lower_bound, _ceil(result.bound) + model.constant_breaks)
@@ -352,31 +410,45 @@ def _solve_with_models(run: _Run) -> _Outcome:
     # Stage 4: moves.
     if run.previous:
         incumbent, proven["moves"] = _minimise_moves(
-            run, incumbent, must_place, min_priority, fairness_used)
+            run, incumbent, must_place, min_priority, fairness_used
+        )
     status: Literal["optimal", "feasible"] = "optimal" if all(proven.values()) else "feasible"
     run.stats["proven"] = proven
     return _Outcome(incumbent.slot_of, status, lower_bound, priority_bound, fairness_used)
 
 
 def _minimise_moves(
-    run: _Run, incumbent: Schedule, must_place: set[int], min_priority: int | None,
+    run: _Run,
+    incumbent: Schedule,
+    must_place: set[int],
+    min_priority: int | None,
     fairness_used: int,
 ) -> tuple[Schedule, bool]:
     index = run.index
     moved_now = _count_moved(incumbent.slot_of, run.previous)
     if moved_now == 0:
         return incumbent, True
-    model = ScheduleModel(index, ModelRequest(
-        objective="moves", base=incumbent.slot_of, must_place=must_place,
-        min_priority=min_priority, fairness_bound=fairness_used,
-        max_breaks=incumbent.breaks_total(), previous=run.previous))
+    model = ScheduleModel(
+        index,
+        ModelRequest(
+            objective="moves",
+            base=incumbent.slot_of,
+            must_place=must_place,
+            min_priority=min_priority,
+            fairness_bound=fairness_used,
+            max_breaks=incumbent.breaks_total(),
+            previous=run.previous,
+        ),
+    )
     result = run.run_model(model, run.nominal_remaining(), "moves", incumbent.slot_of)
     if result.slot_of is not None:
         candidate = Schedule(index, result.slot_of)
-        if (_count_moved(candidate.slot_of, run.previous) < moved_now
-                and candidate.breaks_total() <= incumbent.breaks_total()
-                and candidate.placed_priority() >= incumbent.placed_priority()
-                and _spread(candidate) <= fairness_used):
+        if (
+            _count_moved(candidate.slot_of, run.previous) < moved_now
+            and candidate.breaks_total() <= incumbent.breaks_total()
+            and candidate.placed_priority() >= incumbent.placed_priority()
+            and _spread(candidate) <= fairness_used
+        ):
             incumbent = candidate
     return incumbent, result.status == "optimal"
 
@@ -398,24 +470,38 @@ def _solve_large(run: _Run) -> _Outcome:
     moves = int(total * ANNEAL_MOVES_PER_SECOND)
     iterations = int(total * LNS_ITERATIONS_PER_SECOND)
     incumbent = _anneal_if_better(run, incumbent, int(moves * 0.5), run.seed)
-    run.report("anneal", run.fraction(), objective=incumbent.breaks_total(),
-               placed_priority=incumbent.placed_priority())
+    run.report(
+        "anneal",
+        run.fraction(),
+        objective=incumbent.breaks_total(),
+        placed_priority=incumbent.placed_priority(),
+    )
     incumbent = _neighbourhood_search(run, incumbent, rng, int(iterations * 0.15))
-    incumbent = _anneal_if_better(run, incumbent, int(moves * 0.3), run.seed + 1,
-                                  start_temperature=0.3)
+    incumbent = _anneal_if_better(
+        run, incumbent, int(moves * 0.3), run.seed + 1, start_temperature=0.3
+    )
     if any(s == UNPLACED and index.domain[m] for m, s in enumerate(incumbent.slot_of)):
-        incumbent = _neighbourhood_search(run, incumbent, rng, int(iterations * 0.1),
-                                          only_unplaced=True)
+        incumbent = _neighbourhood_search(
+            run, incumbent, rng, int(iterations * 0.1), only_unplaced=True
+        )
     all_placed = all(s != UNPLACED for s in incumbent.slot_of)
     lower_bound = sum(participant_bounds(index)) if all_placed else 0
     lower_bound = min(lower_bound, incumbent.breaks_total())
     placed = incumbent.placed_priority()
     fairness_used = max(fairness, _spread(incumbent))
-    optimal = (placed >= priority_bound and incumbent.breaks_total() <= lower_bound
-               and fairness_used == fairness
-               and (not run.previous or _count_moved(incumbent.slot_of, run.previous) == 0))
-    return _Outcome(incumbent.slot_of, "optimal" if optimal else "feasible", lower_bound,
-                    priority_bound, fairness_used)
+    optimal = (
+        placed >= priority_bound
+        and incumbent.breaks_total() <= lower_bound
+        and fairness_used == fairness
+        and (not run.previous or _count_moved(incumbent.slot_of, run.previous) == 0)
+    )
+    return _Outcome(
+        incumbent.slot_of,
+        "optimal" if optimal else "feasible",
+        lower_bound,
+        priority_bound,
+        fairness_used,
+    )
 
 
 def _anneal_if_better(
@@ -427,9 +513,15 @@ def _anneal_if_better(
         run.wall_cut()
         return incumbent
     fairness = run.index.problem.fairness
-    candidate, done = anneal(incumbent, fairness_cap=fairness, moves=moves, seed=seed,
-                             deadline=run.deadline - 0.3, start_temperature=start_temperature,
-                             previous=run.previous or None)
+    candidate, done = anneal(
+        incumbent,
+        fairness_cap=fairness,
+        moves=moves,
+        seed=seed,
+        deadline=run.deadline - 0.3,
+        start_temperature=start_temperature,
+        previous=run.previous or None,
+    )
     if done < moves:
         run.wall_cut()
     run.spend(done / ANNEAL_MOVES_PER_SECOND)
@@ -438,7 +530,10 @@ def _anneal_if_better(
 
 
 def _neighbourhood_search(
-    run: _Run, incumbent: Schedule, rng: random.Random, budget: int,
+    run: _Run,
+    incumbent: Schedule,
+    rng: random.Random,
+    budget: int,
     only_unplaced: bool = False,
 ) -> Schedule:
     """CP-SAT on groups of related participants, the rest of the schedule fixed.
@@ -455,32 +550,45 @@ def _neighbourhood_search(
             run.wall_cut()
             break
         iterations += 1
-        if only_unplaced and all(s != UNPLACED or not index.domain[m]
-                                 for m, s in enumerate(incumbent.slot_of)):
+        if only_unplaced and all(
+            s != UNPLACED or not index.domain[m] for m, s in enumerate(incumbent.slot_of)
+        ):
             break
         focus = _pick_focus(index, incumbent, rng, 1.0 if only_unplaced else 0.8)
         if focus is None:
             break
         size = LNS_GROUP_SIZE + (min(iterations, 40) // 2 if only_unplaced else 0)
         group = _grow_group(focus, neighbours, rng, size)
-        free = {m for p in group for m in index.meetings_of[p]
-                if incumbent.slot_of[m] == UNPLACED
-                or all(q in group for q in index.ends[m])}
+        free = {
+            m
+            for p in group
+            for m in index.meetings_of[p]
+            if incumbent.slot_of[m] == UNPLACED or all(q in group for q in index.ends[m])
+        }
         free |= _predecessors_of_unplaced(index, incumbent, free)
         free |= _capacity_room(index, incumbent, free, rng)
         all_placed = all(s != UNPLACED for s in incumbent.slot_of)
         request = ModelRequest(
-            objective="combined", base=incumbent.slot_of, free=free,
+            objective="combined",
+            base=incumbent.slot_of,
+            free=free,
             must_place={m for m in free if incumbent.slot_of[m] != UNPLACED}
-            if all_placed else set(),
-            fairness_bound=fairness, previous=run.previous or None)
+            if all_placed
+            else set(),
+            fairness_bound=fairness,
+            previous=run.previous or None,
+        )
         model = ScheduleModel(index, request)
         model.add_hint(incumbent.slot_of)
         result = model.solve(
-            seed=run.seed + iterations, time_limit=run.remaining(),
-            deterministic_limit=None, workers=1,
-            extra=[("linearization_level", 0),
-                   ("max_number_of_conflicts", LNS_CONFLICTS * (3 if only_unplaced else 1))],
+            seed=run.seed + iterations,
+            time_limit=run.remaining(),
+            deterministic_limit=None,
+            workers=1,
+            extra=[
+                ("linearization_level", 0),
+                ("max_number_of_conflicts", LNS_CONFLICTS * (3 if only_unplaced else 1)),
+            ],
         )
         run.spend(1.0 / LNS_ITERATIONS_PER_SECOND)
         if result.slot_of is None:
@@ -490,9 +598,12 @@ def _neighbourhood_search(
             incumbent = candidate
             improvements += 1
         if iterations % 20 == 0:
-            run.report("neighbourhoods", run.fraction(),
-                       objective=incumbent.breaks_total(),
-                       placed_priority=incumbent.placed_priority())
+            run.report(
+                "neighbourhoods",
+                run.fraction(),
+                objective=incumbent.breaks_total(),
+                placed_priority=incumbent.placed_priority(),
+            )
     run.stats["lns_iterations"] = run.stats.get("lns_iterations", 0) + iterations
     run.stats["lns_improvements"] = run.stats.get("lns_improvements", 0) + improvements
     return incumbent
@@ -527,21 +638,32 @@ def _capacity_room(
         wanted.update(t for t in index.domain[m] if schedule.load[t] >= index.capacity[t])
     if not wanted:
         return set()
-    candidates = [m for m, slot in enumerate(schedule.slot_of)
-                  if slot in wanted and m not in free and index.locked_slot[m] == UNPLACED
-                  and not index.preds[m] and not index.succs[m]]
+    candidates = [
+        m
+        for m, slot in enumerate(schedule.slot_of)
+        if slot in wanted
+        and m not in free
+        and index.locked_slot[m] == UNPLACED
+        and not index.preds[m]
+        and not index.succs[m]
+    ]
     rng.shuffle(candidates)
     return set(candidates[:LNS_CAPACITY_EXTRA])
 
 
 def _key(schedule: Schedule, previous: dict[int, int], fairness: int) -> tuple[int, ...]:
     excess = max(0, _spread(schedule) - fairness)
-    return (-schedule.placed_priority(), excess, schedule.breaks_total(),
-            _count_moved(schedule.slot_of, previous) if previous else 0)
+    return (
+        -schedule.placed_priority(),
+        excess,
+        schedule.breaks_total(),
+        _count_moved(schedule.slot_of, previous) if previous else 0,
+    )
 
 
-def _better(candidate: Schedule, incumbent: Schedule, previous: dict[int, int],
-            fairness: int) -> bool:
+def _better(
+    candidate: Schedule, incumbent: Schedule, previous: dict[int, int], fairness: int
+) -> bool:
     return _key(candidate, previous, fairness) <= _key(incumbent, previous, fairness)
 
 

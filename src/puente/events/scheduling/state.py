@@ -68,8 +68,9 @@ class Schedule:
         for pred in self.index.preds[meeting]:
             if not 0 <= slot_of[pred] < slot:
                 return False
-        return all(slot_of[succ] == UNPLACED or slot_of[succ] > slot
-                   for succ in self.index.succs[meeting])
+        return all(
+            slot_of[succ] == UNPLACED or slot_of[succ] > slot for succ in self.index.succs[meeting]
+        )
 
     def breaks_total(self) -> int:
         """Total breaks over all participants."""
@@ -158,8 +159,7 @@ def to_solution(
         elapsed_s=elapsed_s,
         placed_priority=schedule.placed_priority(),
         priority_upper_bound=(
-            priority_upper_bound if priority_upper_bound is not None
-            else sum(index.priority)
+            priority_upper_bound if priority_upper_bound is not None else sum(index.priority)
         ),
         fairness_requested=fairness,
         fairness_used=fairness if fairness_used is None else fairness_used,

@@ -135,9 +135,7 @@ def _check_reported_figures(
     if solution.breaks_per_participant != breaks:
         errors.append("breaks_per_participant does not match the assignments")
     if solution.breaks_total != sum(breaks.values()):
-        errors.append(
-            f"breaks_total {solution.breaks_total} != recomputed {sum(breaks.values())}"
-        )
+        errors.append(f"breaks_total {solution.breaks_total} != recomputed {sum(breaks.values())}")
     if solution.lower_bound > solution.breaks_total and solution.status != "infeasible":
         errors.append("lower_bound exceeds breaks_total")
     meetings = problem.meeting_by_id
