@@ -216,7 +216,7 @@ def test_fairness_is_relaxed_and_reported_when_impossible() -> None:
 
 def test_fairness_bound_is_respected_when_possible() -> None:
     problem = generate(InstanceSpec("fair", 12, 26, 8, 4, seed=9, fairness=1))
-    solution = solve(problem, time_limit=5)
+    solution = solve(problem, time_limit=30, work_limit=1.5)
     assert validate(problem, solution) == []
     values = solution.breaks_per_participant.values()
     assert max(values) - min(values) <= solution.fairness_used
@@ -248,8 +248,8 @@ def test_unknown_mode_is_rejected(small_problem: Problem) -> None:
 
 def test_rescheduling_from_a_solution_keeps_tables() -> None:
     problem = generate(InstanceSpec("tables", 10, 16, 6, 4, seed=6))
-    first = solve(problem, time_limit=5, seed=1)
-    again = solve(problem, time_limit=5, seed=3, previous=first)
+    first = solve(problem, time_limit=30, work_limit=1.5, seed=1)
+    again = solve(problem, time_limit=30, work_limit=1.5, seed=3, previous=first)
     assert validate(problem, again) == []
     before = {a.meeting: (a.slot, a.table) for a in first.assignments}
     for assignment in again.assignments:

@@ -338,7 +338,7 @@ def _solve_with_models(run: _Run) -> _Outcome:
                 0,
                 priority_bound,
                 index.problem.fairness,
-                "no schedule honouring the locked assignments was found",
+                "no schedule honouring the locked assignments was found in time",
             )
     placed_priority = incumbent.placed_priority()
     proven["priority"] = placed_priority >= priority_bound
