@@ -256,3 +256,29 @@ def test_rescheduling_from_a_solution_keeps_tables() -> None:
         slot, table = before[assignment.meeting]
         if slot == assignment.slot:
             assert assignment.table == table
+
+
+def test_empty_problem() -> None:
+    problem = Problem(slots=(), participants=(), meetings=())
+    solution = solve(problem, time_limit=1)
+    assert solution.status == "optimal"
+    assert validate(problem, solution) == []
+    assert solution_to_dict(solution)["assignments"] == []
+
+
+def test_slots_without_tables_leave_meetings_unscheduled() -> None:
+    problem = Problem(
+        slots=_slots(2, capacity=0), participants=_people(2), meetings=(Meeting("m", ("p1", "p2")),)
+    )
+    solution = solve(problem, time_limit=2)
+    assert validate(problem, solution) == []
+    assert solution.unscheduled == ["m"]
+    assert solution.status == "optimal"
+
+
+def test_previous_schedule_with_unknown_ids_is_tolerated(small_problem: Problem) -> None:
+    solution = solve(
+        small_problem, time_limit=5, previous={"cancelled": "s1", "m1": "removed-slot"}
+    )
+    assert validate(small_problem, solution) == []
+    assert solution.moved == 1  # m1 cannot stay in a slot that no longer exists

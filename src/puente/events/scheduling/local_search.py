@@ -403,6 +403,8 @@ def anneal(
     With ``previous`` (meeting -> former slot), moving a meeting away from its former
     slot costs a little, always less than one break.
     """
+    if schedule.index.n_meetings == 0:
+        return schedule.copy(), moves
     annealer = Annealer(schedule, fairness_cap, random.Random(seed), previous)
     best = annealer.schedule.copy()
     best_cost = annealer.cost

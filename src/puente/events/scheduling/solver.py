@@ -507,7 +507,7 @@ def _solve_large(run: _Run) -> _Outcome:
 def _anneal_if_better(
     run: _Run, incumbent: Schedule, moves: int, seed: int, start_temperature: float = 0.6
 ) -> Schedule:
-    if moves <= 0:
+    if moves <= 0 or run.index.n_meetings == 0:
         return incumbent
     if run.remaining() <= 0.5:
         run.wall_cut()
