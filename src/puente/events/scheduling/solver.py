@@ -466,6 +466,7 @@ def _solve_large(run: _Run) -> _Outcome:
     incumbent = _initial_schedule(run)
     priority_bound = _priority_upper_bound(index)
     fairness = index.problem.fairness
+    all_placed_bound = sum(participant_bounds(index))  # cheap; computed before the search
     total = run.nominal_remaining()
     moves = int(total * ANNEAL_MOVES_PER_SECOND)
     iterations = int(total * LNS_ITERATIONS_PER_SECOND)
@@ -485,7 +486,7 @@ def _solve_large(run: _Run) -> _Outcome:
             run, incumbent, rng, int(iterations * 0.1), only_unplaced=True
         )
     all_placed = all(s != UNPLACED for s in incumbent.slot_of)
-    lower_bound = sum(participant_bounds(index)) if all_placed else 0
+    lower_bound = all_placed_bound if all_placed else 0
     lower_bound = min(lower_bound, incumbent.breaks_total())
     placed = incumbent.placed_priority()
     fairness_used = max(fairness, _spread(incumbent))
