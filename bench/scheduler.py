@@ -1,0 +1,164 @@
+"""Benchmark of the B2B meeting scheduler against the first-come-first-served baseline.
+
+Run from the repository root::
+
+    PYTHONPATH=src python bench/scheduler.py            # full run (about 6 minutes)
+    PYTHONPATH=src python bench/scheduler.py --quick    # smoke run (under a minute)
+    PYTHONPATH=src python bench/scheduler.py --json     # machine-readable output
+
+Instances are generated with fixed seeds (see puente.events.scheduling.generator), so
+every run sees the same problems. With ``--repeats N`` each instance is solved N times
+with seeds 0..N-1 and the table shows medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import asdict
+from typing import Any
+
+from puente.events.scheduling import greedy_first_come, solve, validate
+from puente.events.scheduling.generator import InstanceSpec, generate
+
+REALISTIC = [
+    InstanceSpec("r1-40p-120m-12s", 40, 120, 12, 12, seed=11),
+    InstanceSpec("r2-80p-120m-8s", 80, 120, 8, 18, seed=12),
+    InstanceSpec("r3-50p-160m-14s", 50, 160, 14, 14, seed=13),
+    InstanceSpec("r4-60p-200m-10s", 60, 200, 10, 27, seed=14),
+    InstanceSpec("r5-70p-250m-18s", 70, 250, 18, 17, seed=15),
+    InstanceSpec("r6-80p-300m-22s", 80, 300, 22, 16, seed=16),
+]
+LARGE = InstanceSpec("large-800p-4000m-16s", 800, 4000, 16, 280, seed=7)
+QUICK = [
+    InstanceSpec("q1-30p-80m-10s", 30, 80, 10, 10, seed=21),
+    InstanceSpec("q2-40p-120m-12s", 40, 120, 12, 12, seed=11),
+]
+QUICK_LARGE = InstanceSpec("q-large-200p-800m-12s", 200, 800, 12, 80, seed=22)
+
+
+def run_instance(
+    spec: InstanceSpec, time_limit: float, repeats: int, deterministic: bool = True
+) -> dict[str, Any]:
+    """Solve one instance ``repeats`` times (seeds 0..) and the baseline once."""
+    problem = generate(spec)
+    started = time.perf_counter()
+    greedy = greedy_first_come(problem)
+    greedy_time = time.perf_counter() - started
+    assert validate(problem, greedy) == [], "baseline produced an invalid schedule"
+    runs = []
+    for seed in range(repeats):
+        solution = solve(problem, time_limit=time_limit, seed=seed, deterministic=deterministic)
+        errors = validate(problem, solution)
+        assert errors == [], errors[:5]
+        runs.append(
+            {
+                "seed": seed,
+                "status": solution.status,
+                "placed": len(solution.assignments),
+                "breaks": solution.breaks_total,
+                "lower_bound": solution.lower_bound,
+                "fairness_used": solution.fairness_used,
+                "time_s": round(solution.elapsed_s, 2),
+                "strategy": solution.stats.get("strategy"),
+                "wall_clock_cut": bool(solution.stats.get("wall_clock_cut")),
+            }
+        )
+    median_breaks = statistics.median(r["breaks"] for r in runs)
+    return {
+        "instance": spec.name,
+        "spec": asdict(spec),
+        "meetings": len(problem.meetings),
+        "participants": len(problem.participants),
+        "slots": len(problem.slots),
+        "time_limit_s": time_limit,
+        "deterministic": deterministic,
+        "runs": runs,
+        "median": {
+            "placed": statistics.median(r["placed"] for r in runs),
+            "breaks": median_breaks,
+            "lower_bound": statistics.median(r["lower_bound"] for r in runs),
+            "time_s": statistics.median(r["time_s"] for r in runs),
+        },
+        "optimal_runs": sum(r["status"] == "optimal" for r in runs),
+        "greedy": {
+            "placed": len(greedy.assignments),
+            "breaks": greedy.breaks_total,
+            "time_s": round(greedy_time, 3),
+        },
+        "breaks_ratio": (
+            round(median_breaks / greedy.breaks_total, 3) if greedy.breaks_total else None
+        ),
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    """Human-readable table of the results."""
+    header = (
+        f"{'instance':<24}{'mtgs':>5}{'placed':>7}{'breaks':>7}{'LB':>5}"
+        f"{'status':>10}{'time s':>8}{'| greedy placed':>15}{'breaks':>7}"
+        f"{'ratio':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        median = row["median"]
+        runs = row["runs"]
+        status = runs[0]["status"] if len(runs) == 1 else f"{row['optimal_runs']}/{len(runs)} opt"
+        ratio = row["breaks_ratio"]
+        print(
+            f"{row['instance']:<24}{row['meetings']:>5}{median['placed']:>7g}"
+            f"{median['breaks']:>7g}{median['lower_bound']:>5g}{status:>10}"
+            f"{median['time_s']:>8.1f}{row['greedy']['placed']:>15}"
+            f"{row['greedy']['breaks']:>7}{'-' if ratio is None else ratio:>7}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: parse options, run the instances, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short smoke version")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--repeats", type=int, default=1, help="runs per instance (medians)")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        help="seconds per realistic instance (default 30, quick 5)",
+    )
+    parser.add_argument(
+        "--large-time-limit",
+        type=float,
+        default=None,
+        help="seconds for the large instance (default 120, quick 15)",
+    )
+    parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument(
+        "--nondeterministic",
+        action="store_true",
+        help="use CP-SAT's default parallel portfolio (not reproducible)",
+    )
+    args = parser.parse_args(argv)
+    realistic = QUICK if args.quick else REALISTIC
+    large = QUICK_LARGE if args.quick else LARGE
+    limit = args.time_limit or (5.0 if args.quick else 30.0)
+    large_limit = args.large_time_limit or (15.0 if args.quick else 120.0)
+    rows = []
+    for spec in realistic:
+        rows.append(run_instance(spec, limit, args.repeats, not args.nondeterministic))
+        if not args.json:
+            print(f"  done {spec.name}", file=sys.stderr, flush=True)
+    if not args.skip_large:
+        rows.append(run_instance(large, large_limit, args.repeats, not args.nondeterministic))
+    if args.json:
+        print(json.dumps({"results": rows}, indent=2))
+    else:
+        print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

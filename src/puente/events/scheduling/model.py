@@ -1,0 +1,412 @@
+"""Time-indexed CP-SAT model of the scheduling problem (full problem or a neighbourhood).
+
+Variables: ``x[m, t]`` is true when meeting ``m`` sits in slot ``t`` (only slots of its
+domain get a variable). ``busy[p, t]`` is the sum of the ``x`` of ``p``'s meetings at
+``t`` (so at most one meeting per participant and slot). ``start[p, t]`` is true when
+``p`` is busy at ``t`` but not at ``t - 1``: the number of busy *blocks* of ``p`` is the
+sum of its starts and ``breaks[p] = blocks[p] - 1`` when ``p`` has any meeting. Starts
+are defined exactly (both directions), so every stage's optimum is the true value.
+
+A model can fix every meeting outside a *free* set at its current slot; the heuristics
+use this for large-neighbourhood search on instances too big for one model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from ortools.sat.python import cp_model
+
+from .index import Index, breaks_of_mask
+from .state import UNPLACED
+
+Objective = Literal["priority", "excess", "breaks", "moves", "combined"]
+Literal_: TypeAlias = "cp_model.IntVar | int"
+
+ProgressHook = Callable[[float, float], None]
+
+
+@dataclass
+class ModelRequest:
+    """What to optimise and under which side constraints.
+
+    ``base`` is the current slot per meeting: it fixes meetings outside ``free`` and is
+    the search hint. ``must_place`` meetings must be placed. ``min_priority`` keeps the
+    first objective, ``fairness_bound`` caps the breaks spread (``excess`` adds a
+    variable on top of it), ``max_breaks`` keeps the second objective, ``previous`` maps
+    meetings to the slot they had before (for the ``moves`` objective).
+    """
+
+    objective: Objective
+    base: list[int]
+    free: set[int] | None = None
+    must_place: set[int] = field(default_factory=set)
+    min_priority: int | None = None
+    fairness_bound: int | None = None
+    max_breaks: int | None = None
+    previous: dict[int, int] | None = None
+    breaks_floor: dict[int, int] = field(default_factory=dict)
+    counted: set[int] | None = None
+    relax_outside_order: bool = False
+
+
+@dataclass
+class ModelResult:
+    """Outcome of one CP-SAT run."""
+
+    status: Literal["optimal", "feasible", "infeasible", "unknown"]
+    slot_of: list[int] | None
+    objective: float | None
+    bound: float | None
+    wall_time: float
+    deterministic_time: float
+
+
+class ScheduleModel:
+    """CP-SAT model for one :class:`ModelRequest`."""
+
+    def __init__(self, index: Index, request: ModelRequest) -> None:
+        self.index = index
+        self.request = request
+        self.model = cp_model.CpModel()
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.hint_ok = True
+        base = request.base
+        n = index.n_meetings
+        self.free = list(range(n)) if request.free is None else sorted(request.free)
+        free_set = set(self.free)
+        self.fixed_busy = [0] * index.n_participants
+        self.fixed_load = [0] * index.n_slots
+        for m in range(n):
+            if m not in free_set and base[m] != UNPLACED:
+                a, b = index.ends[m]
+                self.fixed_busy[a] |= 1 << base[m]
+                self.fixed_busy[b] |= 1 << base[m]
+                self.fixed_load[base[m]] += 1
+        self._build_assignment(free_set)
+        self._build_participants()
+        self._build_objective()
+
+    # ------------------------------------------------------------------ building
+    def _free_domain(self, m: int, free_set: set[int]) -> tuple[list[int], bool]:
+        """Slots left for free meeting ``m`` and whether it must be placed."""
+        index = self.index
+        base = self.request.base
+        a, b = index.ends[m]
+        mask = index.domain_bits[m] & ~(self.fixed_busy[a] | self.fixed_busy[b])
+        must = m in self.request.must_place
+        relax = self.request.relax_outside_order
+        for pred in index.preds[m]:
+            if pred in free_set or relax:
+                continue
+            if base[pred] == UNPLACED:
+                mask = 0
+            else:
+                mask &= ~((1 << (base[pred] + 1)) - 1)
+        for succ in index.succs[m]:
+            if succ in free_set or relax or base[succ] == UNPLACED:
+                continue
+            must = True
+            mask &= (1 << base[succ]) - 1
+        slots = [t for t in range(index.n_slots) if mask >> t & 1]
+        return slots, must
+
+    def _build_assignment(self, free_set: set[int]) -> None:
+        index = self.index
+        model = self.model
+        base = self.request.base
+        self.placed: dict[int, cp_model.LinearExprT] = {}
+        per_slot: list[list[cp_model.IntVar]] = [[] for _ in range(index.n_slots)]
+        for m in self.free:
+            slots, must = self._free_domain(m, free_set)
+            xs = []
+            for t in slots:
+                var = model.new_bool_var(f"x_{m}_{t}")
+                self.x[(m, t)] = var
+                xs.append(var)
+                per_slot[t].append(var)
+            if must:
+                if not xs:
+                    model.add_bool_or([])  # infeasible on purpose
+                else:
+                    model.add_exactly_one(xs)
+            elif xs:
+                model.add_at_most_one(xs)
+            self.placed[m] = cp_model.LinearExpr.sum(xs) if xs else 0
+            if base[m] != UNPLACED and base[m] not in slots:
+                self.hint_ok = False
+        for t, xs in enumerate(per_slot):
+            room = index.capacity[t] - self.fixed_load[t]
+            if len(xs) > room:
+                model.add(cp_model.LinearExpr.sum(xs) <= room)
+        for m in self.free:
+            for pred in index.preds[m]:
+                if pred not in free_set:
+                    continue
+                for t in range(index.n_slots):
+                    var = self.x.get((m, t))
+                    if var is None:
+                        continue
+                    earlier = [self.x[(pred, u)] for u in range(t) if (pred, u) in self.x]
+                    if earlier:
+                        model.add_bool_or([*earlier, var.Not()])
+                    else:
+                        model.add(var == 0)
+
+    def _build_participants(self) -> None:
+        index = self.index
+        model = self.model
+        n_slots = index.n_slots
+        touched: dict[int, list[list[cp_model.IntVar]]] = {}
+        for (m, t), var in self.x.items():
+            for p in index.ends[m]:
+                touched.setdefault(p, [[] for _ in range(n_slots)])[t].append(var)
+        self.touched = sorted(touched)
+        self.constant_breaks = 0
+        self.constant_break_values: list[int] = []
+        touched_set = set(self.touched)
+        for p in range(index.n_participants):
+            if p not in touched_set:
+                value = breaks_of_mask(self.fixed_busy[p])
+                self.constant_breaks += value
+                self.constant_break_values.append(value)
+        self.busy: dict[tuple[int, int], Literal_] = {}
+        self.starts: dict[int, list[Literal_]] = {}
+        self.any_meeting: dict[int, Literal_] = {}
+        self.breaks: dict[int, cp_model.LinearExprT] = {}
+        forced = self._participants_with_forced_meeting()
+        for p in self.touched:
+            column = touched[p]
+            busy: list[Literal_] = []
+            for t in range(n_slots):
+                if self.fixed_busy[p] >> t & 1:
+                    busy.append(1)
+                elif not column[t]:
+                    busy.append(0)
+                elif len(column[t]) == 1:
+                    busy.append(column[t][0])
+                else:
+                    var = model.new_bool_var(f"busy_{p}_{t}")
+                    model.add(cp_model.LinearExpr.sum(column[t]) == var)
+                    busy.append(var)
+                self.busy[(p, t)] = busy[t]
+            starts = self._break_literals(p, busy)
+            self.starts[p] = starts
+            if self.fixed_busy[p] or p in forced:
+                any_meeting: Literal_ = 1
+            else:
+                any_var = model.new_bool_var(f"any_{p}")
+                literals = [b for b in busy if not isinstance(b, int)]
+                model.add_max_equality(any_var, literals)
+                any_meeting = any_var
+            self.any_meeting[p] = any_meeting
+            self.breaks[p] = cp_model.LinearExpr.sum(starts)
+            floor = self.request.breaks_floor.get(p, 0)
+            if floor > 0:
+                model.add(self.breaks[p] >= floor)
+
+    def _break_literals(self, p: int, busy: list[Literal_]) -> list[Literal_]:
+        """Literals true at each slot where a busy block of ``p`` ends and another follows.
+
+        ``later[t]`` is "busy at some slot >= t"; a break ends at ``t`` when ``p`` is busy
+        at ``t``, idle at ``t + 1`` and busy later. All links are equivalences, so the
+        count is exact in both directions.
+        """
+        model = self.model
+        n_slots = self.index.n_slots
+        later: list[Literal_] = [0] * (n_slots + 1)
+        for t in range(n_slots - 1, -1, -1):
+            now, nxt = busy[t], later[t + 1]
+            if (isinstance(now, int) and now == 1) or (isinstance(nxt, int) and nxt == 1):
+                later[t] = 1
+            elif isinstance(now, int):
+                later[t] = nxt
+            elif isinstance(nxt, int):
+                later[t] = now
+            else:
+                var = model.new_bool_var(f"later_{p}_{t}")
+                model.add_bool_or([now, nxt, var.Not()])
+                model.add_implication(now, var)
+                model.add_implication(nxt, var)
+                later[t] = var
+        result: list[Literal_] = []
+        for t in range(n_slots - 2):
+            now, idle_next, rest = busy[t], busy[t + 1], later[t + 2]
+            if (
+                (isinstance(now, int) and now == 0)
+                or (isinstance(idle_next, int) and idle_next == 1)
+                or (isinstance(rest, int) and rest == 0)
+            ):
+                continue
+            parts = [lit for lit in (now, rest) if not isinstance(lit, int)]
+            negs: list[cp_model.IntVar] = [] if isinstance(idle_next, int) else [idle_next]
+            if not parts and not negs:
+                result.append(1)
+                continue
+            var = model.new_bool_var(f"break_{p}_{t}")
+            model.add_bool_or([var] + [lit.Not() for lit in parts] + negs)
+            for lit in parts:
+                model.add_implication(var, lit)
+            for lit in negs:
+                model.add_implication(var, lit.Not())
+            result.append(var)
+        return result
+
+    def _participants_with_forced_meeting(self) -> set[int]:
+        result: set[int] = set()
+        for m in self.request.must_place:
+            result.update(self.index.ends[m])
+        return result
+
+    def _build_objective(self) -> None:
+        model = self.model
+        request = self.request
+        index = self.index
+        lin = cp_model.LinearExpr
+        free_priority = lin.weighted_sum(
+            [self.placed[m] for m in self.free], [index.priority[m] for m in self.free]
+        )
+        counted = request.counted
+        breaks_sum = lin.sum(
+            [expr for p, expr in self.breaks.items() if counted is None or p in counted]
+        )
+        self.total_breaks = breaks_sum + self.constant_breaks
+        if request.min_priority is not None:
+            model.add(free_priority + self._fixed_priority() >= request.min_priority)
+        if request.max_breaks is not None:
+            model.add(self.total_breaks <= request.max_breaks)
+        self.excess: cp_model.IntVar | None = None
+        if request.fairness_bound is not None or request.objective == "excess":
+            self._build_fairness()
+        moved = self._moved_terms()
+        if request.objective == "priority":
+            model.maximize(free_priority)
+        elif request.objective == "excess":
+            assert self.excess is not None
+            model.minimize(self.excess)
+        elif request.objective == "breaks":
+            model.minimize(breaks_sum)
+        elif request.objective == "moves":
+            model.minimize(lin.sum(moved))
+        else:
+            breaks_weight = len(moved) + 1
+            excess_weight = breaks_weight * (len(self.touched) * index.n_slots + 1)
+            priority_weight = excess_weight * (index.n_slots + 1)
+            excess = self.excess if self.excess is not None else 0
+            model.minimize(
+                breaks_weight * breaks_sum
+                + lin.sum(moved)
+                + excess_weight * excess
+                - priority_weight * free_priority
+            )
+
+    def _moved_terms(self) -> list[cp_model.LinearExprT]:
+        previous = self.request.previous or {}
+        moved: list[cp_model.LinearExprT] = []
+        for m, slot in previous.items():
+            if m not in self.placed:
+                continue
+            var = self.x.get((m, slot))
+            moved.append(1 - var if var is not None else 1)
+        return moved
+
+    def _fixed_priority(self) -> int:
+        free_set = set(self.free)
+        return sum(
+            self.index.priority[m]
+            for m, s in enumerate(self.request.base)
+            if m not in free_set and s != UNPLACED
+        )
+
+    def _build_fairness(self) -> None:
+        model = self.model
+        n_slots = self.index.n_slots
+        top = n_slots
+        high = model.new_int_var(0, top, "max_breaks")
+        low = model.new_int_var(0, top, "min_breaks")
+        if self.constant_break_values:
+            model.add(high >= max(self.constant_break_values))
+            model.add(low <= min(self.constant_break_values))
+        for expr in self.breaks.values():
+            model.add(high >= expr)
+            model.add(low <= expr)
+        bound = self.request.fairness_bound or 0
+        if self.request.objective in ("excess", "combined"):
+            self.excess = model.new_int_var(0, top, "fairness_excess")
+            model.add(high - low <= bound + self.excess)
+        else:
+            model.add(high - low <= bound)
+
+    # ------------------------------------------------------------------ solving
+    def add_hint(self, slot_of: list[int]) -> None:
+        """Hint every variable with the values it takes in ``slot_of``."""
+        for (m, t), var in self.x.items():
+            self.model.add_hint(var, slot_of[m] == t)
+
+    def solve(
+        self,
+        *,
+        seed: int,
+        time_limit: float,
+        deterministic_limit: float | None,
+        workers: int = 2,
+        interleave: bool = True,
+        on_improvement: ProgressHook | None = None,
+        extra: Iterable[tuple[str, object]] = (),
+    ) -> ModelResult:
+        """Run CP-SAT with a fixed seed.
+
+        With ``interleave`` (and several workers) CP-SAT's interleaved search is used,
+        which is deterministic; without it, the default parallel portfolio (stronger on
+        this problem, but not reproducible).
+        """
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.random_seed = seed
+        params.num_workers = workers
+        if workers > 1 and interleave:
+            params.interleave_search = True
+        params.max_time_in_seconds = max(0.01, time_limit)
+        if deterministic_limit is not None:
+            params.max_deterministic_time = max(0.01, deterministic_limit)
+        for name, value in extra:
+            setattr(params, name, value)
+        callback = _Callback(on_improvement) if on_improvement else None
+        code = solver.solve(self.model, callback)
+        status_name = {
+            cp_model.OPTIMAL: "optimal",
+            cp_model.FEASIBLE: "feasible",
+            cp_model.INFEASIBLE: "infeasible",
+        }.get(code, "unknown")
+        slot_of: list[int] | None = None
+        objective = bound = None
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            slot_of = list(self.request.base)
+            for m in self.free:
+                slot_of[m] = UNPLACED
+            for (m, t), var in self.x.items():
+                if solver.boolean_value(var):
+                    slot_of[m] = t
+            objective = solver.objective_value
+            bound = solver.best_objective_bound
+        elif code == cp_model.UNKNOWN and self.model.has_objective():
+            bound = solver.best_objective_bound
+        return ModelResult(
+            status=status_name,  # type: ignore[arg-type]
+            slot_of=slot_of,
+            objective=objective,
+            bound=bound,
+            wall_time=solver.wall_time,
+            deterministic_time=solver.deterministic_time,
+        )
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, hook: ProgressHook) -> None:
+        super().__init__()
+        self.hook = hook
+
+    def on_solution_callback(self) -> None:
+        self.hook(self.objective_value, self.best_objective_bound)

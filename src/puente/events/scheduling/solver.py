@@ -1,0 +1,706 @@
+"""The anytime, lexicographic solver behind :func:`solve`.
+
+Stages (each one keeps the optimum of the previous ones as a constraint):
+
+1. *priority* - maximise the total priority of placed meetings;
+2. *fairness* - when the requested bound ``d`` on the breaks spread cannot be met,
+   find the smallest workable bound (``fairness_used``);
+3. *breaks* - minimise the total breaks;
+4. *moves* - with a previous schedule, move as few of its meetings as possible.
+
+Small and medium problems are solved with one CP-SAT model per stage. Problems whose
+model would be too big (``meetings x slots`` above :data:`LARGE_MODEL_CELLS`) are solved
+in ``fast`` mode by large-neighbourhood search: CP-SAT re-optimises groups of related
+participants while the rest of the schedule stays fixed.
+
+Determinism: every CP-SAT call uses a fixed seed, interleaved (deterministic) parallel
+search and a *deterministic* time limit derived from the wall-clock budget, and the
+search-neighbourhood choice uses a seeded generator and counts deterministic time, so
+the same problem, seed and ``time_limit`` give the same schedule, unless the wall-clock
+safety limit (the full ``time_limit``) is hit first, which the result reports in
+``stats["wall_clock_cut"]``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .heuristics import fill_unplaced, place_locked, sweep_schedule
+from .index import Index, breaks_of_mask, build_index
+from .local_search import anneal
+from .lower_bounds import participant_bounds
+from .model import ModelRequest, ModelResult, ScheduleModel
+from .problem import Problem, Solution
+from .state import UNPLACED, Schedule, to_solution
+
+Mode = Literal["fast", "exact"]
+ProgressCallback = Callable[[dict[str, Any]], None]
+
+#: Above this many (meeting, slot) cells, ``fast`` mode uses neighbourhood search.
+LARGE_MODEL_CELLS = 20_000
+#: CP-SAT deterministic time granted per second of wall-clock budget. Measured on a
+#: 2-core machine at 0.12 to 0.4 units per second, depending on the model; kept low so the
+#: deterministic limit, not the clock, normally ends each run.
+DTIME_PER_SECOND = 0.12
+#: Participants per neighbourhood in the large-neighbourhood search.
+LNS_GROUP_SIZE = 24
+#: Meetings of full slots added to a neighbourhood that has unplaced meetings.
+LNS_CAPACITY_EXTRA = 24
+#: Conflict limit of one neighbourhood sub-solve (a deterministic work limit).
+LNS_CONFLICTS = 300
+#: Annealing moves granted per second of budget (40k to 100k moves/s measured, unloaded).
+ANNEAL_MOVES_PER_SECOND = 40_000
+#: Neighbourhoods per second of budget (one takes 0.1 to 0.2 s on a 2-core machine).
+LNS_ITERATIONS_PER_SECOND = 8
+#: Share of the budget spent annealing before the CP-SAT stages, by mode.
+ANNEAL_SHARE_FAST = 0.5
+ANNEAL_SHARE_EXACT = 0.1
+
+
+@dataclass
+class _Run:
+    """Shared state of one solve call."""
+
+    index: Index
+    seed: int
+    mode: Mode
+    started: float
+    deadline: float
+    workers: int
+    deterministic: bool
+    progress: ProgressCallback | None
+    previous: dict[int, int]
+    nominal_total: float = 0.0
+    nominal_used: float = 0.0
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def remaining(self) -> float:
+        """Wall-clock seconds left (the safety net)."""
+        return max(0.0, self.deadline - time.perf_counter())
+
+    def nominal_remaining(self) -> float:
+        """Budget left in nominal seconds, counted from deterministic work only."""
+        return max(0.0, self.nominal_total - self.nominal_used)
+
+    def spend(self, nominal_seconds: float) -> None:
+        """Record deterministic work, converted to nominal seconds."""
+        self.nominal_used += nominal_seconds
+
+    def fraction(self) -> float:
+        """Share of the budget used so far (the larger of nominal and wall clock)."""
+        wall = self.elapsed() / max(1e-9, self.deadline - self.started)
+        return min(1.0, max(wall, self.nominal_used / max(1e-9, self.nominal_total)))
+
+    def wall_cut(self) -> None:
+        """Note that the wall clock, not the deterministic budget, stopped some work."""
+        self.stats["wall_clock_cut"] = True
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def report(self, stage: str, fraction: float, **info: Any) -> None:
+        if self.progress is not None:
+            self.progress(
+                {
+                    "stage": stage,
+                    "fraction": min(1.0, max(0.0, fraction)),
+                    "elapsed_s": round(self.elapsed(), 3),
+                    **info,
+                }
+            )
+
+    def run_model(
+        self, model: ScheduleModel, budget: float, stage: str, hint: list[int] | None = None
+    ) -> ModelResult:
+        """Run one CP-SAT model for ``budget`` nominal seconds.
+
+        Deterministic runs stop on CP-SAT's deterministic time (``budget`` times
+        :data:`DTIME_PER_SECOND`), with the remaining wall clock as a safety net; other
+        runs stop on the wall clock.
+        """
+        if hint is not None and model.hint_ok:
+            model.add_hint(hint)
+        budget = max(0.05, budget)
+        dtime = budget * DTIME_PER_SECOND if self.deterministic else None
+
+        def hook(objective: float, bound: float) -> None:
+            self.report(stage, self.fraction(), objective=objective, bound=bound)
+
+        result = model.solve(
+            seed=self.seed,
+            time_limit=self.remaining() if self.deterministic else min(budget, self.remaining()),
+            deterministic_limit=dtime,
+            workers=self.workers,
+            interleave=self.deterministic,
+            on_improvement=hook if self.progress else None,
+        )
+        if (
+            self.deterministic
+            and result.status in ("feasible", "unknown")
+            and dtime is not None
+            and result.deterministic_time < dtime * 0.98
+        ):
+            self.wall_cut()
+        self.spend(
+            result.deterministic_time / DTIME_PER_SECOND if self.deterministic else result.wall_time
+        )
+        self.stats.setdefault("cp_sat_calls", []).append(
+            {
+                "stage": stage,
+                "status": result.status,
+                "objective": result.objective,
+                "bound": result.bound,
+                "wall_s": round(result.wall_time, 3),
+                "dtime": round(result.deterministic_time, 3),
+            }
+        )
+        return result
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    mode: Mode = "fast",
+    previous: Mapping[str, str] | Solution | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int = 2,
+    deterministic: bool = True,
+    work_limit: float | None = None,
+) -> Solution:
+    """Schedule ``problem`` within ``time_limit`` seconds; return the best schedule found.
+
+    ``mode="exact"`` always solves one CP-SAT model per stage (best for proofs);
+    ``mode="fast"`` switches to neighbourhood search on large problems. ``previous``
+    maps meeting ids to the slot ids of an earlier schedule (unknown ids are ignored), or
+    is an earlier :class:`Solution` (then meetings that keep their slot also keep their
+    table when possible): the solver moves as few of those meetings as it can (below
+    breaks in the objective order). ``work_limit`` (default: ``time_limit``) is the
+    budget in nominal seconds of deterministic work; ``time_limit`` stays the wall-clock
+    cap. Set a ``work_limit`` well below ``time_limit`` for results that do not depend on
+    the machine's load. ``progress`` receives dicts with ``stage``, ``fraction`` (of the
+    time budget) and, when known, ``objective`` and ``bound``.
+    """
+    if mode not in ("fast", "exact"):
+        raise ValueError(f"unknown mode {mode!r}")
+    started = time.perf_counter()
+    index = build_index(problem)
+    previous_tables: dict[str, int] = {}
+    if isinstance(previous, Solution):
+        previous_tables = {a.meeting: a.table for a in previous.assignments}
+        previous = previous.slot_of()
+    previous_slots = _previous_positions(index, previous)
+    run = _Run(
+        index=index,
+        seed=seed,
+        mode=mode,
+        started=started,
+        deadline=started + max(0.1, time_limit),
+        workers=workers,
+        deterministic=deterministic,
+        progress=progress,
+        previous=previous_slots,
+        nominal_total=max(0.1, time_limit if work_limit is None else work_limit),
+    )
+    run.report("start", 0.0)
+    cells = sum(len(d) for d in index.domain)
+    large = mode == "fast" and cells > LARGE_MODEL_CELLS
+    run.stats["strategy"] = "neighbourhood-search" if large else "cp-sat-stages"
+    outcome = _solve_large(run) if large else _solve_with_models(run)
+    tables = {
+        index.meeting_pos[m]: t
+        for m, t in previous_tables.items()
+        if m in index.meeting_pos
+        and outcome.slot_of[index.meeting_pos[m]]
+        == previous_slots.get(index.meeting_pos[m], UNPLACED)
+    }
+    solution = to_solution(
+        index,
+        outcome.slot_of,
+        status=outcome.status,
+        lower_bound=outcome.lower_bound,
+        elapsed_s=run.elapsed(),
+        priority_upper_bound=outcome.priority_bound,
+        fairness_used=outcome.fairness_used,
+        moved=_count_moved(outcome.slot_of, previous_slots) if previous is not None else None,
+        preferred_tables=tables,
+        message=outcome.message,
+    )
+    solution.stats = run.stats
+    run.report("done", 1.0, objective=solution.breaks_total, bound=solution.lower_bound)
+    return solution
+
+
+@dataclass
+class _Outcome:
+    slot_of: list[int]
+    status: Literal["optimal", "feasible", "infeasible"]
+    lower_bound: int
+    priority_bound: int
+    fairness_used: int
+    message: str = ""
+
+
+def _previous_positions(index: Index, previous: Mapping[str, str] | None) -> dict[int, int]:
+    if not previous:
+        return {}
+    result = {}
+    for meeting_id, slot_id in previous.items():
+        m = index.meeting_pos.get(meeting_id)
+        if m is None:
+            continue  # meeting cancelled since: nothing to keep
+        result[m] = index.slot_pos.get(slot_id, UNPLACED)
+    return result
+
+
+def _count_moved(slot_of: list[int], previous: dict[int, int]) -> int:
+    return sum(1 for m, slot in previous.items() if slot_of[m] != slot or slot == UNPLACED)
+
+
+def _spread(schedule: Schedule) -> int:
+    return schedule.breaks_spread()
+
+
+def _initial_schedule(run: _Run) -> Schedule:
+    """Best of a few seeded sweeps and, when given, the repaired previous schedule."""
+    index = run.index
+    rng = random.Random(run.seed)
+    candidates: list[Schedule] = []
+    if run.previous:
+        kept = Schedule(index)
+        place_locked(kept)
+        for m in index.topo_order:
+            slot = run.previous.get(m, UNPLACED)
+            if kept.slot_of[m] == UNPLACED and slot != UNPLACED and kept.can_place(m, slot):
+                kept.place(m, slot)
+        fill_unplaced(kept)
+        candidates.append(kept)
+    attempts = 1 if index.n_meetings * index.n_slots > LARGE_MODEL_CELLS else 4
+    for attempt in range(attempts):
+        schedule = sweep_schedule(index, rng, noise=0.0 if attempt == 0 else 3.0)
+        fill_unplaced(schedule)
+        candidates.append(schedule)
+    return min(candidates, key=lambda s: (-s.placed_priority(), s.breaks_total()))
+
+
+def _priority_upper_bound(index: Index) -> int:
+    return sum(p for p, d in zip(index.priority, index.domain, strict=True) if d)
+
+
+def _solve_with_models(run: _Run) -> _Outcome:
+    index = run.index
+    total_budget = run.nominal_remaining()
+    incumbent = _initial_schedule(run)
+    share = ANNEAL_SHARE_FAST if run.mode == "fast" else ANNEAL_SHARE_EXACT
+    incumbent = _anneal_if_better(
+        run, incumbent, int(total_budget * share * ANNEAL_MOVES_PER_SECOND), run.seed
+    )
+    run.report(
+        "anneal",
+        run.fraction(),
+        objective=incumbent.breaks_total(),
+        placed_priority=incumbent.placed_priority(),
+    )
+    locked = {m for m in range(index.n_meetings) if index.locked_slot[m] != UNPLACED}
+    priority_bound = _priority_upper_bound(index)
+    proven = {"priority": False, "fairness": False, "breaks": False, "moves": True}
+    # Stage 1: placed priority.
+    locks_missing = any(incumbent.slot_of[m] == UNPLACED for m in locked)
+    if incumbent.placed_priority() < priority_bound or locks_missing:
+        model = ScheduleModel(
+            index, ModelRequest(objective="priority", base=incumbent.slot_of, must_place=locked)
+        )
+        result = run.run_model(model, total_budget * 0.3, "priority", incumbent.slot_of)
+        if result.status == "infeasible":
+            return _Outcome(
+                [UNPLACED] * index.n_meetings,
+                "infeasible",
+                0,
+                0,
+                index.problem.fairness,
+                "the locked assignments cannot all be honoured together",
+            )
+        if result.slot_of is not None:
+            candidate = Schedule(index, result.slot_of)
+            if candidate.placed_priority() >= incumbent.placed_priority():
+                incumbent = candidate
+        if result.bound is not None:
+            priority_bound = min(priority_bound, int(result.bound + 1e-6))
+        if locks_missing and any(incumbent.slot_of[m] == UNPLACED for m in locked):
+            return _Outcome(
+                [UNPLACED] * index.n_meetings,
+                "infeasible",
+                0,
+                priority_bound,
+                index.problem.fairness,
+                "no schedule honouring the locked assignments was found in time",
+            )
+    placed_priority = incumbent.placed_priority()
+    proven["priority"] = placed_priority >= priority_bound
+    all_placed = all(s != UNPLACED for s in incumbent.slot_of)
+    must_place = set(range(index.n_meetings)) if all_placed else locked
+    min_priority = None if all_placed else placed_priority
+    floors = participant_bounds(index, sorted(must_place)) if all_placed else []
+    lower_bound = sum(floors)
+    breaks_floor = {p: f for p, f in enumerate(floors) if f > 0}
+    run.report("priority", run.fraction(), placed_priority=placed_priority)
+    # Stage 2: fairness.
+    fairness = index.problem.fairness
+    fairness_used = max(fairness, _spread(incumbent))
+    if fairness_used == fairness:
+        proven["fairness"] = True
+    else:
+        model = ScheduleModel(
+            index,
+            ModelRequest(
+                objective="excess",
+                base=incumbent.slot_of,
+                must_place=must_place,
+                min_priority=min_priority,
+                fairness_bound=fairness,
+                breaks_floor=breaks_floor,
+            ),
+        )
+        result = run.run_model(model, run.nominal_remaining() * 0.25, "fairness", incumbent.slot_of)
+        if result.slot_of is not None:
+            candidate = Schedule(index, result.slot_of)
+            if _spread(candidate) < _spread(incumbent) and (
+                candidate.placed_priority() >= placed_priority
+            ):
+                incumbent = candidate
+        fairness_used = max(fairness, _spread(incumbent))
+        proven["fairness"] = result.status == "optimal" or fairness_used == fairness
+    # Stage 3: breaks.
+    reserve = 0.25 if run.previous else 0.0
+    breaks = incumbent.breaks_total()
+    if breaks > lower_bound:
+        model = ScheduleModel(
+            index,
+            ModelRequest(
+                objective="breaks",
+                base=incumbent.slot_of,
+                must_place=must_place,
+                min_priority=min_priority,
+                fairness_bound=fairness_used,
+                breaks_floor=breaks_floor,
+            ),
+        )
+        result = run.run_model(
+            model, run.nominal_remaining() * (1 - reserve), "breaks", incumbent.slot_of
+        )
+        if result.slot_of is not None:
+            candidate = Schedule(index, result.slot_of)
+            if (
+                candidate.breaks_total() < incumbent.breaks_total()
+                and candidate.placed_priority() >= placed_priority
+                and _spread(candidate) <= fairness_used
+            ):
+                incumbent = candidate
+        if result.bound is not None:
+            lower_bound = max(lower_bound, _ceil(result.bound) + model.constant_breaks)
+        if result.status == "infeasible":
+            lower_bound = incumbent.breaks_total()
+    lower_bound = min(lower_bound, incumbent.breaks_total())
+    proven["breaks"] = incumbent.breaks_total() <= lower_bound
+    # Stage 4: moves.
+    if run.previous:
+        incumbent, proven["moves"] = _minimise_moves(
+            run, incumbent, must_place, min_priority, fairness_used
+        )
+    status: Literal["optimal", "feasible"] = "optimal" if all(proven.values()) else "feasible"
+    run.stats["proven"] = proven
+    return _Outcome(incumbent.slot_of, status, lower_bound, priority_bound, fairness_used)
+
+
+def _minimise_moves(
+    run: _Run,
+    incumbent: Schedule,
+    must_place: set[int],
+    min_priority: int | None,
+    fairness_used: int,
+) -> tuple[Schedule, bool]:
+    index = run.index
+    moved_now = _count_moved(incumbent.slot_of, run.previous)
+    if moved_now == 0:
+        return incumbent, True
+    model = ScheduleModel(
+        index,
+        ModelRequest(
+            objective="moves",
+            base=incumbent.slot_of,
+            must_place=must_place,
+            min_priority=min_priority,
+            fairness_bound=fairness_used,
+            max_breaks=incumbent.breaks_total(),
+            previous=run.previous,
+        ),
+    )
+    result = run.run_model(model, run.nominal_remaining(), "moves", incumbent.slot_of)
+    if result.slot_of is not None:
+        candidate = Schedule(index, result.slot_of)
+        if (
+            _count_moved(candidate.slot_of, run.previous) < moved_now
+            and candidate.breaks_total() <= incumbent.breaks_total()
+            and candidate.placed_priority() >= incumbent.placed_priority()
+            and _spread(candidate) <= fairness_used
+        ):
+            incumbent = candidate
+    return incumbent, result.status == "optimal"
+
+
+def _ceil(value: float) -> int:
+    rounded = round(value)
+    return int(rounded) if abs(value - rounded) < 1e-6 else int(value) + (value > 0)
+
+
+# ---------------------------------------------------------------- large problems
+def _solve_large(run: _Run) -> _Outcome:
+    """Annealing, CP-SAT neighbourhoods, annealing, and neighbourhoods for leftovers."""
+    index = run.index
+    rng = random.Random(run.seed)
+    incumbent = _initial_schedule(run)
+    priority_bound = _priority_upper_bound(index)
+    fairness = index.problem.fairness
+    all_placed_bound = sum(participant_bounds(index))  # cheap; computed before the search
+    total = run.nominal_remaining()
+    moves = int(total * ANNEAL_MOVES_PER_SECOND)
+    iterations = int(total * LNS_ITERATIONS_PER_SECOND)
+    incumbent = _anneal_if_better(run, incumbent, int(moves * 0.5), run.seed)
+    run.report(
+        "anneal",
+        run.fraction(),
+        objective=incumbent.breaks_total(),
+        placed_priority=incumbent.placed_priority(),
+    )
+    incumbent = _neighbourhood_search(run, incumbent, rng, int(iterations * 0.15))
+    incumbent = _anneal_if_better(
+        run, incumbent, int(moves * 0.3), run.seed + 1, start_temperature=0.3
+    )
+    if any(s == UNPLACED and index.domain[m] for m, s in enumerate(incumbent.slot_of)):
+        incumbent = _neighbourhood_search(
+            run, incumbent, rng, int(iterations * 0.1), only_unplaced=True
+        )
+    all_placed = all(s != UNPLACED for s in incumbent.slot_of)
+    lower_bound = all_placed_bound if all_placed else 0
+    lower_bound = min(lower_bound, incumbent.breaks_total())
+    placed = incumbent.placed_priority()
+    fairness_used = max(fairness, _spread(incumbent))
+    optimal = (
+        placed >= priority_bound
+        and incumbent.breaks_total() <= lower_bound
+        and fairness_used == fairness
+        and (not run.previous or _count_moved(incumbent.slot_of, run.previous) == 0)
+    )
+    return _Outcome(
+        incumbent.slot_of,
+        "optimal" if optimal else "feasible",
+        lower_bound,
+        priority_bound,
+        fairness_used,
+    )
+
+
+def _anneal_if_better(
+    run: _Run, incumbent: Schedule, moves: int, seed: int, start_temperature: float = 0.6
+) -> Schedule:
+    if moves <= 0 or run.index.n_meetings == 0:
+        return incumbent
+    if run.remaining() <= 0.5:
+        run.wall_cut()
+        return incumbent
+    fairness = run.index.problem.fairness
+    candidate, done = anneal(
+        incumbent,
+        fairness_cap=fairness,
+        moves=moves,
+        seed=seed,
+        deadline=run.deadline - 0.3,
+        start_temperature=start_temperature,
+        previous=run.previous or None,
+    )
+    if done < moves:
+        run.wall_cut()
+    run.spend(done / ANNEAL_MOVES_PER_SECOND)
+    run.stats["anneal_moves"] = run.stats.get("anneal_moves", 0) + done
+    return candidate if _better(candidate, incumbent, run.previous, fairness) else incumbent
+
+
+def _neighbourhood_search(
+    run: _Run,
+    incumbent: Schedule,
+    rng: random.Random,
+    budget: int,
+    only_unplaced: bool = False,
+) -> Schedule:
+    """CP-SAT on groups of related participants, the rest of the schedule fixed.
+
+    Runs ``budget`` neighbourhoods (each limited in conflicts, so deterministic), or
+    until every meeting is placed when ``only_unplaced``.
+    """
+    index = run.index
+    fairness = index.problem.fairness
+    iterations = improvements = 0
+    neighbours = _partners(index)
+    while iterations < budget:
+        if run.remaining() < 1.0:
+            run.wall_cut()
+            break
+        iterations += 1
+        if only_unplaced and all(
+            s != UNPLACED or not index.domain[m] for m, s in enumerate(incumbent.slot_of)
+        ):
+            break
+        focus = _pick_focus(index, incumbent, rng, 1.0 if only_unplaced else 0.8)
+        if focus is None:
+            break
+        size = LNS_GROUP_SIZE + (min(iterations, 40) // 2 if only_unplaced else 0)
+        group = _grow_group(focus, neighbours, rng, size)
+        free = {
+            m
+            for p in group
+            for m in index.meetings_of[p]
+            if incumbent.slot_of[m] == UNPLACED or all(q in group for q in index.ends[m])
+        }
+        free |= _predecessors_of_unplaced(index, incumbent, free)
+        free |= _capacity_room(index, incumbent, free, rng)
+        all_placed = all(s != UNPLACED for s in incumbent.slot_of)
+        request = ModelRequest(
+            objective="combined",
+            base=incumbent.slot_of,
+            free=free,
+            must_place={m for m in free if incumbent.slot_of[m] != UNPLACED}
+            if all_placed
+            else set(),
+            fairness_bound=fairness,
+            previous=run.previous or None,
+        )
+        model = ScheduleModel(index, request)
+        model.add_hint(incumbent.slot_of)
+        result = model.solve(
+            seed=run.seed + iterations,
+            time_limit=run.remaining(),
+            deterministic_limit=None,
+            workers=1,
+            extra=[
+                ("linearization_level", 0),
+                ("max_number_of_conflicts", LNS_CONFLICTS * (3 if only_unplaced else 1)),
+            ],
+        )
+        run.spend(1.0 / LNS_ITERATIONS_PER_SECOND)
+        if result.slot_of is None:
+            continue
+        candidate = Schedule(index, result.slot_of)
+        if _better(candidate, incumbent, run.previous, fairness):
+            incumbent = candidate
+            improvements += 1
+        if iterations % 20 == 0:
+            run.report(
+                "neighbourhoods",
+                run.fraction(),
+                objective=incumbent.breaks_total(),
+                placed_priority=incumbent.placed_priority(),
+            )
+    run.stats["lns_iterations"] = run.stats.get("lns_iterations", 0) + iterations
+    run.stats["lns_improvements"] = run.stats.get("lns_improvements", 0) + improvements
+    return incumbent
+
+
+def _predecessors_of_unplaced(index: Index, schedule: Schedule, free: set[int]) -> set[int]:
+    """'after' predecessors (transitively) of unplaced free meetings: they may have to
+    move earlier for the meeting to fit."""
+    result: set[int] = set()
+    stack = [m for m in free if schedule.slot_of[m] == UNPLACED]
+    while stack:
+        m = stack.pop()
+        for pred in index.preds[m]:
+            if pred not in result and pred not in free:
+                result.add(pred)
+                stack.append(pred)
+    return result
+
+
+def _capacity_room(
+    index: Index, schedule: Schedule, free: set[int], rng: random.Random
+) -> set[int]:
+    """Some meetings of the full slots that unplaced free meetings could use.
+
+    Freeing them lets the neighbourhood move them elsewhere and make room: without it,
+    a meeting whose only slots are full could never be placed by a small neighbourhood.
+    """
+    wanted: set[int] = set()
+    unplaced = {m for m in free if schedule.slot_of[m] == UNPLACED}
+    targets = unplaced | _predecessors_of_unplaced(index, schedule, unplaced)
+    for m in targets:
+        wanted.update(t for t in index.domain[m] if schedule.load[t] >= index.capacity[t])
+    if not wanted:
+        return set()
+    candidates = [
+        m
+        for m, slot in enumerate(schedule.slot_of)
+        if slot in wanted
+        and m not in free
+        and index.locked_slot[m] == UNPLACED
+        and not index.preds[m]
+        and not index.succs[m]
+    ]
+    rng.shuffle(candidates)
+    return set(candidates[:LNS_CAPACITY_EXTRA])
+
+
+def _key(schedule: Schedule, previous: dict[int, int], fairness: int) -> tuple[int, ...]:
+    excess = max(0, _spread(schedule) - fairness)
+    return (
+        -schedule.placed_priority(),
+        excess,
+        schedule.breaks_total(),
+        _count_moved(schedule.slot_of, previous) if previous else 0,
+    )
+
+
+def _better(
+    candidate: Schedule, incumbent: Schedule, previous: dict[int, int], fairness: int
+) -> bool:
+    return _key(candidate, previous, fairness) <= _key(incumbent, previous, fairness)
+
+
+def _partners(index: Index) -> list[list[int]]:
+    result: list[list[int]] = [[] for _ in range(index.n_participants)]
+    for a, b in index.ends:
+        result[a].append(b)
+        result[b].append(a)
+    return result
+
+
+def _pick_focus(
+    index: Index, schedule: Schedule, rng: random.Random, unplaced_share: float = 0.8
+) -> list[int] | None:
+    """Participants to improve: both ends of an unplaced meeting, or one with breaks."""
+    unplaced = [m for m, s in enumerate(schedule.slot_of) if s == UNPLACED and index.domain[m]]
+    if unplaced and rng.random() < unplaced_share:
+        return list(index.ends[rng.choice(unplaced)])
+    broken = [p for p, mask in enumerate(schedule.busy) if breaks_of_mask(mask) > 0]
+    if broken and rng.random() < 0.9:
+        return [rng.choice(broken)]
+    return [rng.randrange(index.n_participants)] if index.n_participants else None
+
+
+def _grow_group(
+    focus: list[int], neighbours: list[list[int]], rng: random.Random, size: int
+) -> set[int]:
+    group = set(focus)
+    frontier = list(focus)
+    while frontier and len(group) < size:
+        current = frontier.pop(rng.randrange(len(frontier)))
+        options = [q for q in neighbours[current] if q not in group]
+        rng.shuffle(options)
+        for q in options[:4]:
+            if len(group) >= size:
+                break
+            group.add(q)
+            frontier.append(q)
+    return group

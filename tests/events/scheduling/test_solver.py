@@ -1,0 +1,284 @@
+"""Solver behaviour: optimality on small cases, determinism, locks, rescheduling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from puente.events.scheduling import (
+    Meeting,
+    Participant,
+    Problem,
+    Slot,
+    problem_from_dict,
+    solution_to_dict,
+    solve,
+    validate,
+)
+from puente.events.scheduling import solver as solver_module
+from puente.events.scheduling.generator import InstanceSpec, generate
+
+from .conftest import make_document
+
+
+def _slots(count: int, capacity: int = 5) -> tuple[Slot, ...]:
+    return tuple(Slot(id=f"s{i + 1}", session=None, capacity=capacity) for i in range(count))
+
+
+def _people(count: int) -> tuple[Participant, ...]:
+    return tuple(Participant(id=f"p{i + 1}") for i in range(count))
+
+
+def test_small_problem_is_solved_to_optimality(small_problem: Problem) -> None:
+    solution = solve(small_problem, time_limit=10)
+    assert validate(small_problem, solution) == []
+    assert solution.status == "optimal"
+    assert solution.unscheduled == []
+    assert solution.breaks_total == solution.lower_bound
+
+
+def test_star_needs_contiguous_blocks() -> None:
+    # p1 meets everybody; one of them is only free at the ends: one break is forced.
+    participants = (
+        Participant("p1"),
+        Participant("p2", unavailable=("s2", "s3")),
+        Participant("p3"),
+        Participant("p4"),
+    )
+    meetings = tuple(Meeting(id=f"m{i}", participants=("p1", f"p{i}")) for i in (2, 3, 4))
+    problem = Problem(slots=_slots(4), participants=participants, meetings=meetings)
+    solution = solve(problem, time_limit=10)
+    assert validate(problem, solution) == []
+    assert solution.status == "optimal"
+    assert solution.breaks_total == 0  # s1 for p2, then s2 and s3 or s4 stays contiguous
+    assert solution.slot_of()["m2"] in {"s1", "s4"}
+
+
+def test_forced_break_is_found_and_proven() -> None:
+    participants = (Participant("p1", unavailable=("s2",)), Participant("p2"), Participant("p3"))
+    meetings = (
+        Meeting("a", ("p1", "p2")),
+        Meeting("b", ("p1", "p3")),
+        Meeting("c", ("p1", "p2"), fixed_slot="s3"),
+    )
+    problem = Problem(slots=_slots(3), participants=participants, meetings=meetings)
+    solution = solve(problem, time_limit=10)
+    assert validate(problem, solution) == []
+    assert solution.status == "optimal"
+    assert solution.breaks_total == solution.lower_bound == 1
+
+
+def test_overloaded_participant_keeps_the_highest_priorities() -> None:
+    # p1 has four requests but only three slots: the priority-1 meeting is dropped.
+    meetings = (
+        Meeting("a", ("p1", "p2"), priority=3),
+        Meeting("b", ("p1", "p3"), priority=1),
+        Meeting("c", ("p1", "p4"), priority=2),
+        Meeting("d", ("p1", "p5"), priority=2),
+    )
+    problem = Problem(slots=_slots(3), participants=_people(5), meetings=meetings)
+    solution = solve(problem, time_limit=10)
+    assert validate(problem, solution) == []
+    assert solution.unscheduled == ["b"]
+    assert solution.placed_priority == 7
+    assert solution.status == "optimal"
+
+
+def test_capacity_limits_meetings_per_slot() -> None:
+    meetings = tuple(Meeting(f"m{i}", (f"p{2 * i + 1}", f"p{2 * i + 2}")) for i in range(4))
+    problem = Problem(slots=_slots(2, capacity=1), participants=_people(8), meetings=meetings)
+    solution = solve(problem, time_limit=10)
+    assert validate(problem, solution) == []
+    assert len(solution.unscheduled) == 2
+
+
+def test_after_requires_an_earlier_placed_meeting() -> None:
+    meetings = (Meeting("intro", ("p1", "p2")), Meeting("follow", ("p1", "p2"), after=("intro",)))
+    problem = Problem(slots=_slots(1), participants=_people(2), meetings=meetings)
+    solution = solve(problem, time_limit=5)
+    assert validate(problem, solution) == []
+    assert solution.unscheduled == ["follow"]
+
+
+def test_locked_meetings_stay_with_their_tables() -> None:
+    problem = problem_from_dict(
+        make_document(
+            locked=[{"meeting": "m3", "slot": "s2", "table": 2}, {"meeting": "m2", "slot": "s1"}]
+        )
+    )
+    solution = solve(problem, time_limit=10)
+    assert validate(problem, solution) == []
+    placed = {a.meeting: a for a in solution.assignments}
+    assert (placed["m3"].slot, placed["m3"].table) == ("s2", 2)
+    assert placed["m2"].slot == "s1"
+
+
+def test_unsatisfiable_locks_give_an_infeasible_status() -> None:
+    # m4 must follow m2, but m2 can only be placed after m4's locked slot.
+    document = make_document(locked=[{"meeting": "m4", "slot": "s1"}])
+    problem = problem_from_dict(document)
+    solution = solve(problem, time_limit=5)
+    assert solution.status == "infeasible"
+    assert solution.assignments == []
+
+
+def test_rescheduling_an_optimal_schedule_moves_nothing() -> None:
+    problem = generate(InstanceSpec("resched", 10, 16, 6, 3, seed=3))
+    first = solve(problem, time_limit=10, seed=1)
+    assert first.status == "optimal"
+    again = solve(problem, time_limit=10, seed=2, previous=first.slot_of())
+    assert again.moved == 0
+    assert again.breaks_total == first.breaks_total
+    assert again.status == "optimal"
+
+
+def test_rescheduling_after_a_change_moves_few_meetings() -> None:
+    problem = generate(InstanceSpec("resched", 10, 16, 6, 3, seed=3))
+    first = solve(problem, time_limit=10, seed=1)
+    previous = first.slot_of()
+    leaving = first.assignments[-1]  # a meeting in the last used slot
+    who = problem.meeting_by_id[leaving.meeting].participants[0]
+    participants = tuple(
+        Participant(p.id, unavailable=tuple(sorted(set(p.unavailable) | {leaving.slot})))
+        if p.id == who
+        else p
+        for p in problem.participants
+    )
+    changed = Problem(
+        slots=problem.slots,
+        participants=participants,
+        meetings=problem.meetings,
+        fairness=problem.fairness,
+    )
+    again = solve(changed, time_limit=10, seed=1, previous=previous)
+    assert validate(changed, again) == []
+    assert again.moved is not None
+    assert again.moved >= 1
+    # Breaks come first, so meetings may move to keep breaks minimal, but no more of
+    # them than needed: the moves stage is proven optimal.
+    assert again.stats["proven"]["moves"]
+
+
+def _fingerprint(problem: Problem, seed: int, work: float = 20) -> dict[str, Any]:
+    solution = solve(problem, time_limit=60, work_limit=work, seed=seed)
+    assert not solution.stats.get("wall_clock_cut"), "machine too slow for this check"
+    document = solution_to_dict(solution)
+    document.pop("elapsed_s")
+    return document
+
+
+def test_same_seed_gives_identical_output() -> None:
+    # A budget the deterministic limits end long before the wall clock would.
+    problem = generate(InstanceSpec("determinism", 16, 30, 8, 5, seed=5))
+    assert _fingerprint(problem, 7) == _fingerprint(problem, 7)
+
+
+def test_same_seed_gives_identical_output_when_the_budget_runs_out() -> None:
+    problem = generate(InstanceSpec("determinism-hard", 30, 90, 10, 10, seed=8))
+    first = _fingerprint(problem, 1, work=4)
+    assert first["status"] == "feasible"  # the deterministic budget ended the search
+    assert first == _fingerprint(problem, 1, work=4)
+
+
+def test_same_seed_gives_identical_output_in_neighbourhood_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(solver_module, "LARGE_MODEL_CELLS", 10)
+    monkeypatch.setattr(solver_module, "ANNEAL_MOVES_PER_SECOND", 1000)
+    monkeypatch.setattr(solver_module, "LNS_ITERATIONS_PER_SECOND", 1)
+    problem = generate(InstanceSpec("determinism-large", 30, 60, 8, 8, seed=4))
+    first = _fingerprint(problem, 3)
+    assert first == _fingerprint(problem, 3)
+
+
+def test_progress_callback_reports_fractions(small_problem: Problem) -> None:
+    events: list[dict[str, Any]] = []
+    solve(small_problem, time_limit=5, progress=events.append)
+    assert events[0]["stage"] == "start"
+    assert events[-1]["stage"] == "done"
+    assert events[-1]["fraction"] == 1.0
+    assert all(0.0 <= e["fraction"] <= 1.0 for e in events)
+
+
+def test_fairness_is_relaxed_and_reported_when_impossible() -> None:
+    # p1 is free only at s1, s3, s5, s7 and has four meetings: three breaks are forced.
+    participants = (Participant("p1", unavailable=("s2", "s4", "s6")), *_people(5)[1:])
+    meetings = tuple(Meeting(f"m{i}", ("p1", f"p{i}")) for i in (2, 3, 4, 5))
+    problem = Problem(slots=_slots(7), participants=participants, meetings=meetings, fairness=1)
+    solution = solve(problem, time_limit=10)
+    assert validate(problem, solution) == []
+    assert solution.breaks_total == 3
+    assert solution.fairness_used == 3
+    assert solution.fairness_relaxed
+    assert solution_to_dict(solution)["fairness_relaxed"] is True
+
+
+def test_fairness_bound_is_respected_when_possible() -> None:
+    problem = generate(InstanceSpec("fair", 12, 26, 8, 4, seed=9, fairness=1))
+    solution = solve(problem, time_limit=30, work_limit=1.5)
+    assert validate(problem, solution) == []
+    values = solution.breaks_per_participant.values()
+    assert max(values) - min(values) <= solution.fairness_used
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fast_mode_matches_exact_mode_on_small_instances(seed: int) -> None:
+    problem = generate(InstanceSpec("tiny", 8, 12, 5, 3, seed=seed))
+    exact = solve(problem, time_limit=10, mode="exact")
+    fast = solve(problem, time_limit=10, mode="fast")
+    assert exact.status == "optimal"
+    assert validate(problem, fast) == []
+    assert (fast.placed_priority, fast.breaks_total) == (exact.placed_priority, exact.breaks_total)
+
+
+def test_neighbourhood_search_path_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(solver_module, "LARGE_MODEL_CELLS", 10)
+    problem = generate(InstanceSpec("large-path", 30, 60, 8, 8, seed=4))
+    solution = solve(problem, time_limit=3)
+    assert solution.stats["strategy"] == "neighbourhood-search"
+    assert validate(problem, solution) == []
+    assert solution.lower_bound <= solution.breaks_total
+
+
+def test_unknown_mode_is_rejected(small_problem: Problem) -> None:
+    with pytest.raises(ValueError, match="mode"):
+        solve(small_problem, time_limit=1, mode="slow")  # type: ignore[arg-type]
+
+
+def test_rescheduling_from_a_solution_keeps_tables() -> None:
+    problem = generate(InstanceSpec("tables", 10, 16, 6, 4, seed=6))
+    first = solve(problem, time_limit=30, work_limit=1.5, seed=1)
+    again = solve(problem, time_limit=30, work_limit=1.5, seed=3, previous=first)
+    assert validate(problem, again) == []
+    before = {a.meeting: (a.slot, a.table) for a in first.assignments}
+    for assignment in again.assignments:
+        slot, table = before[assignment.meeting]
+        if slot == assignment.slot:
+            assert assignment.table == table
+
+
+def test_empty_problem() -> None:
+    problem = Problem(slots=(), participants=(), meetings=())
+    solution = solve(problem, time_limit=1)
+    assert solution.status == "optimal"
+    assert validate(problem, solution) == []
+    assert solution_to_dict(solution)["assignments"] == []
+
+
+def test_slots_without_tables_leave_meetings_unscheduled() -> None:
+    problem = Problem(
+        slots=_slots(2, capacity=0), participants=_people(2), meetings=(Meeting("m", ("p1", "p2")),)
+    )
+    solution = solve(problem, time_limit=2)
+    assert validate(problem, solution) == []
+    assert solution.unscheduled == ["m"]
+    assert solution.status == "optimal"
+
+
+def test_previous_schedule_with_unknown_ids_is_tolerated(small_problem: Problem) -> None:
+    solution = solve(
+        small_problem, time_limit=5, previous={"cancelled": "s1", "m1": "removed-slot"}
+    )
+    assert validate(small_problem, solution) == []
+    assert solution.moved == 1  # m1 cannot stay in a slot that no longer exists
