@@ -45,8 +45,9 @@ def setup_django(directory: str) -> None:
 
 
 def load_pairs(data: Path, limit: int) -> tuple[list[str], list[str]]:
-    spanish = (data / "tatoeba.spa-eng.spa").read_text(encoding="utf-8").splitlines()[:limit]
-    english = (data / "tatoeba.spa-eng.eng").read_text(encoding="utf-8").splitlines()[:limit]
+    # Split on newlines only: str.splitlines() would also split on U+2028 and similar.
+    spanish = (data / "tatoeba.spa-eng.spa").read_text(encoding="utf-8").rstrip("\n").split("\n")[:limit]
+    english = (data / "tatoeba.spa-eng.eng").read_text(encoding="utf-8").rstrip("\n").split("\n")[:limit]
     if len(spanish) != len(english):
         raise SystemExit("the two files do not have the same number of lines")
     return spanish, english

@@ -30,7 +30,9 @@ CACHE = REPO_DIR / "bench" / "out" / "yc_embeddings.npz"
 
 def load_companies(data: Path) -> list[dict[str, str]]:
     companies = []
-    for line in (data / "yc_companies.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (data / "yc_companies.jsonl").read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
         record = json.loads(line)
         if record.get("name") and (record.get("one_liner") or record.get("long_description")):
             companies.append(record)
