@@ -33,9 +33,7 @@ def load_companies(data: Path) -> list[dict[str, str]]:
     for line in (data / "yc_companies.jsonl").read_text(encoding="utf-8").split("\n"):
         if not line.strip():
             continue
-        record = json.loads(line)
-        if record.get("name") and (record.get("one_liner") or record.get("long_description")):
-            companies.append(record)
+        companies.append(json.loads(line))
     return companies
 
 
@@ -50,7 +48,7 @@ def import_companies(companies: list[dict[str, str]]) -> list[int]:
     for number, company in enumerate(companies):
         organization = Organization(
             slug=f"yc-{number}",
-            name=company["name"][:200],
+            name=(company.get("name") or "?")[:200],
             type=startup,
             hub=hub,
             tagline=(company.get("one_liner") or "")[:200],
