@@ -179,16 +179,15 @@ def _waiting_for(introduction: Introduction, side: str | None) -> bool:
     ) is None
 
 
-@login_required
-def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    introduction = selectors.introduction_for_viewer(viewer, pk)
+def _detail_context(
+    viewer: Viewer, introduction: Introduction, outcome_form: OutcomeForm | None = None
+) -> dict[str, Any]:
     side = introduction.side_of(viewer.organization_ids)
     manages = viewer.manages_any({introduction.requester.hub_id, introduction.target.hub_id})
     can_record = introduction.status == IntroductionStatus.ACCEPTED and (
         side is not None or manages
     )
-    context = {
+    return {
         "introduction": introduction,
         "side": side,
         "can_answer": _waiting_for(introduction, side),
@@ -197,10 +196,16 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": selectors.counterpart_contact(viewer, introduction),
         "reasons": reasons_from_stored(introduction.match_explanation or []),
         "outcomes": list(introduction.outcomes.all()),
-        "outcome_form": OutcomeForm() if can_record else None,
+        "outcome_form": (outcome_form or OutcomeForm()) if can_record else None,
         "decline_form": DeclineForm(),
     }
-    return render(request, "introductions/detail.html", context)
+
+
+@login_required
+def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    introduction = selectors.introduction_for_viewer(viewer, pk)
+    return render(request, "introductions/detail.html", _detail_context(viewer, introduction))
 
 
 @login_required
@@ -273,7 +278,11 @@ def outcome_record(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         return forbidden_page(request, error.message)
     except DomainError as error:
-        messages.error(request, error.message)
+        if not form.errors:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        return render(
+            request, "introductions/detail.html", _detail_context(viewer, introduction, form)
+        )
     else:
         messages.success(
             request,
