@@ -61,12 +61,13 @@ def test_scheduler_run_places_every_meeting_and_reports_breaks(
     stats = selectors.event_statistics(event)
     assert stats.meetings_placed == 6
     assert stats.breaks_total == run.breaks_total
-    assert run.lower_bound is not None and run.lower_bound <= run.breaks_total
+    assert run.lower_bound is not None
+    assert run.lower_bound <= run.breaks_total
     assert built.previous  # the stored schedule is what a re-run starts from
 
 
 def test_a_rerun_keeps_locked_meetings_in_place(django_capture_on_commit_callbacks: Any) -> None:
-    event, people, meetings = busy_event()
+    event, _people, meetings = busy_event()
     manager = make_manager("medellin")
     last = Slot.objects.filter(event=event).order_by("-starts_at").first()
     services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=last, table=2)
@@ -134,7 +135,8 @@ def test_moving_a_meeting_bumps_its_calendar_revision_and_keeps_its_uid() -> Non
     meeting = services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slots[0])
     uid, sequence = meeting.uid, meeting.sequence
     meeting = services_schedule.meeting_move(meeting=meeting, actor=manager, slot=slots[1])
-    assert meeting.uid == uid and meeting.sequence == sequence + 1
+    assert meeting.uid == uid
+    assert meeting.sequence == sequence + 1
 
 
 def test_organizer_adds_and_removes_meetings() -> None:
@@ -162,7 +164,8 @@ def test_publishing_needs_a_schedule_and_tells_every_participant(
     run_now(event, manager, django_capture_on_commit_callbacks)
     services_schedule.event_publish(event=event, actor=manager)
     event.refresh_from_db()
-    assert event.status == EventStatus.PUBLISHED and event.published_at
+    assert event.status == EventStatus.PUBLISHED
+    assert event.published_at
     notified = set(
         Notification.objects.filter(kind="events.agenda_published").values_list("user", flat=True)
     )
@@ -179,7 +182,8 @@ def test_new_slot_length_recuts_slots_and_unplaces_lost_meetings() -> None:
     event_update(event=event, actor=manager, values={"slot_minutes": 30})
     assert Slot.objects.filter(event=event).count() == 4
     meetings[0].refresh_from_db()
-    assert meetings[0].slot is None and meetings[0].table is None
+    assert meetings[0].slot is None
+    assert meetings[0].table is None
     with pytest.raises(ValidationFailed):
         event_session_add(
             event=event,
@@ -203,7 +207,7 @@ def test_agenda_ics_has_a_vtimezone_and_round_trips(
     assert len(items) == 3
     body = agenda_calendar(event, people[0], items)
     calendar = Calendar.from_ical(body)
-    zones = [c for c in calendar.walk("VTIMEZONE")]
+    zones = list(calendar.walk("VTIMEZONE"))
     assert [str(z["TZID"]) for z in zones] == ["America/Bogota"]
     events = calendar.walk("VEVENT")
     assert len(events) == 3

@@ -197,7 +197,8 @@ def test_request_notifies_the_other_side_in_their_language(
         user=english_reader, kind="events.meeting_requested"
     ).exists()
     sent = [m for m in mail.outbox if english_reader.email in m.to]
-    assert sent and "asks you for a meeting" in sent[0].subject
+    assert sent
+    assert "asks you for a meeting" in sent[0].subject
     with pytest.raises(Conflict):  # one open request per pair, either direction
         services.meeting_request_create(actor=english_reader, requester=second, target=first)
 
