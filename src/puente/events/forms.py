@@ -146,7 +146,7 @@ class RegistrationForm(forms.Form):
     """Registering for an event: for which organization, the catalogue entry, availability."""
 
     organization = forms.TypedChoiceField(
-        label=_("Register"), coerce=int, empty_value=None, required=False
+        label=_("Take part as"), coerce=int, empty_value=None, required=False
     )
     attendees = forms.CharField(label=_("Who will attend"), max_length=300, required=False)
     offer = forms.CharField(
@@ -187,6 +187,7 @@ class RegistrationForm(forms.Form):
         field = self.fields["organization"]
         if with_organization:
             field.choices = choices  # type: ignore[attr-defined]
+            field.initial = organizations[0].pk if organizations else ""
         else:
             del self.fields["organization"]
         slots = self.fields["unavailable_slots"]
