@@ -17,6 +17,7 @@ urlpatterns = [
     path("opportunities/", include("puente.marketplace.urls")),
     path("introductions/", include("puente.introductions.urls")),
     path("search/", include("puente.matching.urls")),
+    path("events/", include("puente.events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
