@@ -94,7 +94,8 @@ def test_pdf_report_has_the_kpi_table(activity: None) -> None:
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Informe de impacto 2026-Q3" in text
     assert "Empresas aterrizadas" in text
-    assert "Indicador" in text and "Meta" in text
+    assert "Indicador" in text
+    assert "Meta" in text
 
 
 def test_xlsx_and_csv_reports(activity: None) -> None:

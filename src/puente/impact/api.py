@@ -175,19 +175,25 @@ class IndicatorOut(Schema):
     values: list[IndicatorValueOut]
 
 
+class IndicatorList(Schema):
+    items: list[IndicatorOut]
+    count: int
+
+
 @router.get(
     "/impact/indicators",
-    response={200: list[IndicatorOut], **READ_ERRORS},
+    response={200: IndicatorList, **READ_ERRORS},
     summary="Innovation indicators with their sources",
 )
-def list_indicators(request: HttpRequest) -> list[IndicatorOut]:
-    return [
+def list_indicators(request: HttpRequest) -> IndicatorList:
+    items = [
         IndicatorOut(
             code=indicator.code, name=indicator.name, unit=indicator.unit,
             values=[IndicatorValueOut(area=v.area, year=v.year, value=v.value, is_target=v.is_target, source=v.source, source_url=v.source_url, note=v.note) for v in indicator.values.all()],
         )
         for indicator in selectors.indicators_with_values()
     ]  # fmt: skip
+    return IndicatorList(items=items, count=len(items))
 
 
 class GuideFilters(InputSchema):
@@ -206,13 +212,18 @@ class GuideOut(Schema):
     is_stale: bool = Field(..., description="Not reviewed in the last 12 months.")
 
 
+class GuideList(Schema):
+    items: list[GuideOut]
+    count: int
+
+
 @router.get(
     "/impact/guides",
-    response={200: list[GuideOut], **READ_ERRORS},
-    summary="Search the knowledge library",
+    response={200: GuideList, **READ_ERRORS},
+    summary="Search the knowledge library (exact title matches first)",
 )
-def list_guides(request: HttpRequest, filters: Query[GuideFilters]) -> list[GuideOut]:
-    return [
+def list_guides(request: HttpRequest, filters: Query[GuideFilters]) -> GuideList:
+    items = [
         GuideOut(
             slug=g.slug,
             title=g.title,
@@ -226,3 +237,4 @@ def list_guides(request: HttpRequest, filters: Query[GuideFilters]) -> list[Guid
         )
         for g in selectors.guides_search(filters.q)
     ]
+    return GuideList(items=items, count=len(items))
