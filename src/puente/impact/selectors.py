@@ -17,6 +17,7 @@ from django.urls import reverse
 from puente.accounts.viewer import Viewer
 from puente.core.errors import PermissionDenied
 from puente.core.models import Hub, HubPartnership
+from puente.core.search import query_terms
 from puente.core.text import words
 from puente.impact.computation import (
     DISTINCT_ORGANIZATIONS,
@@ -366,6 +367,8 @@ def guides_search(
         queryset = queryset.filter(category=category)
     if not (query or "").strip():
         return list(queryset.order_by("title_en", "id")[:limit])
+    if not query_terms(query):
+        return []
     matches = GUIDE_INDEX.ranked(queryset, query)
     ranked = list(matches.order_by("fts_rank", "id")[:limit])  # type: ignore[misc]
     wanted = " ".join(words(query))
