@@ -124,15 +124,29 @@ class ActivityRecord(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("activity record")
         verbose_name_plural = _("activity records")
+        # The dashboard's grouped queries read only these indexes (covering), never the rows.
         indexes = [
             models.Index(
-                fields=["quarter", "kind", "hub", "currency"], name="activity_quarter_kind_idx"
+                fields=[
+                    "quarter",
+                    "hub",
+                    "kind",
+                    "currency",
+                    "origin_hub",
+                    "destination_hub",
+                    "quantity",
+                ],
+                name="activity_totals_idx",
             ),
             models.Index(
-                fields=["kind", "quarter", "origin_hub", "destination_hub"],
-                name="activity_kind_direction_idx",
+                fields=["quarter", "organization", "hub", "origin_hub", "destination_hub"],
+                name="activity_orgs_idx",
             ),
-            models.Index(fields=["quarter", "organization"], name="activity_quarter_org_idx"),
+            models.Index(
+                fields=["quarter", "person", "hub", "origin_hub", "destination_hub"],
+                name="activity_people_idx",
+            ),
+            models.Index(fields=["kind", "quarter", "occurred_at"], name="activity_drill_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
