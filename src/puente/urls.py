@@ -18,6 +18,7 @@ urlpatterns = [
     path("introductions/", include("puente.introductions.urls")),
     path("search/", include("puente.matching.urls")),
     path("events/", include("puente.events.urls")),
+    path("impact/", include("puente.impact.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

@@ -179,6 +179,16 @@ TABLE: dict[tuple[str, str], Case] = {
         body={"name": "Integración CRM"},
         happened=lambda w, r: ApiToken.objects.filter(name="Integración CRM").exists(),
     ),
+    ("GET", "/impact/kpis"): Case(
+        lambda w, r: "/impact/kpis?quarter=2026-Q3&hub=medellin&direction=medellin-miami",
+        expect(403, anonymous=401, manager_same_hub=200, manager_other_hub=200, staff=200),
+    ),
+    ("GET", "/impact/kpis/{code}/records"): Case(
+        lambda w, r: "/impact/kpis/companies_landed/records?quarter=2026-Q3",
+        expect(403, anonymous=401, manager_same_hub=200, manager_other_hub=200, staff=200),
+    ),
+    ("GET", "/impact/indicators"): Case(lambda w, r: "/impact/indicators", expect(200)),
+    ("GET", "/impact/guides"): Case(lambda w, r: "/impact/guides?q=visa", expect(200)),
     ("DELETE", "/tokens/{token_id}"): Case(
         _new_token_id,
         expect(204, anonymous=401),

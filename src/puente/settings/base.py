@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "puente.matching",
     "puente.introductions",
     "puente.events",
+    "puente.impact",
     "puente.api",
     "puente.demo",
 ]
