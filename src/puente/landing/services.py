@@ -463,6 +463,11 @@ def review_submit(
             _("A decision was already made on this application."), code="decided"
         )
     criteria = list(review.application.call.criteria.all())
+    marks = {
+        key: value
+        for key, value in marks.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
     if abstain:
         review.abstained = True
         review.marks = {}

@@ -285,7 +285,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.review_submit(
                 actor=signed_in_account(request),
                 review=review,
-                marks={key: value for key, value in marks.items() if value is not None},
+                marks={key: value for key, value in marks.items() if value not in (None, "")},
                 comment=form.cleaned_data["comment"],
                 abstain=form.cleaned_data["abstain"],
             )
