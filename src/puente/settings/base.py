@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "puente.introductions",
     "puente.events",
     "puente.impact",
+    "puente.landing",
     "puente.api",
     "puente.demo",
 ]
