@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("puente.core.urls")),
     path("accounts/", include("puente.accounts.urls")),
     path("directory/", include("puente.directory.urls")),
+    path("spaces/", include("puente.spaces.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "puente.marketplace",
     "puente.matching",
     "puente.introductions",
+    "puente.spaces",
     "puente.api",
     "puente.demo",
 ]
