@@ -20,6 +20,7 @@ urlpatterns = [
     path("events/", include("puente.events.urls")),
     path("impact/", include("puente.impact.urls")),
     path("landing/", include("puente.landing.urls")),
+    path("spaces/", include("puente.spaces.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

@@ -28,6 +28,9 @@ from puente.events.models import EventStatus, MeetingRequest, Participant
 from tests.api.conftest import ROLES, ApiClient, World, token_for
 from tests.events.helpers import accepted_meeting, make_event, pending_request, register
 from tests.factories import OrganizationFactory, hub, make_member
+from puente.spaces.models import Booking, BookingStatus
+from tests.api.conftest import ROLES, ApiClient, World, token_for
+from tests.spaces.helpers import booking_for_table, next_weekday, space_for_table
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +173,36 @@ TABLE: dict[tuple[str, str], Case] = {
             "file": ("people.csv", b"external_id,full_name,hub\np-1,Lucia Importada,medellin\n")
         },
         happened=lambda w, r: Person.objects.filter(full_name="Lucia Importada").exists(),
+    ),
+    ("GET", "/spaces"): Case(lambda w, r: "/spaces?hub=medellin", expect(200)),
+    ("GET", "/spaces/{space_id}/availability"): Case(
+        lambda w, r: (
+            f"/spaces/{space_for_table().pk}/availability?from={next_weekday(1)}T00:00&to={next_weekday(1)}T23:59"
+        ),
+        expect(200),
+    ),
+    ("POST", "/spaces/{space_id}/bookings"): Case(
+        lambda w, r: f"/spaces/{space_for_table().pk}/bookings",
+        expect(201, anonymous=401, unverified=403),
+        body={
+            "start": f"{next_weekday(1)}T10:00",
+            "end": f"{next_weekday(1)}T11:00",
+            "purpose": "Permisos",
+        },
+        happened=lambda w, r: Booking.objects.filter(purpose="Permisos").exists(),
+    ),
+    ("DELETE", "/bookings/{booking_id}"): Case(
+        lambda w, r: f"/bookings/{booking_for_table(w.user('org_member')).pk}",
+        expect(404, anonymous=401, org_member=204, manager_same_hub=204, staff=204),
+        happened=lambda w, r: Booking.objects.filter(status=BookingStatus.CANCELLED).exists(),
+    ),
+    ("POST", "/bookings/{booking_id}/decision"): Case(
+        lambda w, r: (
+            f"/bookings/{booking_for_table(w.user('org_member'), tentative=True).pk}/decision"
+        ),
+        expect(404, anonymous=401, org_member=403, manager_same_hub=200, staff=200),
+        body={"approve": True},
+        happened=lambda w, r: Booking.objects.filter(status=BookingStatus.APPROVED).exists(),
     ),
     ("GET", "/me"): Case(lambda w, r: "/me", expect(200, anonymous=401)),
     ("GET", "/tokens"): Case(lambda w, r: "/tokens", expect(200, anonymous=401)),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "puente.events",
     "puente.impact",
     "puente.landing",
+    "puente.spaces",
     "puente.api",
     "puente.demo",
 ]
