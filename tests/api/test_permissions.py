@@ -23,6 +23,7 @@ from puente.directory.models import (
     VerificationStatus,
 )
 from tests.api.conftest import ROLES, ApiClient, World, token_for
+from tests.api.marketplace_world import marketplace_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ class Case:
 
     path: Callable[[World, str], str]
     expected: dict[str, int]
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | Callable[[World, str], dict[str, Any]] | None = None
     happened: Callable[[World, str], bool] | None = None
     files: dict[str, tuple[str, bytes]] | None = None
 
@@ -179,6 +180,7 @@ TABLE: dict[tuple[str, str], Case] = {
             name="to revoke", revoked_at__isnull=False
         ).exists(),
     ),
+    **marketplace_rows(Case, expect),
 }
 
 
@@ -207,8 +209,9 @@ def test_every_endpoint_of_the_api_is_in_the_permission_table() -> None:
 def test_permission(api: ApiClient, world: World, method: str, endpoint: str, role: str) -> None:
     case = TABLE[(method, endpoint)]
     expected = case.expected[role]
+    body = case.body(world, role) if callable(case.body) else case.body
     response = api.call(
-        method, case.path(world, role), case.body, token=world.tokens[role], files=case.files
+        method, case.path(world, role), body, token=world.tokens[role], files=case.files
     )
     assert response.status == expected, (role, response.data)
     if expected >= 400:
