@@ -254,3 +254,17 @@ def test_notifications_bell_list_and_mark_read(client: Client, world: dict[str, 
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert ">1<" not in client.get(reverse("core:notification_count")).content.decode()
+
+
+def test_inbox_queries_do_not_grow_with_rows(
+    client: Client, world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for index in range(8):
+        other = OrganizationFactory(name=f"Miami partner {index}", hub=hub("miami"))
+        Introduction.objects.create(
+            requester=other, target=world["startup"], expires_at=world["request"].expires_at
+        )
+    client.force_login(world["founder"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("introductions:inbox"), {"box": "all"})
+    assert response.content.decode().count("Miami partner") == 8
