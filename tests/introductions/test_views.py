@@ -116,6 +116,16 @@ def test_the_whole_loop_reveals_contacts_only_after_both_accept(
         )
     introduction.refresh_from_db()
     assert introduction.status == IntroductionStatus.ACCEPTED
+    accepted = {message.to[0]: message.subject for message in mailoutbox[1:]}
+    assert (
+        accepted[world["founder"].email]
+        == "Presentación aceptada: Cafetal Digital y Biscayne Seed Fund"
+    )
+    assert (
+        accepted[world["investor"].email]
+        == "Introduction accepted: Biscayne Seed Fund and Cafetal Digital"
+    )
+    assert "deals@biscayne.example" not in mailoutbox[1].body  # contacts only on the page
     page = client.get(detail).content.decode()
     assert "hola@cafetal.example" in page
     assert "ana@cafetal.example" in page
