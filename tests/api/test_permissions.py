@@ -31,6 +31,7 @@ from tests.factories import OrganizationFactory, hub, make_member
 from puente.spaces.models import Booking, BookingStatus
 from tests.api.conftest import ROLES, ApiClient, World, token_for
 from tests.spaces.helpers import booking_for_table, next_weekday, space_for_table
+from tests.api.marketplace_world import marketplace_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ class Case:
 
     path: Callable[[World, str], str]
     expected: dict[str, int]
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | Callable[[World, str], dict[str, Any]] | None = None
     happened: Callable[[World, str], bool] | None = None
     files: dict[str, tuple[str, bytes]] | None = None
 
@@ -229,6 +230,7 @@ TABLE: dict[tuple[str, str], Case] = {
             name="to revoke", revoked_at__isnull=False
         ).exists(),
     ),
+    **marketplace_rows(Case, expect),
 }
 
 
@@ -348,8 +350,9 @@ def test_every_endpoint_of_the_api_is_in_the_permission_table() -> None:
 def test_permission(api: ApiClient, world: World, method: str, endpoint: str, role: str) -> None:
     case = TABLE[(method, endpoint)]
     expected = case.expected[role]
+    body = case.body(world, role) if callable(case.body) else case.body
     response = api.call(
-        method, case.path(world, role), case.body, token=world.tokens[role], files=case.files
+        method, case.path(world, role), body, token=world.tokens[role], files=case.files
     )
     assert response.status == expected, (role, response.data)
     if expected >= 400:

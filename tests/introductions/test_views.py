@@ -116,6 +116,16 @@ def test_the_whole_loop_reveals_contacts_only_after_both_accept(
         )
     introduction.refresh_from_db()
     assert introduction.status == IntroductionStatus.ACCEPTED
+    accepted = {message.to[0]: message.subject for message in mailoutbox[1:]}
+    assert (
+        accepted[world["founder"].email]
+        == "Presentación aceptada: Cafetal Digital y Biscayne Seed Fund"
+    )
+    assert (
+        accepted[world["investor"].email]
+        == "Introduction accepted: Biscayne Seed Fund and Cafetal Digital"
+    )
+    assert "deals@biscayne.example" not in mailoutbox[1].body  # contacts only on the page
     page = client.get(detail).content.decode()
     assert "hola@cafetal.example" in page
     assert "ana@cafetal.example" in page
@@ -254,3 +264,17 @@ def test_notifications_bell_list_and_mark_read(client: Client, world: dict[str, 
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert ">1<" not in client.get(reverse("core:notification_count")).content.decode()
+
+
+def test_inbox_queries_do_not_grow_with_rows(
+    client: Client, world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    for index in range(8):
+        other = OrganizationFactory(name=f"Miami partner {index}", hub=hub("miami"))
+        Introduction.objects.create(
+            requester=other, target=world["startup"], expires_at=world["request"].expires_at
+        )
+    client.force_login(world["founder"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("introductions:inbox"), {"box": "all"})
+    assert response.content.decode().count("Miami partner") == 8

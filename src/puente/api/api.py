@@ -139,6 +139,9 @@ def _register_routers() -> None:
     api.add_router("", "puente.events.api.router")
     api.add_router("", impact_router)
     api.add_router("", spaces_router)
+    api.add_router("", "puente.marketplace.api.router")
+    api.add_router("", "puente.matching.api.router")
+    api.add_router("", "puente.introductions.api.router")
     # Last: answers every other address under /api/v1/ with a JSON 404.
     api.add_router("", fallback_router)
 

@@ -83,7 +83,7 @@ def opportunity_list(viewer: Viewer, filters: OpportunityFilters, *, offset: int
         queryset = queryset.filter(organization_id=filters.organization_id)
     order = ("fts_rank", "-published_at") if filters.q else ("-published_at", "-id")
     items = list(
-        queryset.select_related("organization", "organization__type", "hub", "kind")
+        queryset.select_related("organization", "organization__type", "organization__hub", "hub", "kind")
         .prefetch_related("sectors", "target_hubs", "stages", "technologies")
         .annotate(interest_count=Count("interests", filter=Q(interests__status=InterestStatus.OPEN)))
         .order_by(*order)[offset : offset + limit]

@@ -69,8 +69,10 @@ def user_feedback(viewer: Viewer) -> Feedback:
     pairs: dict[str, set[tuple[Any, Any]]] = {kind: set() for kind in FeedbackKind.values}
     for item_type, pk, kind in MatchFeedback.objects.filter(user_id=viewer.user_id).values_list("item_type", "item_id", "kind"):
         pairs[kind].add((viewer.user_id, item_id(item_type, pk)))
+    # "Already met" removes the item itself too; the engine also demotes the rest of that
+    # organization's items.
     return Feedback(
-        dismissed=frozenset(pairs[FeedbackKind.DISMISSED]),
+        dismissed=frozenset(pairs[FeedbackKind.DISMISSED] | pairs[FeedbackKind.ALREADY_MET]),
         not_relevant=frozenset(pairs[FeedbackKind.NOT_RELEVANT]),
         already_met=frozenset(pairs[FeedbackKind.ALREADY_MET]),
     )

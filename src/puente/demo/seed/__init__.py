@@ -39,6 +39,7 @@ STEP_MODULES = [
     "puente.demo.seed.accounts",
     "puente.demo.seed.events",
     "puente.demo.seed.impact",
+    "puente.demo.seed.opportunities",
 ]
 SIZES = ("small", "full")
 DEFAULT_SEED = 2026
