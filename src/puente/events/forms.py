@@ -164,6 +164,10 @@ class RegistrationForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of your profile"), choices=settings.CONTENT_LANGUAGES
     )
+    standby = forms.BooleanField(
+        label=_("On standby: I am happy to take meetings freed by participants who do not show up"),
+        required=False,
+    )
     unavailable_slots = forms.ModelMultipleChoiceField(
         label=_("Slots you cannot attend"),
         queryset=Slot.objects.none(),

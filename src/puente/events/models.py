@@ -267,6 +267,13 @@ class Participant(models.Model):
         default=ParticipantStatus.REGISTERED,
         db_index=True,
     )
+    standby = models.BooleanField(
+        _("on standby"),
+        default=False,
+        help_text=_("Happy to take meetings freed by participants who do not show up."),
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    no_show = models.BooleanField(_("did not show up"), default=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
@@ -427,6 +434,15 @@ class Meeting(models.Model):
     )
     uid = models.UUIDField(_("calendar id"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("takes the place of"),
+        help_text=_("The meeting a no-show freed, given to a participant on standby."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -203,6 +203,9 @@ class EventStatistics:
     """The organizer's figures for an event."""
 
     participants: int = 0
+    checked_in: int = 0
+    no_shows: int = 0
+    standby_meetings: int = 0
     requests_made: int = 0
     requests_accepted: int = 0
     requests_pending: int = 0
@@ -223,12 +226,15 @@ class EventStatistics:
 def event_statistics(event: Event, meetings: list[Meeting] | None = None) -> EventStatistics:
     """Requests made and accepted, meetings placed, breaks, meetings per participant."""
     stats = EventStatistics()
-    participant_ids = list(
+    registered = list(
         Participant.objects.filter(event=event, status=ParticipantStatus.REGISTERED).values_list(
-            "pk", flat=True
+            "pk", "checked_in_at", "no_show"
         )
     )
+    participant_ids = [pk for pk, _arrived, _absent in registered]
     stats.participants = len(participant_ids)
+    stats.checked_in = sum(1 for _pk, arrived, _absent in registered if arrived is not None)
+    stats.no_shows = sum(1 for _pk, _arrived, absent in registered if absent)
     by_status = Counter(MeetingRequest.objects.filter(event=event).values_list("status", flat=True))
     stats.requests_made = sum(by_status.values())
     stats.requests_accepted = by_status.get(RequestStatus.ACCEPTED, 0)
@@ -240,6 +246,8 @@ def event_statistics(event: Event, meetings: list[Meeting] | None = None) -> Eve
     counts: Counter[int] = Counter(dict.fromkeys(participant_ids, 0))
     for meeting in meetings:
         stats.meetings += 1
+        if meeting.replaces_id is not None:
+            stats.standby_meetings += 1
         counts[meeting.first_id] += 1
         counts[meeting.second_id] += 1
         if meeting.slot_id is not None and meeting.slot_id in positions:

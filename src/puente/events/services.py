@@ -378,6 +378,7 @@ def participant_register(
             participant.offer = values.get("offer", "")
             participant.seek = values.get("seek", "")
             participant.language = values.get("language") or actor.language or "es"
+            participant.standby = bool(values.get("standby", False))
             participant.save()
     except IntegrityError as error:
         raise Conflict(
@@ -412,9 +413,9 @@ def participant_update(
         raise ValidationFailed(
             _("The agenda is published: ask the organizers for changes."), code="published"
         )
-    fields = ["attendees", "offer", "seek", "language", "unavailable_slots"]
+    fields = ["attendees", "offer", "seek", "language", "standby", "unavailable_slots"]
     before = snapshot(participant, fields)
-    for name in ("attendees", "offer", "seek", "language"):
+    for name in ("attendees", "offer", "seek", "language", "standby"):
         if name in values:
             setattr(participant, name, values[name])
     participant.save()
@@ -585,7 +586,7 @@ def meeting_request_answer(
 ) -> MeetingRequest:
     """The requested side accepts (a meeting to schedule is created) or declines."""
     request = (
-        MeetingRequest.objects.select_for_update()
+        MeetingRequest.objects.select_for_update(of=("self",))
         .select_related("event", "requester__organization", "requester__user", "target")
         .get(pk=request.pk)
     )
@@ -676,7 +677,7 @@ def meeting_requests_expire_due(*, now: dt.datetime | None = None) -> int:
     """Expire requests that waited too long for an answer (a periodic job, safe to repeat)."""
     now = now or timezone.now()
     due = list(
-        MeetingRequest.objects.select_for_update().filter(
+        MeetingRequest.objects.select_for_update(of=("self",)).filter(
             status=RequestStatus.PENDING, expires_at__lte=now
         )
     )

@@ -39,4 +39,14 @@ urlpatterns = [
         name="meeting_remove",
     ),
     path("<slug:slug>/publish/", views_organize.publish, name="publish"),
+    path(
+        "<slug:slug>/participants/<int:pk>/check-in/",
+        views_organize.participant_check_in,
+        name="check_in",
+    ),
+    path(
+        "<slug:slug>/participants/<int:pk>/no-show/",
+        views_organize.participant_no_show,
+        name="no_show",
+    ),
 ]

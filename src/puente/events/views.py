@@ -175,6 +175,7 @@ def _registration_initial(me: Participant | None, request: HttpRequest) -> dict[
         "offer": me.offer,
         "seek": me.seek,
         "language": me.language,
+        "standby": me.standby,
         "unavailable_slots": list(me.unavailable_slots.all()),
     }
 
