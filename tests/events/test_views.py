@@ -269,3 +269,30 @@ def test_organizer_page_does_not_grow_with_meetings() -> None:
 # Pinned: session, user, viewer (memberships, hub roles, partnerships) and the page's own.
 LIST_QUERIES = 7
 DETAIL_QUERIES = 11
+
+
+def test_suggestions_rank_participants_for_what_i_seek() -> None:
+    event = make_event()
+    mine = register(event, seek="pagos digitales para tenderos", offer="")
+    payments = register(
+        event,
+        OrganizationFactory(
+            name="Coral Pay",
+            hub=hub("miami"),
+            tagline="Pagos digitales para tenderos",
+            description="Pagos digitales y billeteras para tenderos de barrio",
+        ),
+    )
+    asked = register(
+        event,
+        OrganizationFactory(name="Pagos Ya", tagline="Pagos digitales para tenderos"),
+    )
+    pending_request(mine, asked)
+    register(event, OrganizationFactory(name="Agro Drones", tagline="Drones para cultivos"))
+    page = signed_in(mine.user).get(f"/events/{event.slug}/suggestions/")
+    assert page.status_code == 200
+    names = page.context["suggestions"]
+    assert names, "the engine suggested nobody"
+    assert names[0].participant == payments
+    assert asked not in [s.participant for s in names]
+    assert signed_in(UserFactory()).get(f"/events/{event.slug}/suggestions/").status_code == 302

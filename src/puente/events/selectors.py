@@ -270,3 +270,49 @@ def run_in_progress(event: Event) -> ScheduleRun | None:
 
 def upcoming_cutoff() -> dt.date:
     return timezone.localdate() - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A participant the matching engine ranks well for what the viewer seeks."""
+
+    participant: Participant
+    score: float
+    reasons: list[Any]
+
+
+def suggested_participants(
+    viewer: Viewer, me: Participant, *, limit: int = 8, depth: int = 200
+) -> list[Suggestion]:
+    """Participants of the same event whose organizations the matching engine ranks for what
+    ``me`` seeks (and offers), best first; those already asked or asking are left out."""
+    from puente.matching.items import ORGANIZATION
+    from puente.matching.selectors import search
+
+    query = " ".join(part for part in (me.seek, me.offer) if part).strip()
+    if not query:
+        return []
+    others = {
+        p.organization_id: p
+        for p in participants_of(me.event).exclude(pk=me.pk)
+        if p.organization_id is not None
+    }
+    if not others:
+        return []
+    asked = set()
+    for pair in MeetingRequest.objects.filter(
+        Q(requester=me) | Q(target=me),
+        status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
+    ).values_list("requester_id", "target_id"):
+        asked.update(pair)
+    suggestions = []
+    for result in search(viewer, query, types=[ORGANIZATION], limit=depth):
+        participant = others.get(result.id)
+        if participant is None or participant.pk in asked:
+            continue
+        suggestions.append(
+            Suggestion(participant=participant, score=result.score, reasons=result.reasons)
+        )
+        if len(suggestions) >= limit:
+            break
+    return suggestions

@@ -412,11 +412,10 @@ def participant_check_in(
 
 
 def _standby_for(
-    meeting: Meeting, counterpart: Participant, absent: Participant
+    event: Event, slot_id: int, counterpart: Participant, absent: Participant
 ) -> Participant | None:
-    """A checked-in participant on standby who is free in the meeting's slot, can attend it,
-    and has no meeting with the counterpart yet."""
-    slot_id = meeting.slot_id
+    """A checked-in participant on standby who is free in the slot, can attend it, and has no
+    meeting with the counterpart yet."""
     busy = set(Meeting.objects.filter(slot_id=slot_id).values_list("first_id", "second_id"))
     busy_ids = {pk for pair in busy for pk in pair}
     already = set(
@@ -427,7 +426,7 @@ def _standby_for(
     met = {pk for pair in already for pk in pair}
     candidates = (
         Participant.objects.filter(
-            event=meeting.event,
+            event=event,
             status=ParticipantStatus.REGISTERED,
             standby=True,
             no_show=False,
@@ -465,9 +464,9 @@ def participant_mark_no_show(*, participant: Participant, actor: User) -> int:
         meeting.save(update_fields=["slot", "table", "locked", "sequence", "updated_at"])
         if counterpart.no_show:
             continue
-        meeting.slot_id, meeting.table = slot_id, table  # look up standby for this place
-        standby = _standby_for(meeting, counterpart, participant)
-        meeting.slot_id, meeting.table = None, None
+        if slot_id is None:
+            continue
+        standby = _standby_for(event, slot_id, counterpart, participant)
         if standby is None:
             continue
         replacement = Meeting.objects.create(

@@ -222,6 +222,27 @@ def meeting_request_new(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @login_required
 @not_found_as_404
+def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        messages.info(request, _("Register for the event before asking for meetings."))
+        return redirect("events:register", slug=event.slug)
+    return render(
+        request,
+        "events/suggestions.html",
+        {
+            "event": event,
+            "me": me,
+            "suggestions": selectors.suggested_participants(viewer, me),
+            "requests_open": services._requests_open(event),
+        },
+    )
+
+
+@login_required
+@not_found_as_404
 def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_for(request.user)
     event = selectors.event_for_viewer(viewer, slug=slug)
