@@ -299,7 +299,7 @@ def suggested_participants(
     }
     if not others:
         return []
-    asked = set()
+    asked: set[int] = set()
     for pair in MeetingRequest.objects.filter(
         Q(requester=me) | Q(target=me),
         status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
