@@ -296,3 +296,24 @@ def test_suggestions_rank_participants_for_what_i_seek() -> None:
     assert names[0].participant == payments
     assert asked not in [s.participant for s in names]
     assert signed_in(UserFactory()).get(f"/events/{event.slug}/suggestions/").status_code == 302
+
+
+def test_run_progress_fragment_polls_until_the_run_is_finished() -> None:
+    from puente.events.models import RunStatus, ScheduleRun
+
+    event = make_event()
+    run = ScheduleRun.objects.create(event=event, status=RunStatus.RUNNING, progress=0.42)
+    client = signed_in(make_manager("medellin"))
+    fragment = client.get(f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    assert "42%" in body
+    assert "<html" not in body
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, breaks_total=3, lower_bound=3
+    )
+    body = client.get(
+        f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "hx-trigger" not in body
+    assert 'id="run-breaks">3<' in body
