@@ -282,3 +282,14 @@ def test_cancelling_a_registration_drops_its_requests_and_meetings() -> None:
     first.refresh_from_db()
     assert request.status == RequestStatus.CANCELLED
     assert first.status == ParticipantStatus.CANCELLED
+
+
+def test_moving_an_event_to_another_hub_needs_its_managers() -> None:
+    event = make_event()
+    manager = make_manager("medellin")
+    with pytest.raises(PermissionDenied):
+        services.event_update(event=event, actor=manager, values={"hub": hub("miami")})
+    staff = UserFactory(is_staff=True)
+    services.event_update(event=event, actor=staff, values={"hub": hub("miami")})
+    event.refresh_from_db()
+    assert event.hub == hub("miami")

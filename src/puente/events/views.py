@@ -105,8 +105,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sessions": list(event.sessions.all()),
             "slot_count": event.slots.count(),
             "can_organize": services.can_organize(request.user, event),
-            "registration_open": services._registration_open(event),
-            "requests_open": services._requests_open(event),
+            "registration_open": services.registration_open(event),
+            "requests_open": services.requests_open(event),
         },
     )
 
@@ -162,7 +162,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "form": form,
             "me": me,
-            "registration_open": services._registration_open(event),
+            "registration_open": services.registration_open(event),
         },
     )
 
@@ -236,7 +236,7 @@ def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "me": me,
             "suggestions": selectors.suggested_participants(viewer, me),
-            "requests_open": services._requests_open(event),
+            "requests_open": services.requests_open(event),
         },
     )
 
