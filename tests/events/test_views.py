@@ -317,3 +317,20 @@ def test_run_progress_fragment_polls_until_the_run_is_finished() -> None:
     ).content.decode()
     assert "hx-trigger" not in body
     assert 'id="run-breaks">3<' in body
+
+
+def test_organizer_edits_the_event_and_the_slots_follow() -> None:
+    event = make_event()
+    client = signed_in(make_manager("medellin"))
+    page = client.get(f"/events/{event.slug}/edit/")
+    assert page.status_code == 200
+    data = {
+        **{k: v for k, v in page.context["form"].initial.items() if v is not None},
+        "slot_minutes": 30,
+        "start_date": EVENT_DAY.isoformat(),
+        "end_date": EVENT_DAY.isoformat(),
+        "other_hubs": [],
+    }
+    response = client.post(f"/events/{event.slug}/edit/", data)
+    assert response.status_code == 302, page.context["form"].errors
+    assert event.slots.count() == 2  # 09:00 and 09:30 fit before 10:00
