@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.forms import CodeChoiceField, CodeMultipleChoiceField
 from puente.core.models import Hub, Visibility
@@ -274,5 +275,9 @@ class RunForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("draft", _("Draft")), ("open", _("Open")), ("cancelled", _("Cancelled"))],
+        choices=[
+            ("draft", _("Draft")),
+            ("open", pgettext_lazy("event", "Open")),
+            ("cancelled", pgettext_lazy("event", "Cancelled")),
+        ],
     )

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.models import Hub, Visibility, validate_time_zone
 from puente.directory.models import Organization
@@ -21,7 +22,7 @@ class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft: only the organizers see it")
     OPEN = "open", _("Open: registration and meeting requests")
     PUBLISHED = "published", _("Agenda published")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
 
 
 class EventFormat(models.TextChoices):
@@ -305,7 +306,7 @@ class Participant(models.Model):
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for an answer")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("meeting request", "Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired without an answer")
     CANCELLED = "cancelled", _("Cancelled")
@@ -474,7 +475,7 @@ class Meeting(models.Model):
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("scheduler run", "Done")
     FAILED = "failed", _("Failed")
 
 
