@@ -247,3 +247,46 @@ def test_solver_schedule_meets_hard_constraints(django_capture_on_commit_callbac
     )
     assert validate(built.problem, solution) == []
     assert sum(breaks.values()) == run.breaks_total
+
+
+def test_no_show_frees_meetings_for_checked_in_participants_on_standby() -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
+    # Participant 0 meets 1 (slot 0) and 2 (slot 1).
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slots[0], table=1)
+    services_schedule.meeting_move(meeting=meetings[1], actor=manager, slot=slots[1], table=2)
+    standby = register(event, standby=True)
+    busy_standby = register(event, standby=True)
+    services_schedule.participant_check_in(participant=standby, actor=manager)
+    # Not checked in: never picked.
+    assert busy_standby.checked_in_at is None
+    reassigned = services_schedule.participant_mark_no_show(participant=people[0], actor=manager)
+    assert reassigned == 2
+    people[0].refresh_from_db()
+    assert people[0].no_show
+    for original, counterpart, slot, table in (
+        (meetings[0], people[1], slots[0], 1),
+        (meetings[1], people[2], slots[1], 2),
+    ):
+        original.refresh_from_db()
+        assert original.slot is None
+        replacement = Meeting.objects.get(replaces=original)
+        assert {replacement.first, replacement.second} == {counterpart, standby}
+        assert (replacement.slot, replacement.table, replacement.locked) == (slot, table, True)
+    stats = selectors.event_statistics(event)
+    assert stats.no_shows == 1
+    assert stats.checked_in == 1
+    assert stats.standby_meetings == 2
+    with pytest.raises(PermissionDenied):
+        services_schedule.participant_mark_no_show(participant=people[1], actor=people[1].user)
+
+
+def test_no_show_without_standby_leaves_the_slot_free() -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slot = Slot.objects.filter(event=event).order_by("starts_at").first()
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slot)
+    assert services_schedule.participant_mark_no_show(participant=people[1], actor=manager) == 0
+    meetings[0].refresh_from_db()
+    assert meetings[0].slot is None

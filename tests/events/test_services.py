@@ -282,3 +282,34 @@ def test_cancelling_a_registration_drops_its_requests_and_meetings() -> None:
     first.refresh_from_db()
     assert request.status == RequestStatus.CANCELLED
     assert first.status == ParticipantStatus.CANCELLED
+
+
+def test_moving_an_event_to_another_hub_needs_its_managers() -> None:
+    event = make_event()
+    manager = make_manager("medellin")
+    with pytest.raises(PermissionDenied):
+        services.event_update(event=event, actor=manager, values={"hub": hub("miami")})
+    staff = UserFactory(is_staff=True)
+    services.event_update(event=event, actor=staff, values={"hub": hub("miami")})
+    event.refresh_from_db()
+    assert event.hub == hub("miami")
+
+
+def test_publishing_emails_each_reader_in_their_language(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from puente.events import services_schedule
+    from puente.events.models import Meeting
+
+    event = make_event(title="Rueda Bilingüe")
+    spanish = register(event, user=UserFactory(language="es"))
+    english = register(event, user=UserFactory(language="en"))
+    meeting = Meeting.objects.create(event=event, first=spanish, second=english)
+    meeting.slot, meeting.table = event.slots.first(), 1
+    meeting.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services_schedule.event_publish(event=event, actor=make_manager("medellin"))
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects[spanish.user.email] == "Tu agenda de Rueda Bilingüe está lista"
+    assert subjects[english.user.email] == "Your agenda for Rueda Bilingüe is ready"

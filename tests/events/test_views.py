@@ -269,3 +269,68 @@ def test_organizer_page_does_not_grow_with_meetings() -> None:
 # Pinned: session, user, viewer (memberships, hub roles, partnerships) and the page's own.
 LIST_QUERIES = 7
 DETAIL_QUERIES = 11
+
+
+def test_suggestions_rank_participants_for_what_i_seek() -> None:
+    event = make_event()
+    mine = register(event, seek="pagos digitales para tenderos", offer="")
+    payments = register(
+        event,
+        OrganizationFactory(
+            name="Coral Pay",
+            hub=hub("miami"),
+            tagline="Pagos digitales para tenderos",
+            description="Pagos digitales y billeteras para tenderos de barrio",
+        ),
+    )
+    asked = register(
+        event,
+        OrganizationFactory(name="Pagos Ya", tagline="Pagos digitales para tenderos"),
+    )
+    pending_request(mine, asked)
+    register(event, OrganizationFactory(name="Agro Drones", tagline="Drones para cultivos"))
+    page = signed_in(mine.user).get(f"/events/{event.slug}/suggestions/")
+    assert page.status_code == 200
+    names = page.context["suggestions"]
+    assert names, "the engine suggested nobody"
+    assert names[0].participant == payments
+    assert asked not in [s.participant for s in names]
+    assert signed_in(UserFactory()).get(f"/events/{event.slug}/suggestions/").status_code == 302
+
+
+def test_run_progress_fragment_polls_until_the_run_is_finished() -> None:
+    from puente.events.models import RunStatus, ScheduleRun
+
+    event = make_event()
+    run = ScheduleRun.objects.create(event=event, status=RunStatus.RUNNING, progress=0.42)
+    client = signed_in(make_manager("medellin"))
+    fragment = client.get(f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    assert "42%" in body
+    assert "<html" not in body
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, breaks_total=3, lower_bound=3
+    )
+    body = client.get(
+        f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "hx-trigger" not in body
+    assert 'id="run-breaks">3<' in body
+
+
+def test_organizer_edits_the_event_and_the_slots_follow() -> None:
+    event = make_event()
+    client = signed_in(make_manager("medellin"))
+    page = client.get(f"/events/{event.slug}/edit/")
+    assert page.status_code == 200
+    data = {
+        **{k: v for k, v in page.context["form"].initial.items() if v is not None},
+        "slot_minutes": 30,
+        "start_date": EVENT_DAY.isoformat(),
+        "end_date": EVENT_DAY.isoformat(),
+        "other_hubs": [],
+    }
+    response = client.post(f"/events/{event.slug}/edit/", data)
+    assert response.status_code == 302, page.context["form"].errors
+    assert event.slots.count() == 2  # 09:00 and 09:30 fit before 10:00

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.forms import CodeChoiceField, CodeMultipleChoiceField
 from puente.core.models import Hub, Visibility
@@ -164,6 +165,10 @@ class RegistrationForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of your profile"), choices=settings.CONTENT_LANGUAGES
     )
+    standby = forms.BooleanField(
+        label=_("On standby: I am happy to take meetings freed by participants who do not show up"),
+        required=False,
+    )
     unavailable_slots = forms.ModelMultipleChoiceField(
         label=_("Slots you cannot attend"),
         queryset=Slot.objects.none(),
@@ -270,5 +275,9 @@ class RunForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("draft", _("Draft")), ("open", _("Open")), ("cancelled", _("Cancelled"))],
+        choices=[
+            ("draft", _("Draft")),
+            ("open", pgettext_lazy("event", "Open")),
+            ("cancelled", pgettext_lazy("event", "Cancelled")),
+        ],
     )

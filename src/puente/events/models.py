@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.models import Hub, Visibility, validate_time_zone
 from puente.directory.models import Organization
@@ -21,7 +22,7 @@ class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft: only the organizers see it")
     OPEN = "open", _("Open: registration and meeting requests")
     PUBLISHED = "published", _("Agenda published")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
 
 
 class EventFormat(models.TextChoices):
@@ -267,6 +268,13 @@ class Participant(models.Model):
         default=ParticipantStatus.REGISTERED,
         db_index=True,
     )
+    standby = models.BooleanField(
+        _("on standby"),
+        default=False,
+        help_text=_("Happy to take meetings freed by participants who do not show up."),
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    no_show = models.BooleanField(_("did not show up"), default=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
@@ -298,7 +306,7 @@ class Participant(models.Model):
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for an answer")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("meeting request", "Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Expired without an answer")
     CANCELLED = "cancelled", _("Cancelled")
@@ -427,6 +435,15 @@ class Meeting(models.Model):
     )
     uid = models.UUIDField(_("calendar id"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("takes the place of"),
+        help_text=_("The meeting a no-show freed, given to a participant on standby."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -458,7 +475,7 @@ class Meeting(models.Model):
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("scheduler run", "Done")
     FAILED = "failed", _("Failed")
 
 

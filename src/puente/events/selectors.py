@@ -203,6 +203,9 @@ class EventStatistics:
     """The organizer's figures for an event."""
 
     participants: int = 0
+    checked_in: int = 0
+    no_shows: int = 0
+    standby_meetings: int = 0
     requests_made: int = 0
     requests_accepted: int = 0
     requests_pending: int = 0
@@ -223,12 +226,15 @@ class EventStatistics:
 def event_statistics(event: Event, meetings: list[Meeting] | None = None) -> EventStatistics:
     """Requests made and accepted, meetings placed, breaks, meetings per participant."""
     stats = EventStatistics()
-    participant_ids = list(
+    registered = list(
         Participant.objects.filter(event=event, status=ParticipantStatus.REGISTERED).values_list(
-            "pk", flat=True
+            "pk", "checked_in_at", "no_show"
         )
     )
+    participant_ids = [pk for pk, _arrived, _absent in registered]
     stats.participants = len(participant_ids)
+    stats.checked_in = sum(1 for _pk, arrived, _absent in registered if arrived is not None)
+    stats.no_shows = sum(1 for _pk, _arrived, absent in registered if absent)
     by_status = Counter(MeetingRequest.objects.filter(event=event).values_list("status", flat=True))
     stats.requests_made = sum(by_status.values())
     stats.requests_accepted = by_status.get(RequestStatus.ACCEPTED, 0)
@@ -240,6 +246,8 @@ def event_statistics(event: Event, meetings: list[Meeting] | None = None) -> Eve
     counts: Counter[int] = Counter(dict.fromkeys(participant_ids, 0))
     for meeting in meetings:
         stats.meetings += 1
+        if meeting.replaces_id is not None:
+            stats.standby_meetings += 1
         counts[meeting.first_id] += 1
         counts[meeting.second_id] += 1
         if meeting.slot_id is not None and meeting.slot_id in positions:
@@ -262,3 +270,49 @@ def run_in_progress(event: Event) -> ScheduleRun | None:
 
 def upcoming_cutoff() -> dt.date:
     return timezone.localdate() - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A participant the matching engine ranks well for what the viewer seeks."""
+
+    participant: Participant
+    score: float
+    reasons: list[Any]
+
+
+def suggested_participants(
+    viewer: Viewer, me: Participant, *, limit: int = 8, depth: int = 200
+) -> list[Suggestion]:
+    """Participants of the same event whose organizations the matching engine ranks for what
+    ``me`` seeks (and offers), best first; those already asked or asking are left out."""
+    from puente.matching.items import ORGANIZATION
+    from puente.matching.selectors import search
+
+    query = " ".join(part for part in (me.seek, me.offer) if part).strip()
+    if not query:
+        return []
+    others = {
+        p.organization_id: p
+        for p in participants_of(me.event).exclude(pk=me.pk)
+        if p.organization_id is not None
+    }
+    if not others:
+        return []
+    asked: set[int] = set()
+    for pair in MeetingRequest.objects.filter(
+        Q(requester=me) | Q(target=me),
+        status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
+    ).values_list("requester_id", "target_id"):
+        asked.update(pair)
+    suggestions = []
+    for result in search(viewer, query, types=[ORGANIZATION], limit=depth):
+        participant = others.get(result.id)
+        if participant is None or participant.pk in asked:
+            continue
+        suggestions.append(
+            Suggestion(participant=participant, score=result.score, reasons=result.reasons)
+        )
+        if len(suggestions) >= limit:
+            break
+    return suggestions

@@ -156,8 +156,9 @@ def event_create(*, actor: User, values: dict[str, Any]) -> Event:
 def event_update(*, event: Event, actor: User, values: dict[str, Any]) -> Event:
     """The organizer changes the event; a new slot length re-cuts the sessions' slots."""
     require_organizer(actor, event)
-    if "hub" in values and values["hub"].pk != event.hub_id:
-        require_organizer(actor, Event(hub=values["hub"]))
+    moves_hub = "hub" in values and values["hub"].pk != event.hub_id
+    if moves_hub and not viewer_for(actor).manages_any({values["hub"].pk}):
+        raise PermissionDenied(_("Only the managers of a hub can create events for it."))
     merged = {name: values.get(name, getattr(event, name)) for name in ("start_date", "end_date")}
     merged["registration_closes_at"] = values.get(
         "registration_closes_at", event.registration_closes_at
@@ -315,7 +316,8 @@ def event_session_remove(*, session: EventSession, actor: User) -> None:
 
 
 # --- registration --------------------------------------------------------------------------
-def _registration_open(event: Event) -> bool:
+def registration_open(event: Event) -> bool:
+    """Whether participants may register now."""
     if event.status != EventStatus.OPEN:
         return False
     return event.registration_closes_at is None or event.registration_closes_at > timezone.now()
@@ -339,7 +341,7 @@ def participant_register(
     values: dict[str, Any],
 ) -> Participant:
     """Register an organization the actor belongs to (or the actor alone) for an event."""
-    if not _registration_open(event):
+    if not registration_open(event):
         raise ValidationFailed(_("Registration for this event is closed."), code="closed")
     if not actor.is_verified:
         raise PermissionDenied(
@@ -378,6 +380,7 @@ def participant_register(
             participant.offer = values.get("offer", "")
             participant.seek = values.get("seek", "")
             participant.language = values.get("language") or actor.language or "es"
+            participant.standby = bool(values.get("standby", False))
             participant.save()
     except IntegrityError as error:
         raise Conflict(
@@ -412,9 +415,9 @@ def participant_update(
         raise ValidationFailed(
             _("The agenda is published: ask the organizers for changes."), code="published"
         )
-    fields = ["attendees", "offer", "seek", "language", "unavailable_slots"]
+    fields = ["attendees", "offer", "seek", "language", "standby", "unavailable_slots"]
     before = snapshot(participant, fields)
-    for name in ("attendees", "offer", "seek", "language"):
+    for name in ("attendees", "offer", "seek", "language", "standby"):
         if name in values:
             setattr(participant, name, values[name])
     participant.save()
@@ -462,7 +465,8 @@ def participant_cancel(*, participant: Participant, actor: User) -> Participant:
 
 
 # --- meeting requests ----------------------------------------------------------------------
-def _requests_open(event: Event) -> bool:
+def requests_open(event: Event) -> bool:
+    """Whether participants may send meeting requests now."""
     if event.status not in (EventStatus.OPEN, EventStatus.PUBLISHED):
         return False
     return event.requests_close_at is None or event.requests_close_at > timezone.now()
@@ -507,7 +511,7 @@ def meeting_request_create(
             code="same_participant",
             field="target",
         )
-    if not _requests_open(event):
+    if not requests_open(event):
         raise ValidationFailed(_("Meeting requests for this event are closed."), code="closed")
     if not 1 <= priority <= 3:
         raise ValidationFailed(
@@ -585,7 +589,7 @@ def meeting_request_answer(
 ) -> MeetingRequest:
     """The requested side accepts (a meeting to schedule is created) or declines."""
     request = (
-        MeetingRequest.objects.select_for_update()
+        MeetingRequest.objects.select_for_update(of=("self",))
         .select_related("event", "requester__organization", "requester__user", "target")
         .get(pk=request.pk)
     )
@@ -676,7 +680,7 @@ def meeting_requests_expire_due(*, now: dt.datetime | None = None) -> int:
     """Expire requests that waited too long for an answer (a periodic job, safe to repeat)."""
     now = now or timezone.now()
     due = list(
-        MeetingRequest.objects.select_for_update().filter(
+        MeetingRequest.objects.select_for_update(of=("self",)).filter(
             status=RequestStatus.PENDING, expires_at__lte=now
         )
     )

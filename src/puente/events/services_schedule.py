@@ -65,7 +65,7 @@ def schedule_run_start(
         )
     if event.status in (EventStatus.DRAFT, EventStatus.CANCELLED):
         raise ValidationFailed(_("Open the event before scheduling its meetings."), code="not_open")
-    Event.objects.select_for_update().filter(pk=event.pk).first()
+    Event.objects.select_for_update(of=("self",)).filter(pk=event.pk).first()
     if _active_run(event) is not None:
         raise Conflict(_("The scheduler is already running for this event."), code="run_active")
     run = ScheduleRun.objects.create(
@@ -109,7 +109,7 @@ def schedule_run_execute(*, run_id: int) -> ScheduleRun | None:
     """Run the solver for a queued run and apply its schedule (the job's body; safe to repeat:
     a finished run is left alone)."""
     with transaction.atomic():
-        run = ScheduleRun.objects.select_for_update().filter(pk=run_id).first()
+        run = ScheduleRun.objects.select_for_update(of=("self",)).filter(pk=run_id).first()
         if run is None or run.is_finished:
             return run
         run.status, run.stage, run.progress = RunStatus.RUNNING, "model", 0.0
@@ -149,7 +149,7 @@ def _fail(run: ScheduleRun, message: str) -> ScheduleRun:
 @transaction.atomic
 def _apply(run: ScheduleRun, event: Event, meeting_ids: list[int], solution: Any) -> ScheduleRun:
     placed = adapter.placements(solution)
-    meetings = list(Meeting.objects.select_for_update().filter(pk__in=meeting_ids))
+    meetings = list(Meeting.objects.select_for_update(of=("self",)).filter(pk__in=meeting_ids))
     valid_slots = set(Slot.objects.filter(event=event).values_list("pk", flat=True))
     # Clear first so a swap of two tables never meets the one-meeting-per-table constraint.
     Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(slot=None, table=None)
@@ -263,7 +263,7 @@ def meeting_move(
     it out of the schedule with ``slot=None``."""
     require_organizer(actor, meeting.event)
     meeting = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("event", "first", "second", "session")
         .get(pk=meeting.pk)
     )
@@ -383,3 +383,110 @@ def event_publish(*, event: Event, actor: User) -> Event:
         email_context={"event": event.title},
     )
     return event
+
+
+# --- the event day: check-in, no-shows, standby ----------------------------------------------
+_DAY_STATE = ["checked_in_at", "no_show", "standby"]
+
+
+@transaction.atomic
+def participant_check_in(
+    *, participant: Participant, actor: User, present: bool = True
+) -> Participant:
+    """The organizer records that a participant arrived (or undoes it)."""
+    require_organizer(actor, participant.event)
+    before = snapshot(participant, _DAY_STATE)
+    participant.checked_in_at = timezone.now() if present else None
+    if present:
+        participant.no_show = False
+    participant.save(update_fields=["checked_in_at", "no_show"])
+    audit_record(
+        actor=actor,
+        action="event.check_in",
+        target=participant,
+        before=before,
+        after=snapshot(participant, _DAY_STATE),
+        hub=participant.event.hub,
+    )
+    return participant
+
+
+def _standby_for(
+    event: Event, slot_id: int, counterpart: Participant, absent: Participant
+) -> Participant | None:
+    """A checked-in participant on standby who is free in the slot, can attend it, and has no
+    meeting with the counterpart yet."""
+    busy = set(Meeting.objects.filter(slot_id=slot_id).values_list("first_id", "second_id"))
+    busy_ids = {pk for pair in busy for pk in pair}
+    already = set(
+        Meeting.objects.filter(Q(first=counterpart) | Q(second=counterpart)).values_list(
+            "first_id", "second_id"
+        )
+    )
+    met = {pk for pair in already for pk in pair}
+    candidates = (
+        Participant.objects.filter(
+            event=event,
+            status=ParticipantStatus.REGISTERED,
+            standby=True,
+            no_show=False,
+            checked_in_at__isnull=False,
+        )
+        .exclude(pk__in=busy_ids | met | {absent.pk, counterpart.pk})
+        .exclude(unavailable_slots=slot_id)
+        .order_by("checked_in_at", "id")
+    )
+    return candidates.first()
+
+
+@transaction.atomic
+def participant_mark_no_show(*, participant: Participant, actor: User) -> int:
+    """The organizer marks a participant absent: each of their placed meetings is given, same
+    slot and table, to a checked-in participant on standby when one is free. Returns how many
+    meetings were reassigned."""
+    event = participant.event
+    require_organizer(actor, event)
+    before = snapshot(participant, _DAY_STATE)
+    participant.no_show, participant.checked_in_at = True, None
+    participant.save(update_fields=["no_show", "checked_in_at"])
+    reassigned = 0
+    freed = list(
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(Q(first=participant) | Q(second=participant), slot__isnull=False)
+        .select_related("event", "first", "second")
+        .order_by("slot__starts_at")
+    )
+    for meeting in freed:
+        counterpart = meeting.other(participant)
+        slot_id, table = meeting.slot_id, meeting.table
+        meeting.slot, meeting.table, meeting.locked = None, None, False
+        meeting.sequence += 1
+        meeting.save(update_fields=["slot", "table", "locked", "sequence", "updated_at"])
+        if counterpart.no_show:
+            continue
+        if slot_id is None:
+            continue
+        standby = _standby_for(event, slot_id, counterpart, participant)
+        if standby is None:
+            continue
+        replacement = Meeting.objects.create(
+            event=event,
+            first=counterpart,
+            second=standby,
+            priority=meeting.priority,
+            slot_id=slot_id,
+            table=table,
+            locked=True,
+            replaces=meeting,
+        )
+        _record(replacement, actor, "event.standby_reassign", None)
+        reassigned += 1
+    audit_record(
+        actor=actor,
+        action="event.no_show",
+        target=participant,
+        before=before,
+        after=snapshot(participant, _DAY_STATE),
+        hub=event.hub,
+    )
+    return reassigned

@@ -17,6 +17,7 @@ urlpatterns = [
         name="request_new",
     ),
     path("<slug:slug>/requests/", views.my_requests, name="requests"),
+    path("<slug:slug>/suggestions/", views.suggestions, name="suggestions"),
     path("<slug:slug>/agenda/", views.agenda, name="agenda"),
     path("<slug:slug>/agenda.ics", views.agenda_ics, name="agenda_ics"),
     path("<slug:slug>/edit/", views_organize.event_edit, name="edit"),
@@ -39,4 +40,14 @@ urlpatterns = [
         name="meeting_remove",
     ),
     path("<slug:slug>/publish/", views_organize.publish, name="publish"),
+    path(
+        "<slug:slug>/participants/<int:pk>/check-in/",
+        views_organize.participant_check_in,
+        name="check_in",
+    ),
+    path(
+        "<slug:slug>/participants/<int:pk>/no-show/",
+        views_organize.participant_no_show,
+        name="no_show",
+    ),
 ]

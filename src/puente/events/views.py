@@ -105,8 +105,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sessions": list(event.sessions.all()),
             "slot_count": event.slots.count(),
             "can_organize": services.can_organize(request.user, event),
-            "registration_open": services._registration_open(event),
-            "requests_open": services._requests_open(event),
+            "registration_open": services.registration_open(event),
+            "requests_open": services.requests_open(event),
         },
     )
 
@@ -162,7 +162,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "form": form,
             "me": me,
-            "registration_open": services._registration_open(event),
+            "registration_open": services.registration_open(event),
         },
     )
 
@@ -175,6 +175,7 @@ def _registration_initial(me: Participant | None, request: HttpRequest) -> dict[
         "offer": me.offer,
         "seek": me.seek,
         "language": me.language,
+        "standby": me.standby,
         "unavailable_slots": list(me.unavailable_slots.all()),
     }
 
@@ -216,6 +217,27 @@ def meeting_request_new(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         request,
         "events/request_new.html",
         {"event": event, "target": target, "form": form, "me": me},
+    )
+
+
+@login_required
+@not_found_as_404
+def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        messages.info(request, _("Register for the event before asking for meetings."))
+        return redirect("events:register", slug=event.slug)
+    return render(
+        request,
+        "events/suggestions.html",
+        {
+            "event": event,
+            "me": me,
+            "suggestions": selectors.suggested_participants(viewer, me),
+            "requests_open": services.requests_open(event),
+        },
     )
 
 

@@ -27,7 +27,7 @@ from puente.events.forms import (
     StatusForm,
     event_initial,
 )
-from puente.events.models import Event, EventSession, Meeting
+from puente.events.models import Event, EventSession, Meeting, Participant
 from puente.events.views import hubs_managed, not_found_as_404, slot_label
 
 
@@ -290,5 +290,47 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     def action(event: Event) -> str:
         services_schedule.event_publish(event=event, actor=signed_in_account(request))
         return _("The agenda is published and every participant has been told.")
+
+    return _organizer_action(request, slug, action)
+
+
+def _participant_of(event: Event, pk: int) -> Participant:
+    participant = (
+        Participant.objects.filter(event=event, pk=pk).select_related("event__hub").first()
+    )
+    if participant is None:
+        raise NotFound(_("There is no such participant at this event."))
+    return participant
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def participant_check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def action(event: Event) -> str:
+        participant = _participant_of(event, pk)
+        present = request.POST.get("present", "1") == "1"
+        services_schedule.participant_check_in(
+            participant=participant, actor=signed_in_account(request), present=present
+        )
+        if present:
+            return _("%(name)s checked in.") % {"name": participant.display_name}
+        return _("Check-in of %(name)s undone.") % {"name": participant.display_name}
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def participant_no_show(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def action(event: Event) -> str:
+        participant = _participant_of(event, pk)
+        count = services_schedule.participant_mark_no_show(
+            participant=participant, actor=signed_in_account(request)
+        )
+        return _(
+            "%(name)s marked as not showing up; %(count)d freed meetings went to participants on standby."
+        ) % {"name": participant.display_name, "count": count}
 
     return _organizer_action(request, slug, action)
