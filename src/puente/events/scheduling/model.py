@@ -147,9 +147,10 @@ class ScheduleModel:
                 if pred not in free_set:
                     continue
                 for t in range(index.n_slots):
-                    var = self.x.get((m, t))
-                    if var is None:
+                    found = self.x.get((m, t))
+                    if found is None:
                         continue
+                    var = found
                     earlier = [self.x[(pred, u)] for u in range(t) if (pred, u) in self.x]
                     if earlier:
                         model.add_bool_or([*earlier, var.Not()])
@@ -249,7 +250,7 @@ class ScheduleModel:
                 result.append(1)
                 continue
             var = model.new_bool_var(f"break_{p}_{t}")
-            model.add_bool_or([var] + [lit.Not() for lit in parts] + negs)
+            model.add_bool_or([var, *(lit.Not() for lit in parts), *negs])
             for lit in parts:
                 model.add_implication(var, lit)
             for lit in negs:

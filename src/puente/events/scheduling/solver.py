@@ -58,7 +58,7 @@ ANNEAL_MOVES_PER_SECOND = 40_000
 LNS_ITERATIONS_PER_SECOND = 8
 #: Add the redundant window constraints (see ``ScheduleModel._add_windows``) to the
 #: fairness and breaks models, by mode.
-WINDOWS = {"fast": False, "exact": True}
+WINDOWS = {"fast": True, "exact": True}
 #: Share of the budget spent annealing before the CP-SAT stages, by mode.
 ANNEAL_SHARE_FAST = 0.5
 ANNEAL_SHARE_EXACT = 0.1
