@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.i18n import localized
 from puente.core.models import Hub, TaxonomyTerm
@@ -203,7 +204,7 @@ class KpiTarget(models.Model):
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     value = models.DecimalField(
-        _("target"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+        pgettext_lazy("kpi", "target"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
     )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from puente.accounts.viewer import Viewer
 from puente.core.errors import PermissionDenied
@@ -194,7 +195,8 @@ def build_dashboard(*, quarter: Quarter, scope: Scope, trend: int = TREND_QUARTE
     quarters = quarter.trailing(trend)
     totals, distinct = _totals(quarters, scope)
     targets = _targets(quarters, scope)
-    rates = rates_as_of(quarter.last_day)
+    # A quarter still in progress is converted at the latest rate known today.
+    rates = rates_as_of(min(quarter.last_day, timezone.localdate()))
     currency = reporting_currency()
     rows = []
     for definition in KPIS:
