@@ -204,7 +204,10 @@ class KpiTarget(models.Model):
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     value = models.DecimalField(
-        pgettext_lazy("kpi", "target"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+        pgettext_lazy("kpi", "target"),
+        max_digits=18,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
     )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
