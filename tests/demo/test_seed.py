@@ -307,3 +307,4 @@ def test_demo_has_impact_activity_indicators_and_guides_for_both_hubs() -> None:
     board = kpi_dashboard(viewer_for(staff), quarter=quarter, scope=Scope())
     assert board.row("companies_landed").value.value > 0
     assert board.row("investment_mobilized").value.value > 0
+    assert board.row("people_active").value.value > 0
