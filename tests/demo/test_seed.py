@@ -317,3 +317,25 @@ def test_demo_has_bilingual_opportunities_and_introductions_in_every_state() -> 
     assert Introduction.objects.filter(brokered_by__isnull=False).exists()
     matches = opportunity_matches(viewer_for(admin), request, limit=10)
     assert ("opportunity", offer.pk) in [(match.item_type, match.id) for match in matches]
+def test_demo_has_impact_activity_indicators_and_guides_for_both_hubs() -> None:
+    from django.utils import timezone
+
+    from puente.impact.computation import Quarter
+    from puente.impact.models import ActivityRecord, Guide, IndicatorValue
+    from puente.impact.selectors import Scope, kpi_dashboard
+
+    seed_demo(seed=2026, size="small")
+    assert set(ActivityRecord.objects.values_list("hub__slug", flat=True).distinct()) == {
+        "medellin",
+        "miami",
+    }
+    assert IndicatorValue.objects.filter(area="Colombia", year=2019).exists()
+    assert IndicatorValue.objects.filter(is_target=True, area="Medellín", year=2021).exists()
+    assert Guide.objects.filter(hub__slug="medellin").exists()
+    assert Guide.objects.filter(hub__slug="miami").exists()
+    staff = User.objects.get(email="admin@puente.example")
+    quarter = Quarter.of_date(timezone.now().date()).previous()
+    board = kpi_dashboard(viewer_for(staff), quarter=quarter, scope=Scope())
+    assert board.row("companies_landed").value.value > 0
+    assert board.row("investment_mobilized").value.value > 0
+    assert board.row("people_active").value.value > 0

@@ -20,7 +20,7 @@ from puente.impact.services import (
     kpi_target_set,
     record_activity,
 )
-from tests.factories import OrganizationFactory, UserFactory, hub, make_manager
+from tests.factories import OrganizationFactory, PersonFactory, UserFactory, hub, make_manager
 from tests.impact.conftest import at, fact, partnership
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,10 @@ def world():  # type: ignore[no-untyped-def]
     fact(K.SPACE_BOOKING, "2026-07-05 12:00", organization=paisa, quantity=30)
     fact(K.SPACE_BOOKING, "2026-07-06 12:00", organization=cafe, quantity=70)
     fact(K.MATCH_SHOWN, "2026-07-06 12:00", organization=paisa, partner_organization=coral)
+    mentor = PersonFactory(full_name="Lucía Henao")
+    fact(K.PERSON_ACTIVE, "2026-07-07 12:00", person=mentor)
+    fact(K.PERSON_ACTIVE, "2026-08-07 12:00", person=mentor)
+    fact(K.PERSON_ACTIVE, "2026-08-08 12:00", person=PersonFactory(full_name="Kevin Álvarez"))
     ExchangeRate.objects.create(
         currency="COP", rate=Decimal("3000"), valid_on=dt.date(2026, 6, 30), source="older"
     )
@@ -91,7 +95,7 @@ def test_every_kpi_of_the_joint_quarter_computed_by_hand(world) -> None:  # type
     board = kpi_dashboard(viewer_for(make_manager()), quarter=Q3, scope=Scope())
     assert values(board) == {
         "organizations_active": 3,  # cafe, paisa, coral as acting organization in Q3
-        "people_active": 0,
+        "people_active": 2,  # Lucía (twice) and Kevin
         "matches_shown": 1,
         "introductions_requested": 1,
         "introductions_accepted": 1,

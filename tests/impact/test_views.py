@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -123,12 +124,14 @@ def test_open_data_is_public_and_has_no_names(activity: None) -> None:
 def test_dashboard_and_drill_down_query_counts_do_not_grow_with_rows(activity: None) -> None:
     client = signed_in(make_manager())
     client.get("/impact/", {"quarter": "2026-Q3"})
+    cache.clear()  # measure without the cached totals
     with CaptureQueriesContext(connection) as few:
         client.get("/impact/", {"quarter": "2026-Q3"})
         client.get("/impact/kpi/companies_landed/", {"quarter": "2026-Q3"})
     cafe = OrganizationFactory(name="More")
     for day in range(1, 20):
         fact(K.COMPANY_LANDED, f"2026-08-{day:02d} 12:00", "miami", organization=cafe)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         client.get("/impact/", {"quarter": "2026-Q3"})
         client.get("/impact/kpi/companies_landed/", {"quarter": "2026-Q3"})
@@ -142,3 +145,21 @@ def test_network_page_shows_cross_border_ties(activity: None) -> None:
     html = response.content.decode()
     assert '<strong id="cross-border-ties">1</strong>' in html
     assert "<svg" in html
+
+
+def test_cached_totals_follow_new_activity(activity: None) -> None:
+    client = signed_in(make_manager())
+    before = client.get("/impact/", {"quarter": "2026-Q3"}).content.decode()
+    assert 'aria-label="Registros que sustentan: Empresas aterrizadas">2</a>' in before
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/impact/", {"quarter": "2026-Q3"})
+    fact(
+        K.COMPANY_LANDED,
+        "2026-09-01 12:00",
+        "miami",
+        organization=OrganizationFactory(name="Nueva"),
+    )
+    with CaptureQueriesContext(connection) as fresh:
+        after = client.get("/impact/", {"quarter": "2026-Q3"}).content.decode()
+    assert 'aria-label="Registros que sustentan: Empresas aterrizadas">3</a>' in after
+    assert len(fresh) > len(cached)  # the totals were read again after the write

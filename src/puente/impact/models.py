@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.i18n import localized
 from puente.core.models import Hub, TaxonomyTerm
@@ -127,16 +128,17 @@ class ActivityRecord(models.Model):
         # The dashboard's grouped queries read only these indexes (covering), never the rows.
         indexes = [
             models.Index(
+                # In GROUP BY order, so SQLite reads it in order and never the table.
                 fields=[
                     "quarter",
-                    "hub",
                     "kind",
                     "currency",
+                    "hub",
                     "origin_hub",
                     "destination_hub",
                     "quantity",
                 ],
-                name="activity_totals_idx",
+                name="activity_grouped_idx",
             ),
             models.Index(
                 fields=["quarter", "organization", "hub", "origin_hub", "destination_hub"],
@@ -146,7 +148,7 @@ class ActivityRecord(models.Model):
                 fields=["quarter", "person", "hub", "origin_hub", "destination_hub"],
                 name="activity_people_idx",
             ),
-            models.Index(fields=["kind", "quarter", "occurred_at"], name="activity_drill_idx"),
+            models.Index(fields=["quarter", "kind", "occurred_at"], name="activity_records_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -203,7 +205,10 @@ class KpiTarget(models.Model):
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     value = models.DecimalField(
-        _("target"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+        pgettext_lazy("kpi", "target"),
+        max_digits=18,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
     )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

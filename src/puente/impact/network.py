@@ -130,11 +130,17 @@ def network_svg(
         return ""
     positions = nx.spring_layout(sub, seed=7, iterations=60)
     margin = 24
+    xs = [float(point[0]) for point in positions.values()]
+    ys = [float(point[1]) for point in positions.values()]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
 
     def xy(node: int) -> tuple[float, float]:
+        # Stretch the layout to the whole picture, whatever range the algorithm used.
         x, y = positions[node]
-        return margin + (x + 1) / 2 * (size - 2 * margin), margin + (y + 1) / 2 * (
-            size - 2 * margin
+        return (
+            margin + (float(x) - min(xs)) / span_x * (size - 2 * margin),
+            margin + (float(y) - min(ys)) / span_y * (size - 2 * margin),
         )
 
     parts = [

@@ -50,7 +50,7 @@ def scope_label(dashboard: Dashboard) -> str:
     return f"{hub} · {direction}"
 
 
-def money_note(value: KpiValue, currency: str) -> str:
+def money_note(value: KpiValue, currency: str, *, with_source: bool = True) -> str:
     """'COP 8.000.000 at 4.000 COP per USD on 2026-09-30 (source)', one per currency."""
     notes = []
     rates = {rate.currency: rate for rate in value.rates}
@@ -58,10 +58,20 @@ def money_note(value: KpiValue, currency: str) -> str:
         text = f"{code} {_number(amount)}"
         rate = rates.get(code)
         if rate is not None:
-            text += " " + _("at %(rate)s %(currency)s per %(base)s on %(date)s (%(source)s)") % {
-                "rate": _number(rate.rate), "currency": code, "base": currency,
-                "date": rate.valid_on.isoformat(), "source": rate.source,
-            }  # fmt: skip
+            values = {
+                "rate": _number(rate.rate),
+                "currency": code,
+                "base": currency,
+                "date": rate.valid_on.isoformat(),
+                "source": rate.source,
+            }
+            if with_source:
+                text += (
+                    " "
+                    + _("at %(rate)s %(currency)s per %(base)s on %(date)s (%(source)s)") % values
+                )
+            else:
+                text += " " + _("at %(rate)s %(currency)s per %(base)s on %(date)s") % values
         elif code in value.missing_rates:
             text += " " + _("(no exchange rate: not included in the total)")
         notes.append(text)

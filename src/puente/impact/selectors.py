@@ -10,9 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from puente.accounts.viewer import Viewer
 from puente.core.errors import PermissionDenied
@@ -115,10 +117,17 @@ def rates_as_of(day: dt.date) -> dict[str, Rate]:
     return rates
 
 
-def _totals(
-    quarters: list[Quarter], scope: Scope
-) -> tuple[dict[int, list[KindTotal]], dict[int, dict[str, int]]]:
-    codes = [quarter.code for quarter in quarters]
+Totals = tuple[dict[int, list[KindTotal]], dict[int, dict[str, int]]]
+TOTALS_CACHE_SECONDS = 600
+VERSION_KEY = "impact:activity-version"
+
+
+def activity_version() -> int:
+    """Bumped by every write of activity (see ``services.activity_changed``)."""
+    return int(cache.get_or_set(VERSION_KEY, 1) or 1)
+
+
+def _query_totals(codes: list[int], scope: Scope) -> Totals:
     records = ActivityRecord.objects.filter(scope.q(), quarter__in=codes)
     totals: dict[int, list[KindTotal]] = defaultdict(list)
     for row in (
@@ -140,6 +149,29 @@ def _totals(
         )
         for counts in counted:
             distinct[counts["quarter"]][key] = counts["n"]
+    return totals, distinct
+
+
+def _totals(quarters: list[Quarter], scope: Scope) -> Totals:
+    """Grouped totals per quarter; each (quarter, scope) is cached until the next write of
+    activity, so the trend quarters shared by neighbouring dashboards are computed once."""
+    version = activity_version()
+    scope_key = "-".join(f"{k}={v}" for k, v in sorted(scope.params.items())) or "all"
+    keys = {q.code: f"impact:totals:{version}:{scope_key}:{q.code}" for q in quarters}
+    cached = cache.get_many(list(keys.values()))
+    totals: dict[int, list[KindTotal]] = defaultdict(list)
+    distinct: dict[int, dict[str, int]] = defaultdict(dict)
+    missing = [code for code, key in keys.items() if key not in cached]
+    for code, key in keys.items():
+        if key in cached:
+            totals[code], distinct[code] = cached[key]
+    if missing:
+        fresh_totals, fresh_distinct = _query_totals(missing, scope)
+        for code in missing:
+            totals[code], distinct[code] = fresh_totals.get(code, []), fresh_distinct.get(code, {})
+        cache.set_many(
+            {keys[code]: (totals[code], distinct[code]) for code in missing}, TOTALS_CACHE_SECONDS
+        )
     return totals, distinct
 
 
@@ -194,7 +226,8 @@ def build_dashboard(*, quarter: Quarter, scope: Scope, trend: int = TREND_QUARTE
     quarters = quarter.trailing(trend)
     totals, distinct = _totals(quarters, scope)
     targets = _targets(quarters, scope)
-    rates = rates_as_of(quarter.last_day)
+    # A quarter still in progress is converted at the latest rate known today.
+    rates = rates_as_of(min(quarter.last_day, timezone.localdate()))
     currency = reporting_currency()
     rows = []
     for definition in KPIS:

@@ -44,6 +44,24 @@ MANUAL_KINDS = (
 )
 
 
+def activity_changed() -> None:
+    """Make cached KPI totals stale (they are keyed by this version): now, and again after
+    the commit, so nothing computed while the transaction was open survives it."""
+    from django.core.cache import cache
+
+    from puente.impact.selectors import VERSION_KEY
+
+    def bump() -> None:
+        if not cache.add(VERSION_KEY, 2):
+            try:
+                cache.incr(VERSION_KEY)
+            except ValueError:
+                cache.set(VERSION_KEY, 2)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def _hub_cache() -> dict[int, Hub]:
     return {hub.pk: hub for hub in Hub.objects.all()}
 
@@ -170,6 +188,7 @@ def record_activity(
                 record.pk = existing.pk
                 record.recorded_at = existing.recorded_at
         record.save()
+        activity_changed()
     return record
 
 
@@ -198,6 +217,7 @@ def activity_bulk_record(*, facts: Iterable[dict[str, Any]], batch_size: int = 5
                 batch = []
         if batch:
             written += len(ActivityRecord.objects.bulk_create(batch, ignore_conflicts=True))
+        activity_changed()
     return written
 
 
@@ -237,6 +257,7 @@ def activity_record_manual(
     )  # fmt: skip
     with transaction.atomic():
         record.save()
+        activity_changed()
         audit_record(
             actor=actor,
             action="impact.activity_manual",
@@ -378,6 +399,7 @@ def activity_sync_existing(*, batch_size: int = 2000) -> int:
                 batch = []
     if batch:
         ActivityRecord.objects.bulk_create(batch, ignore_conflicts=True)
+    activity_changed()
     return ActivityRecord.objects.count() - before
 
 
@@ -492,7 +514,6 @@ DEMO_RATES: dict[str, list[tuple[str, str]]] = {
         ("2026-03-31", "3900"),
         ("2026-06-30", "3950"),
         ("2026-09-30", "4000"),
-        ("2026-12-31", "4000"),
     ],
     "EUR": [
         ("2024-03-31", "0.92"),

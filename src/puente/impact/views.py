@@ -60,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             {
                 "row": row,
                 "chart": chart,
-                "note": reports.money_note(row.value, board.currency)
+                "note": reports.money_note(row.value, board.currency, with_source=False)
                 if row.definition.is_money
                 else "",
             }

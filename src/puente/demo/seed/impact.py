@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from puente.demo.seed import SeedContext, seed_step
-from puente.directory.models import Organization
+from puente.directory.models import Organization, Person
 from puente.impact.computation import Quarter
 from puente.impact.indicator_files import read_puente_csv
 from puente.impact.kpis import KPIS
@@ -156,12 +156,25 @@ def seed_impact(context: SeedContext) -> None:
         span = max((last - quarter.first_day).days, 0)
         return quarter.first_day + dt.timedelta(days=rng.randint(0, span))
 
+    people_by_hub: dict[str, list[Person]] = {}
+    for person in Person.objects.select_related("hub").order_by("id"):
+        people_by_hub.setdefault(person.hub.slug, []).append(person)
     for index, quarter in enumerate(quarters):
         growth = 1 + index * 0.25
         for slug in slugs:
             hub = hubs[slug]
             local = by_hub[slug]
             others = [org for other in slugs if other != slug for org in by_hub[other]]
+            people = people_by_hub.get(slug, [])
+            for person in rng.sample(people, k=min(len(people), int(5 * scale * growth))):
+                facts.append(
+                    {
+                        "kind": K.PERSON_ACTIVE,
+                        "occurred_at": _noon(day_in(quarter), hub.zone, rng),
+                        "hub": hub,
+                        "person": person,
+                    }
+                )
             for org in rng.sample(local, k=min(len(local), int(8 * scale * growth))):
                 facts.append(
                     {
