@@ -313,7 +313,7 @@ def seed_spaces(context: SeedContext) -> None:
         hub_slug,
         joint,
         slug,
-        kind,
+        event_kind,
         title_en,
         title_es,
         event_format,
@@ -326,7 +326,7 @@ def seed_spaces(context: SeedContext) -> None:
         event = CommunityEvent.objects.create(
             hub=hub,
             slug=slug,
-            kind=kind,
+            kind=event_kind,
             title_en=title_en,
             title_es=title_es,
             description_en=f"{title_en}. Organized by the {hub.name_en} hub of the network.",
