@@ -7,6 +7,7 @@ services as translated messages shown next to the form.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -42,7 +43,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def space_list(request: HttpRequest) -> HttpResponse:
-    hub = request.GET.get("hub", "")[:40]
+    hub = re.sub(r"[^a-z0-9_-]", "", request.GET.get("hub", "")[:40])
     kind = request.GET.get("kind", "")[:20]
     if kind not in SpaceKind.values:
         kind = ""
