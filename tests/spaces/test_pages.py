@@ -227,3 +227,21 @@ def test_list_pages_do_not_grow_queries_with_rows(
     for name, expected in pinned.items():
         with django_assert_num_queries(expected):
             client.get(reverse(name))
+
+
+def test_hub_managers_publish_a_secret_calendar_of_their_space_only(client: Client) -> None:
+    space = make_space()
+    signed_in(client, UserFactory())
+    client.post(reverse("spaces:feed_create"), {"space": space.pk})
+    assert not CalendarFeed.objects.exists()
+    assert client.post(reverse("spaces:feed_create"), {"space": "x"}).status_code == 404
+    manager = make_manager("medellin")
+    signed_in(client, manager)
+    assert (
+        "Create a calendar address for this space"
+        in client.get(
+            reverse("spaces:space", kwargs={"slug": space.slug}), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    )
+    client.post(reverse("spaces:feed_create"), {"space": space.pk})
+    assert CalendarFeed.objects.get().space == space
