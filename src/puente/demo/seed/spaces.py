@@ -188,7 +188,7 @@ def _next(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7 or 7)
 
 
-@seed_step("spaces", order=400)
+@seed_step("spaces", order=450)
 def seed_spaces(context: SeedContext) -> None:
     for slug, (country, subdivision) in HOLIDAY_CALENDARS.items():
         if slug in context.hubs:
