@@ -15,6 +15,7 @@ from puente.api.schemas import ERRORS, MAX_OFFSET, READ_ERRORS, ErrorOut, InputS
 from puente.core.errors import PermissionDenied, ValidationFailed
 from puente.spaces import selectors, services
 from puente.spaces.models import Booking, Space
+from puente.spaces.timeslots import Interval
 
 router = Router(tags=["spaces"])
 
@@ -160,11 +161,11 @@ def space_availability(
         )
     found = selectors.availability(space, start, end)
 
-    def intervals(items: list) -> list[IntervalOut]:  # type: ignore[type-arg]
+    def intervals(items: list[Interval]) -> list[IntervalOut]:
         return [IntervalOut(start=item.start, end=item.end) for item in items]
 
-    return AvailabilityOut(
-        **{
+    return AvailabilityOut.model_validate(
+        {
             "space_id": space.pk,
             "time_zone": space.time_zone,
             "from": start,

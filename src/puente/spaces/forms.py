@@ -122,7 +122,8 @@ class OfficeHoursForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name) for name in common_time_zones()]
+        zone_field: Any = self.fields["time_zone"]
+        zone_field.choices = [(name, name) for name in common_time_zones()]
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -7,6 +7,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import holidays
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -177,7 +178,7 @@ def _booking_queryset() -> QuerySet[Booking]:
     return Booking.objects.select_related("space", "space__hub", "user", "series")
 
 
-def bookings_of(user: object, *, upcoming_only: bool = True) -> QuerySet[Booking]:
+def bookings_of(user: Any, *, upcoming_only: bool = True) -> QuerySet[Booking]:
     bookings = _booking_queryset().filter(user=user)
     if upcoming_only:
         bookings = bookings.filter(ends_at__gte=timezone.now() - dt.timedelta(days=1))
@@ -245,7 +246,7 @@ def event_by_slug(slug: str) -> CommunityEvent:
     return event
 
 
-def registration_of(event: CommunityEvent, user: object) -> EventRegistration | None:
+def registration_of(event: CommunityEvent, user: Any) -> EventRegistration | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return EventRegistration.objects.filter(event=event, user=user).first()
@@ -315,7 +316,7 @@ def free_office_hour_slots(
     return [slot for slot in office_hour_slots(office_hours, start, end) if slot.start not in taken]
 
 
-def sessions_of(user: object) -> QuerySet[MentorSession]:
+def sessions_of(user: Any) -> QuerySet[MentorSession]:
     return (
         MentorSession.objects.filter(Q(mentor=user) | Q(founder=user))
         .select_related("mentor", "founder", "office_hours", "office_hours__hub")
@@ -323,7 +324,7 @@ def sessions_of(user: object) -> QuerySet[MentorSession]:
     )
 
 
-def session_for_participant(user: object, pk: int) -> MentorSession:
+def session_for_participant(user: Any, pk: int) -> MentorSession:
     session = sessions_of(user).filter(pk=pk).first()
     if session is None:
         raise Http404("session")

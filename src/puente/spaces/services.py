@@ -8,6 +8,7 @@ database settles races, and its refusal becomes the same ``409 Conflict``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,6 +34,8 @@ from puente.spaces.models import (
     Space,
 )
 from puente.spaces.timeslots import Interval, Occurrence, RecurrenceError, expand, problems_for
+
+logger = logging.getLogger(__name__)
 
 #: Bookings not checked in this long after their start are released.
 CHECK_IN_GRACE = dt.timedelta(minutes=15)
@@ -256,6 +259,13 @@ def _insert(booking: Booking, space: Space) -> bool:
         with transaction.atomic():
             booking.save()
     except IntegrityError:
+        # A concurrent booking committed between the check and this insert.
+        logger.info(
+            "booking_refused_by_database space=%s unit=%s start=%s",
+            space.pk,
+            booking.unit,
+            booking.starts_at.isoformat(),
+        )
         booking.pk = None
         return False
     return True

@@ -7,6 +7,7 @@ services as translated messages shown next to the form.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from puente.accounts.models import User
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError
 from puente.core.models import Hub
@@ -27,6 +29,13 @@ from puente.spaces.models import BookingStatus, CalendarFeed, MentorSession, Spa
 from puente.spaces.services import BookingConflict, problem_message
 
 
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a view behind ``login_required``."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -34,7 +43,7 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def space_list(request: HttpRequest) -> HttpResponse:
-    hub = request.GET.get("hub", "")[:40]
+    hub = re.sub(r"[^a-z0-9_-]", "", request.GET.get("hub", "")[:40])
     kind = request.GET.get("kind", "")[:20]
     if kind not in SpaceKind.values:
         kind = ""
@@ -77,7 +86,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 else:
                     bookings = services.booking_create(
                         space=space,
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=signed_in_user(request),
                         start=start,
                         end=end,
                         rule=form.rule,
@@ -140,9 +149,9 @@ def _login_url() -> str:
 def my_bookings(request: HttpRequest) -> HttpResponse:
     bookings = list(selectors.bookings_of(request.user))
     feeds = list(
-        CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).select_related(
-            "space"
-        )
+        CalendarFeed.objects.filter(
+            user=signed_in_user(request), revoked_at__isnull=True
+        ).select_related("space")
     )
     new_feed_url = request.session.pop("spaces_new_feed_url", "")
     return render(
@@ -165,7 +174,7 @@ def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     booking = selectors.booking_for_viewer(viewer_for(request.user), pk)
     try:
-        services.booking_cancel(booking=booking, actor=request.user)  # type: ignore[arg-type]
+        services.booking_cancel(booking=booking, actor=signed_in_user(request))
         messages.success(request, _("Booking cancelled."))
     except DomainError as refusal:
         messages.error(request, refusal.message)
@@ -177,7 +186,7 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     booking = selectors.booking_for_viewer(viewer_for(request.user), pk)
     try:
-        services.booking_check_in(booking=booking, actor=request.user)  # type: ignore[arg-type]
+        services.booking_check_in(booking=booking, actor=signed_in_user(request))
         messages.success(request, _("Checked in. Enjoy the space!"))
     except DomainError as refusal:
         messages.error(request, refusal.message)
@@ -204,8 +213,11 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     approve = form.cleaned_data["decision"] == "approve"
     try:
         services.booking_decide(
-            booking=booking, actor=request.user, approve=approve, note=form.cleaned_data["note"]
-        )  # type: ignore[arg-type]
+            booking=booking,
+            actor=signed_in_user(request),
+            approve=approve,
+            note=form.cleaned_data["note"],
+        )
         messages.success(request, _("Booking approved.") if approve else _("Booking rejected."))
     except DomainError as refusal:
         messages.error(request, refusal.message)
@@ -222,7 +234,7 @@ def feed_create(request: HttpRequest) -> HttpResponse:
         except (ValueError, Http404):
             raise Http404("space") from None
     try:
-        _feed, raw = services.calendar_feed_create(actor=request.user, space=space)  # type: ignore[arg-type]
+        _feed, raw = services.calendar_feed_create(actor=signed_in_user(request), space=space)
     except DomainError as refusal:
         messages.error(request, refusal.message)
         return redirect("spaces:my_bookings")
@@ -238,10 +250,10 @@ def feed_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    feed = CalendarFeed.objects.filter(pk=pk, user=request.user).first()
+    feed = CalendarFeed.objects.filter(pk=pk, user=signed_in_user(request)).first()
     if feed is None:
         raise Http404("feed")
-    services.calendar_feed_revoke(feed=feed, actor=request.user)  # type: ignore[arg-type]
+    services.calendar_feed_revoke(feed=feed, actor=signed_in_user(request))
     messages.success(request, _("Calendar address revoked."))
     return redirect("spaces:my_bookings")
 

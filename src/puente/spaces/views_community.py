@@ -17,7 +17,7 @@ from puente.core.errors import DomainError
 from puente.spaces import ics, selectors, services_community
 from puente.spaces.forms import OfficeHoursForm, SessionBookingForm, SessionRecordForm
 from puente.spaces.models import OfficeHours
-from puente.spaces.views import _calendar_response
+from puente.spaces.views import _calendar_response, signed_in_user
 
 #: How far ahead the office-hours page lists free slots.
 SLOTS_AHEAD = dt.timedelta(days=21)
@@ -50,11 +50,13 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
             registration = selectors.registration_of(event, request.user)
             if registration is not None:
                 services_community.event_registration_cancel(
-                    registration=registration, actor=request.user
-                )  # type: ignore[arg-type]
+                    registration=registration, actor=signed_in_user(request)
+                )
                 messages.success(request, _("Registration cancelled."))
         else:
-            registration = services_community.event_register(event=event, actor=request.user)  # type: ignore[arg-type]
+            registration = services_community.event_register(
+                event=event, actor=signed_in_user(request)
+            )
             if registration.status == "registered":
                 messages.success(request, _("You are registered."))
             else:
@@ -72,7 +74,7 @@ def event_check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if registration is None:
         return redirect("spaces:event", slug=slug)
     try:
-        services_community.event_check_in(registration=registration, actor=request.user)  # type: ignore[arg-type]
+        services_community.event_check_in(registration=registration, actor=signed_in_user(request))
     except DomainError as refusal:
         messages.error(request, refusal.message)
     return redirect("spaces:event", slug=slug)
@@ -91,7 +93,7 @@ def office_hours(request: HttpRequest) -> HttpResponse:
             item, now + dt.timedelta(hours=1), now + SLOTS_AHEAD
         )[:12]
         offers.append((item, slots))
-    is_mentor = request.user.is_authenticated and services_community.is_mentor(request.user)  # type: ignore[arg-type]
+    is_mentor = request.user.is_authenticated and services_community.is_mentor(request.user)
     form = (
         OfficeHoursForm(
             initial={
@@ -121,8 +123,8 @@ def office_hours_publish(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             services_community.office_hours_publish(
-                mentor=request.user, values=form.service_values()
-            )  # type: ignore[arg-type]
+                mentor=signed_in_user(request), values=form.service_values()
+            )
             messages.success(request, _("Your office hours are published."))
             return redirect("spaces:office_hours")
         except DomainError as refusal:
@@ -151,10 +153,10 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services_community.session_book(
             office_hours=offer,
-            founder=request.user,
+            founder=signed_in_user(request),
             starts_at=form.cleaned_data["slot"],
             topic=form.cleaned_data["topic"],
-        )  # type: ignore[arg-type]
+        )
     except DomainError as refusal:
         messages.error(request, refusal.message)
         return redirect("spaces:office_hours")
@@ -166,7 +168,9 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
 def sessions(request: HttpRequest) -> HttpResponse:
     items = list(selectors.sessions_of(request.user)[:100])
     mine = list(
-        OfficeHours.objects.filter(mentor=request.user, is_active=True).select_related("hub")
+        OfficeHours.objects.filter(mentor=signed_in_user(request), is_active=True).select_related(
+            "hub"
+        )
     )
     return render(
         request,
@@ -188,8 +192,8 @@ def session_record(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services_community.session_record(
-                session=session, actor=request.user, values=form.cleaned_data
-            )  # type: ignore[arg-type]
+                session=session, actor=signed_in_user(request), values=form.cleaned_data
+            )
             messages.success(request, _("Saved."))
         except DomainError as refusal:
             messages.error(request, refusal.message)
@@ -203,7 +207,7 @@ def session_record(request: HttpRequest, pk: int) -> HttpResponse:
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_for_participant(request.user, pk)
     try:
-        services_community.session_cancel(session=session, actor=request.user)  # type: ignore[arg-type]
+        services_community.session_cancel(session=session, actor=signed_in_user(request))
         messages.success(request, _("Session cancelled."))
     except DomainError as refusal:
         messages.error(request, refusal.message)
