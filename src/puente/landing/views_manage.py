@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from puente.accounts.models import User
@@ -101,12 +102,16 @@ def _call_action(request: HttpRequest, call: Any) -> tuple[str, Any]:
         }, None
     if action == "assign":
         created = services.assignments_auto(actor=actor, call=call)
-        return _("%(count)s assignments made.") % {"count": len(created)}, None
+        return ngettext(
+            "%(count)s assignment made.", "%(count)s assignments made.", len(created)
+        ) % {"count": len(created)}, None
     if action == "surveys":
         sent = services.surveys_send(
             actor=actor, call=call, period_label=request.POST.get("period_label", "")
         )
-        return _("%(count)s follow-up surveys sent.") % {"count": len(sent)}, None
+        return ngettext(
+            "%(count)s follow-up survey sent.", "%(count)s follow-up surveys sent.", len(sent)
+        ) % {"count": len(sent)}, None
     raise ValidationFailed(_("Unknown action."), code="invalid")
 
 
