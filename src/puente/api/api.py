@@ -134,6 +134,7 @@ def _register_routers() -> None:
     api.add_router("", directory_router)
     api.add_router("", people_router)
     api.add_router("", accounts_router)
+    api.add_router("", "puente.landing.api.router")
     # Last: answers every other address under /api/v1/ with a JSON 404.
     api.add_router("", fallback_router)
 
