@@ -37,6 +37,7 @@ STEP_MODULES = [
     "puente.demo.seed.directory",
     "puente.demo.seed.people",
     "puente.demo.seed.accounts",
+    "puente.demo.seed.landing",
 ]
 SIZES = ("small", "full")
 DEFAULT_SEED = 2026
