@@ -74,7 +74,7 @@ def _applying_organization(request: HttpRequest) -> Organization | None:
     viewer = viewer_for(request.user)
     wanted = request.POST.get("organization") or request.GET.get("organization")
     organizations = Organization.objects.filter(pk__in=viewer.organization_ids).order_by("name")
-    if wanted and str(wanted).isdigit():
+    if wanted and str(wanted).isdigit() and len(str(wanted)) < 19:
         return organizations.filter(pk=int(wanted)).first()
     return organizations.first()
 
@@ -230,14 +230,10 @@ def call_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = ConflictForm(request.POST or None)
     if request.method == "POST":
+        raw_id = request.POST.get("application", "")
+        wanted = int(raw_id) if raw_id.isdigit() and len(raw_id) < 19 else 0
         application = (
-            call.applications.exclude(state=ApplicationState.DRAFT)
-            .filter(
-                pk=request.POST.get("application")
-                if str(request.POST.get("application", "")).isdigit()
-                else 0
-            )
-            .first()
+            call.applications.exclude(state=ApplicationState.DRAFT).filter(pk=wanted).first()
         )
         if application is None:
             form.add_error(None, _("Choose an application of this call."))
