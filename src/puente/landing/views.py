@@ -30,7 +30,7 @@ from puente.landing.forms import (
     SurveyForm,
     review_form_class,
 )
-from puente.landing.models import Application, ApplicationState, ChecklistItem, FieldKind
+from puente.landing.models import Application, ApplicationState, CaseStage, ChecklistItem, FieldKind
 
 
 def _add_error(form: Any, error: DomainError) -> None:
@@ -196,6 +196,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manages": manages,
             "is_own": is_own,
             "my_review": my_review,
+            "assignable": list(
+                application.call.reviewers.exclude(pk__in=application.reviews.values("reviewer_id"))
+                .exclude(pk__in=application.conflicts.values("reviewer_id"))
+                .order_by("full_name")
+            )
+            if manages
+            else [],
             "other_reviews": selectors.other_reviews_visible(viewer, application),
             "case_file": getattr(application, "case_file", None)
             if application.state == ApplicationState.ADMITTED
@@ -337,6 +344,10 @@ def case_file_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": case_file.application,
             "items": items,
             "can_work": can_work,
+            "can_move": viewer.manages_any(
+                [case_file.hub_id, case_file.application.call.program.hub_id]
+            ),
+            "stages": CaseStage.choices,
             "timeline": selectors.case_timeline(case_file),
             "introductions": selectors.case_introductions(case_file),
         },

@@ -219,6 +219,57 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign one reviewer by hand (a declared conflict still forbids it)."""
+    viewer = viewer_for(request.user)
+    application = selectors.application_for_viewer(viewer, pk)
+    raw_id = request.POST.get("reviewer", "")
+    reviewer = (
+        application.call.reviewers.filter(pk=int(raw_id)).first()
+        if raw_id.isdigit() and len(raw_id) < 19
+        else None
+    )
+    try:
+        if reviewer is None:
+            raise ValidationFailed(
+                _("That person is not a reviewer of this call."), code="not_reviewer"
+            )
+        services.assignment_create(
+            actor=signed_in_account(request), application=application, reviewer=reviewer
+        )
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s is assigned.") % {"name": reviewer.full_name or reviewer.email}
+        )
+    return redirect("landing:application", pk=application.pk)
+
+
+@login_required
+@require_POST
+def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    case_file = selectors.case_file_for_viewer(viewer, pk)
+    try:
+        services.case_stage_set(
+            actor=signed_in_account(request),
+            case_file=case_file,
+            stage=request.POST.get("stage", "")[:20],
+        )
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Stage updated."))
+    return redirect("landing:case", pk=case_file.pk)
+
+
+@login_required
 def pipeline(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     if not viewer.is_manager:
