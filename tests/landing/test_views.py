@@ -322,3 +322,38 @@ def test_manual_assignment_respects_conflicts_and_case_stage_moves(landing: Land
     assert case_file.stage == "established"
     board = manager.get("/landing/pipeline/").content.decode()
     assert "Coral Pay" in board
+
+
+def test_taxonomy_question_takes_term_codes_and_refuses_unknown_ones(landing: LandingWorld) -> None:
+    from puente.landing.models import FieldKind, FormField
+
+    FormField.objects.create(
+        call=landing.call,
+        key="sectors",
+        kind=FieldKind.TERMS,
+        vocabulary="sector",
+        label_en="Sectors",
+        label_es="Sectores",
+        required=False,
+        sort_order=4,
+    )
+    client = client_for(landing.applicant)
+    page = client.get(apply_url(landing)).content.decode()
+    assert 'value="fintech"' in page
+    refused = client.post(
+        apply_url(landing),
+        {"organization": landing.company.pk, "pitch": "P", "sectors": ["nope"], "save": "1"},
+    )
+    assert refused.status_code == 422
+    assert not Application.objects.exists()
+    saved = client.post(
+        apply_url(landing),
+        {
+            "organization": landing.company.pk,
+            "pitch": "P",
+            "sectors": ["fintech", "software"],
+            "save": "1",
+        },
+    )
+    assert saved.status_code == 302
+    assert Application.objects.get().answers["sectors"] == ["fintech", "software"]

@@ -103,9 +103,10 @@ class ApplicationIn(InputSchema):
         le=MAX_ID,
         description="Id of your organization; optional when you belong to exactly one.",
     )
-    answers: dict[str, str | int | float | None] = Field(
+    answers: dict[str, str | int | float | list[str] | None] = Field(
         default_factory=dict,
-        description="Answers by question key (file questions: upload in the web app).",
+        max_length=100,
+        description="Answers by question key; taxonomy questions take a list of term codes (file questions: upload in the web app).",
     )
 
 
@@ -356,7 +357,10 @@ def save_application(
             ],
         )
     form = ApplicationForm(
-        {key: "" if value is None else str(value) for key, value in payload.answers.items()},
+        {
+            key: value if isinstance(value, list) else ("" if value is None else str(value))
+            for key, value in payload.answers.items()
+        },
         fields=definitions,
         final=False,
         currency=call.program.destination_hub.currency,
