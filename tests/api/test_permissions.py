@@ -32,6 +32,9 @@ from puente.spaces.models import Booking, BookingStatus
 from tests.api.conftest import ROLES, ApiClient, World, token_for
 from tests.spaces.helpers import booking_for_table, next_weekday, space_for_table
 from tests.api.marketplace_world import marketplace_rows
+from puente.landing.models import Application, Review
+from tests.api.conftest import ROLES, ApiClient, World, token_for
+from tests.landing.api_world import landing_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +234,66 @@ TABLE: dict[tuple[str, str], Case] = {
         ).exists(),
     ),
     **marketplace_rows(Case, expect),
+    # Soft-landing programs (tests/landing/api_world.py): the world's organization has a draft
+    # in call A, a submitted application reviewed by the mentor in call B, a case file in C.
+    ("GET", "/landing/programs"): Case(lambda w, r: "/landing/programs", expect(200)),
+    ("GET", "/landing/programs/{program_id}"): Case(
+        lambda w, r: f"/landing/programs/{landing_objects(w).program.pk}", expect(200)
+    ),
+    ("GET", "/landing/calls/{call_id}"): Case(
+        lambda w, r: f"/landing/calls/{landing_objects(w).call_a.pk}", expect(200)
+    ),
+    ("GET", "/landing/calls/{call_id}/ranking"): Case(
+        lambda w, r: f"/landing/calls/{landing_objects(w).call_b.pk}/ranking",
+        expect(403, anonymous=401, manager_same_hub=200, staff=200),
+    ),
+    ("GET", "/landing/applications"): Case(
+        lambda w, r: "/landing/applications", expect(200, anonymous=401)
+    ),
+    ("POST", "/landing/calls/{call_id}/applications"): Case(
+        lambda w, r: f"/landing/calls/{landing_objects(w).call_a.pk}/applications",
+        # Only members of the organization apply for it; everyone else is refused.
+        expect(403, anonymous=401, org_member=200, org_admin=200),
+        body={"answers": {"pitch": "Tostadores de Medellín en Miami"}},
+        happened=lambda w, r: Application.objects.filter(
+            answers__pitch="Tostadores de Medellín en Miami"
+        ).exists(),
+    ),
+    ("GET", "/landing/applications/{application_id}"): Case(
+        lambda w, r: f"/landing/applications/{landing_objects(w).draft.pk}",
+        # The applicant's own and the program hub's managers; for others it does not exist.
+        expect(404, anonymous=401, org_member=200, org_admin=200, manager_same_hub=200, staff=200),
+    ),
+    ("POST", "/landing/applications/{application_id}/submission"): Case(
+        lambda w, r: f"/landing/applications/{landing_objects(w).draft.pk}/submission",
+        expect(404, anonymous=401, org_member=200, org_admin=200, manager_same_hub=403, staff=403),
+        happened=lambda w, r: (
+            Application.objects.get(pk=landing_objects(w).draft.pk).state == "submitted"
+        ),
+    ),
+    ("GET", "/landing/reviews"): Case(lambda w, r: "/landing/reviews", expect(200, anonymous=401)),
+    ("POST", "/landing/reviews/{review_id}"): Case(
+        lambda w, r: f"/landing/reviews/{landing_objects(w).review.pk}",
+        # Only the assigned reviewer: for everyone else the review does not exist.
+        expect(404, anonymous=401, mentor=200),
+        body={"marks": {}, "abstain": True},
+        happened=lambda w, r: (
+            Review.objects.get(pk=landing_objects(w).review.pk).submitted_at is not None
+        ),
+    ),
+    ("GET", "/landing/case-files/{case_file_id}"): Case(
+        lambda w, r: f"/landing/case-files/{landing_objects(w).case_file.pk}",
+        # The company, the program's hub (Medellín) and the destination hub (Miami) managers.
+        expect(
+            404,
+            anonymous=401,
+            org_member=200,
+            org_admin=200,
+            manager_same_hub=200,
+            manager_other_hub=200,
+            staff=200,
+        ),
+    ),
 }
 
 

@@ -290,3 +290,25 @@ def test_permission_matrix_of_applications(landing: LandingWorld) -> None:
     assert visible(landing.manager) == {first.pk, second.pk}  # the program's hub
     assert visible(landing.manager_other_hub) == set()
     assert visible(landing.stranger) == set()
+
+
+def test_decision_emails_go_out_in_each_recipients_language(
+    landing: LandingWorld, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import make_member
+
+    make_member(landing.company, language="es", email="socia@coralpay.example")
+    application = submitted(landing)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_decide(
+            actor=landing.manager,
+            application=application,
+            decision="admitted",
+            feedback="Bienvenidos",
+        )
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects["socia@coralpay.example"] == "Coral Pay fue admitida en Aterriza en Medellín"
+    assert subjects[landing.applicant.email] == "Coral Pay is admitted to Landing Medellín"
+    spanish = next(message for message in mail.outbox if message.to == ["socia@coralpay.example"])
+    assert "expediente de aterrizaje" in spanish.body

@@ -284,5 +284,76 @@ def test_manage_page_and_pipeline_query_counts_do_not_grow_with_applications(
         with CaptureQueriesContext(connection) as queries:
             assert client.get(page).status_code == 200
         assert len(queries) == counts[page], page
-    assert counts[pages[0]] <= 25
-    assert counts[pages[1]] <= 15
+    assert counts[pages[0]] <= 15  # 12 measured
+    assert counts[pages[1]] <= 10  # 7 measured
+
+
+def test_manual_assignment_respects_conflicts_and_case_stage_moves(landing: LandingWorld) -> None:
+    first, second = _two_submitted(landing)
+    services.conflict_declare(actor=landing.reviewer_b, application=second, reason="advisor")
+    manager = client_for(landing.manager)
+    page = manager.get(f"/landing/applications/{second.pk}/").content.decode()
+    assert "Reviewer A" in page
+    assert f'value="{landing.reviewer_b.pk}">Reviewer B' not in page
+    refused = manager.post(
+        f"/landing/applications/{second.pk}/assign/", {"reviewer": landing.reviewer_b.pk}
+    )
+    assert refused.status_code == 302
+    assert not Review.objects.filter(application=second, reviewer=landing.reviewer_b).exists()
+    manager.post(f"/landing/applications/{second.pk}/assign/", {"reviewer": landing.reviewer_a.pk})
+    assert Review.objects.filter(application=second, reviewer=landing.reviewer_a).exists()
+    assert (
+        manager.post(
+            f"/landing/applications/{second.pk}/assign/", {"reviewer": "9" * 40}
+        ).status_code
+        == 302
+    )
+
+    services.application_decide(actor=landing.manager, application=first, decision="admitted")
+    case_file = Application.objects.get(pk=first.pk).case_file
+    assert (
+        client_for(landing.applicant)
+        .post(f"/landing/cases/{case_file.pk}/stage/", {"stage": "established"})
+        .status_code
+        == 403
+    )
+    manager.post(f"/landing/cases/{case_file.pk}/stage/", {"stage": "established"})
+    case_file.refresh_from_db()
+    assert case_file.stage == "established"
+    board = manager.get("/landing/pipeline/").content.decode()
+    assert "Coral Pay" in board
+
+
+def test_taxonomy_question_takes_term_codes_and_refuses_unknown_ones(landing: LandingWorld) -> None:
+    from puente.landing.models import FieldKind, FormField
+
+    FormField.objects.create(
+        call=landing.call,
+        key="sectors",
+        kind=FieldKind.TERMS,
+        vocabulary="sector",
+        label_en="Sectors",
+        label_es="Sectores",
+        required=False,
+        sort_order=4,
+    )
+    client = client_for(landing.applicant)
+    page = client.get(apply_url(landing)).content.decode()
+    assert 'value="fintech"' in page
+    refused = client.post(
+        apply_url(landing),
+        {"organization": landing.company.pk, "pitch": "P", "sectors": ["nope"], "save": "1"},
+    )
+    assert refused.status_code == 422
+    assert not Application.objects.exists()
+    saved = client.post(
+        apply_url(landing),
+        {
+            "organization": landing.company.pk,
+            "pitch": "P",
+            "sectors": ["fintech", "software"],
+            "save": "1",
+        },
+    )
+    assert saved.status_code == 302
+    assert Application.objects.get().answers["sectors"] == ["fintech", "software"]

@@ -142,6 +142,7 @@ def _register_routers() -> None:
     api.add_router("", "puente.marketplace.api.router")
     api.add_router("", "puente.matching.api.router")
     api.add_router("", "puente.introductions.api.router")
+    api.add_router("", "puente.landing.api.router")
     # Last: answers every other address under /api/v1/ with a JSON 404.
     api.add_router("", fallback_router)
 

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from puente.core.forms import CodeChoiceField
-from puente.core.models import Hub
+from puente.core.models import Hub, TaxonomyTerm
 from puente.directory.models import Organization
 from puente.landing.models import (
     CURRENCIES,
@@ -146,6 +146,7 @@ class FormFieldForm(forms.ModelForm):
             "max_length",
             "choices",
             "allowed_extensions",
+            "vocabulary",
             "max_file_mb",
             "sort_order",
         ]
@@ -188,6 +189,8 @@ class FormFieldForm(forms.ModelForm):
         kind = data.get("kind")
         if kind == FieldKind.CHOICE and not data.get("choices"):
             self.add_error("choices", _("A choice field needs at least one choice."))
+        if kind == FieldKind.TERMS and not data.get("vocabulary"):
+            self.add_error("vocabulary", _("A taxonomy question needs its vocabulary."))
         if kind == FieldKind.FILE and not data.get("allowed_extensions"):
             self.add_error("allowed_extensions", _("A file field needs the allowed file types."))
         return data
@@ -261,6 +264,13 @@ def answer_field(definition: FormField, *, final: bool, currency: str) -> forms.
         return forms.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0), **common)
     if definition.kind == FieldKind.CHOICE:
         return forms.ChoiceField(choices=[("", "—"), *definition.choice_options()], **common)
+    if definition.kind == FieldKind.TERMS:
+        terms = TaxonomyTerm.objects.of(definition.vocabulary).order_by("sort_order", "code")
+        return forms.MultipleChoiceField(
+            choices=[(term.code, term.label) for term in terms],
+            widget=forms.CheckboxSelectMultiple,
+            **common,
+        )
     if definition.kind == FieldKind.FILE:
         help_text = _("Accepted: %(types)s, up to %(mb)s MB.") % {
             "types": ", ".join(definition.allowed_extensions),
@@ -301,7 +311,7 @@ class ApplicationForm(forms.Form):
             if definition.kind == FieldKind.FILE:
                 continue
             value = self.cleaned_data.get(key)
-            if value in (None, ""):
+            if value in (None, "", []):
                 continue
             result[key] = str(value) if isinstance(value, Decimal) else value
         return result

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from puente.core.i18n import localized
-from puente.core.models import Hub
+from puente.core.models import Hub, Vocabulary
 from puente.directory.models import Organization
 from puente.landing.deadlines import is_open
 
@@ -152,6 +152,7 @@ class FieldKind(models.TextChoices):
     MONEY = "money", _("Amount of money")
     CHOICE = "choice", _("Choice")
     FILE = "file", _("File")
+    TERMS = "terms", _("Taxonomy terms")
 
 
 class FormField(models.Model):
@@ -181,6 +182,13 @@ class FormField(models.Model):
         default=list,
         blank=True,
         help_text=_('For files, e.g. ["pdf", "png"].'),
+    )
+    vocabulary = models.CharField(
+        _("vocabulary"),
+        max_length=32,
+        choices=Vocabulary.choices,
+        blank=True,
+        help_text=_("For taxonomy terms: which vocabulary to choose from."),
     )
     max_file_mb = models.PositiveSmallIntegerField(
         _("maximum file size (MB)"),

@@ -185,11 +185,11 @@ def _store_files(
             size=upload.size or 0,
         )
         stored.file.save(upload.name or "file", upload, save=False)
-        written.append(stored.file.name)
+        written.append(stored.file.name or "")
         if previous is not None:
             previous.delete()
             transaction.on_commit(
-                functools.partial(previous.file.storage.delete, previous.file.name)
+                functools.partial(previous.file.storage.delete, previous.file.name or "")
             )
         stored.save()
 
@@ -221,7 +221,8 @@ def application_save(
             )
     except BaseException:
         for name in written:
-            ApplicationFile._meta.get_field("file").storage.delete(name)  # type: ignore[attr-defined]
+            if name:
+                ApplicationFile._meta.get_field("file").storage.delete(name)
         raise
 
 

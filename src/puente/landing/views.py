@@ -30,7 +30,7 @@ from puente.landing.forms import (
     SurveyForm,
     review_form_class,
 )
-from puente.landing.models import Application, ApplicationState, ChecklistItem, FieldKind
+from puente.landing.models import Application, ApplicationState, CaseStage, ChecklistItem, FieldKind
 
 
 def _add_error(form: Any, error: DomainError) -> None:
@@ -74,7 +74,7 @@ def _applying_organization(request: HttpRequest) -> Organization | None:
     viewer = viewer_for(request.user)
     wanted = request.POST.get("organization") or request.GET.get("organization")
     organizations = Organization.objects.filter(pk__in=viewer.organization_ids).order_by("name")
-    if wanted and str(wanted).isdigit():
+    if wanted and str(wanted).isdigit() and len(str(wanted)) < 19:
         return organizations.filter(pk=int(wanted)).first()
     return organizations.first()
 
@@ -196,6 +196,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manages": manages,
             "is_own": is_own,
             "my_review": my_review,
+            "assignable": list(
+                application.call.reviewers.exclude(pk__in=application.reviews.values("reviewer_id"))
+                .exclude(pk__in=application.conflicts.values("reviewer_id"))
+                .order_by("full_name")
+            )
+            if manages
+            else [],
             "other_reviews": selectors.other_reviews_visible(viewer, application),
             "case_file": getattr(application, "case_file", None)
             if application.state == ApplicationState.ADMITTED
@@ -230,14 +237,10 @@ def call_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = ConflictForm(request.POST or None)
     if request.method == "POST":
+        raw_id = request.POST.get("application", "")
+        wanted = int(raw_id) if raw_id.isdigit() and len(raw_id) < 19 else 0
         application = (
-            call.applications.exclude(state=ApplicationState.DRAFT)
-            .filter(
-                pk=request.POST.get("application")
-                if str(request.POST.get("application", "")).isdigit()
-                else 0
-            )
-            .first()
+            call.applications.exclude(state=ApplicationState.DRAFT).filter(pk=wanted).first()
         )
         if application is None:
             form.add_error(None, _("Choose an application of this call."))
@@ -341,6 +344,10 @@ def case_file_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": case_file.application,
             "items": items,
             "can_work": can_work,
+            "can_move": viewer.manages_any(
+                [case_file.hub_id, case_file.application.call.program.hub_id]
+            ),
+            "stages": CaseStage.choices,
             "timeline": selectors.case_timeline(case_file),
             "introductions": selectors.case_introductions(case_file),
         },

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from puente.accounts.models import User
@@ -101,12 +102,16 @@ def _call_action(request: HttpRequest, call: Any) -> tuple[str, Any]:
         }, None
     if action == "assign":
         created = services.assignments_auto(actor=actor, call=call)
-        return _("%(count)s assignments made.") % {"count": len(created)}, None
+        return ngettext(
+            "%(count)s assignment made.", "%(count)s assignments made.", len(created)
+        ) % {"count": len(created)}, None
     if action == "surveys":
         sent = services.surveys_send(
             actor=actor, call=call, period_label=request.POST.get("period_label", "")
         )
-        return _("%(count)s follow-up surveys sent.") % {"count": len(sent)}, None
+        return ngettext(
+            "%(count)s follow-up survey sent.", "%(count)s follow-up surveys sent.", len(sent)
+        ) % {"count": len(sent)}, None
     raise ValidationFailed(_("Unknown action."), code="invalid")
 
 
@@ -211,6 +216,57 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Decision recorded; the applicant is notified."))
     return redirect("landing:application", pk=application.pk)
+
+
+@login_required
+@require_POST
+def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign one reviewer by hand (a declared conflict still forbids it)."""
+    viewer = viewer_for(request.user)
+    application = selectors.application_for_viewer(viewer, pk)
+    raw_id = request.POST.get("reviewer", "")
+    reviewer = (
+        application.call.reviewers.filter(pk=int(raw_id)).first()
+        if raw_id.isdigit() and len(raw_id) < 19
+        else None
+    )
+    try:
+        if reviewer is None:
+            raise ValidationFailed(
+                _("That person is not a reviewer of this call."), code="not_reviewer"
+            )
+        services.assignment_create(
+            actor=signed_in_account(request), application=application, reviewer=reviewer
+        )
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s is assigned.") % {"name": reviewer.full_name or reviewer.email}
+        )
+    return redirect("landing:application", pk=application.pk)
+
+
+@login_required
+@require_POST
+def case_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    case_file = selectors.case_file_for_viewer(viewer, pk)
+    try:
+        services.case_stage_set(
+            actor=signed_in_account(request),
+            case_file=case_file,
+            stage=request.POST.get("stage", "")[:20],
+        )
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Stage updated."))
+    return redirect("landing:case", pk=case_file.pk)
 
 
 @login_required

@@ -41,6 +41,7 @@ STEP_MODULES = [
     "puente.demo.seed.impact",
     "puente.demo.seed.opportunities",
     "puente.demo.seed.spaces",
+    "puente.demo.seed.landing",
 ]
 SIZES = ("small", "full")
 DEFAULT_SEED = 2026

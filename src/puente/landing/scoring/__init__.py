@@ -104,7 +104,7 @@ def rank(
     def mean(values: list[float]) -> float:
         return round(sum(values) / len(values), precision)
 
-    rows = []
+    rows: list[tuple[int, float | None, float | None, int]] = []
     for application in sorted(set(applications)):
         if application in raw:
             rows.append(
