@@ -20,7 +20,7 @@ together with the old rows, so the token always names the data it was read with.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -144,12 +144,22 @@ def one_of(values: np.ndarray, wanted: Any) -> np.ndarray:
     return mask
 
 
-def _bincount(values: np.ndarray, mask: np.ndarray) -> dict[int, int]:
-    chosen = values[mask]
-    if not len(chosen):
-        return {}
-    keys, counts = np.unique(chosen, return_counts=True)
-    return {int(key): int(n) for key, n in zip(keys, counts, strict=True)}
+@dataclass
+class Column:
+    """A foreign-key column as compact codes, so counting per value is one ``bincount``."""
+
+    values: np.ndarray  # (N,) the ids
+    keys: np.ndarray  # (K,) the distinct ids, ascending
+    codes: np.ndarray  # (N,) index of each row's id in ``keys``
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Column:
+        keys, codes = np.unique(values, return_inverse=True)
+        return cls(values=values, keys=keys, codes=codes.reshape(-1))
+
+    def counts(self, mask: np.ndarray) -> dict[int, int]:
+        counts = np.bincount(self.codes[mask], minlength=len(self.keys))
+        return {int(self.keys[k]): int(counts[k]) for k in np.flatnonzero(counts)}
 
 
 @dataclass
@@ -170,6 +180,7 @@ class DirectoryIndex:
     sectors: TermRows
     technologies: TermRows
     id_order: np.ndarray  # argsort of ids, to find positions of ids
+    columns: dict[str, Column] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -202,9 +213,11 @@ class DirectoryIndex:
     def stale(self, cutoff_us: int) -> np.ndarray:
         return self.confirmed_us < cutoff_us
 
-    @staticmethod
-    def counts(values: np.ndarray, mask: np.ndarray) -> dict[int, int]:
-        return _bincount(values, mask)
+    def counts(self, column: str, mask: np.ndarray) -> dict[int, int]:
+        """Rows of ``mask`` per value of ``column`` ("hub", "type" or "stage")."""
+        if column not in self.columns:
+            self.columns[column] = Column.of(getattr(self, column))
+        return self.columns[column].counts(mask)
 
 
 def _epoch_us(column: str) -> str:

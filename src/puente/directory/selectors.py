@@ -292,7 +292,7 @@ def _facets(search: _Search, filters: DirectoryFilters) -> dict[str, list[FacetV
     index, matching, masks = search.index, search.matching, search.masks
     facets: dict[str, list[FacetValue]] = {}
     hub_base = _combine(matching, masks, "hub")
-    home_counts = index.counts(index.hub, hub_base)
+    home_counts = index.counts("hub", hub_base)
     present_counts = index.other_hubs.counts(hub_base)
     facets["hub"] = [
         FacetValue(
@@ -304,9 +304,9 @@ def _facets(search: _Search, filters: DirectoryFilters) -> dict[str, list[FacetV
         for hub in search.hubs
         if hub.is_active
     ]
-    type_counts = index.counts(index.type, _combine(matching, masks, "type"))
+    type_counts = index.counts("type", _combine(matching, masks, "type"))
     facets["type"] = _facet_values(Vocabulary.ORGANIZATION_TYPE, type_counts, filters.types)
-    stage_counts = index.counts(index.stage, _combine(matching, masks, "stage"))
+    stage_counts = index.counts("stage", _combine(matching, masks, "stage"))
     stage_counts.pop(facet_index.NO_STAGE, None)
     facets["stage"] = _facet_values(Vocabulary.STAGE, stage_counts, filters.stages)
     facets["sector"] = _facet_values(
