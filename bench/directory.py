@@ -303,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
                 "--runs",
                 str(args.runs),
                 "--json",
+                *(["--keep", args.keep] if args.keep else []),
             ]
             output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             reports.append(json.loads(output.strip().splitlines()[-1]))

@@ -221,15 +221,14 @@ class DirectoryIndex:
 
 
 def _epoch_us(column: str) -> str:
+    """SQL for a datetime column as integer microseconds since 1970 (UTC), exactly."""
     if connection.vendor == "postgresql":
         return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
-    return column  # SQLite: ISO text, parsed by NumPy below
-
-
-def _to_us(values: list[Any]) -> np.ndarray:
-    if connection.vendor == "postgresql":
-        return np.array(values, dtype=np.int64)
-    return np.array(values, dtype="datetime64[us]").astype(np.int64)
+    # SQLite stores 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC): whole seconds, then the fraction.
+    return (
+        f"(CAST(strftime('%s', {column}) AS INTEGER) * 1000000 "
+        f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+    )
 
 
 def current_token() -> str:
@@ -241,9 +240,13 @@ def current_token() -> str:
 
 def build(token: str) -> DirectoryIndex:
     """Read the index from the database (read the token first: a later write forces a rebuild)."""
+    visibility = " ".join(f"WHEN '{name}' THEN {code}" for name, code in VISIBILITY_CODES.items())
     with connection.cursor() as cursor:
+        # Only integers, so no value goes through a Python datetime or string.
         cursor.execute(
-            f"SELECT id, hub_id, type_id, stage_id, profile_visibility, verification_status, "
+            f"SELECT id, hub_id, type_id, COALESCE(stage_id, {NO_STAGE}), "
+            f"CASE profile_visibility {visibility} ELSE {VISIBILITY_CODES['private']} END, "
+            "CASE WHEN verification_status = 'verified' THEN 1 ELSE 0 END, "
             f"{_epoch_us('last_confirmed_at')}, {_epoch_us('created_at')} "
             f"FROM {ORGANIZATION_TABLE} ORDER BY name, id"
         )
@@ -257,30 +260,26 @@ def build(token: str) -> DirectoryIndex:
             cursor.execute(f"SELECT organization_id, {column} FROM {ORGANIZATION_TABLE}_{table}")
             pairs[table] = cursor.fetchall()
     size = len(rows)
-    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in range(8)]
-    ids = np.array(columns[0], dtype=np.int64)
-    id_order = np.argsort(ids, kind="stable")
-    confirmed = _to_us(list(columns[6]))
-    created = _to_us(list(columns[7]))
+    data = np.array(rows, dtype=np.int64).reshape(size, 8)
+    ids = np.ascontiguousarray(data[:, 0])
+    confirmed = np.ascontiguousarray(data[:, 6])
+    created = data[:, 7]
+    empty = TermRows(np.zeros(0, dtype=np.int64), np.zeros((0, size), dtype=bool))
     index = DirectoryIndex(
         token=token,
         ids=ids,
-        hub=np.array(columns[1], dtype=np.int64),
-        type=np.array(columns[2], dtype=np.int64),
-        stage=np.array(
-            [NO_STAGE if value is None else value for value in columns[3]], dtype=np.int64
-        ),
-        visibility=np.array(
-            [VISIBILITY_CODES.get(value, 3) for value in columns[4]], dtype=np.int8
-        ),
-        verified=np.array([value == "verified" for value in columns[5]], dtype=bool),
+        hub=np.ascontiguousarray(data[:, 1]),
+        type=np.ascontiguousarray(data[:, 2]),
+        stage=np.ascontiguousarray(data[:, 3]),
+        visibility=data[:, 4].astype(np.int8),
+        verified=data[:, 5].astype(bool),
         confirmed_us=confirmed,
-        recent_order=np.lexsort((-ids, -created)) if size else np.zeros(0, dtype=np.int64),
-        updated_order=np.lexsort((-ids, -confirmed)) if size else np.zeros(0, dtype=np.int64),
-        other_hubs=TermRows(np.zeros(0, dtype=np.int64), np.zeros((0, size), dtype=bool)),
-        sectors=TermRows(np.zeros(0, dtype=np.int64), np.zeros((0, size), dtype=bool)),
-        technologies=TermRows(np.zeros(0, dtype=np.int64), np.zeros((0, size), dtype=bool)),
-        id_order=id_order,
+        recent_order=np.lexsort((-ids, -created)),
+        updated_order=np.lexsort((-ids, -confirmed)),
+        other_hubs=empty,
+        sectors=empty,
+        technologies=empty,
+        id_order=np.argsort(ids, kind="stable"),
     )
     for name in ("sectors", "technologies", "other_hubs"):
         setattr(index, name, _term_rows(pairs[name], index.positions, size))
