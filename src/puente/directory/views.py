@@ -239,7 +239,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "result": result,
         "facets": facets,
-        "profile_counts": selectors.profile_facet_counts(viewer, filters),
+        "profile_counts": result.profile_counts,
         "active_filters": active,
         "page": page,
         "pages": _pages(result.count),
