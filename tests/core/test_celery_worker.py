@@ -17,7 +17,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: the real-worker test needs Redis (CI sets it)."),
+    pytest.mark.skipif(
+        not REDIS_URL, reason="REDIS_URL is not set: the real-worker test needs Redis (CI sets it)."
+    ),
 ]
 
 
@@ -30,7 +32,14 @@ def redis_worker(transactional_db: None) -> Iterator[Any]:
     _forget_backend()
     app.connection_for_write().default_channel.client.flushdb()
     try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10) as worker:
+        with start_worker(
+            app,
+            pool="solo",
+            concurrency=1,
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=10,
+        ) as worker:
             yield worker
     finally:
         app.conf.update(saved)

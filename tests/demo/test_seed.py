@@ -317,6 +317,8 @@ def test_demo_has_bilingual_opportunities_and_introductions_in_every_state() -> 
     assert Introduction.objects.filter(brokered_by__isnull=False).exists()
     matches = opportunity_matches(viewer_for(admin), request, limit=10)
     assert ("opportunity", offer.pk) in [(match.item_type, match.id) for match in matches]
+
+
 def test_demo_has_impact_activity_indicators_and_guides_for_both_hubs() -> None:
     from django.utils import timezone
 

@@ -58,7 +58,7 @@ def test_spanish_request_meets_english_offer_and_both_sides_are_introduced(new_p
     offer = post_opportunity(
         fund,
         title="Seed capital for Latin American agritech",
-        description="We invest seed capital (USD 100k–500k) in agritech startups from Latin America expanding to the United States.",  # noqa: RUF001
+        description="We invest seed capital (USD 100k–500k) in agritech startups from Latin America expanding to the United States.",
         sectors=["agritech"],
         stages=["seed"],
         target_hubs=["medellin"],

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def event_values(**overrides: object) -> dict[str, object]:
     values: dict[str, object] = {
-        "title": "Rueda Medellín–Miami",  # noqa: RUF001
+        "title": "Rueda Medellín–Miami",
         "description": "",
         "language": "es",
         "hub": hub("medellin"),

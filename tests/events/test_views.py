@@ -143,8 +143,8 @@ def test_agenda_shows_both_zones_and_downloads_the_ics() -> None:
     # 09:00 in Medellín (UTC-5) is 10:00 in Miami on 10 March 2026 (daylight saving, UTC-4).
     assert "America/New_York" in page
     assert "America/Bogota" in page
-    assert "10:00–10:20" in page  # noqa: RUF001
-    assert "09:00–09:20" in page  # noqa: RUF001
+    assert "10:00–10:20" in page
+    assert "09:00–09:20" in page
     assert "Café Trazable" in page
     assert "https://meet.example.org/rueda/3" in page
     response = client.get(f"/events/{event.slug}/agenda.ics")

@@ -132,7 +132,9 @@ def _register_routers() -> None:
     from puente.spaces.api import router as spaces_router
 
     api.add_router("", core_router)
-    api.add_router("", "puente.directory.api_import.router")  # before the directory router: /organizations/export is not an id
+    api.add_router(
+        "", "puente.directory.api_import.router"
+    )  # before the directory router: /organizations/export is not an id
     api.add_router("", directory_router)
     api.add_router("", people_router)
     api.add_router("", accounts_router)

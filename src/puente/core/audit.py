@@ -66,7 +66,11 @@ def audit_record(
         changed = {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
         before = {key: before.get(key) for key in sorted(changed)}
         after = {key: after.get(key) for key in sorted(changed)}
-    actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
+    actor_id = (
+        getattr(actor, "pk", None)
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else None
+    )
     return AuditEntry.objects.create(
         actor_id=actor_id,
         action=action,

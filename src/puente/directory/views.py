@@ -44,8 +44,8 @@ FACET_TITLES = {
 }
 SORT_LABELS = {
     "": gettext_lazy("Best match"),
-    "name": gettext_lazy("Name A–Z"),  # noqa: RUF001 - an en dash between letters
-    "-name": gettext_lazy("Name Z–A"),  # noqa: RUF001
+    "name": gettext_lazy("Name A–Z"),
+    "-name": gettext_lazy("Name Z–A"),
     "recent": gettext_lazy("Newest"),
     "updated": gettext_lazy("Recently confirmed"),
 }

@@ -53,10 +53,10 @@ def not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 def slot_label(slot: Any, zone_name: str) -> str:
-    """A slot as the wall-clock time in a zone: "Tue 3 Mar, 09:00–09:20"."""  # noqa: RUF002 - an en dash between times
+    """A slot as the wall-clock time in a zone: "Tue 3 Mar, 09:00–09:20"."""
     zone = zone_named(zone_name)
     start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
-    return f"{formats.date_format(start, 'D j M, H:i')}–{formats.date_format(end, 'H:i')}"  # noqa: RUF001
+    return f"{formats.date_format(start, 'D j M, H:i')}–{formats.date_format(end, 'H:i')}"
 
 
 def _viewer_zone(request: HttpRequest) -> str:

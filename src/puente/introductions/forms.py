@@ -76,7 +76,9 @@ class OutcomeForm(forms.Form):
     """What came of an accepted introduction."""
 
     kind = forms.ChoiceField(label=_("What happened"), choices=OutcomeKind.choices)
-    occurred_on = forms.DateField(label=_("When"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    occurred_on = forms.DateField(
+        label=_("When"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     amount = forms.DecimalField(
         label=_("Amount (deals and investments)"),
         required=False,

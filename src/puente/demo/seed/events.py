@@ -108,7 +108,7 @@ def _event(context: SeedContext, home: Hub, guest: Hub, organizer: User | None) 
     day = (context.now + dt.timedelta(days=21)).date()
     event = Event.objects.create(
         slug="rueda-de-negocios-" + home.slug + "-" + guest.slug,
-        title=f"Rueda de negocios {home.name_es}–{guest.name_es} / {home.name_en}–{guest.name_en} business matchmaking",  # noqa: RUF001 - en dash between city names
+        title=f"Rueda de negocios {home.name_es}–{guest.name_es} / {home.name_en}–{guest.name_en} business matchmaking",
         description=(
             f"Un día de reuniones de 20 minutos entre empresas de {home.name_es} y {guest.name_es}: "
             "en persona en la sede del nodo y por video para quienes participan desde el otro nodo."

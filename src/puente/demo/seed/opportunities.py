@@ -69,7 +69,7 @@ POSTINGS = (
         "capital",
         "en",
         "Seed capital for Latin American agritech startups",
-        "Miami-based fund investing USD 100k–500k tickets in seed-stage agritech and foodtech startups from Latin America that want to expand to the United States.",  # noqa: RUF001
+        "Miami-based fund investing USD 100k–500k tickets in seed-stage agritech and foodtech startups from Latin America that want to expand to the United States.",
         ("agritech",),
         ("seed",),
         "medellin",
