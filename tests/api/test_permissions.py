@@ -25,11 +25,10 @@ from puente.directory.models import (
     VerificationStatus,
 )
 from puente.events.models import EventStatus, MeetingRequest, Participant
+from puente.spaces.models import Booking, BookingStatus
 from tests.api.conftest import ROLES, ApiClient, World, token_for
 from tests.events.helpers import accepted_meeting, make_event, pending_request, register
 from tests.factories import OrganizationFactory, hub, make_member
-from puente.spaces.models import Booking, BookingStatus
-from tests.api.conftest import ROLES, ApiClient, World, token_for
 from tests.spaces.helpers import booking_for_table, next_weekday, space_for_table
 
 pytestmark = pytest.mark.django_db
