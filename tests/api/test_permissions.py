@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,14 +18,20 @@ from puente.accounts.models import ApiToken
 from puente.api.openapi import API_PREFIX, openapi_schema
 from puente.directory.models import (
     ClaimStatus,
+    MembershipRole,
     Organization,
     OrganizationClaim,
     Person,
     VerificationStatus,
 )
+from puente.events.models import EventStatus, MeetingRequest, Participant
 from puente.landing.models import Application, Review
+from puente.spaces.models import Booking, BookingStatus
 from tests.api.conftest import ROLES, ApiClient, World, token_for
+from tests.events.helpers import accepted_meeting, make_event, pending_request, register
+from tests.factories import OrganizationFactory, hub, make_member
 from tests.landing.api_world import landing_objects
+from tests.spaces.helpers import booking_for_table, next_weekday, space_for_table
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +175,36 @@ TABLE: dict[tuple[str, str], Case] = {
         },
         happened=lambda w, r: Person.objects.filter(full_name="Lucia Importada").exists(),
     ),
+    ("GET", "/spaces"): Case(lambda w, r: "/spaces?hub=medellin", expect(200)),
+    ("GET", "/spaces/{space_id}/availability"): Case(
+        lambda w, r: (
+            f"/spaces/{space_for_table().pk}/availability?from={next_weekday(1)}T00:00&to={next_weekday(1)}T23:59"
+        ),
+        expect(200),
+    ),
+    ("POST", "/spaces/{space_id}/bookings"): Case(
+        lambda w, r: f"/spaces/{space_for_table().pk}/bookings",
+        expect(201, anonymous=401, unverified=403),
+        body={
+            "start": f"{next_weekday(1)}T10:00",
+            "end": f"{next_weekday(1)}T11:00",
+            "purpose": "Permisos",
+        },
+        happened=lambda w, r: Booking.objects.filter(purpose="Permisos").exists(),
+    ),
+    ("DELETE", "/bookings/{booking_id}"): Case(
+        lambda w, r: f"/bookings/{booking_for_table(w.user('org_member')).pk}",
+        expect(404, anonymous=401, org_member=204, manager_same_hub=204, staff=204),
+        happened=lambda w, r: Booking.objects.filter(status=BookingStatus.CANCELLED).exists(),
+    ),
+    ("POST", "/bookings/{booking_id}/decision"): Case(
+        lambda w, r: (
+            f"/bookings/{booking_for_table(w.user('org_member'), tentative=True).pk}/decision"
+        ),
+        expect(404, anonymous=401, org_member=403, manager_same_hub=200, staff=200),
+        body={"approve": True},
+        happened=lambda w, r: Booking.objects.filter(status=BookingStatus.APPROVED).exists(),
+    ),
     ("GET", "/me"): Case(lambda w, r: "/me", expect(200, anonymous=401)),
     ("GET", "/tokens"): Case(lambda w, r: "/tokens", expect(200, anonymous=401)),
     ("POST", "/tokens"): Case(
@@ -176,6 +213,16 @@ TABLE: dict[tuple[str, str], Case] = {
         body={"name": "Integración CRM"},
         happened=lambda w, r: ApiToken.objects.filter(name="Integración CRM").exists(),
     ),
+    ("GET", "/impact/kpis"): Case(
+        lambda w, r: "/impact/kpis?quarter=2026-Q3&hub=medellin&direction=medellin-miami",
+        expect(403, anonymous=401, manager_same_hub=200, manager_other_hub=200, staff=200),
+    ),
+    ("GET", "/impact/kpis/{code}/records"): Case(
+        lambda w, r: "/impact/kpis/companies_landed/records?quarter=2026-Q3",
+        expect(403, anonymous=401, manager_same_hub=200, manager_other_hub=200, staff=200),
+    ),
+    ("GET", "/impact/indicators"): Case(lambda w, r: "/impact/indicators", expect(200)),
+    ("GET", "/impact/guides"): Case(lambda w, r: "/impact/guides?q=visa", expect(200)),
     ("DELETE", "/tokens/{token_id}"): Case(
         _new_token_id,
         expect(204, anonymous=401),
@@ -246,6 +293,97 @@ TABLE: dict[tuple[str, str], Case] = {
 }
 
 
+# --- brokerage events -----------------------------------------------------------------------
+def _events(world: World) -> SimpleNamespace:
+    """An open event where Café Trazable (the world's organization) received a request, and a
+    published one where it has a placed meeting; built once per world."""
+    cached = getattr(world, "events", None)
+    if cached is not None:
+        return cached
+    other = OrganizationFactory(name="Coral Pay", hub=hub("miami"))
+    other_admin = make_member(other, role=MembershipRole.ADMIN)
+    open_event = make_event(slug="rueda-abierta")
+    published = make_event(slug="rueda-publicada", status=EventStatus.PUBLISHED)
+    ours = register(open_event, world.organization, user=world.user("org_admin"))
+    theirs = register(open_event, other, user=other_admin)
+    third = register(open_event)
+    request = pending_request(theirs, ours)
+    meeting = accepted_meeting(
+        register(published, world.organization, user=world.user("org_admin")),
+        register(published, other, user=other_admin),
+    )
+    meeting.slot, meeting.table = published.slots.first(), 1
+    meeting.save()
+    events = SimpleNamespace(open=open_event, published=published, request=request, third=third)
+    world.events = events  # type: ignore[attr-defined]
+    return events
+
+
+def _registered(world: World, role: str) -> bool:
+    user = world.users[role]
+    return Participant.objects.filter(
+        event=_events(world).open, user=user, organization__isnull=True
+    ).exists()
+
+
+def _request_status(status: str) -> Callable[[World, str], bool]:
+    return lambda world, role: (
+        MeetingRequest.objects.get(pk=_events(world).request.pk).status == status
+    )
+
+
+# Only the world organization's members speak for its registrations; hub organizers can see
+# a request (so they get 403, not 404) but only the asked side may answer it.
+_SPEAKERS = {"org_member": 200, "org_admin": 200}
+
+TABLE.update(
+    {
+        ("GET", "/events"): Case(lambda w, r: "/events", expect(200)),
+        ("GET", "/events/{event_id}"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}", expect(200)
+        ),
+        ("POST", "/events/{event_id}/participants"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}/participants",
+            expect(201, anonymous=401, unverified=403, org_member=409, org_admin=409),
+            body={"offer": "Mentoría en pagos", "language": "es"},
+            happened=_registered,
+        ),
+        ("GET", "/events/{event_id}/requests"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}/requests",
+            expect(404, anonymous=401, **_SPEAKERS),
+        ),
+        ("POST", "/events/{event_id}/participants/{participant_id}/requests"): Case(
+            lambda w, r: (
+                f"/events/{_events(w).open.pk}/participants/{_events(w).third.pk}/requests"
+            ),
+            expect(404, anonymous=401, org_member=201, org_admin=201),
+            body={"message": "¿Nos vemos?", "priority": 2},
+            happened=lambda w, r: MeetingRequest.objects.filter(target=_events(w).third).exists(),
+        ),
+        ("POST", "/meeting-requests/{request_id}/accept"): Case(
+            lambda w, r: f"/meeting-requests/{_events(w).request.pk}/accept",
+            expect(404, anonymous=401, manager_same_hub=403, staff=403, **_SPEAKERS),
+            body={"message": "Con gusto"},
+            happened=_request_status("accepted"),
+        ),
+        ("POST", "/meeting-requests/{request_id}/decline"): Case(
+            lambda w, r: f"/meeting-requests/{_events(w).request.pk}/decline",
+            expect(404, anonymous=401, manager_same_hub=403, staff=403, **_SPEAKERS),
+            body={},
+            happened=_request_status("declined"),
+        ),
+        ("GET", "/events/{event_id}/agenda"): Case(
+            lambda w, r: f"/events/{_events(w).published.pk}/agenda",
+            expect(404, anonymous=401, **_SPEAKERS),
+        ),
+        ("GET", "/events/{event_id}/agenda.ics"): Case(
+            lambda w, r: f"/events/{_events(w).published.pk}/agenda.ics",
+            expect(404, anonymous=401, **_SPEAKERS),
+        ),
+    }
+)
+
+
 def _api_endpoints() -> set[tuple[str, str]]:
     paths = openapi_schema()["paths"]
     prefix = API_PREFIX.rstrip("/")
@@ -278,7 +416,7 @@ def test_permission(api: ApiClient, world: World, method: str, endpoint: str, ro
     if expected >= 400:
         assert set(response.data) >= {"code", "message"}
         assert response.data["message"]
-    elif expected != 204 and not endpoint.endswith("/export"):
+    elif expected != 204 and not endpoint.endswith(("/export", ".ics")):
         assert isinstance(response.data, dict)
     if case.happened is not None:
         assert case.happened(world, role) is (expected < 400), (

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from puente.core.models import AuditEntry, Hub
@@ -34,11 +35,13 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     names = list(fields) if fields is not None else [f.attname for f in opts.concrete_fields]
     data: dict[str, Any] = {}
     for name in names:
-        field = None
+        field: models.Field[Any, Any] | None = None
         try:
-            field = opts.get_field(name)
-        except Exception:  # noqa: BLE001 - attnames like hub_id are not field names
-            field = None
+            found = opts.get_field(name)
+        except FieldDoesNotExist:  # attnames like hub_id are not field names
+            found = None
+        if isinstance(found, models.Field):
+            field = found
         if field is not None and field.many_to_many:
             if instance.pk is None:
                 data[name] = []

@@ -42,9 +42,11 @@ class CodeChoiceField(forms.ModelChoiceField):
             return None
         if not isinstance(value, str | int):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(value)[:60]})
+        queryset = self.queryset
+        assert queryset is not None, "a model choice field needs a queryset"
         try:
-            return self.queryset.get(**{self.to_field_name or "pk": value})
-        except (ValueError, TypeError, self.queryset.model.DoesNotExist) as error:
+            return queryset.get(**{self.to_field_name or "pk": value})
+        except (ValueError, TypeError, queryset.model.DoesNotExist) as error:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(value)[:60]}) from error
 
 

@@ -78,3 +78,37 @@ def counterpart_contact(viewer: Viewer, introduction: Introduction) -> Contact |
         if entry not in people:
             people.append(entry)
     return Contact(organization=other, email=other.email, phone=other.phone, people=people)
+
+
+BOXES = ("waiting", "incoming", "outgoing", "all")
+
+
+def introduction_inbox(
+    viewer: Viewer, box: str, *, offset: int = 0, limit: int = 20
+) -> tuple[list[Introduction], int]:
+    """One box of the viewer's introductions: ``waiting`` for their answer, ``incoming`` (they
+    were asked), ``outgoing`` (they asked) or ``all`` (including those brokered in their hubs)."""
+    queryset = introductions_visible_to(viewer)
+    mine = viewer.organization_ids
+    if box == "waiting":
+        queryset = queryset.filter(status=IntroductionStatus.PENDING).filter(
+            Q(requester_id__in=mine, requester_accepted_at__isnull=True)
+            | Q(target_id__in=mine, target_accepted_at__isnull=True)
+        )
+    elif box == "incoming":
+        queryset = queryset.filter(target_id__in=mine)
+    elif box == "outgoing":
+        queryset = queryset.filter(requester_id__in=mine)
+    items = list(
+        queryset.select_related(
+            "requester",
+            "requester__hub",
+            "target",
+            "target__hub",
+            "opportunity",
+            "target_opportunity",
+            "brokered_by",
+        ).order_by("-created_at", "-id")[offset : offset + limit]
+    )
+    return items, queryset.count()
+

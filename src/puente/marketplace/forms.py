@@ -34,7 +34,7 @@ class OpportunityForm(forms.Form):
     amount_min = forms.DecimalField(label=_("Minimum amount"), required=False, min_value=0, max_value=MAX_AMOUNT, max_digits=16, decimal_places=2)
     amount_max = forms.DecimalField(label=_("Maximum amount"), required=False, min_value=0, max_value=MAX_AMOUNT, max_digits=16, decimal_places=2)
     currency = forms.ChoiceField(label=_("Currency"), choices=[("", "—"), *CURRENCIES], required=False)
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     profile_type = forms.ChoiceField(label=_("Partnering profile type"), choices=[("", "—"), *ProfileType.choices], required=False)
     visibility = forms.ChoiceField(label=_("Who sees it"), choices=Visibility.choices, initial=Visibility.PUBLIC)
     external_id = forms.CharField(label=_("External id"), max_length=100, required=False)

@@ -36,6 +36,8 @@ class OpportunityFilters:
     hubs: Sequence[str] = ()
     target_hubs: Sequence[str] = ()
     sectors: Sequence[str] = ()
+    stages: Sequence[str] = ()
+    reaching: Sequence[str] = ()
     organization_id: int | None = None
     status: str = ""
 
@@ -69,6 +71,14 @@ def opportunity_list(viewer: Viewer, filters: OpportunityFilters, *, offset: int
     if filters.sectors:
         sector_table = Opportunity.sectors.through
         queryset = queryset.filter(id__in=sector_table.objects.filter(taxonomyterm__code__in=filters.sectors).values("opportunity_id"))
+    if filters.reaching:
+        target_table = Opportunity.target_hubs.through
+        targeted = target_table.objects.values("opportunity_id")
+        reaching = target_table.objects.filter(hub__slug__in=filters.reaching).values("opportunity_id")
+        queryset = queryset.filter(Q(id__in=reaching) | ~Q(id__in=targeted))
+    if filters.stages:
+        stage_table = Opportunity.stages.through
+        queryset = queryset.filter(id__in=stage_table.objects.filter(taxonomyterm__code__in=filters.stages).values("opportunity_id"))
     if filters.organization_id is not None:
         queryset = queryset.filter(organization_id=filters.organization_id)
     order = ("fts_rank", "-published_at") if filters.q else ("-published_at", "-id")

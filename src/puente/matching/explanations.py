@@ -116,3 +116,36 @@ def explain(results: Iterable[RankedItem]) -> dict[Any, list[Reason]]:
         result.id: [Reason(code=factor.code, text=_sentence(factor, labels), contribution=round(factor.contribution, 4), params=dict(factor.params)) for factor in result.factors]
         for result in results
     }
+
+
+def stored_factors(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
+    """Reasons as plain data to keep with a record (codes and parameters, no sentences), so
+    each reader later sees them in their own language."""
+    return [
+        {"code": reason.code, "contribution": reason.contribution, "params": dict(reason.params)}
+        for reason in reasons
+    ]
+
+
+def reasons_from_stored(factors: Iterable[Mapping[str, Any]]) -> list[Reason]:
+    """Sentences, in the active language, for factors kept by :func:`stored_factors`."""
+    labels = _Labels()
+    reasons = []
+    for data in factors:
+        if not isinstance(data, Mapping) or not isinstance(data.get("code"), str):
+            continue
+        params = data.get("params") if isinstance(data.get("params"), Mapping) else {}
+        try:
+            contribution = float(data.get("contribution", 0.0))
+        except (TypeError, ValueError):
+            contribution = 0.0
+        factor = Factor(code=data["code"], contribution=contribution, params=dict(params or {}))
+        reasons.append(
+            Reason(
+                code=factor.code,
+                text=_sentence(factor, labels),
+                contribution=round(contribution, 4),
+                params=dict(factor.params),
+            )
+        )
+    return reasons

@@ -1,0 +1,162 @@
+"""The network of ties between organizations: measures and a drawing. No Django here.
+
+A tie is any recorded activity joining two organizations (an accepted introduction, a meeting,
+a landing, a program). A tie is cross-border when the two organizations' home hubs differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from html import escape
+
+import networkx as nx
+
+EXACT_BETWEENNESS_UP_TO = 1500  # nodes; larger graphs use a fixed-seed sample of pivots
+BETWEENNESS_SAMPLE = 300
+DRAWN_NODES = 80
+
+
+@dataclass(frozen=True)
+class Tie:
+    a: int
+    b: int
+    quarter: int
+
+
+@dataclass
+class NetworkMeasures:
+    organizations: int
+    ties: int
+    cross_border_ties: int
+    cross_border_density: float
+    by_quarter: list[
+        tuple[int, int, float]
+    ]  # (quarter code, cumulative cross-border ties, density)
+    brokers: list[tuple[int, float]]  # (organization id, betweenness), most first
+    isolated: list[int]
+    graph: nx.Graph = field(repr=False, default_factory=nx.Graph)
+
+
+def build_graph(ties: Iterable[Tie], hub_of: Mapping[int, int]) -> nx.Graph:
+    graph = nx.Graph()
+    for tie in ties:
+        if tie.a == tie.b or tie.a not in hub_of or tie.b not in hub_of:
+            continue
+        for node in (tie.a, tie.b):
+            if node not in graph:
+                graph.add_node(node, hub=hub_of[node])
+        if graph.has_edge(tie.a, tie.b):
+            graph[tie.a][tie.b]["weight"] += 1
+            graph[tie.a][tie.b]["first"] = min(graph[tie.a][tie.b]["first"], tie.quarter)
+        else:
+            graph.add_edge(
+                tie.a, tie.b, weight=1, first=tie.quarter, cross=hub_of[tie.a] != hub_of[tie.b]
+            )
+    return graph
+
+
+def cross_border_density(graph: nx.Graph) -> float:
+    """Cross-border ties as a share of the cross-border pairs that could exist among the
+    organizations in the graph."""
+    per_hub: dict[int, int] = {}
+    for _node, hub in graph.nodes(data="hub"):
+        per_hub[hub] = per_hub.get(hub, 0) + 1
+    n = graph.number_of_nodes()
+    possible = n * (n - 1) // 2 - sum(k * (k - 1) // 2 for k in per_hub.values())
+    cross = sum(1 for _a, _b, is_cross in graph.edges(data="cross") if is_cross)
+    return cross / possible if possible else 0.0
+
+
+def measure(
+    ties: Iterable[Tie],
+    hub_of: Mapping[int, int],
+    *,
+    candidates: Iterable[int] = (),
+    brokers: int = 10,
+) -> NetworkMeasures:
+    """Measures of the network. ``candidates`` are organizations that should be in it (active
+    ones): those without any tie are reported as isolated."""
+    ties = list(ties)
+    graph = build_graph(ties, hub_of)
+    quarters = sorted({tie.quarter for tie in ties})
+    by_quarter = []
+    for quarter in quarters:
+        sub = graph.edge_subgraph(
+            [(a, b) for a, b, first in graph.edges(data="first") if first <= quarter]
+        )
+        cross = sum(1 for _a, _b, is_cross in sub.edges(data="cross") if is_cross)
+        by_quarter.append((quarter, cross, cross_border_density(nx.Graph(sub))))
+    cross_graph = graph.edge_subgraph(
+        [(a, b) for a, b, is_cross in graph.edges(data="cross") if is_cross]
+    )
+    if cross_graph.number_of_nodes() > EXACT_BETWEENNESS_UP_TO:
+        centrality = nx.betweenness_centrality(cross_graph, k=BETWEENNESS_SAMPLE, seed=7)
+    else:
+        centrality = nx.betweenness_centrality(cross_graph) if cross_graph.number_of_nodes() else {}
+    top = sorted(
+        ((node, score) for node, score in centrality.items() if score > 0),
+        key=lambda item: (-item[1], item[0]),
+    )[:brokers]
+    isolated = sorted(node for node in set(candidates) if node not in graph)
+    cross_total = sum(1 for _a, _b, is_cross in graph.edges(data="cross") if is_cross)
+    return NetworkMeasures(
+        organizations=graph.number_of_nodes(),
+        ties=graph.number_of_edges(),
+        cross_border_ties=cross_total,
+        cross_border_density=cross_border_density(graph),
+        by_quarter=by_quarter,
+        brokers=top,
+        isolated=isolated,
+        graph=graph,
+    )
+
+
+def network_svg(
+    graph: nx.Graph,
+    *,
+    names: Mapping[int, str],
+    links: Mapping[int, str],
+    hub_colors: Mapping[int, str],
+    title: str,
+    size: int = 640,
+    nodes: int = DRAWN_NODES,
+) -> str:
+    """The best-connected ``nodes`` organizations and their ties; cross-border ties drawn
+    thick and orange. Every node links to its profile and names itself on hover."""
+    drawn = sorted(graph.nodes, key=lambda node: (-graph.degree(node), node))[:nodes]
+    sub = graph.subgraph(drawn)
+    if sub.number_of_nodes() == 0:
+        return ""
+    positions = nx.spring_layout(sub, seed=7, iterations=60)
+    margin = 24
+
+    def xy(node: int) -> tuple[float, float]:
+        x, y = positions[node]
+        return margin + (x + 1) / 2 * (size - 2 * margin), margin + (y + 1) / 2 * (
+            size - 2 * margin
+        )
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" aria-label="{escape(title)}" class="chart network">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for a, b, data in sub.edges(data=True):
+        (x1, y1), (x2, y2) = xy(a), xy(b)
+        style = (
+            'stroke="#c2410c" stroke-width="2.2"'
+            if data.get("cross")
+            else 'stroke="#94a3b8" stroke-width="1"'
+        )
+        parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" {style} class="{"tie-cross" if data.get("cross") else "tie"}"/>'
+        )
+    for node in drawn:
+        x, y = xy(node)
+        radius = 4 + min(sub.degree(node), 12)
+        name = names.get(node, "—")
+        circle = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius / 1.5:.1f}" fill="{escape(hub_colors.get(graph.nodes[node]["hub"], "#334155"))}" stroke="#fff"><title>{escape(name)}</title></circle>'
+        link = links.get(node)
+        parts.append(f'<a href="{escape(link)}">{circle}</a>' if link else circle)
+    parts.append("</svg>")
+    return "".join(parts)
