@@ -46,8 +46,12 @@ def setup_django(directory: str) -> None:
 
 def load_pairs(data: Path, limit: int) -> tuple[list[str], list[str]]:
     # Split on newlines only: str.splitlines() would also split on U+2028 and similar.
-    spanish = (data / "tatoeba.spa-eng.spa").read_text(encoding="utf-8").rstrip("\n").split("\n")[:limit]
-    english = (data / "tatoeba.spa-eng.eng").read_text(encoding="utf-8").rstrip("\n").split("\n")[:limit]
+    spanish = (
+        (data / "tatoeba.spa-eng.spa").read_text(encoding="utf-8").rstrip("\n").split("\n")[:limit]
+    )
+    english = (
+        (data / "tatoeba.spa-eng.eng").read_text(encoding="utf-8").rstrip("\n").split("\n")[:limit]
+    )
     if len(spanish) != len(english):
         raise SystemExit("the two files do not have the same number of lines")
     return spanish, english
@@ -65,11 +69,28 @@ def post_sentences(sentences: list[str], *, language: str, hub_slug: str) -> lis
     kind = TaxonomyTerm.objects.get(vocabulary="connection_kind", code="expertise")
     organization, _created = Organization.objects.get_or_create(
         slug=f"bench-{hub_slug}",
-        defaults={"name": f"Bench {hub_slug}", "hub": hub, "type": TaxonomyTerm.objects.get(vocabulary="organization_type", code="service_provider")},
+        defaults={
+            "name": f"Bench {hub_slug}",
+            "hub": hub,
+            "type": TaxonomyTerm.objects.get(
+                vocabulary="organization_type", code="service_provider"
+            ),
+        },
     )
     now = timezone.now()
     rows = [
-        Opportunity(organization=organization, hub=hub, side="offer", kind=kind, title=sentence[:200], description="", language=language, status=Status.PUBLISHED, published_at=now, expires_at=now + LIFETIME)
+        Opportunity(
+            organization=organization,
+            hub=hub,
+            side="offer",
+            kind=kind,
+            title=sentence[:200],
+            description="",
+            language=language,
+            status=Status.PUBLISHED,
+            published_at=now,
+            expires_at=now + LIFETIME,
+        )
         for sentence in sentences
     ]
     created = Opportunity.objects.bulk_create(rows, batch_size=500)
@@ -105,7 +126,9 @@ def bare_cosine(query_ids: list[int], document_ids: list[int]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=1000)
     options = parser.parse_args()
@@ -140,13 +163,21 @@ def main() -> None:
         cosine_en_es = bare_cosine(english_ids, spanish_ids)
     n = len(spanish)
     print(f"Tatoeba spa-eng, {n} pairs; encoder threads: {available_cores()}")
-    print(f"embedding: {n / english_seconds:.0f} English and {n / spanish_seconds:.0f} Spanish sentences/s; engine build {build_seconds:.1f} s")
+    print(
+        f"embedding: {n / english_seconds:.0f} English and {n / spanish_seconds:.0f} Spanish sentences/s; engine build {build_seconds:.1f} s"
+    )
     print()
     print("| setting | es→en acc@1 | en→es acc@1 | search median ms | p95 ms |")
     print("|---|---|---|---|---|")
-    print(f"| search service, bilingual network | {es_en[0]:.3f} | {en_es[0]:.3f} | {statistics.median([es_en[1], en_es[1]]):.1f} | {max(es_en[2], en_es[2]):.1f} |")
-    print(f"| search service, only the target language loaded | {mono_es_en[0]:.3f} | – | {mono_es_en[1]:.1f} | {mono_es_en[2]:.1f} |")
-    print(f"| bare encoder, cosine of stored vectors | {cosine_es_en:.3f} | {cosine_en_es:.3f} | – | – |")
+    print(
+        f"| search service, bilingual network | {es_en[0]:.3f} | {en_es[0]:.3f} | {statistics.median([es_en[1], en_es[1]]):.1f} | {max(es_en[2], en_es[2]):.1f} |"
+    )
+    print(
+        f"| search service, only the target language loaded | {mono_es_en[0]:.3f} | – | {mono_es_en[1]:.1f} | {mono_es_en[2]:.1f} |"
+    )
+    print(
+        f"| bare encoder, cosine of stored vectors | {cosine_es_en:.3f} | {cosine_en_es:.3f} | – | – |"
+    )
 
 
 if __name__ == "__main__":

@@ -18,37 +18,135 @@ import random
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
 from crosslingual import REPO_DIR, setup_django
 
 CACHE = REPO_DIR / "bench" / "out" / "latency_embeddings.npz"
 
 SECTORS = {
-    "es": ["agrotecnología", "salud digital", "fintech", "logística", "energía solar", "educación", "biotecnología", "turismo", "manufactura", "ciudades inteligentes", "comercio electrónico", "industrias creativas"],
-    "en": ["agritech", "digital health", "fintech", "logistics", "solar energy", "education", "biotechnology", "tourism", "manufacturing", "smart cities", "e-commerce", "creative industries"],
+    "es": [
+        "agrotecnología",
+        "salud digital",
+        "fintech",
+        "logística",
+        "energía solar",
+        "educación",
+        "biotecnología",
+        "turismo",
+        "manufactura",
+        "ciudades inteligentes",
+        "comercio electrónico",
+        "industrias creativas",
+    ],
+    "en": [
+        "agritech",
+        "digital health",
+        "fintech",
+        "logistics",
+        "solar energy",
+        "education",
+        "biotechnology",
+        "tourism",
+        "manufacturing",
+        "smart cities",
+        "e-commerce",
+        "creative industries",
+    ],
 }
 TECHNOLOGIES = {
-    "es": ["inteligencia artificial", "internet de las cosas", "blockchain", "analítica de datos", "robótica", "computación en la nube", "drones", "realidad virtual", "ciberseguridad", "apps móviles"],
-    "en": ["artificial intelligence", "internet of things", "blockchain", "data analytics", "robotics", "cloud computing", "drones", "virtual reality", "cybersecurity", "mobile apps"],
+    "es": [
+        "inteligencia artificial",
+        "internet de las cosas",
+        "blockchain",
+        "analítica de datos",
+        "robótica",
+        "computación en la nube",
+        "drones",
+        "realidad virtual",
+        "ciberseguridad",
+        "apps móviles",
+    ],
+    "en": [
+        "artificial intelligence",
+        "internet of things",
+        "blockchain",
+        "data analytics",
+        "robotics",
+        "cloud computing",
+        "drones",
+        "virtual reality",
+        "cybersecurity",
+        "mobile apps",
+    ],
 }
-PLACES = {"es": ["Medellín", "Miami", "Bogotá", "Antioquia", "Florida", "Latinoamérica", "Centroamérica"], "en": ["Medellín", "Miami", "Bogotá", "Antioquia", "Florida", "Latin America", "the Caribbean"]}
+PLACES = {
+    "es": ["Medellín", "Miami", "Bogotá", "Antioquia", "Florida", "Latinoamérica", "Centroamérica"],
+    "en": ["Medellín", "Miami", "Bogotá", "Antioquia", "Florida", "Latin America", "the Caribbean"],
+}
 OFFERS = {
-    "es": ["Ofrecemos {what} para empresas de {sector} que usan {tech} en {place}.", "Invertimos capital semilla en startups de {sector} con {tech}; tickets de {amount} dólares.", "Brindamos asesoría legal y tributaria a compañías de {sector} que llegan a {place}.", "Buscamos clientes para nuestra plataforma de {tech} aplicada a {sector}."],
-    "en": ["We offer {what} to {sector} companies using {tech} in {place}.", "We invest seed capital in {sector} startups building {tech}; tickets of {amount} dollars.", "We provide legal and tax advice to {sector} companies landing in {place}.", "Our {tech} platform for {sector} is looking for its first clients in {place}."],
+    "es": [
+        "Ofrecemos {what} para empresas de {sector} que usan {tech} en {place}.",
+        "Invertimos capital semilla en startups de {sector} con {tech}; tickets de {amount} dólares.",
+        "Brindamos asesoría legal y tributaria a compañías de {sector} que llegan a {place}.",
+        "Buscamos clientes para nuestra plataforma de {tech} aplicada a {sector}.",
+    ],
+    "en": [
+        "We offer {what} to {sector} companies using {tech} in {place}.",
+        "We invest seed capital in {sector} startups building {tech}; tickets of {amount} dollars.",
+        "We provide legal and tax advice to {sector} companies landing in {place}.",
+        "Our {tech} platform for {sector} is looking for its first clients in {place}.",
+    ],
 }
 REQUESTS = {
-    "es": ["Buscamos {what} para crecer en {place}: somos una startup de {sector} con {tech}.", "Necesitamos inversión de {amount} dólares para escalar nuestra solución de {tech} en {sector}.", "Queremos socios de investigación en {tech} para un proyecto de {sector} en {place}.", "Requerimos talento en {tech} para nuestro equipo de {sector} en {place}."],
-    "en": ["We are looking for {what} to grow in {place}: a {sector} startup using {tech}.", "We need an investment of {amount} dollars to scale our {tech} solution for {sector}.", "We want research partners in {tech} for a {sector} project in {place}.", "We are hiring {tech} talent for our {sector} team in {place}."],
+    "es": [
+        "Buscamos {what} para crecer en {place}: somos una startup de {sector} con {tech}.",
+        "Necesitamos inversión de {amount} dólares para escalar nuestra solución de {tech} en {sector}.",
+        "Queremos socios de investigación en {tech} para un proyecto de {sector} en {place}.",
+        "Requerimos talento en {tech} para nuestro equipo de {sector} en {place}.",
+    ],
+    "en": [
+        "We are looking for {what} to grow in {place}: a {sector} startup using {tech}.",
+        "We need an investment of {amount} dollars to scale our {tech} solution for {sector}.",
+        "We want research partners in {tech} for a {sector} project in {place}.",
+        "We are hiring {tech} talent for our {sector} team in {place}.",
+    ],
 }
-WHAT = {"es": ["mentoría", "acceso a clientes", "capital", "aterrizaje suave", "espacios de laboratorio", "alianzas comerciales"], "en": ["mentoring", "client access", "capital", "soft landing support", "lab space", "business partnerships"]}
-KINDS = ["client", "capital", "talent", "expertise", "technology", "research_partner", "landing_support"]
+WHAT = {
+    "es": [
+        "mentoría",
+        "acceso a clientes",
+        "capital",
+        "aterrizaje suave",
+        "espacios de laboratorio",
+        "alianzas comerciales",
+    ],
+    "en": [
+        "mentoring",
+        "client access",
+        "capital",
+        "soft landing support",
+        "lab space",
+        "business partnerships",
+    ],
+}
+KINDS = [
+    "client",
+    "capital",
+    "talent",
+    "expertise",
+    "technology",
+    "research_partner",
+    "landing_support",
+]
 QUERIES = [
     ("es", "capital semilla para agrotecnología"),
     ("en", "seed funding for agritech"),
     ("es", "asesoría legal para aterrizar en Miami"),
     ("en", "lab space in Medellín for biotech"),
-    ("es", "Somos una startup de salud digital con inteligencia artificial y buscamos inversión para expandirnos en Florida."),
+    (
+        "es",
+        "Somos una startup de salud digital con inteligencia artificial y buscamos inversión para expandirnos en Florida.",
+    ),
     ("en", "We build drones for precision agriculture and need partners and clients in Colombia."),
     ("en", "blockchain"),
     ("es", "talento en ciberseguridad"),
@@ -65,7 +163,9 @@ def sentence(rng: random.Random, language: str, side: str) -> tuple[str, str]:
         "amount": f"{rng.randrange(50, 5000) * 1000:,}",
     }
     description = template.format(**values)
-    extra = rng.choice((OFFERS if side == "offer" else REQUESTS)[language]).format(**{**values, "sector": rng.choice(SECTORS[language])})
+    extra = rng.choice((OFFERS if side == "offer" else REQUESTS)[language]).format(
+        **{**values, "sector": rng.choice(SECTORS[language])}
+    )
     title = description.split(":")[0].split(";")[0][:120]
     return title, f"{description} {extra}"
 
@@ -81,7 +181,16 @@ def seed(count: int, rng: random.Random) -> list[int]:
     kinds = {term.code: term for term in TaxonomyTerm.objects.filter(vocabulary="connection_kind")}
     types = list(TaxonomyTerm.objects.filter(vocabulary="organization_type"))
     organizations = Organization.objects.bulk_create(
-        [Organization(slug=f"org-{n}", name=f"Organization {n}", type=rng.choice(types), hub=hubs["medellin" if n % 2 else "miami"], description_language="es" if n % 2 else "en") for n in range(2000)]
+        [
+            Organization(
+                slug=f"org-{n}",
+                name=f"Organization {n}",
+                type=rng.choice(types),
+                hub=hubs["medellin" if n % 2 else "miami"],
+                description_language="es" if n % 2 else "en",
+            )
+            for n in range(2000)
+        ]
     )
     now = timezone.now()
     rows = []
@@ -90,7 +199,20 @@ def seed(count: int, rng: random.Random) -> list[int]:
         side = rng.choice(["offer", "request"])
         title, description = sentence(rng, language, side)
         organization = organizations[number % len(organizations)]
-        rows.append(Opportunity(organization=organization, hub=organization.hub, side=side, kind=kinds[rng.choice(KINDS)], title=title, description=description, language=language, status=Status.PUBLISHED, published_at=now, expires_at=now + LIFETIME))
+        rows.append(
+            Opportunity(
+                organization=organization,
+                hub=organization.hub,
+                side=side,
+                kind=kinds[rng.choice(KINDS)],
+                title=title,
+                description=description,
+                language=language,
+                status=Status.PUBLISHED,
+                published_at=now,
+                expires_at=now + LIFETIME,
+            )
+        )
     return [row.pk for row in Opportunity.objects.bulk_create(rows, batch_size=2000)]
 
 
@@ -110,7 +232,15 @@ def apply_cache() -> int:
         for item in items_of(item_type):
             version = version_of(item)
             if version in known:
-                rows.append(Embedding(item_type=item_type, item_id=parse_item_id(item.id)[1], text_version=version, language=item.language, vector=vector_to_bytes(cached[version])))
+                rows.append(
+                    Embedding(
+                        item_type=item_type,
+                        item_id=parse_item_id(item.id)[1],
+                        text_version=version,
+                        language=item.language,
+                        vector=vector_to_bytes(cached[version]),
+                    )
+                )
     Embedding.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
     return len(rows)
 
@@ -121,7 +251,15 @@ def save_cache() -> None:
     from puente.matching.models import Embedding
 
     CACHE.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(CACHE, **{version: np.frombuffer(bytes(data), dtype=np.float32) for version, data in Embedding.objects.values_list("text_version", "vector").iterator(chunk_size=5000)})
+    np.savez(
+        CACHE,
+        **{
+            version: np.frombuffer(bytes(data), dtype=np.float32)
+            for version, data in Embedding.objects.values_list("text_version", "vector").iterator(
+                chunk_size=5000
+            )
+        },
+    )
 
 
 def throughput() -> tuple[float, float]:
@@ -130,7 +268,10 @@ def throughput() -> tuple[float, float]:
 
     rng = random.Random(7)
     short = [sentence(rng, "es" if n % 2 else "en", "offer")[0] for n in range(512)]
-    long = [" ".join(sentence(rng, "es" if n % 2 else "en", "request")[1] for _ in range(4)) for n in range(128)]
+    long = [
+        " ".join(sentence(rng, "es" if n % 2 else "en", "request")[1] for _ in range(4))
+        for n in range(128)
+    ]
     embed_texts(short[:8], "en")  # load the model
     started = time.perf_counter()
     embed_texts(short, ["es" if n % 2 else "en" for n in range(len(short))])
@@ -146,7 +287,9 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--opportunities", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     options = parser.parse_args()
@@ -184,7 +327,11 @@ def main() -> None:
 
         def run_search(language: str, query: str) -> None:
             if client is not None:
-                response = client.get("/api/v1/search", {"q": query, "type": "opportunity", "limit": 10}, HTTP_ACCEPT_LANGUAGE=language)
+                response = client.get(
+                    "/api/v1/search",
+                    {"q": query, "type": "opportunity", "limit": 10},
+                    HTTP_ACCEPT_LANGUAGE=language,
+                )
                 assert response.status_code == 200, response.content[:300]
             else:
                 selectors.search(ANONYMOUS, query, types=["opportunity"], limit=10)
@@ -214,15 +361,23 @@ def main() -> None:
             match_times.append((time.perf_counter() - started) * 1000)
         short_rate, long_rate = throughput()
         size = len(engine)
-    print(f"{options.opportunities:,} opportunities generated in {seed_seconds:.1f} s; engine holds {size:,} items, built in {build_seconds:.1f} s")
-    print(f"embeddings: {computed:,} computed in {embed_seconds:.1f} s ({computed / embed_seconds if computed else 0:.0f}/s), {reused:,} from cache")
+    print(
+        f"{options.opportunities:,} opportunities generated in {seed_seconds:.1f} s; engine holds {size:,} items, built in {build_seconds:.1f} s"
+    )
+    print(
+        f"embeddings: {computed:,} computed in {embed_seconds:.1f} s ({computed / embed_seconds if computed else 0:.0f}/s), {reused:,} from cache"
+    )
     print(f"encoder throughput: {short_rate:.0f} short texts/s, {long_rate:.0f} paragraphs/s")
     print(f"timed through: {through}")
     print()
     print("| operation | requests | median ms | p95 ms |")
     print("|---|---|---|---|")
-    print(f"| search | {len(search_times)} | {statistics.median(search_times):.1f} | {percentile(search_times, 0.95):.1f} |")
-    print(f"| matches | {len(match_times)} | {statistics.median(match_times):.1f} | {percentile(match_times, 0.95):.1f} |")
+    print(
+        f"| search | {len(search_times)} | {statistics.median(search_times):.1f} | {percentile(search_times, 0.95):.1f} |"
+    )
+    print(
+        f"| matches | {len(match_times)} | {statistics.median(match_times):.1f} | {percentile(match_times, 0.95):.1f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -75,7 +75,15 @@ def use_cache() -> int:
     for item in items_of(ORGANIZATION):
         version = version_of(item)
         if version in cached.files:
-            rows.append(Embedding(item_type=ORGANIZATION, item_id=parse_item_id(item.id)[1], text_version=version, language=item.language, vector=vector_to_bytes(cached[version])))
+            rows.append(
+                Embedding(
+                    item_type=ORGANIZATION,
+                    item_id=parse_item_id(item.id)[1],
+                    text_version=version,
+                    language=item.language,
+                    vector=vector_to_bytes(cached[version]),
+                )
+            )
     Embedding.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows)
 
@@ -86,18 +94,29 @@ def save_cache() -> None:
     from puente.matching.models import Embedding
 
     CACHE.parent.mkdir(parents=True, exist_ok=True)
-    vectors = {version: np.frombuffer(bytes(data), dtype=np.float32) for version, data in Embedding.objects.filter(item_type="organization").values_list("text_version", "vector")}
+    vectors = {
+        version: np.frombuffer(bytes(data), dtype=np.float32)
+        for version, data in Embedding.objects.filter(item_type="organization").values_list(
+            "text_version", "vector"
+        )
+    }
     np.savez(CACHE, **vectors)
 
 
 def ndcg_at_10(ranked_relevance: list[bool], relevant_total: int) -> float:
-    dcg = sum(1 / math.log2(position + 2) for position, relevant in enumerate(ranked_relevance[:10]) if relevant)
+    dcg = sum(
+        1 / math.log2(position + 2)
+        for position, relevant in enumerate(ranked_relevance[:10])
+        if relevant
+    )
     ideal = sum(1 / math.log2(position + 2) for position in range(min(10, relevant_total)))
     return dcg / ideal if ideal else 0.0
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--seed", type=int, default=42)
@@ -120,7 +139,9 @@ def main() -> None:
         started = time.perf_counter()
         matching_engine()
         build_seconds = time.perf_counter() - started
-        subindustry = {pk: company.get("subindustry") or "" for pk, company in zip(ids, companies, strict=True)}
+        subindustry = {
+            pk: company.get("subindustry") or "" for pk, company in zip(ids, companies, strict=True)
+        }
         counts: dict[str, int] = {}
         for value in subindustry.values():
             counts[value] = counts.get(value, 0) + 1
@@ -128,7 +149,9 @@ def main() -> None:
         ndcgs, precisions, times = [], [], []
         for index in sample:
             company, pk = companies[index], ids[index]
-            query = f"{company.get('one_liner') or ''} {company.get('long_description') or ''}".strip()
+            query = (
+                f"{company.get('one_liner') or ''} {company.get('long_description') or ''}".strip()
+            )
             started = time.perf_counter()
             results = selectors.search(ANONYMOUS, query, types=["organization"], limit=11)
             times.append((time.perf_counter() - started) * 1000)
@@ -137,12 +160,18 @@ def main() -> None:
             ndcgs.append(ndcg_at_10(relevance, counts[subindustry[pk]] - 1))
             precisions.append(sum(relevance) / 10)
     times.sort()
-    print(f"YC similar companies: {len(companies)} organizations, {options.queries} queries (seed {options.seed})")
-    print(f"embeddings: {computed} computed in {embed_seconds:.1f} s, {reused} from cache; engine build {build_seconds:.1f} s")
+    print(
+        f"YC similar companies: {len(companies)} organizations, {options.queries} queries (seed {options.seed})"
+    )
+    print(
+        f"embeddings: {computed} computed in {embed_seconds:.1f} s, {reused} from cache; engine build {build_seconds:.1f} s"
+    )
     print()
     print("| nDCG@10 | precision@10 | search median ms | p95 ms |")
     print("|---|---|---|---|")
-    print(f"| {statistics.mean(ndcgs):.3f} | {statistics.mean(precisions):.3f} | {statistics.median(times):.1f} | {times[int(0.95 * (len(times) - 1))]:.1f} |")
+    print(
+        f"| {statistics.mean(ndcgs):.3f} | {statistics.mean(precisions):.3f} | {statistics.median(times):.1f} | {times[int(0.95 * (len(times) - 1))]:.1f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from puente.accounts.models import HubRole, User
 from puente.core.models import Hub, TaxonomyTerm
-from puente.directory.models import MembershipRole, Organization, OrganizationMembership, Person, Position
+from puente.directory.models import (
+    MembershipRole,
+    Organization,
+    OrganizationMembership,
+    Person,
+    Position,
+)
 from puente.directory.services import organization_search_text, person_reindex
 
 
@@ -101,7 +107,9 @@ def make_manager(hub_slug: str = "medellin", **kwargs: Any) -> User:
     return user
 
 
-def make_member(organization: Organization, role: str = MembershipRole.MEMBER, **kwargs: Any) -> User:
+def make_member(
+    organization: Organization, role: str = MembershipRole.MEMBER, **kwargs: Any
+) -> User:
     user = UserFactory(**kwargs)
     OrganizationMembership.objects.create(user=user, organization=organization, role=role)
     return user

@@ -1,9 +1,9 @@
 """The ``puente`` console command: Puente's own commands plus every Django management command.
 
-    puente demo [--no-serve] [--seed N] [--port P]
-    puente import organizations FILE [--skip-invalid]
-    puente export organizations --format csv|json [--out FILE]
-    puente migrate | createsuperuser | shell | ...   (any Django command)
+puente demo [--no-serve] [--seed N] [--port P]
+puente import organizations FILE [--skip-invalid]
+puente export organizations --format csv|json [--out FILE]
+puente migrate | createsuperuser | shell | ...   (any Django command)
 """
 
 from __future__ import annotations

@@ -82,7 +82,9 @@ class ApiClient:
         url = path if path.startswith("/api/") else f"{API}{path}"
         if files is not None:
             # Multipart upload (the import endpoints); ``body`` holds the extra form fields.
-            uploads = {name: SimpleUploadedFile(filename, data) for name, (filename, data) in files.items()}
+            uploads = {
+                name: SimpleUploadedFile(filename, data) for name, (filename, data) in files.items()
+            }
             response = self.client.post(url, {**(body or {}), **uploads}, **headers)
         else:
             data: Any = (

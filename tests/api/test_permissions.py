@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,13 +18,22 @@ from puente.accounts.models import ApiToken
 from puente.api.openapi import API_PREFIX, openapi_schema
 from puente.directory.models import (
     ClaimStatus,
+    MembershipRole,
     Organization,
     OrganizationClaim,
     Person,
     VerificationStatus,
 )
+from puente.events.models import EventStatus, MeetingRequest, Participant
 from puente.impact.models import KpiTarget
+from puente.landing.models import Application, Review
+from puente.spaces.models import Booking, BookingStatus
 from tests.api.conftest import ROLES, ApiClient, World, token_for
+from tests.api.marketplace_world import marketplace_rows
+from tests.events.helpers import accepted_meeting, make_event, pending_request, register
+from tests.factories import OrganizationFactory, hub, make_member
+from tests.landing.api_world import landing_objects
+from tests.spaces.helpers import booking_for_table, next_weekday, space_for_table
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +50,7 @@ class Case:
 
     path: Callable[[World, str], str]
     expected: dict[str, int]
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | Callable[[World, str], dict[str, Any]] | None = None
     happened: Callable[[World, str], bool] | None = None
     files: dict[str, tuple[str, bytes]] | None = None
 
@@ -162,8 +172,40 @@ TABLE: dict[tuple[str, str], Case] = {
     ("POST", "/people/import"): Case(
         lambda w, r: "/people/import",
         expect(403, anonymous=401, manager_same_hub=200, manager_other_hub=422, staff=200),
-        files={"file": ("people.csv", b"external_id,full_name,hub\np-1,Lucia Importada,medellin\n")},
+        files={
+            "file": ("people.csv", b"external_id,full_name,hub\np-1,Lucia Importada,medellin\n")
+        },
         happened=lambda w, r: Person.objects.filter(full_name="Lucia Importada").exists(),
+    ),
+    ("GET", "/spaces"): Case(lambda w, r: "/spaces?hub=medellin", expect(200)),
+    ("GET", "/spaces/{space_id}/availability"): Case(
+        lambda w, r: (
+            f"/spaces/{space_for_table().pk}/availability?from={next_weekday(1)}T00:00&to={next_weekday(1)}T23:59"
+        ),
+        expect(200),
+    ),
+    ("POST", "/spaces/{space_id}/bookings"): Case(
+        lambda w, r: f"/spaces/{space_for_table().pk}/bookings",
+        expect(201, anonymous=401, unverified=403),
+        body={
+            "start": f"{next_weekday(1)}T10:00",
+            "end": f"{next_weekday(1)}T11:00",
+            "purpose": "Permisos",
+        },
+        happened=lambda w, r: Booking.objects.filter(purpose="Permisos").exists(),
+    ),
+    ("DELETE", "/bookings/{booking_id}"): Case(
+        lambda w, r: f"/bookings/{booking_for_table(w.user('org_member')).pk}",
+        expect(404, anonymous=401, org_member=204, manager_same_hub=204, staff=204),
+        happened=lambda w, r: Booking.objects.filter(status=BookingStatus.CANCELLED).exists(),
+    ),
+    ("POST", "/bookings/{booking_id}/decision"): Case(
+        lambda w, r: (
+            f"/bookings/{booking_for_table(w.user('org_member'), tentative=True).pk}/decision"
+        ),
+        expect(404, anonymous=401, org_member=403, manager_same_hub=200, staff=200),
+        body={"approve": True},
+        happened=lambda w, r: Booking.objects.filter(status=BookingStatus.APPROVED).exists(),
     ),
     ("GET", "/me"): Case(lambda w, r: "/me", expect(200, anonymous=401)),
     ("GET", "/tokens"): Case(lambda w, r: "/tokens", expect(200, anonymous=401)),
@@ -196,7 +238,159 @@ TABLE: dict[tuple[str, str], Case] = {
             name="to revoke", revoked_at__isnull=False
         ).exists(),
     ),
+    **marketplace_rows(Case, expect),
+    # Soft-landing programs (tests/landing/api_world.py): the world's organization has a draft
+    # in call A, a submitted application reviewed by the mentor in call B, a case file in C.
+    ("GET", "/landing/programs"): Case(lambda w, r: "/landing/programs", expect(200)),
+    ("GET", "/landing/programs/{program_id}"): Case(
+        lambda w, r: f"/landing/programs/{landing_objects(w).program.pk}", expect(200)
+    ),
+    ("GET", "/landing/calls/{call_id}"): Case(
+        lambda w, r: f"/landing/calls/{landing_objects(w).call_a.pk}", expect(200)
+    ),
+    ("GET", "/landing/calls/{call_id}/ranking"): Case(
+        lambda w, r: f"/landing/calls/{landing_objects(w).call_b.pk}/ranking",
+        expect(403, anonymous=401, manager_same_hub=200, staff=200),
+    ),
+    ("GET", "/landing/applications"): Case(
+        lambda w, r: "/landing/applications", expect(200, anonymous=401)
+    ),
+    ("POST", "/landing/calls/{call_id}/applications"): Case(
+        lambda w, r: f"/landing/calls/{landing_objects(w).call_a.pk}/applications",
+        # Only members of the organization apply for it; everyone else is refused.
+        expect(403, anonymous=401, org_member=200, org_admin=200),
+        body={"answers": {"pitch": "Tostadores de Medellín en Miami"}},
+        happened=lambda w, r: Application.objects.filter(
+            answers__pitch="Tostadores de Medellín en Miami"
+        ).exists(),
+    ),
+    ("GET", "/landing/applications/{application_id}"): Case(
+        lambda w, r: f"/landing/applications/{landing_objects(w).draft.pk}",
+        # The applicant's own and the program hub's managers; for others it does not exist.
+        expect(404, anonymous=401, org_member=200, org_admin=200, manager_same_hub=200, staff=200),
+    ),
+    ("POST", "/landing/applications/{application_id}/submission"): Case(
+        lambda w, r: f"/landing/applications/{landing_objects(w).draft.pk}/submission",
+        expect(404, anonymous=401, org_member=200, org_admin=200, manager_same_hub=403, staff=403),
+        happened=lambda w, r: (
+            Application.objects.get(pk=landing_objects(w).draft.pk).state == "submitted"
+        ),
+    ),
+    ("GET", "/landing/reviews"): Case(lambda w, r: "/landing/reviews", expect(200, anonymous=401)),
+    ("POST", "/landing/reviews/{review_id}"): Case(
+        lambda w, r: f"/landing/reviews/{landing_objects(w).review.pk}",
+        # Only the assigned reviewer: for everyone else the review does not exist.
+        expect(404, anonymous=401, mentor=200),
+        body={"marks": {}, "abstain": True},
+        happened=lambda w, r: (
+            Review.objects.get(pk=landing_objects(w).review.pk).submitted_at is not None
+        ),
+    ),
+    ("GET", "/landing/case-files/{case_file_id}"): Case(
+        lambda w, r: f"/landing/case-files/{landing_objects(w).case_file.pk}",
+        # The company, the program's hub (Medellín) and the destination hub (Miami) managers.
+        expect(
+            404,
+            anonymous=401,
+            org_member=200,
+            org_admin=200,
+            manager_same_hub=200,
+            manager_other_hub=200,
+            staff=200,
+        ),
+    ),
 }
+
+
+# --- brokerage events -----------------------------------------------------------------------
+def _events(world: World) -> SimpleNamespace:
+    """An open event where Café Trazable (the world's organization) received a request, and a
+    published one where it has a placed meeting; built once per world."""
+    cached = getattr(world, "events", None)
+    if cached is not None:
+        return cached
+    other = OrganizationFactory(name="Coral Pay", hub=hub("miami"))
+    other_admin = make_member(other, role=MembershipRole.ADMIN)
+    open_event = make_event(slug="rueda-abierta")
+    published = make_event(slug="rueda-publicada", status=EventStatus.PUBLISHED)
+    ours = register(open_event, world.organization, user=world.user("org_admin"))
+    theirs = register(open_event, other, user=other_admin)
+    third = register(open_event)
+    request = pending_request(theirs, ours)
+    meeting = accepted_meeting(
+        register(published, world.organization, user=world.user("org_admin")),
+        register(published, other, user=other_admin),
+    )
+    meeting.slot, meeting.table = published.slots.first(), 1
+    meeting.save()
+    events = SimpleNamespace(open=open_event, published=published, request=request, third=third)
+    world.events = events  # type: ignore[attr-defined]
+    return events
+
+
+def _registered(world: World, role: str) -> bool:
+    user = world.users[role]
+    return Participant.objects.filter(
+        event=_events(world).open, user=user, organization__isnull=True
+    ).exists()
+
+
+def _request_status(status: str) -> Callable[[World, str], bool]:
+    return lambda world, role: (
+        MeetingRequest.objects.get(pk=_events(world).request.pk).status == status
+    )
+
+
+# Only the world organization's members speak for its registrations; hub organizers can see
+# a request (so they get 403, not 404) but only the asked side may answer it.
+_SPEAKERS = {"org_member": 200, "org_admin": 200}
+
+TABLE.update(
+    {
+        ("GET", "/events"): Case(lambda w, r: "/events", expect(200)),
+        ("GET", "/events/{event_id}"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}", expect(200)
+        ),
+        ("POST", "/events/{event_id}/participants"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}/participants",
+            expect(201, anonymous=401, unverified=403, org_member=409, org_admin=409),
+            body={"offer": "Mentoría en pagos", "language": "es"},
+            happened=_registered,
+        ),
+        ("GET", "/events/{event_id}/requests"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}/requests",
+            expect(404, anonymous=401, **_SPEAKERS),
+        ),
+        ("POST", "/events/{event_id}/participants/{participant_id}/requests"): Case(
+            lambda w, r: (
+                f"/events/{_events(w).open.pk}/participants/{_events(w).third.pk}/requests"
+            ),
+            expect(404, anonymous=401, org_member=201, org_admin=201),
+            body={"message": "¿Nos vemos?", "priority": 2},
+            happened=lambda w, r: MeetingRequest.objects.filter(target=_events(w).third).exists(),
+        ),
+        ("POST", "/meeting-requests/{request_id}/accept"): Case(
+            lambda w, r: f"/meeting-requests/{_events(w).request.pk}/accept",
+            expect(404, anonymous=401, manager_same_hub=403, staff=403, **_SPEAKERS),
+            body={"message": "Con gusto"},
+            happened=_request_status("accepted"),
+        ),
+        ("POST", "/meeting-requests/{request_id}/decline"): Case(
+            lambda w, r: f"/meeting-requests/{_events(w).request.pk}/decline",
+            expect(404, anonymous=401, manager_same_hub=403, staff=403, **_SPEAKERS),
+            body={},
+            happened=_request_status("declined"),
+        ),
+        ("GET", "/events/{event_id}/agenda"): Case(
+            lambda w, r: f"/events/{_events(w).published.pk}/agenda",
+            expect(404, anonymous=401, **_SPEAKERS),
+        ),
+        ("GET", "/events/{event_id}/agenda.ics"): Case(
+            lambda w, r: f"/events/{_events(w).published.pk}/agenda.ics",
+            expect(404, anonymous=401, **_SPEAKERS),
+        ),
+    }
+)
 
 
 def _api_endpoints() -> set[tuple[str, str]]:
@@ -224,14 +418,15 @@ def test_every_endpoint_of_the_api_is_in_the_permission_table() -> None:
 def test_permission(api: ApiClient, world: World, method: str, endpoint: str, role: str) -> None:
     case = TABLE[(method, endpoint)]
     expected = case.expected[role]
+    body = case.body(world, role) if callable(case.body) else case.body
     response = api.call(
-        method, case.path(world, role), case.body, token=world.tokens[role], files=case.files
+        method, case.path(world, role), body, token=world.tokens[role], files=case.files
     )
     assert response.status == expected, (role, response.data)
     if expected >= 400:
         assert set(response.data) >= {"code", "message"}
         assert response.data["message"]
-    elif expected != 204 and not endpoint.endswith("/export"):
+    elif expected != 204 and not endpoint.endswith(("/export", ".ics")):
         assert isinstance(response.data, dict)
     if case.happened is not None:
         assert case.happened(world, role) is (expected < 400), (

@@ -17,7 +17,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set: the real-worker test needs Redis (CI sets it)."),
+    pytest.mark.skipif(
+        not REDIS_URL, reason="REDIS_URL is not set: the real-worker test needs Redis (CI sets it)."
+    ),
 ]
 
 
@@ -27,12 +29,35 @@ def redis_worker(transactional_db: None) -> Iterator[Any]:
 
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    _forget_backend()
     app.connection_for_write().default_channel.client.flushdb()
     try:
-        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10) as worker:
+        with start_worker(
+            app,
+            pool="solo",
+            concurrency=1,
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=10,
+        ) as worker:
             yield worker
     finally:
         app.conf.update(saved)
+        _forget_backend()
+
+
+def _forget_backend() -> None:
+    """Drop the result backend and broker pools Celery cached, so the next use reads app.conf.
+
+    Earlier tests (eager mode, no broker) leave a disabled result backend and a connection pool
+    for the default broker cached on the app; without this, the task would be published there.
+    """
+    app._backend_cache = None
+    vars(app._local).pop("backend", None)
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_a_job_queued_in_redis_is_run_by_the_worker(redis_worker: Any) -> None:

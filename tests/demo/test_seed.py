@@ -286,6 +286,39 @@ def test_serve_uses_port_from_settings(monkeypatch: pytest.MonkeyPatch, settings
         call_command("serve", "--port", "http", "--language", "en")
 
 
+def test_demo_has_bilingual_opportunities_and_introductions_in_every_state() -> None:
+    from puente.introductions.models import Introduction, IntroductionStatus
+    from puente.marketplace.models import Opportunity, Status
+    from puente.matching.selectors import opportunity_matches
+
+    seed_demo(seed=11, size="small")
+    request = Opportunity.objects.get(external_id="demo-agritech-seed-request")
+    offer = Opportunity.objects.get(external_id="demo-agritech-seed-offer")
+    assert (request.language, request.hub.slug, request.side) == ("es", "medellin", "request")
+    assert (offer.language, offer.hub.slug, offer.side, offer.organization.type.code) == (
+        "en",
+        "miami",
+        "offer",
+        "investor",
+    )
+    admin = User.objects.get(email="org.admin@puente.example")
+    assert request.organization_id in viewer_for(admin).organization_ids
+    assert set(Opportunity.objects.values_list("hub__slug", flat=True)) == {
+        "medellin",
+        "miami",
+    }
+    assert set(Opportunity.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
+    states = set(Introduction.objects.values_list("status", flat=True))
+    assert {
+        IntroductionStatus.PENDING,
+        IntroductionStatus.ACCEPTED,
+        IntroductionStatus.DECLINED,
+    } <= states
+    assert Introduction.objects.filter(brokered_by__isnull=False).exists()
+    matches = opportunity_matches(viewer_for(admin), request, limit=10)
+    assert ("opportunity", offer.pk) in [(match.item_type, match.id) for match in matches]
+
+
 def test_demo_has_impact_activity_indicators_and_guides_for_both_hubs() -> None:
     from django.utils import timezone
 

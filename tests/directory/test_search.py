@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def search(q: str, **filters: object) -> list[str]:
-    result = selectors.organization_directory(viewer_for(None), selectors.DirectoryFilters(q=q, **filters))  # type: ignore[arg-type]
+    result = selectors.organization_directory(
+        viewer_for(None), selectors.DirectoryFilters(q=q, **filters)
+    )  # type: ignore[arg-type]
     return [organization.name for organization in result.items]
 
 
@@ -40,7 +42,9 @@ def test_facets_count_the_whole_result_and_keep_other_values_of_the_selected_fac
     OrganizationFactory(name="A", hub=hub("medellin"), sectors=["fintech"])
     OrganizationFactory(name="B", hub=hub("miami"), sectors=["fintech"])
     OrganizationFactory(name="C", hub=hub("miami"), sectors=["healthtech"])
-    result = selectors.organization_directory(viewer_for(None), selectors.DirectoryFilters(hubs=["miami"]))
+    result = selectors.organization_directory(
+        viewer_for(None), selectors.DirectoryFilters(hubs=["miami"])
+    )
     assert result.count == 2
     hubs = {value.code: value.count for value in result.facets["hub"]}
     assert hubs == {"medellin": 1, "miami": 2}

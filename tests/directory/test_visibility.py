@@ -22,7 +22,9 @@ def test_anonymous_visitor_sees_public_profiles_but_never_contact_details() -> N
 
 
 def test_members_of_the_hub_see_member_profiles_and_contacts() -> None:
-    members_only = OrganizationFactory(profile_visibility=Visibility.MEMBERS, contact_visibility=Visibility.MEMBERS)
+    members_only = OrganizationFactory(
+        profile_visibility=Visibility.MEMBERS, contact_visibility=Visibility.MEMBERS
+    )
     medellin_member = UserFactory(home_hub=hub("medellin"))
     miami_member = UserFactory(home_hub=hub("miami"))
     assert members_only in selectors.organizations_visible_to(viewer_for(medellin_member))

@@ -50,7 +50,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -61,7 +63,9 @@ def new_page(browser: Any, live_server: Any, reference_data: None) -> Iterator[A
     contexts = []
 
     def open_page(language: str = "es", time_zone: str = "America/Bogota") -> Any:
-        context = browser.new_context(locale=language, timezone_id=time_zone, base_url=live_server.url)
+        context = browser.new_context(
+            locale=language, timezone_id=time_zone, base_url=live_server.url
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

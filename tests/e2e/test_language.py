@@ -12,7 +12,10 @@ def test_visitor_gets_browser_language_and_can_switch(new_page: Any) -> None:
     page = new_page("en")
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "One network for two innovation ecosystems."
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "One network for two innovation ecosystems."
+    )
     page.get_by_role("button", name="ES").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "es"

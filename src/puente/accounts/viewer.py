@@ -68,6 +68,9 @@ class Viewer:
     ) -> Q:
         """The same rule as :meth:`can_see`, as a filter for a queryset.
 
+        ``puente.directory.facet_index.visible_mask`` applies it to the directory's in-memory
+        index: change both together (tests/directory/test_facet_index.py compares them).
+
         ``other_hubs_subquery(hub_ids)`` returns ids of rows present in those hubs besides their
         home hub (a subquery, so rows are never duplicated by a join).
         """

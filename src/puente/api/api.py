@@ -129,13 +129,22 @@ def _register_routers() -> None:
     from puente.directory.api import router as directory_router
     from puente.directory.api_people import router as people_router
     from puente.impact.api import router as impact_router
+    from puente.spaces.api import router as spaces_router
 
     api.add_router("", core_router)
-    api.add_router("", "puente.directory.api_import.router")  # before the directory router: /organizations/export is not an id
+    api.add_router(
+        "", "puente.directory.api_import.router"
+    )  # before the directory router: /organizations/export is not an id
     api.add_router("", directory_router)
     api.add_router("", people_router)
     api.add_router("", accounts_router)
+    api.add_router("", "puente.events.api.router")
     api.add_router("", impact_router)
+    api.add_router("", spaces_router)
+    api.add_router("", "puente.marketplace.api.router")
+    api.add_router("", "puente.matching.api.router")
+    api.add_router("", "puente.introductions.api.router")
+    api.add_router("", "puente.landing.api.router")
     # Last: answers every other address under /api/v1/ with a JSON 404.
     api.add_router("", fallback_router)
 

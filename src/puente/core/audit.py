@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from puente.core.models import AuditEntry, Hub
@@ -34,11 +35,13 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     names = list(fields) if fields is not None else [f.attname for f in opts.concrete_fields]
     data: dict[str, Any] = {}
     for name in names:
-        field = None
+        field: models.Field[Any, Any] | None = None
         try:
-            field = opts.get_field(name)
-        except Exception:  # noqa: BLE001 - attnames like hub_id are not field names
-            field = None
+            found = opts.get_field(name)
+        except FieldDoesNotExist:  # attnames like hub_id are not field names
+            found = None
+        if isinstance(found, models.Field):
+            field = found
         if field is not None and field.many_to_many:
             if instance.pk is None:
                 data[name] = []
@@ -63,7 +66,11 @@ def audit_record(
         changed = {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
         before = {key: before.get(key) for key in sorted(changed)}
         after = {key: after.get(key) for key in sorted(changed)}
-    actor_id = getattr(actor, "pk", None) if actor is not None and getattr(actor, "is_authenticated", False) else None
+    actor_id = (
+        getattr(actor, "pk", None)
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else None
+    )
     return AuditEntry.objects.create(
         actor_id=actor_id,
         action=action,

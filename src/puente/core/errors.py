@@ -15,7 +15,14 @@ class DomainError(Exception):
     status = 400
     default_code = "invalid"
 
-    def __init__(self, message: Any, *, code: str | None = None, field: str | None = None, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        message: Any,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.code = code or self.default_code

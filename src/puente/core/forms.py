@@ -41,11 +41,21 @@ class CodeChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         if not isinstance(value, str | int):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(value)[:60]})
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": str(value)[:60]},
+            )
+        queryset = self.queryset
+        assert queryset is not None, "a model choice field needs a queryset"
         try:
-            return self.queryset.get(**{self.to_field_name or "pk": value})
-        except (ValueError, TypeError, self.queryset.model.DoesNotExist) as error:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(value)[:60]}) from error
+            return queryset.get(**{self.to_field_name or "pk": value})
+        except (ValueError, TypeError, queryset.model.DoesNotExist) as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": str(value)[:60]},
+            ) from error
 
 
 class CodeMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -78,7 +88,13 @@ def form_errors(form: forms.BaseForm) -> list[dict[str, str]]:
     errors = []
     for field, items in form.errors.get_json_data().items():
         for item in items:
-            errors.append({"field": "" if field == "__all__" else field, "code": item.get("code") or "invalid", "message": item["message"]})
+            errors.append(
+                {
+                    "field": "" if field == "__all__" else field,
+                    "code": item.get("code") or "invalid",
+                    "message": item["message"],
+                }
+            )
     return errors
 
 
@@ -87,7 +103,11 @@ def validated(form: forms.BaseForm) -> dict[str, Any]:
     if not form.is_valid():
         errors = form_errors(form)
         first = errors[0]["message"] if errors else str(_("Some values are not valid."))
-        raise ValidationFailed(_("Some values are not valid: %(first)s") % {"first": first}, code="invalid", errors=errors)
+        raise ValidationFailed(
+            _("Some values are not valid: %(first)s") % {"first": first},
+            code="invalid",
+            errors=errors,
+        )
     return form.cleaned_data
 
 

@@ -37,7 +37,12 @@ def language_name(code: str) -> str:
 
 
 def pick_translation(
-    *, text: str, language: str, translation_text: str, translation_language: str, viewer_language: str
+    *,
+    text: str,
+    language: str,
+    translation_text: str,
+    translation_language: str,
+    viewer_language: str,
 ) -> tuple[str, str, bool]:
     """Choose which version of a bilingual text to show.
 

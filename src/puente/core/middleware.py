@@ -19,7 +19,11 @@ class TimezoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         name = None
-        if user is not None and user.is_authenticated and is_time_zone(getattr(user, "time_zone", "")):
+        if (
+            user is not None
+            and user.is_authenticated
+            and is_time_zone(getattr(user, "time_zone", ""))
+        ):
             name = user.time_zone
         else:
             cookie = request.COOKIES.get(TIME_ZONE_COOKIE, "")

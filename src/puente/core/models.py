@@ -16,7 +16,9 @@ from puente.core.i18n import localized
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a known IANA time zone."), params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is not a known IANA time zone."), params={"value": value}
+        )
 
 
 class Visibility(models.TextChoices):
@@ -35,10 +37,18 @@ class Hub(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_es = models.CharField(_("name (Spanish)"), max_length=120)
     city = models.CharField(_("city"), max_length=120)
-    country = models.CharField(_("country code"), max_length=2, help_text=_("ISO 3166-1 alpha-2, e.g. CO or US."))
+    country = models.CharField(
+        _("country code"), max_length=2, help_text=_("ISO 3166-1 alpha-2, e.g. CO or US.")
+    )
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
-    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. COP or USD."))
-    languages = models.JSONField(_("languages"), default=list, help_text=_("Language codes, the first is the hub's main language."))
+    currency = models.CharField(
+        _("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. COP or USD.")
+    )
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        help_text=_("Language codes, the first is the hub's main language."),
+    )
     agency_name = models.CharField(_("operating agency"), max_length=200, blank=True)
     tagline_en = models.CharField(_("tagline (English)"), max_length=240, blank=True)
     tagline_es = models.CharField(_("tagline (Spanish)"), max_length=240, blank=True)
@@ -74,7 +84,12 @@ class Hub(models.Model):
         ui_languages = {code for code, _name in settings.CONTENT_LANGUAGES}
         unknown = [code for code in self.languages or [] if code not in ui_languages]
         if unknown:
-            raise ValidationError({"languages": _("Unknown language codes: %(codes)s") % {"codes": ", ".join(unknown)}})
+            raise ValidationError(
+                {
+                    "languages": _("Unknown language codes: %(codes)s")
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
 
 
 class HubPartnershipQuerySet(models.QuerySet["HubPartnership"]):
@@ -85,8 +100,12 @@ class HubPartnershipQuerySet(models.QuerySet["HubPartnership"]):
 class HubPartnership(models.Model):
     """A cooperation agreement joining two hubs; members of partner hubs see 'partner hubs' fields."""
 
-    hub_a = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="+", verbose_name=_("hub"))
-    hub_b = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner hub"))
+    hub_a = models.ForeignKey(
+        Hub, on_delete=models.CASCADE, related_name="+", verbose_name=_("hub")
+    )
+    hub_b = models.ForeignKey(
+        Hub, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner hub")
+    )
     agreement_en = models.CharField(_("agreement (English)"), max_length=240, blank=True)
     agreement_es = models.CharField(_("agreement (Spanish)"), max_length=240, blank=True)
     since = models.DateField(_("since"), null=True, blank=True)
@@ -98,7 +117,9 @@ class HubPartnership(models.Model):
         verbose_name_plural = _("hub partnerships")
         constraints = [
             models.UniqueConstraint(fields=["hub_a", "hub_b"], name="hub_partnership_unique_pair"),
-            models.CheckConstraint(condition=~Q(hub_a=models.F("hub_b")), name="hub_partnership_distinct_hubs"),
+            models.CheckConstraint(
+                condition=~Q(hub_a=models.F("hub_b")), name="hub_partnership_distinct_hubs"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -128,13 +149,22 @@ class TaxonomyTermQuerySet(models.QuerySet["TaxonomyTerm"]):
 class TaxonomyTerm(models.Model):
     """One term of the bilingual taxonomy shared by all hubs, addressed by a stable code."""
 
-    vocabulary = models.CharField(_("vocabulary"), max_length=32, choices=Vocabulary.choices, db_index=True)
+    vocabulary = models.CharField(
+        _("vocabulary"), max_length=32, choices=Vocabulary.choices, db_index=True
+    )
     code = models.SlugField(_("code"), max_length=60)
     label_en = models.CharField(_("label (English)"), max_length=120)
     label_es = models.CharField(_("label (Spanish)"), max_length=120)
     description_en = models.CharField(_("description (English)"), max_length=400, blank=True)
     description_es = models.CharField(_("description (Spanish)"), max_length=400, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -144,7 +174,9 @@ class TaxonomyTerm(models.Model):
         ordering = ["vocabulary", "sort_order", "code"]
         verbose_name = _("taxonomy term")
         verbose_name_plural = _("taxonomy terms")
-        constraints = [models.UniqueConstraint(fields=["vocabulary", "code"], name="taxonomy_term_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "code"], name="taxonomy_term_unique_code")
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -162,14 +194,28 @@ class AuditEntry(models.Model):
     """One change made through a service: who, what, when, and the values before and after."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
     action = models.CharField(_("action"), max_length=80, db_index=True)
     target_type = models.CharField(_("target type"), max_length=80)
     target_id = models.CharField(_("target id"), max_length=64)
     target_repr = models.CharField(_("target"), max_length=240)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    hub = models.ForeignKey(Hub, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("hub"))
+    hub = models.ForeignKey(
+        Hub,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hub"),
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -185,14 +231,23 @@ class AuditEntry(models.Model):
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
-        return {key: (before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)}
+        return {
+            key: (before.get(key), after.get(key))
+            for key in keys
+            if before.get(key) != after.get(key)
+        }
 
 
 class Notification(models.Model):
     """An in-app message to one user. Its text is rendered in the reader's language from a
     registered ``kind`` and its ``params`` (see ``core.notifications``)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
     kind = models.CharField(_("kind"), max_length=60)
     params = models.JSONField(_("details"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)

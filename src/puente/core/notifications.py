@@ -37,11 +37,21 @@ def render_notification(kind: str, params: dict[str, Any]) -> str:
 
 
 @transaction.atomic
-def notify(*, users: Iterable[Any], kind: str, params: dict[str, Any], url: str = "", email_template: str | None = None, email_context: dict[str, Any] | None = None) -> list[Notification]:
+def notify(
+    *,
+    users: Iterable[Any],
+    kind: str,
+    params: dict[str, Any],
+    url: str = "",
+    email_template: str | None = None,
+    email_context: dict[str, Any] | None = None,
+) -> list[Notification]:
     """Create an in-app notification for each user and, with ``email_template``, email them
     after the transaction commits, each in their own language."""
     recipients = [user for user in users if user is not None and user.is_active]
-    notifications = Notification.objects.bulk_create([Notification(user=user, kind=kind, params=params, url=url[:300]) for user in recipients])
+    notifications = Notification.objects.bulk_create(
+        [Notification(user=user, kind=kind, params=params, url=url[:300]) for user in recipients]
+    )
     if email_template:
         user_ids = [user.pk for user in recipients]
         context = dict(email_context or {})

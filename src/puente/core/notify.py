@@ -20,6 +20,8 @@ def send_templated_email(*, to: str, language: str, template: str, context: dict
         subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())
         text = render_to_string(f"{template}.txt", full_context)
         html = render_to_string(f"{template}.html", full_context)
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+    )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -11,10 +11,17 @@ from puente.core.notify import send_templated_email
 
 
 @shared_task
-def send_notification_emails(user_ids: list[int], template: str, context: dict[str, Any], url: str) -> int:
+def send_notification_emails(
+    user_ids: list[int], template: str, context: dict[str, Any], url: str
+) -> int:
     """Email a notification to each user in their language. Context values must be plain data."""
     sent = 0
     for user in User.objects.filter(pk__in=user_ids, is_active=True):
-        send_templated_email(to=user.email, language=user.language, template=template, context={**context, "user": user, "path": url})
+        send_templated_email(
+            to=user.email,
+            language=user.language,
+            template=template,
+            context={**context, "user": user, "path": url},
+        )
         sent += 1
     return sent

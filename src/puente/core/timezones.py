@@ -26,7 +26,13 @@ def common_time_zones() -> list[str]:
     """Zones offered in pickers: the Americas first, then the rest."""
     names = sorted(known_time_zones() - {"Factory", "localtime"})
     americas = [name for name in names if name.startswith("America/")]
-    others = [name for name in names if not name.startswith("America/") and "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))]
+    others = [
+        name
+        for name in names
+        if not name.startswith("America/")
+        and "/" in name
+        and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+    ]
     return americas + others + ["UTC"]
 
 

@@ -44,7 +44,12 @@ def _error(request: HttpRequest, status: int, template: str, **context: Any) -> 
     if request.path.startswith("/api/"):
         from django.utils.translation import gettext as _
 
-        messages = {400: _("Bad request."), 403: _("Forbidden."), 404: _("Not found."), 500: _("Something went wrong on our side.")}
+        messages = {
+            400: _("Bad request."),
+            403: _("Forbidden."),
+            404: _("Not found."),
+            500: _("Something went wrong on our side."),
+        }
         codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
         return JsonResponse({"code": codes[status], "message": messages[status]}, status=status)
     return render(request, template, context, status=status)

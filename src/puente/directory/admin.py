@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from puente.directory.models import Organization, OrganizationClaim, OrganizationMembership, Person, Position
+from puente.directory.models import (
+    Organization,
+    OrganizationClaim,
+    OrganizationMembership,
+    Person,
+    Position,
+)
 
 
 class PositionInline(admin.TabularInline):
@@ -17,7 +23,14 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "hub", "verification_status", "last_confirmed_at", "external_id"]
+    list_display = [
+        "name",
+        "type",
+        "hub",
+        "verification_status",
+        "last_confirmed_at",
+        "external_id",
+    ]
     list_filter = ["hub", "type", "verification_status", "profile_visibility"]
     search_fields = ["name", "external_id", "tagline"]
     autocomplete_fields = ["type", "stage", "sectors", "technologies", "markets"]

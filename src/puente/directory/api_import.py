@@ -129,7 +129,7 @@ def _import(
             for problem in report.problems
         ]
         failed = ImportFailedOut(
-            code="import_invalid", message=out.message, errors=errors, report=out
+            code="import_invalid", message=out.message, errors=errors, field=None, report=out
         )
         return Status(422, failed)
     return Status(200, out)

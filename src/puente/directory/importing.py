@@ -153,6 +153,15 @@ PEOPLE = ImportKind(
 )
 KINDS = {kind.name: kind for kind in (ORGANIZATIONS, PEOPLE)}
 
+#: Every importer ``puente import KIND FILE`` knows, by kind; other apps register theirs
+#: (``register_importer``) in their AppConfig.ready, with the keyword arguments of
+#: :func:`records_import` minus ``kind``.
+IMPORTERS: dict[str, Callable[..., ImportReport]] = {}
+
+
+def register_importer(name: str, importer: Callable[..., ImportReport]) -> None:
+    IMPORTERS[name] = importer
+
 
 # --- entry points ----------------------------------------------------------------------------
 
@@ -224,6 +233,10 @@ def records_import(
         ) from error
     report.committed = True
     return report
+
+
+register_importer("organizations", organizations_import)
+register_importer("people", people_import)
 
 
 # --- checking --------------------------------------------------------------------------------
@@ -539,4 +552,5 @@ __all__ = [
     "organizations_import",
     "people_import",
     "records_import",
+    "register_importer",
 ]

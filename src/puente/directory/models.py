@@ -20,7 +20,9 @@ STALE_AFTER = dt.timedelta(days=365)
 ORGANIZATION_INDEX = FullTextIndex("directory_organization")
 PERSON_INDEX = FullTextIndex("directory_person")
 
-CONTACT_VISIBILITY_CHOICES = [choice for choice in Visibility.choices if choice[0] != Visibility.PUBLIC]
+CONTACT_VISIBILITY_CHOICES = [
+    choice for choice in Visibility.choices if choice[0] != Visibility.PUBLIC
+]
 
 
 def stale_cutoff() -> dt.datetime:
@@ -56,35 +58,122 @@ class VerificationStatus(models.TextChoices):
 class Organization(models.Model):
     """A startup, company, investor, university, agency… of one of the hubs."""
 
-    external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True, help_text=_("Identifier in the source this record was imported from."))
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Identifier in the source this record was imported from."),
+    )
     slug = models.SlugField(_("address name"), max_length=140, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    type = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="+", limit_choices_to={"vocabulary": "organization_type"}, verbose_name=_("type"))
-    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("home hub"))
-    other_hubs = models.ManyToManyField(Hub, blank=True, related_name="present_organizations", verbose_name=_("also present in"))
+    type = models.ForeignKey(
+        TaxonomyTerm,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "organization_type"},
+        verbose_name=_("type"),
+    )
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("home hub")
+    )
+    other_hubs = models.ManyToManyField(
+        Hub, blank=True, related_name="present_organizations", verbose_name=_("also present in")
+    )
     tagline = models.CharField(_("one-line pitch"), max_length=200, blank=True)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    description_language = models.CharField(_("description language"), max_length=8, choices=settings.CONTENT_LANGUAGES, default="es")
-    description_translation = models.TextField(_("description, translated"), max_length=5000, blank=True)
-    description_translation_language = models.CharField(_("translation language"), max_length=8, choices=settings.CONTENT_LANGUAGES, blank=True)
-    sectors = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="+", limit_choices_to={"vocabulary": "sector"}, verbose_name=_("sectors"))
-    technologies = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="+", limit_choices_to={"vocabulary": "technology"}, verbose_name=_("technologies"))
-    markets = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="+", limit_choices_to={"vocabulary": "market"}, verbose_name=_("markets served"))
-    target_hubs = models.ManyToManyField(Hub, blank=True, related_name="interested_organizations", verbose_name=_("hubs it wants to reach"))
-    stage = models.ForeignKey(TaxonomyTerm, null=True, blank=True, on_delete=models.PROTECT, related_name="+", limit_choices_to={"vocabulary": "stage"}, verbose_name=_("stage"))
+    description_language = models.CharField(
+        _("description language"), max_length=8, choices=settings.CONTENT_LANGUAGES, default="es"
+    )
+    description_translation = models.TextField(
+        _("description, translated"), max_length=5000, blank=True
+    )
+    description_translation_language = models.CharField(
+        _("translation language"), max_length=8, choices=settings.CONTENT_LANGUAGES, blank=True
+    )
+    sectors = models.ManyToManyField(
+        TaxonomyTerm,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"vocabulary": "sector"},
+        verbose_name=_("sectors"),
+    )
+    technologies = models.ManyToManyField(
+        TaxonomyTerm,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"vocabulary": "technology"},
+        verbose_name=_("technologies"),
+    )
+    markets = models.ManyToManyField(
+        TaxonomyTerm,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"vocabulary": "market"},
+        verbose_name=_("markets served"),
+    )
+    target_hubs = models.ManyToManyField(
+        Hub,
+        blank=True,
+        related_name="interested_organizations",
+        verbose_name=_("hubs it wants to reach"),
+    )
+    stage = models.ForeignKey(
+        TaxonomyTerm,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"vocabulary": "stage"},
+        verbose_name=_("stage"),
+    )
     size = models.CharField(_("size"), max_length=10, choices=CompanySize.choices, blank=True)
-    founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)])
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
     website = models.URLField(_("website"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     address = models.CharField(_("address"), max_length=240, blank=True)
     email = models.EmailField(_("contact email"), max_length=254, blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    profile_visibility = models.CharField(_("who sees the profile"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
-    details_visibility = models.CharField(_("who sees size, founding year and address"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
-    contact_visibility = models.CharField(_("who sees contact details"), max_length=20, choices=CONTACT_VISIBILITY_CHOICES, default=Visibility.MEMBERS)
-    verification_status = models.CharField(_("verification"), max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED, db_index=True)
+    profile_visibility = models.CharField(
+        _("who sees the profile"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+    )
+    details_visibility = models.CharField(
+        _("who sees size, founding year and address"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+    )
+    contact_visibility = models.CharField(
+        _("who sees contact details"),
+        max_length=20,
+        choices=CONTACT_VISIBILITY_CHOICES,
+        default=Visibility.MEMBERS,
+    )
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=20,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.UNVERIFIED,
+        db_index=True,
+    )
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
-    last_confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now, db_index=True, help_text=_("When someone responsible last confirmed the profile is current; stale after 12 months."))
+    last_confirmed_at = models.DateTimeField(
+        _("last confirmed"),
+        default=timezone.now,
+        db_index=True,
+        help_text=_(
+            "When someone responsible last confirmed the profile is current; stale after 12 months."
+        ),
+    )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -99,7 +188,9 @@ class Organization(models.Model):
             models.Index(fields=["profile_visibility", "name"], name="org_visibility_name_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(contact_visibility=Visibility.PUBLIC), name="org_contact_never_public"),
+            models.CheckConstraint(
+                condition=~Q(contact_visibility=Visibility.PUBLIC), name="org_contact_never_public"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,22 +212,51 @@ class Organization(models.Model):
 class Person(models.Model):
     """Someone in the ecosystem: founder, investor, mentor, researcher, agency staff."""
 
-    external_id = models.CharField(_("external id"), max_length=100, unique=True, null=True, blank=True)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person", verbose_name=_("account"))
+    external_id = models.CharField(
+        _("external id"), max_length=100, unique=True, null=True, blank=True
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name=_("account"),
+    )
     slug = models.SlugField(_("address name"), max_length=140, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     headline = models.CharField(_("headline"), max_length=200, blank=True)
     bio = models.TextField(_("biography"), max_length=4000, blank=True)
-    bio_language = models.CharField(_("biography language"), max_length=8, choices=settings.CONTENT_LANGUAGES, default="es")
-    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="people", verbose_name=_("hub"))
-    expertise = models.ManyToManyField(TaxonomyTerm, blank=True, related_name="+", verbose_name=_("expertise"), help_text=_("Sectors and technologies the person knows well."))
+    bio_language = models.CharField(
+        _("biography language"), max_length=8, choices=settings.CONTENT_LANGUAGES, default="es"
+    )
+    hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="people", verbose_name=_("hub")
+    )
+    expertise = models.ManyToManyField(
+        TaxonomyTerm,
+        blank=True,
+        related_name="+",
+        verbose_name=_("expertise"),
+        help_text=_("Sectors and technologies the person knows well."),
+    )
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     is_mentor = models.BooleanField(_("mentor"), default=False, db_index=True)
     email = models.EmailField(_("contact email"), max_length=254, blank=True)
     phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     linkedin = models.URLField(_("LinkedIn profile"), max_length=300, blank=True)
-    profile_visibility = models.CharField(_("who sees the profile"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
-    contact_visibility = models.CharField(_("who sees contact details"), max_length=20, choices=CONTACT_VISIBILITY_CHOICES, default=Visibility.MEMBERS)
+    profile_visibility = models.CharField(
+        _("who sees the profile"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+    )
+    contact_visibility = models.CharField(
+        _("who sees contact details"),
+        max_length=20,
+        choices=CONTACT_VISIBILITY_CHOICES,
+        default=Visibility.MEMBERS,
+    )
     last_confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -147,7 +267,10 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
-            models.CheckConstraint(condition=~Q(contact_visibility=Visibility.PUBLIC), name="person_contact_never_public"),
+            models.CheckConstraint(
+                condition=~Q(contact_visibility=Visibility.PUBLIC),
+                name="person_contact_never_public",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,8 +284,15 @@ class Person(models.Model):
 class Position(models.Model):
     """A person's role in an organization (founder, CEO, partner, researcher…)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person"))
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="positions", verbose_name=_("organization"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="positions",
+        verbose_name=_("organization"),
+    )
     title = models.CharField(pgettext_lazy("position", "role"), max_length=120)
     is_primary = models.BooleanField(_("main role"), default=True)
 
@@ -170,7 +300,11 @@ class Position(models.Model):
         ordering = ["-is_primary", "id"]
         verbose_name = _("position")
         verbose_name_plural = _("positions")
-        constraints = [models.UniqueConstraint(fields=["person", "organization", "title"], name="position_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization", "title"], name="position_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} — {self.title}, {self.organization}"
@@ -184,15 +318,29 @@ class MembershipRole(models.TextChoices):
 class OrganizationMembership(models.Model):
     """A user's right to act for an organization: admins edit its profile and manage members."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organization"))
-    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("organization membership")
         verbose_name_plural = _("organization memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.organization})"
@@ -208,14 +356,37 @@ class ClaimStatus(models.TextChoices):
 class OrganizationClaim(models.Model):
     """A user's request to manage an organization's profile, decided by a manager of its hub."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims", verbose_name=_("user"))
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims", verbose_name=_("organization"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("organization"),
+    )
     role_title = models.CharField(_("your role there"), max_length=120)
     message = models.TextField(_("message to the hub"), max_length=2000, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ClaimStatus.choices,
+        default=ClaimStatus.PENDING,
+        db_index=True,
+    )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decision_note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
@@ -223,7 +394,11 @@ class OrganizationClaim(models.Model):
         verbose_name = _("organization claim")
         verbose_name_plural = _("organization claims")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], condition=Q(status="pending"), name="claim_one_pending_per_user"),
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=Q(status="pending"),
+                name="claim_one_pending_per_user",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from puente.accounts.viewer import Viewer
 from puente.core.models import Hub, TaxonomyTerm, Visibility, Vocabulary
 from puente.core.search import query_terms
+from puente.directory import facet_index
 from puente.directory.models import (
     ORGANIZATION_INDEX,
     PERSON_INDEX,
@@ -21,7 +24,6 @@ from puente.directory.models import (
     OrganizationMembership,
     Person,
     Position,
-    VerificationStatus,
     stale_cutoff,
 )
 
@@ -35,7 +37,12 @@ def _present_in(hub_ids: Iterable[int]) -> QuerySet[Any]:
 def organizations_visible_to(viewer: Viewer) -> QuerySet[Organization]:
     """Organizations whose profile the viewer may see."""
     return Organization.objects.filter(
-        viewer.visibility_q(field_name="profile_visibility", hub_field="hub_id", other_hubs_subquery=_present_in, organization_field="id")
+        viewer.visibility_q(
+            field_name="profile_visibility",
+            hub_field="hub_id",
+            other_hubs_subquery=_present_in,
+            organization_field="id",
+        )
     )
 
 
@@ -64,7 +71,18 @@ class DirectoryFilters:
     sort: str = ""
 
     def is_empty(self) -> bool:
-        return not (self.q or self.hubs or self.types or self.sectors or self.technologies or self.stages) and self.verified is None and self.stale is None
+        return (
+            not (
+                self.q
+                or self.hubs
+                or self.types
+                or self.sectors
+                or self.technologies
+                or self.stages
+            )
+            and self.verified is None
+            and self.stale is None
+        )
 
 
 @dataclass
@@ -82,44 +100,27 @@ class DirectoryResult:
     items: list[Organization]
     count: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    profile_counts: dict[str, int] = field(default_factory=dict)
 
 
-SORTS = {"name": ("name", "id"), "-name": ("-name", "-id"), "recent": ("-created_at", "-id"), "updated": ("-last_confirmed_at", "-id")}
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "recent": ("-created_at", "-id"),
+    "updated": ("-last_confirmed_at", "-id"),
+}
 
 
-def _filter(queryset: QuerySet[Organization], filters: DirectoryFilters, *, skip: str = "") -> QuerySet[Organization]:
-    if filters.hubs and skip != "hub":
-        hub_ids = list(Hub.objects.filter(slug__in=filters.hubs).values_list("id", flat=True))
-        queryset = queryset.filter(Q(hub_id__in=hub_ids) | Q(id__in=_present_in(hub_ids)))
-    if filters.types and skip != "type":
-        queryset = queryset.filter(type__code__in=filters.types)
-    if filters.stages and skip != "stage":
-        queryset = queryset.filter(stage__code__in=filters.stages)
-    if filters.sectors and skip != "sector":
-        sector_table = Organization.sectors.through
-        queryset = queryset.filter(id__in=sector_table.objects.filter(taxonomyterm__code__in=filters.sectors).values("organization_id"))
-    if filters.technologies and skip != "technology":
-        technology_table = Organization.technologies.through
-        queryset = queryset.filter(id__in=technology_table.objects.filter(taxonomyterm__code__in=filters.technologies).values("organization_id"))
-    if filters.verified is not None:
-        verified = Q(verification_status=VerificationStatus.VERIFIED)
-        queryset = queryset.filter(verified if filters.verified else ~verified)
-    if filters.stale is not None:
-        old = Q(last_confirmed_at__lt=stale_cutoff())
-        queryset = queryset.filter(old if filters.stale else ~old)
-    return queryset
-
-
-def _term_facet(base: QuerySet[Organization], through: Any, vocabulary: str, selected: Sequence[str]) -> list[FacetValue]:
-    counts = dict(
-        through.objects.filter(organization_id__in=base.values("id")).values_list("taxonomyterm_id").annotate(n=Count("organization_id")).values_list("taxonomyterm_id", "n")
-    )
-    return _facet_values(vocabulary, counts, selected)
-
-
-def _facet_values(vocabulary: str, counts: dict[int, int], selected: Sequence[str]) -> list[FacetValue]:
+def _facet_values(
+    vocabulary: str, counts: dict[int, int], selected: Sequence[str]
+) -> list[FacetValue]:
     values = [
-        FacetValue(code=term.code, label=term.label, count=counts.get(term.pk, 0), selected=term.code in selected)
+        FacetValue(
+            code=term.code,
+            label=term.label,
+            count=counts.get(term.pk, 0),
+            selected=term.code in selected,
+        )
         for term in _terms(vocabulary)
         if counts.get(term.pk) or term.code in selected
     ]
@@ -141,46 +142,207 @@ def taxonomy_changed() -> None:
     _TERM_CACHE.clear()
 
 
-def organization_directory(
-    viewer: Viewer, filters: DirectoryFilters, *, offset: int = 0, limit: int = 24, with_facets: bool = True, detail: bool = False
-) -> DirectoryResult:
-    """Search and filter the organizations the viewer may see, with facet counts."""
-    visible = organizations_visible_to(viewer)
-    if filters.q and not query_terms(filters.q):
-        return DirectoryResult(items=[], count=0, facets=_facets(visible.none(), filters) if with_facets else {})
-    matching = ORGANIZATION_INDEX.filter(visible, filters.q) if filters.q else visible
-    queryset = _filter(ORGANIZATION_INDEX.ranked(visible, filters.q) if filters.q else visible, filters)
-    order = SORTS.get(filters.sort) or (("fts_rank", "name") if filters.q else SORTS["name"])
-    prefetch = ["sectors", "other_hubs", "technologies", "markets", "target_hubs"] if detail else ["sectors", "other_hubs"]
-    page = list(queryset.select_related("type", "hub", "stage").prefetch_related(*prefetch).order_by(*order)[offset : offset + limit])
-    count = _filter(matching, filters).count() if (offset or len(page) == limit) else offset + len(page)
-    result = DirectoryResult(items=page, count=count)
-    if with_facets:
-        result.facets = _facets(matching, filters)
+def _term_ids(vocabulary: str, codes: Sequence[str]) -> set[int]:
+    return {term.pk for term in _terms(vocabulary) if term.code in codes}
+
+
+# Filters that facets count "as if unticked" (each facet ignores its own filter).
+_FACETS = ("hub", "type", "stage", "sector", "technology")
+
+
+def _masks(
+    index: facet_index.DirectoryIndex, filters: DirectoryFilters, hubs: list[Hub]
+) -> dict[str, np.ndarray]:
+    """One boolean mask per active filter, over the index's organizations."""
+    masks: dict[str, np.ndarray] = {}
+    if filters.hubs:
+        masks["hub"] = index.in_hubs({hub.pk for hub in hubs if hub.slug in filters.hubs})
+    if filters.types:
+        masks["type"] = facet_index.one_of(
+            index.type, _term_ids(Vocabulary.ORGANIZATION_TYPE, filters.types)
+        )
+    if filters.stages:
+        masks["stage"] = facet_index.one_of(
+            index.stage, _term_ids(Vocabulary.STAGE, filters.stages)
+        )
+    if filters.sectors:
+        masks["sector"] = index.sectors.any_of(
+            _term_ids(Vocabulary.SECTOR, filters.sectors), index.size
+        )
+    if filters.technologies:
+        masks["technology"] = index.technologies.any_of(
+            _term_ids(Vocabulary.TECHNOLOGY, filters.technologies), index.size
+        )
+    if filters.verified is not None:
+        masks["verified"] = index.verified if filters.verified else ~index.verified
+    if filters.stale is not None:
+        stale = index.stale(_cutoff_us())
+        masks["stale"] = stale if filters.stale else ~stale
+    return masks
+
+
+def _cutoff_us() -> int:
+    return int((stale_cutoff() - _EPOCH) // dt.timedelta(microseconds=1))
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _combine(base: np.ndarray, masks: dict[str, np.ndarray], *skip: str) -> np.ndarray:
+    result = base
+    for name, mask in masks.items():
+        if name not in skip:
+            result = result & mask
     return result
 
 
-def _facets(visible: QuerySet[Organization], filters: DirectoryFilters) -> dict[str, list[FacetValue]]:
-    facets: dict[str, list[FacetValue]] = {}
-    hub_base = _filter(visible, filters, skip="hub")
-    home_counts = dict(hub_base.values_list("hub_id").annotate(n=Count("id")).values_list("hub_id", "n"))
-    present_counts = dict(
-        OrganizationHubs.objects.filter(organization_id__in=hub_base.values("id")).values_list("hub_id").annotate(n=Count("organization_id")).values_list("hub_id", "n")
+@dataclass
+class _Search:
+    """The organizations the viewer may see that match the text query, over the index."""
+
+    index: facet_index.DirectoryIndex
+    matching: np.ndarray
+    masks: dict[str, np.ndarray]
+    hubs: list[Hub]
+    ranks: np.ndarray | None = None
+
+
+def _search(viewer: Viewer, filters: DirectoryFilters, *, need_hubs: bool) -> _Search:
+    index = facet_index.directory_index()
+    hubs = list(Hub.objects.all()) if (filters.hubs or need_hubs) else []
+    matching = facet_index.visible_mask(index, viewer)
+    ranks = None
+    if filters.q:
+        ids, scores = ORGANIZATION_INDEX.matches(filters.q)
+        positions, known = index.locate(ids)
+        found = np.zeros(index.size, dtype=bool)
+        found[positions] = True
+        matching = matching & found
+        ranks = np.full(index.size, np.inf)
+        ranks[positions] = np.asarray(scores, dtype=float)[known]
+    return _Search(
+        index=index, matching=matching, masks=_masks(index, filters, hubs), hubs=hubs, ranks=ranks
     )
+
+
+def _page_positions(search: _Search, selected: np.ndarray, filters: DirectoryFilters) -> np.ndarray:
+    index = search.index
+    if filters.sort == "recent":
+        return index.recent_order[selected[index.recent_order]]
+    if filters.sort == "updated":
+        return index.updated_order[selected[index.updated_order]]
+    positions = np.flatnonzero(selected)  # by (name, id)
+    if filters.sort == "-name":
+        return positions[::-1]
+    if filters.q and not filters.sort and search.ranks is not None:
+        return positions[np.lexsort((positions, search.ranks[positions]))]
+    return positions
+
+
+def organization_directory(
+    viewer: Viewer,
+    filters: DirectoryFilters,
+    *,
+    offset: int = 0,
+    limit: int = 24,
+    with_facets: bool = True,
+    detail: bool = False,
+) -> DirectoryResult:
+    """Search and filter the organizations the viewer may see, with facet counts.
+
+    Filtering, counting and ordering run on the in-memory facet index (exact, see
+    ``facet_index``); the database answers the full-text match and the page's rows.
+    """
+    if filters.q and not query_terms(filters.q):
+        search = _search(viewer, replace(filters, q=""), need_hubs=with_facets)
+        search.matching = np.zeros(search.index.size, dtype=bool)
+        return DirectoryResult(
+            items=[],
+            count=0,
+            facets=_facets(search, filters) if with_facets else {},
+            profile_counts={"verified": 0, "stale": 0},
+        )
+    search = _search(viewer, filters, need_hubs=with_facets)
+    selected = _combine(search.matching, search.masks)
+    positions = _page_positions(search, selected, filters)
+    page_ids = [int(pk) for pk in search.index.ids[positions[offset : offset + limit]]]
+    prefetch = (
+        ["sectors", "other_hubs", "technologies", "markets", "target_hubs"]
+        if detail
+        else ["sectors", "other_hubs"]
+    )
+    rows = {}
+    if page_ids:
+        rows = {
+            organization.pk: organization
+            for organization in Organization.objects.filter(id__in=page_ids)
+            .select_related("type", "hub", "stage")
+            .prefetch_related(*prefetch)
+        }
+    result = DirectoryResult(
+        items=[rows[pk] for pk in page_ids if pk in rows], count=int(np.count_nonzero(selected))
+    )
+    if with_facets:
+        result.facets = _facets(search, filters)
+        result.profile_counts = _profile_counts(search, filters)
+    return result
+
+
+def _facets(search: _Search, filters: DirectoryFilters) -> dict[str, list[FacetValue]]:
+    index, matching, masks = search.index, search.matching, search.masks
+    facets: dict[str, list[FacetValue]] = {}
+    hub_base = _combine(matching, masks, "hub")
+    home_counts = index.counts("hub", hub_base)
+    present_counts = index.other_hubs.counts(hub_base)
     facets["hub"] = [
-        FacetValue(code=hub.slug, label=hub.name, count=home_counts.get(hub.pk, 0) + present_counts.get(hub.pk, 0), selected=hub.slug in filters.hubs)
-        for hub in Hub.objects.filter(is_active=True)
+        FacetValue(
+            code=hub.slug,
+            label=hub.name,
+            count=home_counts.get(hub.pk, 0) + present_counts.get(hub.pk, 0),
+            selected=hub.slug in filters.hubs,
+        )
+        for hub in search.hubs
+        if hub.is_active
     ]
-    type_counts = dict(_filter(visible, filters, skip="type").values_list("type_id").annotate(n=Count("id")).values_list("type_id", "n"))
+    type_counts = index.counts("type", _combine(matching, masks, "type"))
     facets["type"] = _facet_values(Vocabulary.ORGANIZATION_TYPE, type_counts, filters.types)
-    stage_counts = dict(_filter(visible, filters, skip="stage").exclude(stage_id=None).values_list("stage_id").annotate(n=Count("id")).values_list("stage_id", "n"))
+    stage_counts = index.counts("stage", _combine(matching, masks, "stage"))
+    stage_counts.pop(facet_index.NO_STAGE, None)
     facets["stage"] = _facet_values(Vocabulary.STAGE, stage_counts, filters.stages)
-    facets["sector"] = _term_facet(_filter(visible, filters, skip="sector"), Organization.sectors.through, Vocabulary.SECTOR, filters.sectors)
-    facets["technology"] = _term_facet(_filter(visible, filters, skip="technology"), Organization.technologies.through, Vocabulary.TECHNOLOGY, filters.technologies)
+    facets["sector"] = _facet_values(
+        Vocabulary.SECTOR,
+        index.sectors.counts(_combine(matching, masks, "sector")),
+        filters.sectors,
+    )
+    facets["technology"] = _facet_values(
+        Vocabulary.TECHNOLOGY,
+        index.technologies.counts(_combine(matching, masks, "technology")),
+        filters.technologies,
+    )
     return facets
 
 
-def organization_for_viewer(viewer: Viewer, *, slug: str | None = None, pk: int | None = None) -> Organization:
+def _profile_counts(search: _Search, filters: DirectoryFilters) -> dict[str, int]:
+    """How many results are verified and how many stale; each count ignores its own filter."""
+    index = search.index
+    base = _combine(search.matching, search.masks, "verified", "stale")
+    verified = index.verified
+    stale = index.stale(_cutoff_us())
+    verified_when = (
+        verified if filters.stale is None else verified & (stale if filters.stale else ~stale)
+    )
+    stale_when = (
+        stale if filters.verified is None else stale & (verified if filters.verified else ~verified)
+    )
+    return {
+        "verified": int(np.count_nonzero(base & verified_when)),
+        "stale": int(np.count_nonzero(base & stale_when)),
+    }
+
+
+def organization_for_viewer(
+    viewer: Viewer, *, slug: str | None = None, pk: int | None = None
+) -> Organization:
     """The organization, or the same 404 whether it does not exist or the viewer may not see it."""
     lookup = {"slug": slug} if slug is not None else {"pk": pk}
     organization = (
@@ -213,8 +375,12 @@ def organization_access(viewer: Viewer, organization: Organization) -> Organizat
     is_manager = viewer.manages_any(hub_ids)
     is_admin = organization.pk in viewer.admin_organization_ids
     return OrganizationAccess(
-        details_visible=viewer.can_see(organization.details_visibility, hub_ids=hub_ids, organization_ids=own),
-        contact_visible=viewer.can_see(organization.contact_visibility, hub_ids=hub_ids, organization_ids=own),
+        details_visible=viewer.can_see(
+            organization.details_visibility, hub_ids=hub_ids, organization_ids=own
+        ),
+        contact_visible=viewer.can_see(
+            organization.contact_visibility, hub_ids=hub_ids, organization_ids=own
+        ),
         can_edit=is_admin or is_manager,
         can_verify=is_manager,
         is_member=organization.pk in viewer.organization_ids,
@@ -226,7 +392,9 @@ def organization_people(viewer: Viewer, organization: Organization) -> list[Posi
     """The organization's people that the viewer may see, with their roles."""
     visible_people = people_visible_to(viewer).values("id")
     return list(
-        Position.objects.filter(organization=organization, person_id__in=visible_people).select_related("person", "person__hub").order_by("-is_primary", "person__full_name")
+        Position.objects.filter(organization=organization, person_id__in=visible_people)
+        .select_related("person", "person__hub")
+        .order_by("-is_primary", "person__full_name")
     )
 
 
@@ -236,7 +404,13 @@ def person_for_viewer(viewer: Viewer, *, slug: str | None = None, pk: int | None
     person = (
         people_visible_to(viewer)
         .select_related("hub")
-        .prefetch_related("expertise", Prefetch("positions", queryset=Position.objects.select_related("organization", "organization__type")))
+        .prefetch_related(
+            "expertise",
+            Prefetch(
+                "positions",
+                queryset=Position.objects.select_related("organization", "organization__type"),
+            ),
+        )
         .filter(**lookup)
         .first()
     )
@@ -255,7 +429,10 @@ def person_access(viewer: Viewer, person: Person) -> PersonAccess:
     own_orgs = {position.organization_id for position in person.positions.all()}
     is_self = viewer.user_id is not None and person.user_id == viewer.user_id
     return PersonAccess(
-        contact_visible=is_self or viewer.can_see(person.contact_visibility, hub_ids={person.hub_id}, organization_ids=own_orgs),
+        contact_visible=is_self
+        or viewer.can_see(
+            person.contact_visibility, hub_ids={person.hub_id}, organization_ids=own_orgs
+        ),
         can_edit=is_self or viewer.manages_any({person.hub_id}),
     )
 
@@ -268,7 +445,9 @@ class PeopleFilters:
     mentors_only: bool = False
 
 
-def people_directory(viewer: Viewer, filters: PeopleFilters, *, offset: int = 0, limit: int = 24) -> tuple[list[Person], int]:
+def people_directory(
+    viewer: Viewer, filters: PeopleFilters, *, offset: int = 0, limit: int = 24
+) -> tuple[list[Person], int]:
     """Search and filter the people the viewer may see."""
     queryset = people_visible_to(viewer)
     if filters.q:
@@ -279,12 +458,21 @@ def people_directory(viewer: Viewer, filters: PeopleFilters, *, offset: int = 0,
         queryset = queryset.filter(hub__slug__in=filters.hubs)
     if filters.expertise:
         expertise_table = Person.expertise.through
-        queryset = queryset.filter(id__in=expertise_table.objects.filter(taxonomyterm__code__in=filters.expertise).values("person_id"))
+        queryset = queryset.filter(
+            id__in=expertise_table.objects.filter(taxonomyterm__code__in=filters.expertise).values(
+                "person_id"
+            )
+        )
     if filters.mentors_only:
         queryset = queryset.filter(is_mentor=True)
     order = ("fts_rank", "full_name") if filters.q else ("full_name", "id")
     page = list(
-        queryset.select_related("hub").prefetch_related("expertise", Prefetch("positions", queryset=Position.objects.select_related("organization"))).order_by(*order)[offset : offset + limit]
+        queryset.select_related("hub")
+        .prefetch_related(
+            "expertise",
+            Prefetch("positions", queryset=Position.objects.select_related("organization")),
+        )
+        .order_by(*order)[offset : offset + limit]
     )
     count = queryset.count() if (offset or len(page) == limit) else offset + len(page)
     return page, count
@@ -292,10 +480,15 @@ def people_directory(viewer: Viewer, filters: PeopleFilters, *, offset: int = 0,
 
 def claims_for_manager(viewer: Viewer) -> QuerySet[OrganizationClaim]:
     """Pending claims on organizations of the hubs the viewer manages."""
-    claims = OrganizationClaim.objects.filter(status=ClaimStatus.PENDING).select_related("user", "organization", "organization__hub")
+    claims = OrganizationClaim.objects.filter(status=ClaimStatus.PENDING).select_related(
+        "user", "organization", "organization__hub"
+    )
     if viewer.is_staff:
         return claims
-    return claims.filter(Q(organization__hub_id__in=viewer.managed_hub_ids) | Q(organization_id__in=_present_in(viewer.managed_hub_ids)))
+    return claims.filter(
+        Q(organization__hub_id__in=viewer.managed_hub_ids)
+        | Q(organization_id__in=_present_in(viewer.managed_hub_ids))
+    )
 
 
 def claim_for_manager(viewer: Viewer, claim_id: int) -> OrganizationClaim:
@@ -306,7 +499,11 @@ def claim_for_manager(viewer: Viewer, claim_id: int) -> OrganizationClaim:
 
 
 def memberships_of(user: Any) -> list[OrganizationMembership]:
-    return list(OrganizationMembership.objects.filter(user=user).select_related("organization", "organization__type", "organization__hub"))
+    return list(
+        OrganizationMembership.objects.filter(user=user).select_related(
+            "organization", "organization__type", "organization__hub"
+        )
+    )
 
 
 def visibility_label(value: str) -> str:
@@ -329,13 +526,26 @@ def network_overview(viewer: Viewer) -> list[HubSummary]:
     """Per hub: organizations and people visible to the viewer, and how many want to reach each other hub."""
     hubs = list(Hub.objects.filter(is_active=True))
     organizations = organizations_visible_to(viewer)
-    org_counts = dict(organizations.values_list("hub_id").annotate(n=Count("id")).values_list("hub_id", "n"))
+    org_counts = dict(
+        organizations.values_list("hub_id").annotate(n=Count("id")).values_list("hub_id", "n")
+    )
     type_counts: dict[int, dict[int, int]] = {}
-    for hub_id, type_id, n in organizations.values_list("hub_id", "type_id").annotate(n=Count("id")).values_list("hub_id", "type_id", "n"):
+    for hub_id, type_id, n in (
+        organizations.values_list("hub_id", "type_id")
+        .annotate(n=Count("id"))
+        .values_list("hub_id", "type_id", "n")
+    ):
         type_counts.setdefault(hub_id, {})[type_id] = n
     people = people_visible_to(viewer)
-    people_counts = dict(people.values_list("hub_id").annotate(n=Count("id")).values_list("hub_id", "n"))
-    mentor_counts = dict(people.filter(is_mentor=True).values_list("hub_id").annotate(n=Count("id")).values_list("hub_id", "n"))
+    people_counts = dict(
+        people.values_list("hub_id").annotate(n=Count("id")).values_list("hub_id", "n")
+    )
+    mentor_counts = dict(
+        people.filter(is_mentor=True)
+        .values_list("hub_id")
+        .annotate(n=Count("id"))
+        .values_list("hub_id", "n")
+    )
     target_table = Organization.target_hubs.through
     reaching: dict[tuple[int, int], int] = {}
     rows = (
@@ -354,62 +564,75 @@ def network_overview(viewer: Viewer) -> list[HubSummary]:
             people=people_counts.get(hub.pk, 0),
             mentors=mentor_counts.get(hub.pk, 0),
             by_type=_facet_values(Vocabulary.ORGANIZATION_TYPE, type_counts.get(hub.pk, {}), ()),
-            reaching_out={slugs[target]: n for (home, target), n in reaching.items() if home == hub.pk and target != hub.pk and target in slugs},
+            reaching_out={
+                slugs[target]: n
+                for (home, target), n in reaching.items()
+                if home == hub.pk and target != hub.pk and target in slugs
+            },
         )
         for hub in hubs
     ]
 
 
 def recently_confirmed(viewer: Viewer, *, limit: int = 6) -> list[Organization]:
-    return list(organizations_visible_to(viewer).select_related("type", "hub").prefetch_related("sectors").order_by("-created_at", "-id")[:limit])
+    return list(
+        organizations_visible_to(viewer)
+        .select_related("type", "hub")
+        .prefetch_related("sectors")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def profile_facet_counts(viewer: Viewer, filters: DirectoryFilters) -> dict[str, int]:
     """How many results are verified and how many are stale, under every other active filter.
 
-    One aggregate query; each count ignores its own filter (like the other facets) but keeps
-    the other flag's, so ticking "verified" still shows how many stale profiles it would leave.
+    Each count ignores its own filter (like the other facets) but keeps the other flag's, so
+    ticking "verified" still shows how many stale profiles it would leave.
+    ``organization_directory`` returns the same numbers as ``profile_counts``.
     """
-    visible = organizations_visible_to(viewer)
-    if filters.q:
-        if not query_terms(filters.q):
-            return {"verified": 0, "stale": 0}
-        visible = ORGANIZATION_INDEX.filter(visible, filters.q)
-    base = _filter(visible, replace(filters, verified=None, stale=None))
-    verified = Q(verification_status=VerificationStatus.VERIFIED)
-    stale = Q(last_confirmed_at__lt=stale_cutoff())
-    verified_when = verified if filters.stale is None else verified & (stale if filters.stale else ~stale)
-    stale_when = stale if filters.verified is None else stale & (verified if filters.verified else ~verified)
-    counts = base.aggregate(verified=Count("id", filter=verified_when), stale=Count("id", filter=stale_when))
-    return {"verified": counts["verified"] or 0, "stale": counts["stale"] or 0}
+    if filters.q and not query_terms(filters.q):
+        return {"verified": 0, "stale": 0}
+    return _profile_counts(_search(viewer, filters, need_hubs=False), filters)
 
 
 def pending_claim_of(user: Any, organization: Organization) -> OrganizationClaim | None:
     """The user's claim on the organization that awaits a decision, if any."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return OrganizationClaim.objects.filter(user=user, organization=organization, status=ClaimStatus.PENDING).first()
+    return OrganizationClaim.objects.filter(
+        user=user, organization=organization, status=ClaimStatus.PENDING
+    ).first()
 
 
 def pending_claims_on(viewer: Viewer, organization: Organization) -> int:
     """How many claims on this organization wait for a decision (for its hub managers)."""
     if not viewer.manages_any(organization.hub_ids()):
         return 0
-    return OrganizationClaim.objects.filter(organization=organization, status=ClaimStatus.PENDING).count()
+    return OrganizationClaim.objects.filter(
+        organization=organization, status=ClaimStatus.PENDING
+    ).count()
 
 
 def claims_of(user: Any, *, limit: int = 20) -> list[OrganizationClaim]:
     """A user's own claims, newest first, with the organization they concern."""
-    return list(OrganizationClaim.objects.filter(user=user).select_related("organization", "organization__hub", "organization__type")[:limit])
+    return list(
+        OrganizationClaim.objects.filter(user=user).select_related(
+            "organization", "organization__hub", "organization__type"
+        )[:limit]
+    )
 
 
 def claims_recently_decided(viewer: Viewer, *, limit: int = 10) -> list[OrganizationClaim]:
     """The latest decided claims on organizations of the hubs the viewer manages."""
-    claims = OrganizationClaim.objects.exclude(status=ClaimStatus.PENDING).select_related("user", "organization", "decided_by")
+    claims = OrganizationClaim.objects.exclude(status=ClaimStatus.PENDING).select_related(
+        "user", "organization", "decided_by"
+    )
     if not viewer.is_staff:
-        claims = claims.filter(Q(organization__hub_id__in=viewer.managed_hub_ids) | Q(organization_id__in=_present_in(viewer.managed_hub_ids)))
+        claims = claims.filter(
+            Q(organization__hub_id__in=viewer.managed_hub_ids)
+            | Q(organization_id__in=_present_in(viewer.managed_hub_ids))
+        )
     return list(claims.order_by("-decided_at", "-id")[:limit])
-
 
 
 def known_codes(vocabularies: str | Sequence[str], codes: Sequence[str]) -> list[str]:
@@ -421,14 +644,22 @@ def known_codes(vocabularies: str | Sequence[str], codes: Sequence[str]) -> list
 
 def expertise_choices() -> dict[str, list[TaxonomyTerm]]:
     """Sectors and technologies, the vocabularies people state their expertise in."""
-    return {Vocabulary.SECTOR: _terms(Vocabulary.SECTOR), Vocabulary.TECHNOLOGY: _terms(Vocabulary.TECHNOLOGY)}
+    return {
+        Vocabulary.SECTOR: _terms(Vocabulary.SECTOR),
+        Vocabulary.TECHNOLOGY: _terms(Vocabulary.TECHNOLOGY),
+    }
 
 
 def claim_in_managed_hubs(viewer: Viewer, claim_id: int) -> OrganizationClaim:
     """A claim (pending or decided) on an organization of a hub the viewer manages, else 404."""
-    claims = OrganizationClaim.objects.select_related("user", "organization", "organization__hub", "decided_by")
+    claims = OrganizationClaim.objects.select_related(
+        "user", "organization", "organization__hub", "decided_by"
+    )
     if not viewer.is_staff:
-        claims = claims.filter(Q(organization__hub_id__in=viewer.managed_hub_ids) | Q(organization_id__in=_present_in(viewer.managed_hub_ids)))
+        claims = claims.filter(
+            Q(organization__hub_id__in=viewer.managed_hub_ids)
+            | Q(organization_id__in=_present_in(viewer.managed_hub_ids))
+        )
     claim = claims.filter(pk=claim_id).first()
     if claim is None:
         raise Http404("claim")

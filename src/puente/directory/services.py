@@ -66,11 +66,23 @@ PERSON_FIELDS = (
     "profile_visibility",
     "contact_visibility",
 )
-_AUDITED_ORGANIZATION = [*(f"{name}_id" if name in ("type", "hub", "stage") else name for name in ORGANIZATION_FIELDS), *ORGANIZATION_M2M, "verification_status", "last_confirmed_at"]
-_AUDITED_PERSON = [*(f"{name}_id" if name == "hub" else name for name in PERSON_FIELDS), *PERSON_M2M, "user_id", "last_confirmed_at"]
+_AUDITED_ORGANIZATION = [
+    *(f"{name}_id" if name in ("type", "hub", "stage") else name for name in ORGANIZATION_FIELDS),
+    *ORGANIZATION_M2M,
+    "verification_status",
+    "last_confirmed_at",
+]
+_AUDITED_PERSON = [
+    *(f"{name}_id" if name == "hub" else name for name in PERSON_FIELDS),
+    *PERSON_M2M,
+    "user_id",
+    "last_confirmed_at",
+]
 
 
-def unique_slug(model: type[Organization] | type[Person], text: str, *, exclude_id: int | None = None) -> str:
+def unique_slug(
+    model: type[Organization] | type[Person], text: str, *, exclude_id: int | None = None
+) -> str:
     """A URL slug for ``text`` not yet used by another row of ``model``."""
     base = slugify(text)[:120] or "item"
     slug, counter = base, 2
@@ -108,14 +120,22 @@ def _assign(instance: Any, values: Mapping[str, Any], allowed: Iterable[str]) ->
     for name in allowed:
         if name in values:
             value = values[name]
-            setattr(instance, name, "" if value is None and name not in ("external_id", "stage", "founded_year") else value)
+            setattr(
+                instance,
+                name,
+                ""
+                if value is None and name not in ("external_id", "stage", "founded_year")
+                else value,
+            )
 
 
 def _ensure_can_edit_organization(actor: User | None, organization: Organization) -> None:
     if actor is None:  # system jobs and the command line act with full rights
         return
     viewer = viewer_for(actor)
-    if organization.pk in viewer.admin_organization_ids or viewer.manages_any(organization.hub_ids()):
+    if organization.pk in viewer.admin_organization_ids or viewer.manages_any(
+        organization.hub_ids()
+    ):
         return
     raise PermissionDenied(_("You cannot edit this organization."))
 
@@ -134,19 +154,33 @@ def organization_create(*, actor: User | None, values: Mapping[str, Any]) -> Org
     for name in ORGANIZATION_M2M:
         if name in values:
             getattr(organization, name).set(values[name] or [])
-    organization.search_text = organization_search_text(organization, _organization_terms(organization))
+    organization.search_text = organization_search_text(
+        organization, _organization_terms(organization)
+    )
     organization.save(update_fields=["search_text"])
-    audit_record(actor=actor, action="organization.create", target=organization, after=snapshot(organization, _AUDITED_ORGANIZATION), hub=hub)
+    audit_record(
+        actor=actor,
+        action="organization.create",
+        target=organization,
+        after=snapshot(organization, _AUDITED_ORGANIZATION),
+        hub=hub,
+    )
     return organization
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, actor: User | None, values: Mapping[str, Any]) -> Organization:
+def organization_update(
+    *, organization: Organization, actor: User | None, values: Mapping[str, Any]
+) -> Organization:
     """Change an organization's profile; only fields present in ``values`` change."""
     _ensure_can_edit_organization(actor, organization)
-    if "hub" in values and values["hub"].pk != organization.hub_id and actor is not None:
-        if not viewer_for(actor).manages_any({values["hub"].pk, organization.hub_id}):
-            raise PermissionDenied(_("Only hub managers can move an organization to another hub."))
+    moves_hub = "hub" in values and values["hub"].pk != organization.hub_id
+    if (
+        moves_hub
+        and actor is not None
+        and not viewer_for(actor).manages_any({values["hub"].pk, organization.hub_id})
+    ):
+        raise PermissionDenied(_("Only hub managers can move an organization to another hub."))
     before = snapshot(organization, _AUDITED_ORGANIZATION)
     _assign(organization, values, ORGANIZATION_FIELDS)
     if "name" in values and slugify(organization.name)[:120] != organization.slug.rsplit("-", 1)[0]:
@@ -157,9 +191,18 @@ def organization_update(*, organization: Organization, actor: User | None, value
     for name in ORGANIZATION_M2M:
         if name in values:
             getattr(organization, name).set(values[name] or [])
-    organization.search_text = organization_search_text(organization, _organization_terms(organization))
+    organization.search_text = organization_search_text(
+        organization, _organization_terms(organization)
+    )
     organization.save(update_fields=["search_text"])
-    audit_record(actor=actor, action="organization.update", target=organization, before=before, after=snapshot(organization, _AUDITED_ORGANIZATION), hub=organization.hub)
+    audit_record(
+        actor=actor,
+        action="organization.update",
+        target=organization,
+        before=before,
+        after=snapshot(organization, _AUDITED_ORGANIZATION),
+        hub=organization.hub,
+    )
     return organization
 
 
@@ -170,37 +213,81 @@ def organization_confirm_current(*, organization: Organization, actor: User) -> 
     before = snapshot(organization, ["last_confirmed_at"])
     organization.last_confirmed_at = timezone.now()
     organization.save(update_fields=["last_confirmed_at", "updated_at"])
-    audit_record(actor=actor, action="organization.confirm", target=organization, before=before, after=snapshot(organization, ["last_confirmed_at"]), hub=organization.hub)
+    audit_record(
+        actor=actor,
+        action="organization.confirm",
+        target=organization,
+        before=before,
+        after=snapshot(organization, ["last_confirmed_at"]),
+        hub=organization.hub,
+    )
     return organization
 
 
 @transaction.atomic
-def organization_set_verification(*, organization: Organization, actor: User, verified: bool) -> Organization:
+def organization_set_verification(
+    *, organization: Organization, actor: User, verified: bool
+) -> Organization:
     """A hub manager marks an organization as verified (or withdraws the mark)."""
     if not viewer_for(actor).manages_any(organization.hub_ids()):
         raise PermissionDenied(_("Only managers of the organization's hub can verify it."))
     before = snapshot(organization, ["verification_status", "verified_at"])
-    organization.verification_status = VerificationStatus.VERIFIED if verified else VerificationStatus.UNVERIFIED
+    organization.verification_status = (
+        VerificationStatus.VERIFIED if verified else VerificationStatus.UNVERIFIED
+    )
     organization.verified_at = timezone.now() if verified else None
     organization.save(update_fields=["verification_status", "verified_at", "updated_at"])
-    audit_record(actor=actor, action="organization.verify" if verified else "organization.unverify", target=organization, before=before, after=snapshot(organization, ["verification_status", "verified_at"]), hub=organization.hub)
+    audit_record(
+        actor=actor,
+        action="organization.verify" if verified else "organization.unverify",
+        target=organization,
+        before=before,
+        after=snapshot(organization, ["verification_status", "verified_at"]),
+        hub=organization.hub,
+    )
     return organization
 
 
 @transaction.atomic
-def organization_claim_submit(*, organization: Organization, user: User, role_title: str, message: str = "") -> OrganizationClaim:
+def organization_claim_submit(
+    *, organization: Organization, user: User, role_title: str, message: str = ""
+) -> OrganizationClaim:
     """A verified user asks to manage an organization's profile."""
     if not user.is_verified:
-        raise ValidationFailed(_("Confirm your email address before claiming an organization."), code="email_not_verified")
-    if OrganizationMembership.objects.filter(user=user, organization=organization, role=MembershipRole.ADMIN).exists():
+        raise ValidationFailed(
+            _("Confirm your email address before claiming an organization."),
+            code="email_not_verified",
+        )
+    if OrganizationMembership.objects.filter(
+        user=user, organization=organization, role=MembershipRole.ADMIN
+    ).exists():
         raise ValidationFailed(_("You already manage this organization."), code="already_admin")
-    if OrganizationClaim.objects.filter(user=user, organization=organization, status=ClaimStatus.PENDING).exists():
-        raise ValidationFailed(_("You already have a pending claim for this organization."), code="claim_pending")
+    if OrganizationClaim.objects.filter(
+        user=user, organization=organization, status=ClaimStatus.PENDING
+    ).exists():
+        raise ValidationFailed(
+            _("You already have a pending claim for this organization."), code="claim_pending"
+        )
     role_title = role_title.strip()
     if not role_title:
-        raise ValidationFailed(_("Say what your role in the organization is."), code="role_required", field="role_title")
-    claim = OrganizationClaim.objects.create(user=user, organization=organization, role_title=role_title[:120], message=message.strip()[:2000])
-    audit_record(actor=user, action="organization.claim", target=claim, after=snapshot(claim, ["organization_id", "role_title", "status"]), hub=organization.hub)
+        raise ValidationFailed(
+            _("Say what your role in the organization is."),
+            code="role_required",
+            field="role_title",
+        )
+    claim = OrganizationClaim.objects.create(
+        user=user,
+        organization=organization,
+        role_title=role_title[:120],
+        message=message.strip()[:2000],
+    )
+    audit_record(
+        actor=user,
+        action="organization.claim",
+        target=claim,
+        after=snapshot(claim, ["organization_id", "role_title", "status"]),
+        hub=organization.hub,
+    )
     transaction.on_commit(lambda: _notify_claim_submitted(claim.pk))
     return claim
 
@@ -212,7 +299,9 @@ def _notify_claim_submitted(claim_id: int) -> None:
 
 
 @transaction.atomic
-def organization_claim_decide(*, claim: OrganizationClaim, actor: User, approve: bool, note: str = "") -> OrganizationClaim:
+def organization_claim_decide(
+    *, claim: OrganizationClaim, actor: User, approve: bool, note: str = ""
+) -> OrganizationClaim:
     """A manager of the organization's hub approves or rejects a claim.
 
     Approval makes the claimant an admin of the organization and lists them among its people.
@@ -229,14 +318,25 @@ def organization_claim_decide(*, claim: OrganizationClaim, actor: User, approve:
     claim.decision_note = note.strip()[:500]
     claim.save()
     if approve:
-        membership, created = OrganizationMembership.objects.get_or_create(user=claim.user, organization=organization, defaults={"role": MembershipRole.ADMIN})
+        membership, created = OrganizationMembership.objects.get_or_create(
+            user=claim.user, organization=organization, defaults={"role": MembershipRole.ADMIN}
+        )
         if not created and membership.role != MembershipRole.ADMIN:
             membership.role = MembershipRole.ADMIN
             membership.save(update_fields=["role"])
         person = person_for_user(claim.user)
-        Position.objects.get_or_create(person=person, organization=organization, title=claim.role_title)
+        Position.objects.get_or_create(
+            person=person, organization=organization, title=claim.role_title
+        )
         forget_viewer(claim.user)
-    audit_record(actor=actor, action="organization.claim.approve" if approve else "organization.claim.reject", target=claim, before=before, after=snapshot(claim, ["status", "decision_note"]), hub=organization.hub)
+    audit_record(
+        actor=actor,
+        action="organization.claim.approve" if approve else "organization.claim.reject",
+        target=claim,
+        before=before,
+        after=snapshot(claim, ["status", "decision_note"]),
+        hub=organization.hub,
+    )
     transaction.on_commit(lambda: _notify_claim_decided(claim.pk))
     return claim
 
@@ -248,33 +348,61 @@ def _notify_claim_decided(claim_id: int) -> None:
 
 
 @transaction.atomic
-def membership_set(*, organization: Organization, user: User, role: str | None, actor: User | None) -> OrganizationMembership | None:
+def membership_set(
+    *, organization: Organization, user: User, role: str | None, actor: User | None
+) -> OrganizationMembership | None:
     """Add a user to an organization with a role, change the role, or (role None) remove them."""
     if actor is not None:
         viewer = viewer_for(actor)
-        if organization.pk not in viewer.admin_organization_ids and not viewer.manages_any(organization.hub_ids()):
-            raise PermissionDenied(_("Only the organization's admins and hub managers can manage its members."))
+        if organization.pk not in viewer.admin_organization_ids and not viewer.manages_any(
+            organization.hub_ids()
+        ):
+            raise PermissionDenied(
+                _("Only the organization's admins and hub managers can manage its members.")
+            )
     existing = OrganizationMembership.objects.filter(organization=organization, user=user).first()
     before = snapshot(existing, ["role"]) if existing else None
     if role is None:
         if existing is None:
             return None
-        admins = OrganizationMembership.objects.filter(organization=organization, role=MembershipRole.ADMIN)
+        admins = OrganizationMembership.objects.filter(
+            organization=organization, role=MembershipRole.ADMIN
+        )
         if existing.role == MembershipRole.ADMIN and admins.count() == 1 and actor == user:
-            raise ValidationFailed(_("An organization needs at least one admin; name another admin first."), code="last_admin")
-        audit_record(actor=actor, action="organization.member.remove", target=existing, before=before, hub=organization.hub)
+            raise ValidationFailed(
+                _("An organization needs at least one admin; name another admin first."),
+                code="last_admin",
+            )
+        audit_record(
+            actor=actor,
+            action="organization.member.remove",
+            target=existing,
+            before=before,
+            hub=organization.hub,
+        )
         existing.delete()
         forget_viewer(user)
         return None
     if role not in MembershipRole.values:
         raise ValidationFailed(_("Unknown role."), code="invalid_role", field="role")
-    membership, _created = OrganizationMembership.objects.update_or_create(organization=organization, user=user, defaults={"role": role})
-    audit_record(actor=actor, action="organization.member.set", target=membership, before=before, after=snapshot(membership, ["role"]), hub=organization.hub)
+    membership, _created = OrganizationMembership.objects.update_or_create(
+        organization=organization, user=user, defaults={"role": role}
+    )
+    audit_record(
+        actor=actor,
+        action="organization.member.set",
+        target=membership,
+        before=before,
+        after=snapshot(membership, ["role"]),
+        hub=organization.hub,
+    )
     forget_viewer(user)
     return membership
 
 
-def person_search_text(person: Person, terms: Iterable[TaxonomyTerm], positions: Iterable[Position] = ()) -> str:
+def person_search_text(
+    person: Person, terms: Iterable[TaxonomyTerm], positions: Iterable[Position] = ()
+) -> str:
     labels = [f"{term.label_en} {term.label_es}" for term in terms]
     roles = [f"{position.title} {position.organization.name}" for position in positions]
     return search_document(person.full_name, person.headline, person.bio, *labels, *roles)
@@ -296,7 +424,9 @@ def _ensure_can_edit_person(actor: User | None, person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor: User | None, values: Mapping[str, Any], user: User | None = None) -> Person:
+def person_create(
+    *, actor: User | None, values: Mapping[str, Any], user: User | None = None
+) -> Person:
     """Add a person to the directory (hub managers, imports, or a new account's own profile)."""
     hub: Hub = values["hub"]
     if actor is not None and actor != user and not viewer_for(actor).manages_any({hub.pk}):
@@ -308,7 +438,13 @@ def person_create(*, actor: User | None, values: Mapping[str, Any], user: User |
     if "expertise" in values:
         person.expertise.set(values["expertise"] or [])
     person_reindex(person)
-    audit_record(actor=actor, action="person.create", target=person, after=snapshot(person, _AUDITED_PERSON), hub=hub)
+    audit_record(
+        actor=actor,
+        action="person.create",
+        target=person,
+        after=snapshot(person, _AUDITED_PERSON),
+        hub=hub,
+    )
     return person
 
 
@@ -323,7 +459,14 @@ def person_update(*, person: Person, actor: User | None, values: Mapping[str, An
     if "expertise" in values:
         person.expertise.set(values["expertise"] or [])
     person_reindex(person)
-    audit_record(actor=actor, action="person.update", target=person, before=before, after=snapshot(person, _AUDITED_PERSON), hub=person.hub)
+    audit_record(
+        actor=actor,
+        action="person.update",
+        target=person,
+        before=before,
+        after=snapshot(person, _AUDITED_PERSON),
+        hub=person.hub,
+    )
     return person
 
 
@@ -334,19 +477,52 @@ def person_for_user(user: User) -> Person:
         return person
     hub = user.home_hub or Hub.objects.filter(is_active=True).first()
     if hub is None:
-        raise ValidationFailed(_("No hub exists yet; ask an administrator to create one."), code="no_hub")
-    return person_create(actor=user, user=user, values={"full_name": user.full_name or user.email.split("@")[0], "hub": hub, "bio_language": user.language, "languages": [user.language]})
+        raise ValidationFailed(
+            _("No hub exists yet; ask an administrator to create one."), code="no_hub"
+        )
+    return person_create(
+        actor=user,
+        user=user,
+        values={
+            "full_name": user.full_name or user.email.split("@")[0],
+            "hub": hub,
+            "bio_language": user.language,
+            "languages": [user.language],
+        },
+    )
 
 
 @transaction.atomic
-def position_set(*, person: Person, organization: Organization, title: str, actor: User | None, is_primary: bool = True) -> Position:
+def position_set(
+    *,
+    person: Person,
+    organization: Organization,
+    title: str,
+    actor: User | None,
+    is_primary: bool = True,
+) -> Position:
     """Record a person's role in an organization."""
     if actor is not None:
         viewer = viewer_for(actor)
         allowed = person.user_id == actor.pk and organization.pk in viewer.organization_ids
-        if not (allowed or organization.pk in viewer.admin_organization_ids or viewer.manages_any(organization.hub_ids())):
+        if not (
+            allowed
+            or organization.pk in viewer.admin_organization_ids
+            or viewer.manages_any(organization.hub_ids())
+        ):
             raise PermissionDenied(_("You cannot add people to this organization."))
-    position, _created = Position.objects.update_or_create(person=person, organization=organization, title=title.strip()[:120], defaults={"is_primary": is_primary})
-    audit_record(actor=actor, action="person.position.set", target=position, after=snapshot(position, ["person_id", "organization_id", "title", "is_primary"]), hub=organization.hub)
+    position, _created = Position.objects.update_or_create(
+        person=person,
+        organization=organization,
+        title=title.strip()[:120],
+        defaults={"is_primary": is_primary},
+    )
+    audit_record(
+        actor=actor,
+        action="person.position.set",
+        target=position,
+        after=snapshot(position, ["person_id", "organization_id", "title", "is_primary"]),
+        hub=organization.hub,
+    )
     person_reindex(person)
     return position

@@ -13,7 +13,9 @@ from puente.directory.models import OrganizationClaim
 @shared_task
 def notify_claim_submitted(claim_id: int) -> int:
     """Tell the managers of the organization's hub that a claim waits for them."""
-    claim = OrganizationClaim.objects.select_related("organization", "user").filter(pk=claim_id).first()
+    claim = (
+        OrganizationClaim.objects.select_related("organization", "user").filter(pk=claim_id).first()
+    )
     if claim is None:
         return 0
     managers = HubRole.objects.filter(hub_id=claim.organization.hub_id).select_related("user")
@@ -30,13 +32,18 @@ def notify_claim_submitted(claim_id: int) -> int:
 @shared_task
 def notify_claim_decided(claim_id: int) -> bool:
     """Tell the claimant whether they now manage the organization."""
-    claim = OrganizationClaim.objects.select_related("organization", "user").filter(pk=claim_id).first()
+    claim = (
+        OrganizationClaim.objects.select_related("organization", "user").filter(pk=claim_id).first()
+    )
     if claim is None:
         return False
     send_templated_email(
         to=claim.user.email,
         language=claim.user.language,
         template="directory/email/claim_decided",
-        context={"claim": claim, "path": reverse("directory:organization", kwargs={"slug": claim.organization.slug})},
+        context={
+            "claim": claim,
+            "path": reverse("directory:organization", kwargs={"slug": claim.organization.slug}),
+        },
     )
     return True

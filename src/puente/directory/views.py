@@ -44,8 +44,8 @@ FACET_TITLES = {
 }
 SORT_LABELS = {
     "": gettext_lazy("Best match"),
-    "name": gettext_lazy("Name A–Z"),  # noqa: RUF001 - an en dash between letters
-    "-name": gettext_lazy("Name Z–A"),  # noqa: RUF001
+    "name": gettext_lazy("Name A–Z"),
+    "-name": gettext_lazy("Name Z–A"),
     "recent": gettext_lazy("Newest"),
     "updated": gettext_lazy("Recently confirmed"),
 }
@@ -239,7 +239,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "result": result,
         "facets": facets,
-        "profile_counts": selectors.profile_facet_counts(viewer, filters),
+        "profile_counts": result.profile_counts,
         "active_filters": active,
         "page": page,
         "pages": _pages(result.count),

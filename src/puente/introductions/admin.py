@@ -13,5 +13,14 @@ class IntroductionAdmin(admin.ModelAdmin):
     list_display = ["requester", "target", "status", "created_at", "brokered_by"]
     list_filter = ["status"]
     search_fields = ["requester__name", "target__name"]
-    raw_id_fields = ["requester", "target", "requested_by", "brokered_by", "opportunity", "target_opportunity", "requester_accepted_by", "target_accepted_by"]
+    raw_id_fields = [
+        "requester",
+        "target",
+        "requested_by",
+        "brokered_by",
+        "opportunity",
+        "target_opportunity",
+        "requester_accepted_by",
+        "target_accepted_by",
+    ]
     inlines = [OutcomeInline]

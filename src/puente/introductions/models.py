@@ -28,19 +28,77 @@ class Introduction(models.Model):
     """Two organizations introduced to each other. Contact details are revealed to each side only
     once both have accepted; a hub manager may broker it, but both must still accept."""
 
-    requester = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="introductions_requested", verbose_name=_("requesting organization"))
-    target = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="introductions_received", verbose_name=_("introduced organization"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by"))
-    brokered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("brokered by"))
-    opportunity = models.ForeignKey(Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("the requester's opportunity"))
-    target_opportunity = models.ForeignKey(Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("the matched opportunity"))
+    requester = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="introductions_requested",
+        verbose_name=_("requesting organization"),
+    )
+    target = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="introductions_received",
+        verbose_name=_("introduced organization"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    brokered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("brokered by"),
+    )
+    opportunity = models.ForeignKey(
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("the requester's opportunity"),
+    )
+    target_opportunity = models.ForeignKey(
+        Opportunity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("the matched opportunity"),
+    )
     message = models.TextField(_("message"), max_length=2000, blank=True)
     match_explanation = models.JSONField(_("why they were matched"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=IntroductionStatus.choices, default=IntroductionStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=IntroductionStatus.choices,
+        default=IntroductionStatus.PENDING,
+        db_index=True,
+    )
     requester_accepted_at = models.DateTimeField(_("requester accepted"), null=True, blank=True)
-    requester_accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("accepted for the requester by"))
+    requester_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted for the requester by"),
+    )
     target_accepted_at = models.DateTimeField(_("introduced side accepted"), null=True, blank=True)
-    target_accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("accepted for the introduced side by"))
+    target_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted for the introduced side by"),
+    )
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
     decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
     expires_at = models.DateTimeField(_("answer by"), db_index=True)
@@ -52,8 +110,14 @@ class Introduction(models.Model):
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
         constraints = [
-            models.CheckConstraint(condition=~Q(requester=models.F("target")), name="introduction_distinct_sides"),
-            models.UniqueConstraint(fields=["requester", "target"], condition=Q(status__in=["pending", "accepted"]), name="introduction_one_open_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(requester=models.F("target")), name="introduction_distinct_sides"
+            ),
+            models.UniqueConstraint(
+                fields=["requester", "target"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="introduction_one_open_per_pair",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,14 +148,32 @@ class OutcomeKind(models.TextChoices):
 class IntroductionOutcome(models.Model):
     """One recorded result of an accepted introduction; these feed the agreement's KPIs."""
 
-    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("introduction"))
+    introduction = models.ForeignKey(
+        Introduction,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("introduction"),
+    )
     kind = models.CharField(_("outcome"), max_length=12, choices=OutcomeKind.choices, db_index=True)
     occurred_on = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, blank=True)
     hires = models.PositiveSmallIntegerField(_("people hired"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -99,8 +181,13 @@ class IntroductionOutcome(models.Model):
         verbose_name = _("introduction outcome")
         verbose_name_plural = _("introduction outcomes")
         constraints = [
-            models.CheckConstraint(condition=~Q(kind="investment") | (Q(amount__isnull=False) & ~Q(currency="")), name="outcome_investment_has_amount"),
-            models.CheckConstraint(condition=~Q(kind="hire") | Q(hires__gte=1), name="outcome_hire_has_count"),
+            models.CheckConstraint(
+                condition=~Q(kind="investment") | (Q(amount__isnull=False) & ~Q(currency="")),
+                name="outcome_investment_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="hire") | Q(hires__gte=1), name="outcome_hire_has_count"
+            ),
         ]
 
     def __str__(self) -> str:

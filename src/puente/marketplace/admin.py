@@ -5,7 +5,16 @@ from puente.marketplace.models import ExpressionOfInterest, Opportunity
 
 @admin.register(Opportunity)
 class OpportunityAdmin(admin.ModelAdmin):
-    list_display = ["title", "organization", "side", "kind", "hub", "status", "published_at", "expires_at"]
+    list_display = [
+        "title",
+        "organization",
+        "side",
+        "kind",
+        "hub",
+        "status",
+        "published_at",
+        "expires_at",
+    ]
     list_filter = ["status", "side", "kind", "hub"]
     search_fields = ["title", "organization__name", "external_id"]
     raw_id_fields = ["organization", "created_by"]

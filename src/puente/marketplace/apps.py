@@ -7,3 +7,9 @@ class MarketplaceConfig(AppConfig):
     label = "marketplace"
     verbose_name = _("Opportunities")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from puente.directory.importing import register_importer
+        from puente.marketplace.importing import opportunities_import
+
+        register_importer("opportunities", opportunities_import)

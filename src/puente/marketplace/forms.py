@@ -22,21 +22,69 @@ class OpportunityForm(forms.Form):
     """An offer or a request. ``organization`` is resolved by the caller (web, API, importer)."""
 
     side = forms.ChoiceField(label=_("Offer or request"), choices=Side.choices)
-    kind = CodeChoiceField(label=_("Kind"), queryset=bilingual_term_queryset(Vocabulary.CONNECTION_KIND))
+    kind = CodeChoiceField(
+        label=_("Kind"), queryset=bilingual_term_queryset(Vocabulary.CONNECTION_KIND)
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), max_length=8000, widget=forms.Textarea(attrs={"rows": 8}))
-    language = forms.ChoiceField(label=_("Language of the text"), choices=settings.CONTENT_LANGUAGES)
+    description = forms.CharField(
+        label=_("Description"), max_length=8000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the text"), choices=settings.CONTENT_LANGUAGES
+    )
     hub = CodeChoiceField(label=_("Hub"), queryset=Hub.objects.none(), to_field_name="slug")
-    target_hubs = CodeMultipleChoiceField(label=_("Looking for counterparts in"), queryset=Hub.objects.none(), to_field_name="slug", required=False, help_text=_("Leave empty for any hub."))
-    sectors = CodeMultipleChoiceField(label=_("Sectors"), queryset=bilingual_term_queryset(Vocabulary.SECTOR), required=False)
-    technologies = CodeMultipleChoiceField(label=_("Technologies"), queryset=bilingual_term_queryset(Vocabulary.TECHNOLOGY), required=False)
-    stages = CodeMultipleChoiceField(label=_("Company stages"), queryset=bilingual_term_queryset(Vocabulary.STAGE), required=False)
-    amount_min = forms.DecimalField(label=_("Minimum amount"), required=False, min_value=0, max_value=MAX_AMOUNT, max_digits=16, decimal_places=2)
-    amount_max = forms.DecimalField(label=_("Maximum amount"), required=False, min_value=0, max_value=MAX_AMOUNT, max_digits=16, decimal_places=2)
-    currency = forms.ChoiceField(label=_("Currency"), choices=[("", "—"), *CURRENCIES], required=False)
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    profile_type = forms.ChoiceField(label=_("Partnering profile type"), choices=[("", "—"), *ProfileType.choices], required=False)
-    visibility = forms.ChoiceField(label=_("Who sees it"), choices=Visibility.choices, initial=Visibility.PUBLIC)
+    target_hubs = CodeMultipleChoiceField(
+        label=_("Looking for counterparts in"),
+        queryset=Hub.objects.none(),
+        to_field_name="slug",
+        required=False,
+        help_text=_("Leave empty for any hub."),
+    )
+    sectors = CodeMultipleChoiceField(
+        label=_("Sectors"), queryset=bilingual_term_queryset(Vocabulary.SECTOR), required=False
+    )
+    technologies = CodeMultipleChoiceField(
+        label=_("Technologies"),
+        queryset=bilingual_term_queryset(Vocabulary.TECHNOLOGY),
+        required=False,
+    )
+    stages = CodeMultipleChoiceField(
+        label=_("Company stages"),
+        queryset=bilingual_term_queryset(Vocabulary.STAGE),
+        required=False,
+    )
+    amount_min = forms.DecimalField(
+        label=_("Minimum amount"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        max_digits=16,
+        decimal_places=2,
+    )
+    amount_max = forms.DecimalField(
+        label=_("Maximum amount"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        max_digits=16,
+        decimal_places=2,
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"), choices=[("", "—"), *CURRENCIES], required=False
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    profile_type = forms.ChoiceField(
+        label=_("Partnering profile type"),
+        choices=[("", "—"), *ProfileType.choices],
+        required=False,
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who sees it"), choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
     external_id = forms.CharField(label=_("External id"), max_length=100, required=False)
 
     def __init__(self, *args: Any, instance: Opportunity | None = None, **kwargs: Any) -> None:
@@ -54,12 +102,18 @@ class OpportunityForm(forms.Form):
     def clean_description(self) -> str:
         description = self.cleaned_data["description"].strip()
         if len(description) < 20:
-            raise forms.ValidationError(_("Describe it in at least 20 characters so others can judge the fit."))
+            raise forms.ValidationError(
+                _("Describe it in at least 20 characters so others can judge the fit.")
+            )
         return description
 
     def clean_deadline(self) -> dt.date | None:
         deadline = self.cleaned_data.get("deadline")
-        if deadline is not None and deadline < dt.date.today() and (self.instance is None or self.instance.deadline != deadline):
+        if (
+            deadline is not None
+            and deadline < dt.date.today()
+            and (self.instance is None or self.instance.deadline != deadline)
+        ):
             raise forms.ValidationError(_("The deadline cannot be in the past."))
         return deadline
 
@@ -80,13 +134,22 @@ class OpportunityForm(forms.Form):
         if (low is not None or high is not None) and not currency:
             self.add_error("currency", _("Say which currency the amounts are in."))
         if low is not None and high is not None and low > high:
-            self.add_error("amount_max", _("The maximum amount must not be lower than the minimum."))
+            self.add_error(
+                "amount_max", _("The maximum amount must not be lower than the minimum.")
+            )
         return data
 
 
 class InterestForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organization.objects.none(), empty_label=None)
-    message = forms.CharField(label=_("Message"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    organization = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Organization.objects.none(), empty_label=None
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, organizations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,7 +12,13 @@ from puente.marketplace.models import ExpressionOfInterest, Opportunity
 
 
 def _members(organization_id: int) -> list:  # type: ignore[type-arg]
-    return [membership.user for membership in OrganizationMembership.objects.filter(organization_id=organization_id).select_related("user") if membership.user.is_active]
+    return [
+        membership.user
+        for membership in OrganizationMembership.objects.filter(
+            organization_id=organization_id
+        ).select_related("user")
+        if membership.user.is_active
+    ]
 
 
 @shared_task
@@ -31,7 +37,12 @@ def remind_expiring_opportunities() -> int:
         opportunity = Opportunity.objects.select_related("organization").get(pk=opportunity_id)
         path = reverse("marketplace:detail", kwargs={"pk": opportunity.pk})
         for user in _members(opportunity.organization_id):
-            send_templated_email(to=user.email, language=user.language, template="marketplace/email/expiring", context={"opportunity": opportunity, "user": user, "path": path})
+            send_templated_email(
+                to=user.email,
+                language=user.language,
+                template="marketplace/email/expiring",
+                context={"opportunity": opportunity, "user": user, "path": path},
+            )
             sent += 1
     return sent
 
@@ -39,11 +50,20 @@ def remind_expiring_opportunities() -> int:
 @shared_task
 def notify_interest(interest_id: int) -> int:
     """Tell the opportunity's organization that someone is interested."""
-    interest = ExpressionOfInterest.objects.select_related("opportunity", "organization", "user").filter(pk=interest_id).first()
+    interest = (
+        ExpressionOfInterest.objects.select_related("opportunity", "organization", "user")
+        .filter(pk=interest_id)
+        .first()
+    )
     if interest is None:
         return 0
     path = reverse("marketplace:detail", kwargs={"pk": interest.opportunity_id})
     recipients = _members(interest.opportunity.organization_id)
     for user in recipients:
-        send_templated_email(to=user.email, language=user.language, template="marketplace/email/interest", context={"interest": interest, "user": user, "path": path})
+        send_templated_email(
+            to=user.email,
+            language=user.language,
+            template="marketplace/email/interest",
+            context={"interest": interest, "user": user, "path": path},
+        )
     return len(recipients)

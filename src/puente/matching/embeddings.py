@@ -44,7 +44,11 @@ def store_embeddings(items: Sequence[Item]) -> np.ndarray:
             Embedding.objects.update_or_create(
                 item_type=item_type,
                 item_id=pk,
-                defaults={"text_version": version_of(item), "language": item.language, "vector": vector_to_bytes(vector)},
+                defaults={
+                    "text_version": version_of(item),
+                    "language": item.language,
+                    "vector": vector_to_bytes(vector),
+                },
             )
     return vectors
 
@@ -55,7 +59,11 @@ def embedding_refresh(*, item_type: str, item_id: int) -> bool:
     if item is None:
         Embedding.objects.filter(item_type=item_type, item_id=item_id).delete()
         return False
-    stored = Embedding.objects.filter(item_type=item_type, item_id=item_id).values_list("text_version", flat=True).first()
+    stored = (
+        Embedding.objects.filter(item_type=item_type, item_id=item_id)
+        .values_list("text_version", flat=True)
+        .first()
+    )
     if stored == version_of(item):
         return False
     store_embeddings([item])
@@ -69,7 +77,9 @@ def embeddings_backfill(*, item_types: Iterable[str] = ITEM_TYPES, batch_size: i
     """Embed every item whose stored vector is missing or outdated (bulk loads, new pipeline)."""
     computed = 0
     for item_type in item_types:
-        stored = dict(Embedding.objects.filter(item_type=item_type).values_list("item_id", "text_version"))
+        stored = dict(
+            Embedding.objects.filter(item_type=item_type).values_list("item_id", "text_version")
+        )
         pending: list[Item] = []
         for item in items_of(item_type):
             _type, pk = parse_item_id(item.id)
@@ -87,9 +97,16 @@ def embeddings_backfill(*, item_types: Iterable[str] = ITEM_TYPES, batch_size: i
     return computed
 
 
-def stored_vectors(item_type: str, ids: Iterable[int] | None = None) -> dict[int, tuple[str, np.ndarray]]:
+def stored_vectors(
+    item_type: str, ids: Iterable[int] | None = None
+) -> dict[int, tuple[str, np.ndarray]]:
     """``{pk: (text_version, vector)}`` for stored embeddings of one item type."""
     rows = Embedding.objects.filter(item_type=item_type)
     if ids is not None:
         rows = rows.filter(item_id__in=list(ids))
-    return {pk: (version, vector_from_bytes(data)) for pk, version, data in rows.values_list("item_id", "text_version", "vector").iterator(chunk_size=5000)}
+    return {
+        pk: (version, vector_from_bytes(data))
+        for pk, version, data in rows.values_list("item_id", "text_version", "vector").iterator(
+            chunk_size=5000
+        )
+    }

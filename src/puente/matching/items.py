@@ -24,7 +24,9 @@ PROVIDER_TYPES: dict[str, frozenset[str]] = {
     "capital": frozenset({"investor", "corporate", "government"}),
     "client": frozenset({"corporate", "scaleup", "government", "startup"}),
     "talent": frozenset({"university", "service_provider", "innovation_center"}),
-    "expertise": frozenset({"service_provider", "university", "innovation_center", "government", "corporate"}),
+    "expertise": frozenset(
+        {"service_provider", "university", "innovation_center", "government", "corporate"}
+    ),
     "technology": frozenset({"startup", "scaleup", "university", "corporate"}),
     "research_partner": frozenset({"university", "innovation_center", "corporate"}),
     "landing_support": frozenset({"service_provider", "innovation_center", "government"}),
@@ -47,7 +49,11 @@ def _codes(terms: Iterable[object]) -> frozenset[str]:
 def _amount(low: Decimal | None, high: Decimal | None, currency: str) -> AmountRange | None:
     if low is None and high is None:
         return None
-    return AmountRange(minimum=float(low) if low is not None else None, maximum=float(high) if high is not None else None, currency=currency or "USD")
+    return AmountRange(
+        minimum=float(low) if low is not None else None,
+        maximum=float(high) if high is not None else None,
+        currency=currency or "USD",
+    )
 
 
 def opportunity_item(opportunity: Opportunity) -> Item:
@@ -62,7 +68,9 @@ def opportunity_item(opportunity: Opportunity) -> Item:
         direction=Direction.REQUEST if is_request else Direction.OFFER,
         organization_id=item_id(ORGANIZATION, organization.pk),
         organization_type=organization.type.code,
-        accepted_organization_types=PROVIDER_TYPES.get(kind, frozenset()) if is_request else frozenset(),
+        accepted_organization_types=PROVIDER_TYPES.get(kind, frozenset())
+        if is_request
+        else frozenset(),
         sectors=_codes(opportunity.sectors.all()),
         technologies=_codes(opportunity.technologies.all()),
         stage=organization.stage.code if organization.stage_id else None,  # type: ignore[union-attr]
@@ -77,7 +85,11 @@ def organization_item(organization: Organization) -> Item:
     return Item(
         id=item_id(ORGANIZATION, organization.pk),
         language=organization.description_language,
-        fields={"name": organization.name, "tagline": organization.tagline, "description": organization.description},
+        fields={
+            "name": organization.name,
+            "tagline": organization.tagline,
+            "description": organization.description,
+        },
         organization_id=item_id(ORGANIZATION, organization.pk),
         organization_type=organization.type.code,
         sectors=_codes(organization.sectors.all()),
@@ -105,12 +117,16 @@ def live_opportunities() -> QuerySet[Opportunity]:
 
 
 def opportunity_rows(ids: Iterable[int] | None = None) -> QuerySet[Opportunity]:
-    rows = Opportunity.objects.select_related("organization", "organization__type", "organization__stage", "hub", "kind").prefetch_related("sectors", "technologies", "stages", "target_hubs")
+    rows = Opportunity.objects.select_related(
+        "organization", "organization__type", "organization__stage", "hub", "kind"
+    ).prefetch_related("sectors", "technologies", "stages", "target_hubs")
     return rows.filter(pk__in=list(ids)) if ids is not None else rows
 
 
 def organization_rows(ids: Iterable[int] | None = None) -> QuerySet[Organization]:
-    rows = Organization.objects.select_related("type", "stage", "hub").prefetch_related("sectors", "technologies", "target_hubs")
+    rows = Organization.objects.select_related("type", "stage", "hub").prefetch_related(
+        "sectors", "technologies", "target_hubs"
+    )
     return rows.filter(pk__in=list(ids)) if ids is not None else rows
 
 
@@ -119,10 +135,14 @@ def person_rows(ids: Iterable[int] | None = None) -> QuerySet[Person]:
     return rows.filter(pk__in=list(ids)) if ids is not None else rows
 
 
-def items_of(item_type: str, ids: Iterable[int] | None = None, *, chunk: int = 2000) -> Iterator[Item]:
+def items_of(
+    item_type: str, ids: Iterable[int] | None = None, *, chunk: int = 2000
+) -> Iterator[Item]:
     """Engine items of one type (all rows, or those ids), read in chunks to bound memory."""
     if item_type == OPPORTUNITY:
-        rows: QuerySet[Opportunity] | QuerySet[Organization] | QuerySet[Person] = opportunity_rows(ids)
+        rows: QuerySet[Opportunity] | QuerySet[Organization] | QuerySet[Person] = opportunity_rows(
+            ids
+        )
         build = opportunity_item
     elif item_type == ORGANIZATION:
         rows, build = organization_rows(ids), organization_item  # type: ignore[assignment]

@@ -27,7 +27,9 @@ class Embedding(models.Model):
     class Meta:
         verbose_name = _("embedding")
         verbose_name_plural = _("embeddings")
-        constraints = [models.UniqueConstraint(fields=["item_type", "item_id"], name="embedding_one_per_item")]
+        constraints = [
+            models.UniqueConstraint(fields=["item_type", "item_id"], name="embedding_one_per_item")
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_type}:{self.item_id}"
@@ -42,7 +44,12 @@ class FeedbackKind(models.TextChoices):
 class MatchFeedback(models.Model):
     """A user's verdict on a suggested item: it never comes back, and similar items rank lower."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_feedback", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="match_feedback",
+        verbose_name=_("user"),
+    )
     item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices)
     item_id = models.BigIntegerField(_("item id"))
     kind = models.CharField(_("feedback"), max_length=20, choices=FeedbackKind.choices)
@@ -51,7 +58,11 @@ class MatchFeedback(models.Model):
     class Meta:
         verbose_name = _("match feedback")
         verbose_name_plural = _("match feedback")
-        constraints = [models.UniqueConstraint(fields=["user", "item_type", "item_id"], name="feedback_one_per_item")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "item_type", "item_id"], name="feedback_one_per_item"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.item_type}:{self.item_id}"

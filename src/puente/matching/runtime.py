@@ -15,9 +15,18 @@ from django.db.models import Max
 
 from puente.directory.models import Organization, Person
 from puente.marketplace.models import Opportunity
-from puente.matching.embeddings import stored_vectors, store_embeddings, version_of
+from puente.matching.embeddings import store_embeddings, stored_vectors, version_of
 from puente.matching.engine import EngineSettings, Item, MatchingEngine
-from puente.matching.items import ITEM_TYPES, OPPORTUNITY, ORGANIZATION, PERSON, item_id, items_of, live_opportunities, parse_item_id
+from puente.matching.items import (
+    ITEM_TYPES,
+    OPPORTUNITY,
+    ORGANIZATION,
+    PERSON,
+    item_id,
+    items_of,
+    live_opportunities,
+    parse_item_id,
+)
 from puente.matching.models import Embedding
 
 logger = logging.getLogger(__name__)
@@ -27,7 +36,9 @@ MODELS = {OPPORTUNITY: Opportunity, ORGANIZATION: Organization, PERSON: Person}
 
 
 def _marks() -> dict[str, dt.datetime | None]:
-    marks: dict[str, dt.datetime | None] = {"embedding": Embedding.objects.aggregate(latest=Max("updated_at"))["latest"]}
+    marks: dict[str, dt.datetime | None] = {
+        "embedding": Embedding.objects.aggregate(latest=Max("updated_at"))["latest"]
+    }
     for item_type, model in MODELS.items():
         marks[item_type] = model.objects.aggregate(latest=Max("updated_at"))["latest"]
     return marks
@@ -98,7 +109,9 @@ class EngineHolder:
                 engine.upsert(items, vectors)
         engine.refresh_statistics()
         self._engine, self._marks, self._checked_at = engine, marks, time.monotonic()
-        logger.info("Matching engine built with %s items in %.1f s", len(engine), time.monotonic() - started)
+        logger.info(
+            "Matching engine built with %s items in %.1f s", len(engine), time.monotonic() - started
+        )
 
     def _sync(self) -> None:
         assert self._engine is not None
@@ -109,13 +122,21 @@ class EngineHolder:
         changed: dict[str, set[int]] = {item_type: set() for item_type in ITEM_TYPES}
         since = self._marks.get("embedding")
         if marks["embedding"] != since:
-            rows = Embedding.objects.all() if since is None else Embedding.objects.filter(updated_at__gt=since)
+            rows = (
+                Embedding.objects.all()
+                if since is None
+                else Embedding.objects.filter(updated_at__gt=since)
+            )
             for item_type, pk in rows.values_list("item_type", "item_id"):
                 changed.setdefault(item_type, set()).add(pk)
         for item_type, model in MODELS.items():
             previous = self._marks.get(item_type)
             if marks[item_type] != previous:
-                rows = model.objects.all() if previous is None else model.objects.filter(updated_at__gt=previous)
+                rows = (
+                    model.objects.all()
+                    if previous is None
+                    else model.objects.filter(updated_at__gt=previous)
+                )
                 changed[item_type].update(rows.values_list("pk", flat=True))
         self._apply(changed)
         self._marks = marks
@@ -125,7 +146,9 @@ class EngineHolder:
         engine = self._engine
         opportunity_ids = changed.get(OPPORTUNITY, set())
         if opportunity_ids:
-            live = set(live_opportunities().filter(pk__in=opportunity_ids).values_list("pk", flat=True))
+            live = set(
+                live_opportunities().filter(pk__in=opportunity_ids).values_list("pk", flat=True)
+            )
             gone = [item_id(OPPORTUNITY, pk) for pk in opportunity_ids - live]
             engine.remove([entry for entry in gone if entry in engine])
             changed[OPPORTUNITY] = live
@@ -134,7 +157,9 @@ class EngineHolder:
                 continue
             items, vectors = _with_vectors(item_type, list(items_of(item_type, sorted(ids))))
             present = {parse_item_id(item.id)[1] for item in items}
-            engine.remove([item_id(item_type, pk) for pk in ids - present if item_id(item_type, pk) in engine])
+            engine.remove(
+                [item_id(item_type, pk) for pk in ids - present if item_id(item_type, pk) in engine]
+            )
             if items:
                 engine.upsert(items, vectors)
 

@@ -22,7 +22,15 @@ from puente.marketplace.selectors import opportunities_visible_to
 from puente.matching.embeddings import stored_vectors
 from puente.matching.engine import Feedback, RankedItem, detect_language
 from puente.matching.explanations import Reason, explain
-from puente.matching.items import ITEM_TYPES, OPPORTUNITY, ORGANIZATION, PERSON, item_id, opportunity_item, opportunity_rows, parse_item_id
+from puente.matching.items import (
+    ITEM_TYPES,
+    OPPORTUNITY,
+    ORGANIZATION,
+    item_id,
+    opportunity_item,
+    opportunity_rows,
+    parse_item_id,
+)
 from puente.matching.models import FeedbackKind, MatchFeedback
 from puente.matching.runtime import matching_engine
 
@@ -48,11 +56,17 @@ class Result:
         return getattr(self.object, "external_id", None)
 
 
-def _visible(viewer: Viewer, item_type: str, ids: Sequence[int], hubs: Sequence[str]) -> dict[int, Model]:
+def _visible(
+    viewer: Viewer, item_type: str, ids: Sequence[int], hubs: Sequence[str]
+) -> dict[int, Model]:
     if not ids:
         return {}
     if item_type == OPPORTUNITY:
-        rows: Any = opportunities_visible_to(viewer).filter(pk__in=ids, status=Status.PUBLISHED).select_related("organization", "organization__type", "hub", "kind")
+        rows: Any = (
+            opportunities_visible_to(viewer)
+            .filter(pk__in=ids, status=Status.PUBLISHED)
+            .select_related("organization", "organization__type", "hub", "kind")
+        )
     elif item_type == ORGANIZATION:
         rows = organizations_visible_to(viewer).filter(pk__in=ids).select_related("type", "hub")
     else:
@@ -67,27 +81,54 @@ def user_feedback(viewer: Viewer) -> Feedback:
     if viewer.user_id is None:
         return Feedback()
     pairs: dict[str, set[tuple[Any, Any]]] = {kind: set() for kind in FeedbackKind.values}
-    for item_type, pk, kind in MatchFeedback.objects.filter(user_id=viewer.user_id).values_list("item_type", "item_id", "kind"):
+    for item_type, pk, kind in MatchFeedback.objects.filter(user_id=viewer.user_id).values_list(
+        "item_type", "item_id", "kind"
+    ):
         pairs[kind].add((viewer.user_id, item_id(item_type, pk)))
+    # "Already met" removes the item itself too; the engine also demotes the rest of that
+    # organization's items.
     return Feedback(
-        dismissed=frozenset(pairs[FeedbackKind.DISMISSED]),
+        dismissed=frozenset(pairs[FeedbackKind.DISMISSED] | pairs[FeedbackKind.ALREADY_MET]),
         not_relevant=frozenset(pairs[FeedbackKind.NOT_RELEVANT]),
         already_met=frozenset(pairs[FeedbackKind.ALREADY_MET]),
     )
 
 
-def _visible_results(viewer: Viewer, ranked: list[RankedItem], limit: int, hubs: Sequence[str]) -> list[Result]:
+def _visible_results(
+    viewer: Viewer, ranked: list[RankedItem], limit: int, hubs: Sequence[str]
+) -> list[Result]:
     by_type: dict[str, list[int]] = {item_type: [] for item_type in ITEM_TYPES}
     for result in ranked:
         item_type, pk = parse_item_id(result.id)
         by_type[item_type].append(pk)
-    visible = {item_type: _visible(viewer, item_type, ids, hubs) for item_type, ids in by_type.items()}
-    kept = [result for result in ranked if parse_item_id(result.id)[1] in visible[parse_item_id(result.id)[0]]][:limit]
+    visible = {
+        item_type: _visible(viewer, item_type, ids, hubs) for item_type, ids in by_type.items()
+    }
+    kept = [
+        result
+        for result in ranked
+        if parse_item_id(result.id)[1] in visible[parse_item_id(result.id)[0]]
+    ][:limit]
     reasons = explain(kept)
-    return [Result(item_type=parse_item_id(r.id)[0], object=visible[parse_item_id(r.id)[0]][parse_item_id(r.id)[1]], score=round(r.score, 4), reasons=reasons[r.id]) for r in kept]
+    return [
+        Result(
+            item_type=parse_item_id(r.id)[0],
+            object=visible[parse_item_id(r.id)[0]][parse_item_id(r.id)[1]],
+            score=round(r.score, 4),
+            reasons=reasons[r.id],
+        )
+        for r in kept
+    ]
 
 
-def search(viewer: Viewer, query: str, *, types: Sequence[str] = (), hubs: Sequence[str] = (), limit: int = 10) -> list[Result]:
+def search(
+    viewer: Viewer,
+    query: str,
+    *,
+    types: Sequence[str] = (),
+    hubs: Sequence[str] = (),
+    limit: int = 10,
+) -> list[Result]:
     """Organizations, people and opportunities ranked for a free-text query in any language."""
     query = query.strip()[:MAX_QUERY_CHARACTERS]
     if not query:
@@ -107,7 +148,9 @@ def search(viewer: Viewer, query: str, *, types: Sequence[str] = (), hubs: Seque
     return results
 
 
-def opportunity_matches(viewer: Viewer, opportunity: Opportunity, *, limit: int = 10, include_organizations: bool = True) -> list[Result]:
+def opportunity_matches(
+    viewer: Viewer, opportunity: Opportunity, *, limit: int = 10, include_organizations: bool = True
+) -> list[Result]:
     """Counterparts for an opportunity: complementary opportunities (and fitting organizations)."""
     engine = matching_engine()
     subject_id = item_id(OPPORTUNITY, opportunity.pk)

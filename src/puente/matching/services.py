@@ -20,8 +20,15 @@ def match_feedback_record(*, user: User, item_type: str, item_id: int, kind: str
         raise ValidationFailed(_("Unknown item type."), code="invalid_item_type", field="item_type")
     if kind not in FeedbackKind.values:
         raise ValidationFailed(_("Unknown feedback."), code="invalid_feedback", field="kind")
-    feedback, _created = MatchFeedback.objects.update_or_create(user=user, item_type=item_type, item_id=item_id, defaults={"kind": kind})
-    audit_record(actor=user, action="match.feedback", target=feedback, after=snapshot(feedback, ["item_type", "item_id", "kind"]))
+    feedback, _created = MatchFeedback.objects.update_or_create(
+        user=user, item_type=item_type, item_id=item_id, defaults={"kind": kind}
+    )
+    audit_record(
+        actor=user,
+        action="match.feedback",
+        target=feedback,
+        after=snapshot(feedback, ["item_type", "item_id", "kind"]),
+    )
     return feedback
 
 
@@ -31,6 +38,11 @@ def match_feedback_withdraw(*, user: User, item_type: str, item_id: int) -> bool
     feedback = MatchFeedback.objects.filter(user=user, item_type=item_type, item_id=item_id).first()
     if feedback is None:
         return False
-    audit_record(actor=user, action="match.feedback.withdraw", target=feedback, before=snapshot(feedback, ["item_type", "item_id", "kind"]))
+    audit_record(
+        actor=user,
+        action="match.feedback.withdraw",
+        target=feedback,
+        before=snapshot(feedback, ["item_type", "item_id", "kind"]),
+    )
     feedback.delete()
     return True

@@ -64,7 +64,10 @@ INSTALLED_APPS = [
     "puente.marketplace",
     "puente.matching",
     "puente.introductions",
+    "puente.events",
     "puente.impact",
+    "puente.landing",
+    "puente.spaces",
     "puente.api",
     "puente.demo",
 ]

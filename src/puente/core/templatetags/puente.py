@@ -38,11 +38,18 @@ def lang_badge(code: str) -> SafeString:
     """A small badge naming the language a text is written in, when it differs from the UI's."""
     if not code or code == active_language():
         return SafeString("")
-    return format_html('<span class="badge badge-lang" lang="{}" title="{}">{}</span>', code, _("Written in %(language)s") % {"language": language_name(code)}, code.upper())
+    return format_html(
+        '<span class="badge badge-lang" lang="{}" title="{}">{}</span>',
+        code,
+        _("Written in %(language)s") % {"language": language_name(code)},
+        code.upper(),
+    )
 
 
 @register.simple_tag(takes_context=True)
-def dual_time(context: dict[str, Any], moment: dt.datetime | None, hub_zone: str, fmt: str = "D j M Y, H:i") -> SafeString:
+def dual_time(
+    context: dict[str, Any], moment: dt.datetime | None, hub_zone: str, fmt: str = "D j M Y, H:i"
+) -> SafeString:
     """A moment in the viewer's zone, with the hub's local time beside it when the zones differ."""
     if moment is None:
         return SafeString("")
@@ -51,7 +58,12 @@ def dual_time(context: dict[str, Any], moment: dt.datetime | None, hub_zone: str
     local = moment.astimezone(zone(hub_zone))
     mine_text = formats.date_format(mine, fmt)
     if mine.utcoffset() == local.utcoffset() and viewer_zone == hub_zone:
-        return format_html('<time datetime="{}">{} <span class="tz">{}</span></time>', moment.isoformat(), mine_text, viewer_zone)
+        return format_html(
+            '<time datetime="{}">{} <span class="tz">{}</span></time>',
+            moment.isoformat(),
+            mine_text,
+            viewer_zone,
+        )
     return format_html(
         '<time datetime="{}">{} <span class="tz">{}</span></time> <span class="tz-local">· {} <span class="tz">{}</span></span>',
         moment.isoformat(),
@@ -68,7 +80,9 @@ def money(amount: Decimal | int | float | None, currency: str = "") -> str:
     if amount is None:
         return ""
     decimals = CURRENCY_DECIMALS.get(currency.upper(), 2)
-    number = formats.number_format(Decimal(amount), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    number = formats.number_format(
+        Decimal(amount), decimal_pos=decimals, use_l10n=True, force_grouping=True
+    )
     return f"{currency.upper()} {number}".strip()
 
 

@@ -6,7 +6,7 @@ deterministic random generator (the same seed gives the same data, and adding a 
 change what the others produce), the reference data, and ``shared`` for what earlier steps
 created: ``shared["organizations"]`` (every organization), ``shared["partners"]`` (the
 agreement's partners by key: ``ruta_n``, ``cic_miami``, ``aci``, ``procolombia``, ``um_ccs``).
-Steps so far: directory (100), people (110), accounts (200), impact (400). Later features add their demo data as new steps:
+Steps so far: directory (100), people (110), accounts (200), impact (400), spaces (450). Later features add their demo data as new steps:
 
     # puente/demo/seed/opportunities.py
     @seed_step("opportunities", order=300)
@@ -37,7 +37,11 @@ STEP_MODULES = [
     "puente.demo.seed.directory",
     "puente.demo.seed.people",
     "puente.demo.seed.accounts",
+    "puente.demo.seed.events",
     "puente.demo.seed.impact",
+    "puente.demo.seed.opportunities",
+    "puente.demo.seed.spaces",
+    "puente.demo.seed.landing",
 ]
 SIZES = ("small", "full")
 DEFAULT_SEED = 2026

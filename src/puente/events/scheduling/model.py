@@ -50,6 +50,7 @@ class ModelRequest:
     breaks_floor: dict[int, int] = field(default_factory=dict)
     counted: set[int] | None = None
     relax_outside_order: bool = False
+    windows: bool = False
 
 
 @dataclass
@@ -146,9 +147,10 @@ class ScheduleModel:
                 if pred not in free_set:
                     continue
                 for t in range(index.n_slots):
-                    var = self.x.get((m, t))
-                    if var is None:
+                    found = self.x.get((m, t))
+                    if found is None:
                         continue
+                    var = found
                     earlier = [self.x[(pred, u)] for u in range(t) if (pred, u) in self.x]
                     if earlier:
                         model.add_bool_or([*earlier, var.Not()])
@@ -206,6 +208,8 @@ class ScheduleModel:
             floor = self.request.breaks_floor.get(p, 0)
             if floor > 0:
                 model.add(self.breaks[p] >= floor)
+            elif self.request.windows:
+                self._add_windows(p, busy)
 
     def _break_literals(self, p: int, busy: list[Literal_]) -> list[Literal_]:
         """Literals true at each slot where a busy block of ``p`` ends and another follows.
@@ -246,13 +250,59 @@ class ScheduleModel:
                 result.append(1)
                 continue
             var = model.new_bool_var(f"break_{p}_{t}")
-            model.add_bool_or([var] + [lit.Not() for lit in parts] + negs)
+            model.add_bool_or([var, *(lit.Not() for lit in parts), *negs])
             for lit in parts:
                 model.add_implication(var, lit)
             for lit in negs:
                 model.add_implication(var, lit.Not())
             result.append(var)
         return result
+
+    def _add_windows(self, p: int, busy: list[Literal_]) -> None:
+        """Redundant constraints: ``p`` has no break exactly when its busy slots form one
+        window of ``k`` consecutive slots (``k`` = its meetings, all of which must be placed).
+
+        ``gap[p]`` is true when ``p`` has at least one break; otherwise one window
+        literal ``w[p, s]`` is true and fixes every ``busy[p, t]`` (busy inside
+        ``s .. s + k - 1``, idle outside). This states the zero-break case as a single
+        decision, so the search (and the core-based bound) reason about whole windows
+        instead of slot-by-slot links. Skipped when ``p`` has a meeting that may stay
+        unplaced (``k`` is not known then).
+        """
+        index = self.index
+        model = self.model
+        n_slots = index.n_slots
+        must = self.request.must_place
+        free_set = set(self.free)
+        k = self.fixed_busy[p].bit_count()
+        for m in index.meetings_of[p]:
+            if m in free_set:
+                if m not in must:
+                    return
+                k += 1
+        if k < 2:
+            return
+        model.add(cp_model.LinearExpr.sum(busy) == k)
+        windows: list[cp_model.IntVar] = []
+        for s in range(n_slots - k + 1):
+            inside = range(s, s + k)
+            if any(isinstance(busy[t], int) and busy[t] == 0 for t in inside):
+                continue
+            if self.fixed_busy[p] & ~(((1 << k) - 1) << s):
+                continue
+            var = model.new_bool_var(f"window_{p}_{s}")
+            for t in range(n_slots):
+                lit = busy[t]
+                if isinstance(lit, int):
+                    continue
+                if s <= t < s + k:
+                    model.add_implication(var, lit)
+                else:
+                    model.add_implication(var, lit.Not())
+            windows.append(var)
+        gap = model.new_bool_var(f"gap_{p}")
+        model.add_exactly_one([*windows, gap])
+        model.add(self.breaks[p] >= 1).only_enforce_if(gap)
 
     def _participants_with_forced_meeting(self) -> set[int]:
         result: set[int] = set()

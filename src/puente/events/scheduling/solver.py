@@ -56,6 +56,9 @@ LNS_CONFLICTS = 300
 ANNEAL_MOVES_PER_SECOND = 40_000
 #: Neighbourhoods per second of budget (one takes 0.1 to 0.2 s on a 2-core machine).
 LNS_ITERATIONS_PER_SECOND = 8
+#: Add the redundant window constraints (see ``ScheduleModel._add_windows``) to the
+#: fairness and breaks models, by mode.
+WINDOWS = {"fast": True, "exact": True}
 #: Share of the budget spent annealing before the CP-SAT stages, by mode.
 ANNEAL_SHARE_FAST = 0.5
 ANNEAL_SHARE_EXACT = 0.1
@@ -364,6 +367,7 @@ def _solve_with_models(run: _Run) -> _Outcome:
                 min_priority=min_priority,
                 fairness_bound=fairness,
                 breaks_floor=breaks_floor,
+                windows=WINDOWS[run.mode],
             ),
         )
         result = run.run_model(model, run.nominal_remaining() * 0.25, "fairness", incumbent.slot_of)
@@ -388,6 +392,7 @@ def _solve_with_models(run: _Run) -> _Outcome:
                 min_priority=min_priority,
                 fairness_bound=fairness_used,
                 breaks_floor=breaks_floor,
+                windows=WINDOWS[run.mode],
             ),
         )
         result = run.run_model(

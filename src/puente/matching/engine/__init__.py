@@ -58,11 +58,14 @@ from puente.matching.engine.ranker import (
     MatchSettings,
     SearchSettings,
 )
-from puente.matching.engine.text import EMBEDDING_PIPELINE_VERSION, detect_language, text_version_hash
+from puente.matching.engine.text import (
+    EMBEDDING_PIPELINE_VERSION,
+    detect_language,
+    text_version_hash,
+)
 
 __all__ = [
     "EMBEDDING_PIPELINE_VERSION",
-    "detect_language",
     "FACTOR_CODES",
     "AmountRange",
     "BM25Index",
@@ -85,6 +88,7 @@ __all__ = [
     "UserFeedback",
     "VectorIndex",
     "available_cores",
+    "detect_language",
     "embed_texts",
     "get_encoder",
     "set_encoder",

@@ -194,12 +194,16 @@ class MatchingEngine:
         matrix = index.matrix
         languages = [self._items[item_id].language for item_id in ids]
         sample = self.settings.max_statistics_sample
-        reference = reference_similarity(matrix, languages, self.settings.hubness_k, max_reference=sample)
+        reference = reference_similarity(
+            matrix, languages, self.settings.hubness_k, max_reference=sample
+        )
         self._reference = {
             item_id: {language: float(r[row]) for language, r in reference.items()}
             for row, item_id in enumerate(ids)
         }
-        neighbour_rows, _ = neighbour_graph(matrix, self.settings.neighbours_k, max_candidates=sample)
+        neighbour_rows, _ = neighbour_graph(
+            matrix, self.settings.neighbours_k, max_candidates=sample
+        )
         self._neighbours = {
             item_id: tuple(ids[j] for j in neighbour_rows[row]) for row, item_id in enumerate(ids)
         }

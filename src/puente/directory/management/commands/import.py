@@ -21,10 +21,12 @@ MAX_PROBLEMS_SHOWN = 200
 
 
 class Command(BaseCommand):
-    help = "Import organizations or people from a CSV or JSON Lines file. Nothing is written unless every row is valid, unless --skip-invalid."
+    help = "Import organizations, people or opportunities from a CSV or JSON Lines file. Nothing is written unless every row is valid, unless --skip-invalid."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(importing.KINDS), help="What the file holds.")
+        parser.add_argument(
+            "kind", choices=sorted(importing.IMPORTERS), help="What the file holds."
+        )
         parser.add_argument(
             "file", help="The file to import (.csv, .tsv, .jsonl); - reads standard input."
         )
@@ -63,7 +65,7 @@ class Command(BaseCommand):
             self._import(options)
 
     def _import(self, options: dict[str, Any]) -> None:
-        kind = importing.KINDS[options["kind"]]
+        importer = importing.IMPORTERS[options["kind"]]
         actor = None
         if options.get("actor_email"):
             actor = User.objects.filter(
@@ -77,8 +79,7 @@ class Command(BaseCommand):
         path = options["file"]
         try:
             data = self._read(path)
-            report = importing.records_import(
-                kind=kind,
+            report = importer(
                 data=data,
                 filename=path,
                 actor=actor,

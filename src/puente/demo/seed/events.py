@@ -1,0 +1,269 @@
+"""Demo step: one joint brokerage event of the first two hubs, with participants of both,
+meeting requests (accepted, pending, declined) and a published, scheduler-made agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from puente.accounts.models import HubRole, User
+from puente.core.audit import audit_record, snapshot
+from puente.core.models import Hub, Visibility
+from puente.demo.seed import SeedContext, seed_step
+from puente.directory.models import Organization, OrganizationMembership
+from puente.events import adapter, services_schedule
+from puente.events.models import (
+    Event,
+    EventFormat,
+    EventSession,
+    EventStatus,
+    Meeting,
+    MeetingRequest,
+    Participant,
+    RequestStatus,
+    ScheduleRun,
+)
+from puente.events.scheduling import solve
+from puente.events.services import _cut_slots
+
+PER_HUB = {"small": 6, "full": 12}
+TYPES = ["startup", "scaleup", "corporate", "investor", "service_provider"]
+
+OFFERS = {
+    "startup": (
+        "Software listo para pilotos con clientes corporativos",
+        "Software ready for pilots with corporate clients",
+        "es",
+    ),
+    "scaleup": (
+        "Una plataforma probada en tres países de la región",
+        "A platform proven in three countries of the region",
+        "en",
+    ),
+    "corporate": (
+        "Programas de innovación abierta y compras a startups",
+        "Open innovation programs and procurement from startups",
+        "en",
+    ),
+    "investor": (
+        "Capital semilla y serie A para empresas con tracción",
+        "Seed and series A capital for companies with traction",
+        "en",
+    ),
+    "service_provider": (
+        "Acompañamiento legal y contable para aterrizar en el otro mercado",
+        "Legal and accounting support to land in the other market",
+        "es",
+    ),
+}
+SEEKS = {
+    "startup": (
+        "Clientes e inversión en el otro nodo",
+        "Clients and investment in the other hub",
+        "es",
+    ),
+    "scaleup": ("Socios de distribución y talento", "Distribution partners and talent", "en"),
+    "corporate": (
+        "Startups con soluciones para nuestras unidades de negocio",
+        "Startups with solutions for our business units",
+        "en",
+    ),
+    "investor": (
+        "Equipos fundadores con ambición regional",
+        "Founding teams with regional ambition",
+        "en",
+    ),
+    "service_provider": (
+        "Empresas que preparan su expansión",
+        "Companies preparing their expansion",
+        "es",
+    ),
+}
+
+
+@seed_step("events", order=600)
+def seed_events(context: SeedContext) -> None:
+    rng = context.random("events")
+    hubs = sorted(context.hubs.values(), key=lambda hub: (hub.sort_order, hub.slug))[:2]
+    if len(hubs) < 2:
+        return
+    home, guest = hubs
+    organizer = _manager_of(home)
+    event = _event(context, home, guest, organizer)
+    participants = _participants(context, rng, event, hubs)
+    requests = _requests(context, rng, event, participants)
+    _schedule_and_publish(context, event)
+    context.counts["events"] = 1
+    context.counts["event_participants"] = len(participants)
+    context.counts["meeting_requests"] = requests
+    context.counts["meetings"] = Meeting.objects.filter(event=event).count()
+
+
+def _manager_of(hub: Hub) -> User | None:
+    role = HubRole.objects.filter(hub=hub).select_related("user").order_by("id").first()
+    return role.user if role is not None else User.objects.filter(is_staff=True).first()
+
+
+def _event(context: SeedContext, home: Hub, guest: Hub, organizer: User | None) -> Event:
+    day = (context.now + dt.timedelta(days=21)).date()
+    event = Event.objects.create(
+        slug="rueda-de-negocios-" + home.slug + "-" + guest.slug,
+        title=f"Rueda de negocios {home.name_es}–{guest.name_es} / {home.name_en}–{guest.name_en} business matchmaking",
+        description=(
+            f"Un día de reuniones de 20 minutos entre empresas de {home.name_es} y {guest.name_es}: "
+            "en persona en la sede del nodo y por video para quienes participan desde el otro nodo."
+        ),
+        language="es",
+        hub=home,
+        organizer=organizer,
+        time_zone=home.time_zone,
+        format=EventFormat.HYBRID,
+        venue=f"{home.agency_name or home.name_es}, {home.city}",
+        online_url="https://meet.example.org/puente-rueda",
+        start_date=day,
+        end_date=day,
+        slot_minutes=20,
+        changeover_minutes=5,
+        tables=8,
+        registration_closes_at=context.now + dt.timedelta(days=14),
+        requests_close_at=context.now + dt.timedelta(days=18),
+        visibility=Visibility.PUBLIC,
+        status=EventStatus.OPEN,
+    )
+    event.other_hubs.set([guest])
+    for name, start, end, pause in (
+        ("Mañana / Morning", dt.time(9, 0), dt.time(12, 30), dt.time(10, 40)),
+        ("Tarde / Afternoon", dt.time(14, 0), dt.time(17, 0), None),
+    ):
+        session = EventSession.objects.create(
+            event=event,
+            name=name,
+            date=day,
+            start_time=start,
+            end_time=end,
+            break_start=pause,
+            break_minutes=20 if pause else 0,
+        )
+        _cut_slots(event, session)
+    audit_record(
+        actor=None,
+        action="event.create",
+        target=event,
+        after=snapshot(event, ["title", "hub_id", "status"]),
+        hub=home,
+    )
+    return event
+
+
+def _participants(
+    context: SeedContext, rng: random.Random, event: Event, hubs: list[Hub]
+) -> list[Participant]:
+    per_hub = PER_HUB["small" if context.small else "full"]
+    member_orgs = set(OrganizationMembership.objects.values_list("organization_id", flat=True))
+    slots = list(event.slots.order_by("starts_at"))
+    participants: list[Participant] = []
+    for hub in hubs:
+        candidates = list(
+            Organization.objects.filter(hub=hub, type__code__in=TYPES)
+            .select_related("type")
+            .order_by("id")
+        )
+        # Organizations with demo accounts first, so signing in shows an agenda.
+        chosen = [org for org in candidates if org.pk in member_orgs]
+        others = [org for org in candidates if org.pk not in member_orgs]
+        rng.shuffle(others)
+        chosen.extend(others[: max(0, per_hub - len(chosen))])
+        for organization in chosen[:per_hub]:
+            member = (
+                OrganizationMembership.objects.filter(organization=organization)
+                .select_related("user")
+                .order_by("id")
+                .first()
+            )
+            user = member.user if member is not None else _manager_of(hub)
+            if user is None:
+                continue
+            type_code = organization.type.code
+            offer_es, offer_en, _lang = OFFERS[type_code]
+            seek_es, seek_en, _lang = SEEKS[type_code]
+            language = "es" if hub.main_language == "es" else "en"
+            participant = Participant.objects.create(
+                event=event,
+                organization=organization,
+                user=user,
+                attendees=user.full_name,
+                offer=offer_es if language == "es" else offer_en,
+                seek=seek_es if language == "es" else seek_en,
+                language=language,
+            )
+            # About one in twelve slots unavailable, as organizers see in practice.
+            unavailable = [slot for slot in slots if rng.random() < 0.08]
+            participant.unavailable_slots.set(unavailable)
+            participants.append(participant)
+    return participants
+
+
+def _requests(
+    context: SeedContext, rng: random.Random, event: Event, participants: list[Participant]
+) -> int:
+    count = 0
+    target_requests = len(participants) * 2
+    pairs: set[frozenset[int]] = set()
+    attempts = 0
+    while count < target_requests and attempts < target_requests * 10:
+        attempts += 1
+        requester, target = rng.sample(participants, 2)
+        if requester.organization.hub_id == target.organization.hub_id and rng.random() < 0.7:  # type: ignore[union-attr]
+            continue  # mostly cross-hub: the point of the agreement
+        pair = frozenset((requester.pk, target.pk))
+        if pair in pairs:
+            continue
+        pairs.add(pair)
+        roll = rng.random()
+        status = (
+            RequestStatus.ACCEPTED
+            if roll < 0.75
+            else RequestStatus.PENDING
+            if roll < 0.9
+            else RequestStatus.DECLINED
+        )
+        language = requester.language
+        message = (
+            "Nos gustaría conocerles: creemos que hay una oportunidad de trabajar juntos."
+            if language == "es"
+            else "We would like to meet you: we see a chance to work together."
+        )
+        request = MeetingRequest.objects.create(
+            event=event,
+            requester=requester,
+            target=target,
+            requested_by=requester.user,
+            message=message,
+            priority=rng.choice([1, 1, 1, 2, 3]),
+            status=status,
+            expires_at=context.now + dt.timedelta(hours=event.request_expiry_hours),
+            answered_at=context.now if status != RequestStatus.PENDING else None,
+            answered_by=target.user if status != RequestStatus.PENDING else None,
+        )
+        if status == RequestStatus.ACCEPTED:
+            Meeting.objects.create(
+                event=event,
+                request=request,
+                first=requester,
+                second=target,
+                priority=request.priority,
+                session=None,
+            )
+        count += 1
+    return count
+
+
+def _schedule_and_publish(context: SeedContext, event: Event) -> None:
+    built = adapter.event_problem(event)
+    # A fixed amount of solver work (not wall-clock time), so the demo is the same on any machine.
+    solution = solve(built.problem, time_limit=60, work_limit=4, seed=context.seed)
+    run = ScheduleRun.objects.create(event=event, time_limit=60, seed=context.seed)
+    services_schedule._apply(run, event, built.meeting_ids, solution)
+    event.status = EventStatus.PUBLISHED
+    event.published_at = context.now
+    event.save(update_fields=["status", "published_at"])

@@ -1,0 +1,418 @@
+"""API: brokerage events, registration, meeting requests and the caller's agenda (JSON and
+iCalendar). Each endpoint parses its input, calls one selector or service and answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from puente.accounts.viewer import viewer_for
+from puente.api.auth import caller, caller_or_anonymous, required_auth
+from puente.api.schemas import ERRORS, MAX_ID, READ_ERRORS, InputSchema, ObjectId, PageParams
+from puente.core.errors import NotFound, ValidationFailed
+from puente.core.timezones import zone as zone_named
+from puente.directory.models import Organization
+from puente.events import selectors, services
+from puente.events.calendar import agenda_calendar
+from puente.events.models import Event, MeetingRequest, Participant, Slot
+
+router = Router(tags=["events"])
+
+
+# --- schemas -------------------------------------------------------------------------------
+class SlotOut(Schema):
+    id: int
+    session: str
+    starts_at: dt.datetime = Field(..., description="Start, in UTC.")
+    ends_at: dt.datetime
+
+
+class SessionOut(Schema):
+    id: int
+    name: str
+    date: dt.date
+    start_time: dt.time = Field(..., description="Wall-clock time in the event's zone.")
+    end_time: dt.time
+    break_start: dt.time | None
+    break_minutes: int
+
+
+class EventOut(Schema):
+    id: int
+    slug: str
+    url: str = Field(..., description="The event's page in the web app.")
+    title: str
+    description: str
+    language: str
+    hub: str = Field(..., description="Slug of the organizing hub.")
+    other_hubs: list[str]
+    time_zone: str
+    format: Literal["in_person", "virtual", "hybrid"]
+    venue: str
+    start_date: dt.date
+    end_date: dt.date
+    slot_minutes: int
+    tables: int
+    status: Literal["draft", "open", "published", "cancelled"]
+    registration_closes_at: dt.datetime | None
+    requests_close_at: dt.datetime | None
+    max_requests_per_participant: int
+    max_meetings_per_participant: int
+
+
+class EventDetailOut(EventOut):
+    sessions: list[SessionOut]
+    slots: list[SlotOut]
+    participants: int
+    registered: bool = Field(..., description="Whether the caller speaks for a registration.")
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    count: int
+
+
+class ParticipantOut(Schema):
+    id: int
+    name: str
+    organization: int | None
+    offer: str
+    seek: str
+    language: str
+    unavailable_slots: list[int]
+
+
+class RegistrationIn(InputSchema):
+    organization: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Your organization's id; null registers you alone."
+    )
+    attendees: str = Field("", max_length=300)
+    offer: str = Field("", max_length=2000)
+    seek: str = Field("", max_length=2000)
+    language: Literal["es", "en"] = "es"
+    unavailable_slots: list[int] = Field(
+        [], max_length=500, description="Slot ids you cannot attend."
+    )
+
+
+class RequestIn(InputSchema):
+    message: str = Field("", max_length=1000)
+    priority: int = Field(1, ge=1, le=3, description="1 normal, 2 high, 3 essential.")
+
+
+class AnswerIn(InputSchema):
+    message: str = Field("", max_length=500)
+
+
+class RequestOut(Schema):
+    id: int
+    event: int
+    requester: int
+    requester_name: str
+    target: int
+    target_name: str
+    message: str
+    priority: int
+    status: Literal["pending", "accepted", "declined", "expired", "cancelled"]
+    expires_at: dt.datetime
+    answer_message: str
+
+
+class RequestsOut(Schema):
+    participant: int
+    received: list[RequestOut]
+    sent: list[RequestOut]
+
+
+class AgendaItemOut(Schema):
+    meeting: int
+    uid: str
+    starts_at: dt.datetime = Field(..., description="Start in UTC.")
+    ends_at: dt.datetime
+    starts_at_event_zone: dt.datetime = Field(..., description="Start in the event's zone.")
+    starts_at_your_zone: dt.datetime = Field(..., description="Start in the caller's zone.")
+    table: int
+    video_url: str
+    counterpart: int
+    counterpart_name: str
+    counterpart_offer: str
+    counterpart_seek: str
+
+
+class AgendaOut(Schema):
+    event: int
+    participant: int
+    published: bool
+    event_time_zone: str
+    your_time_zone: str
+    items: list[AgendaItemOut]
+
+
+# --- helpers -------------------------------------------------------------------------------
+def event_out(event: Event) -> EventOut:
+    return EventOut(**_event_fields(event))
+
+
+def _event_fields(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "slug": event.slug,
+        "url": reverse("events:detail", kwargs={"slug": event.slug}),
+        "title": event.title,
+        "description": event.description,
+        "language": event.language,
+        "hub": event.hub.slug,
+        "other_hubs": [hub.slug for hub in event.other_hubs.all()],
+        "time_zone": event.time_zone,
+        "format": event.format,
+        "venue": event.venue,
+        "start_date": event.start_date,
+        "end_date": event.end_date,
+        "slot_minutes": event.slot_minutes,
+        "tables": event.tables,
+        "status": event.status,
+        "registration_closes_at": event.registration_closes_at,
+        "requests_close_at": event.requests_close_at,
+        "max_requests_per_participant": event.max_requests_per_participant,
+        "max_meetings_per_participant": event.max_meetings_per_participant,
+    }
+
+
+def participant_out(participant: Participant) -> ParticipantOut:
+    return ParticipantOut(
+        id=participant.pk,
+        name=participant.display_name,
+        organization=participant.organization_id,
+        offer=participant.offer,
+        seek=participant.seek,
+        language=participant.language,
+        unavailable_slots=[slot.pk for slot in participant.unavailable_slots.all()],
+    )
+
+
+def request_out(item: MeetingRequest) -> RequestOut:
+    return RequestOut(
+        id=item.pk,
+        event=item.event_id,
+        requester=item.requester_id,
+        requester_name=item.requester.display_name,
+        target=item.target_id,
+        target_name=item.target.display_name,
+        message=item.message,
+        priority=item.priority,
+        status=item.status,  # type: ignore[arg-type]
+        expires_at=item.expires_at,
+        answer_message=item.answer_message,
+    )
+
+
+def _event(request: HttpRequest, event_id: int) -> Event:
+    return selectors.event_for_viewer(viewer_for(caller_or_anonymous(request)), pk=event_id)
+
+
+def _my_participant(request: HttpRequest, event: Event) -> Participant:
+    participant = selectors.participant_for(caller(request), event)
+    if participant is None:
+        raise NotFound(_("You are not registered for this event."), code="not_registered")
+    return participant
+
+
+def _agenda_participant(request: HttpRequest, event: Event) -> Participant:
+    participant = _my_participant(request, event)
+    if not (event.is_published or services.can_organize(caller(request), event)):
+        raise NotFound(_("The agenda is not published yet."), code="not_published")
+    return participant
+
+
+# --- endpoints -----------------------------------------------------------------------------
+@router.get("/events", response={200: EventPage, **READ_ERRORS}, summary="Brokerage events")
+def list_events(request: HttpRequest, page: Query[PageParams]) -> EventPage:
+    events = selectors.events_visible_to(viewer_for(caller_or_anonymous(request)))
+    count = events.count()
+    items = events.prefetch_related("other_hubs").order_by("-start_date", "id")[
+        page.offset : page.offset + page.limit
+    ]
+    return EventPage(items=[event_out(event) for event in items], count=count)
+
+
+@router.get(
+    "/events/{event_id}", response={200: EventDetailOut, **READ_ERRORS}, summary="One event"
+)
+def get_event(request: HttpRequest, event_id: ObjectId) -> EventDetailOut:
+    event = _event(request, event_id)
+    slots = list(selectors.slots_of(event))
+    return EventDetailOut(
+        **_event_fields(event),
+        sessions=[SessionOut.from_orm(session) for session in event.sessions.all()],
+        slots=[
+            SlotOut(id=s.pk, session=s.session.name, starts_at=s.starts_at, ends_at=s.ends_at)
+            for s in slots
+        ],
+        participants=selectors.participants_of(event).count(),
+        registered=selectors.participant_for(caller_or_anonymous(request), event) is not None,
+    )
+
+
+@router.post(
+    "/events/{event_id}/participants",
+    response={201: ParticipantOut, **ERRORS},
+    auth=required_auth,
+    summary="Register for an event (yourself or your organization)",
+)
+def register(
+    request: HttpRequest, event_id: ObjectId, payload: RegistrationIn
+) -> Status[ParticipantOut]:
+    user = caller(request)
+    event = _event(request, event_id)
+    organization = None
+    if payload.organization is not None:
+        organization = Organization.objects.filter(pk=payload.organization).first()
+        if organization is None:
+            raise ValidationFailed(
+                _("There is no such organization."), code="bad_organization", field="organization"
+            )
+    slots = list(Slot.objects.filter(pk__in=payload.unavailable_slots[:500]))
+    if len(slots) != len(set(payload.unavailable_slots)):
+        raise ValidationFailed(
+            _("Choose slots of this event."), code="bad_slot", field="unavailable_slots"
+        )
+    participant = services.participant_register(
+        event=event,
+        actor=user,
+        organization=organization,
+        values={
+            **payload.dict(exclude={"organization", "unavailable_slots"}),
+            "unavailable_slots": slots,
+        },
+    )
+    return Status(201, participant_out(participant))
+
+
+@router.get(
+    "/events/{event_id}/requests",
+    response={200: RequestsOut, **READ_ERRORS},
+    auth=required_auth,
+    summary="Your meeting requests at an event, received and sent",
+)
+def my_requests(request: HttpRequest, event_id: ObjectId) -> RequestsOut:
+    event = _event(request, event_id)
+    participant = _my_participant(request, event)
+    found = selectors.requests_of(participant)
+    return RequestsOut(
+        participant=participant.pk,
+        received=[request_out(item) for item in found["received"]],
+        sent=[request_out(item) for item in found["sent"]],
+    )
+
+
+@router.post(
+    "/events/{event_id}/participants/{participant_id}/requests",
+    response={201: RequestOut, **ERRORS},
+    auth=required_auth,
+    summary="Ask another participant for a meeting",
+)
+def create_request(
+    request: HttpRequest, event_id: ObjectId, participant_id: ObjectId, payload: RequestIn
+) -> Status[RequestOut]:
+    event = _event(request, event_id)
+    participant = _my_participant(request, event)
+    target = selectors.participant_in_event(event, participant_id)
+    created = services.meeting_request_create(
+        actor=caller(request),
+        requester=participant,
+        target=target,
+        message=payload.message,
+        priority=payload.priority,
+    )
+    return Status(201, request_out(created))
+
+
+def _answer(request: HttpRequest, request_id: int, accept: bool, message: str) -> RequestOut:
+    meeting_request = selectors.request_for_viewer(caller(request), request_id)
+    answered = services.meeting_request_answer(
+        request=meeting_request, actor=caller(request), accept=accept, message=message
+    )
+    return request_out(answered)
+
+
+@router.post(
+    "/meeting-requests/{request_id}/accept",
+    response={200: RequestOut, **ERRORS},
+    auth=required_auth,
+    summary="Accept a meeting request (the participant asked)",
+)
+def accept_request(
+    request: HttpRequest, request_id: ObjectId, payload: AnswerIn | None = None
+) -> RequestOut:
+    return _answer(request, request_id, True, payload.message if payload else "")
+
+
+@router.post(
+    "/meeting-requests/{request_id}/decline",
+    response={200: RequestOut, **ERRORS},
+    auth=required_auth,
+    summary="Decline a meeting request (the participant asked)",
+)
+def decline_request(
+    request: HttpRequest, request_id: ObjectId, payload: AnswerIn | None = None
+) -> RequestOut:
+    return _answer(request, request_id, False, payload.message if payload else "")
+
+
+@router.get(
+    "/events/{event_id}/agenda",
+    response={200: AgendaOut, **READ_ERRORS},
+    auth=required_auth,
+    summary="Your agenda at an event, in the event's zone and yours",
+)
+def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
+    event = _event(request, event_id)
+    participant = _agenda_participant(request, event)
+    user = caller(request)
+    your_zone = user.time_zone or event.time_zone
+    zone = zone_named(your_zone)
+    items = [
+        AgendaItemOut(
+            meeting=item.meeting.pk,
+            uid=str(item.meeting.uid),
+            starts_at=item.slot.starts_at,
+            ends_at=item.slot.ends_at,
+            starts_at_event_zone=item.slot.starts_at.astimezone(event.zone),
+            starts_at_your_zone=item.slot.starts_at.astimezone(zone),
+            table=item.table,
+            video_url=item.video_url,
+            counterpart=item.counterpart.pk,
+            counterpart_name=item.counterpart.display_name,
+            counterpart_offer=item.counterpart.offer,
+            counterpart_seek=item.counterpart.seek,
+        )
+        for item in selectors.agenda_of(participant)
+    ]
+    return AgendaOut(
+        event=event.pk,
+        participant=participant.pk,
+        published=event.is_published,
+        event_time_zone=event.time_zone,
+        your_time_zone=your_zone,
+        items=items,
+    )
+
+
+@router.get(
+    "/events/{event_id}/agenda.ics",
+    response={200: None, **READ_ERRORS},
+    auth=required_auth,
+    summary="Your agenda as an iCalendar file (text/calendar, with VTIMEZONE)",
+)
+def my_agenda_ics(request: HttpRequest, event_id: ObjectId) -> HttpResponse:
+    event = _event(request, event_id)
+    participant = _agenda_participant(request, event)
+    body = agenda_calendar(event, participant, selectors.agenda_of(participant))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
+    return response

@@ -1,0 +1,76 @@
+"""A participant's agenda as an iCalendar file.
+
+Times are written in the event's zone with its VTIMEZONE, so calendar clients show them
+right in any zone. Each meeting keeps one UID for its whole life and a SEQUENCE that grows
+when it moves, so importing a newer file replaces a rescheduled meeting instead of adding one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Timezone
+from icalendar import Event as CalendarEvent
+
+from puente.events.models import Event, Participant
+from puente.events.selectors import AgendaItem
+
+PRODID = "-//Puente//Brokerage events//EN"
+
+
+def meeting_uid(item: AgendaItem) -> str:
+    return f"meeting-{item.meeting.uid}@puente"
+
+
+def agenda_calendar(event: Event, participant: Participant, items: list[AgendaItem]) -> bytes:
+    """The iCalendar file (bytes) of a participant's agenda at an event."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{event.title} — {participant.display_name}")
+    calendar.add("x-wr-timezone", event.time_zone)
+    zone = event.zone
+    # Transitions for a year either side of the event: enough for any client, and small.
+    calendar.add_component(
+        Timezone.from_tzid(
+            event.time_zone,
+            first_date=event.start_date - dt.timedelta(days=366),
+            last_date=event.end_date + dt.timedelta(days=366),
+        )
+    )
+    stamp = timezone.now().replace(microsecond=0)
+    for item in items:
+        entry = CalendarEvent()
+        entry.add("uid", meeting_uid(item))
+        entry.add("sequence", item.meeting.sequence)
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", item.slot.starts_at.astimezone(zone))
+        entry.add("dtend", item.slot.ends_at.astimezone(zone))
+        entry.add(
+            "summary",
+            _("Meeting with %(name)s") % {"name": item.counterpart.display_name},
+        )
+        place = _("Table %(table)d") % {"table": item.table}
+        if event.venue:
+            place = f"{place} · {event.venue}"
+        entry.add("location", item.video_url or place)
+        lines = [event.title, place]
+        if item.video_url:
+            lines.append(item.video_url)
+            entry.add("url", item.video_url)
+        if item.counterpart.offer:
+            lines.append(_("Offers: %(text)s") % {"text": item.counterpart.offer})
+        if item.counterpart.seek:
+            lines.append(_("Seeks: %(text)s") % {"text": item.counterpart.seek})
+        entry.add("description", "\n".join(lines))
+        entry.add("status", "CONFIRMED")
+        entry.add("transp", "OPAQUE")
+        entry.add(
+            "last-modified", item.meeting.updated_at.astimezone(dt.UTC).replace(microsecond=0)
+        )
+        calendar.add_component(entry)
+    return calendar.to_ical()

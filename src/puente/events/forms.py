@@ -1,0 +1,283 @@
+"""Validation of brokerage-event input, shared by the web pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from puente.core.forms import CodeChoiceField, CodeMultipleChoiceField
+from puente.core.models import Hub, Visibility
+from puente.core.timezones import common_time_zones
+from puente.directory.models import Organization
+from puente.events.models import Event, EventFormat, EventSession, Participant, Slot
+
+PRIORITY_CHOICES = [
+    (1, _("Normal")),
+    (2, _("High")),
+    (3, _("Essential")),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class EventForm(forms.Form):
+    """An event's settings. The hubs offered are those the author manages."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the description"), choices=settings.CONTENT_LANGUAGES
+    )
+    hub = CodeChoiceField(
+        label=_("Organizing hub"), queryset=Hub.objects.none(), to_field_name="slug"
+    )
+    other_hubs = CodeMultipleChoiceField(
+        label=_("Joint with hubs"),
+        queryset=Hub.objects.none(),
+        to_field_name="slug",
+        required=False,
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone of the event"))
+    format = forms.ChoiceField(label=_("Format"), choices=EventFormat.choices)
+    venue = forms.CharField(label=_("Venue"), max_length=240, required=False)
+    online_url = forms.URLField(
+        label=_("Video link"), max_length=300, required=False, assume_scheme="https"
+    )
+    start_date = forms.DateField(label=_("First day"), widget=DateInput)
+    end_date = forms.DateField(label=_("Last day"), widget=DateInput)
+    slot_minutes = forms.IntegerField(
+        label=_("Meeting length (minutes)"), min_value=5, max_value=240, initial=20
+    )
+    changeover_minutes = forms.IntegerField(
+        label=_("Minutes between meetings"), min_value=0, max_value=60, initial=5
+    )
+    tables = forms.IntegerField(
+        label=_("Tables (or video rooms) per slot"), min_value=1, max_value=500, initial=10
+    )
+    registration_closes_at = forms.DateTimeField(
+        label=_("Registration closes"), required=False, widget=DateTimeInput
+    )
+    requests_close_at = forms.DateTimeField(
+        label=_("Meeting requests close"), required=False, widget=DateTimeInput
+    )
+    request_expiry_hours = forms.IntegerField(
+        label=_("Hours to answer a request"), min_value=1, max_value=24 * 60, initial=72
+    )
+    max_requests_per_participant = forms.IntegerField(
+        label=_("Meeting requests each participant may send"),
+        min_value=1,
+        max_value=200,
+        initial=15,
+    )
+    max_meetings_per_participant = forms.IntegerField(
+        label=_("Meetings each participant may hold"), min_value=1, max_value=200, initial=12
+    )
+    fairness = forms.IntegerField(
+        label=_("Fairness bound on breaks"),
+        min_value=0,
+        max_value=50,
+        initial=2,
+        help_text=_(
+            "Any two participants' numbers of breaks differ by at most this much, when possible."
+        ),
+    )
+    visibility = forms.ChoiceField(label=_("Who sees the event"), choices=Visibility.choices)
+
+    def __init__(self, *args: Any, hubs: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        managed = hubs if hubs is not None else Hub.objects.filter(is_active=True)
+        self.fields["hub"].queryset = managed  # type: ignore[attr-defined]
+        self.fields["other_hubs"].queryset = Hub.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        zones = common_time_zones()
+        self.fields["time_zone"].choices = [(z, z) for z in zones]  # type: ignore[attr-defined]
+
+
+def event_initial(event: Event) -> dict[str, Any]:
+    """An event's values as the form shows them."""
+    data: dict[str, Any] = {
+        name: getattr(event, name)
+        for name in EventForm.base_fields
+        if name not in ("hub", "other_hubs")
+    }
+    data["hub"] = event.hub.slug
+    data["other_hubs"] = [hub.slug for hub in event.other_hubs.all()]
+    return data
+
+
+class SessionForm(forms.Form):
+    """A session of slots: its day, start and end, and an optional pause."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=80, help_text=_("For example: Morning, Afternoon.")
+    )
+    date = forms.DateField(label=_("Day"), widget=DateInput)
+    start_time = forms.TimeField(label=_("Starts"), widget=TimeInput)
+    end_time = forms.TimeField(label=_("Ends"), widget=TimeInput)
+    break_start = forms.TimeField(label=_("Pause starts"), required=False, widget=TimeInput)
+    break_minutes = forms.IntegerField(
+        label=_("Pause length (minutes)"), min_value=0, max_value=240, required=False
+    )
+
+
+class SlotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+class RegistrationForm(forms.Form):
+    """Registering for an event: for which organization, the catalogue entry, availability."""
+
+    organization = forms.TypedChoiceField(
+        label=_("Take part as"), coerce=int, empty_value=None, required=False
+    )
+    attendees = forms.CharField(label=_("Who will attend"), max_length=300, required=False)
+    offer = forms.CharField(
+        label=_("What you offer"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    seek = forms.CharField(
+        label=_("What you seek"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of your profile"), choices=settings.CONTENT_LANGUAGES
+    )
+    standby = forms.BooleanField(
+        label=_("On standby: I am happy to take meetings freed by participants who do not show up"),
+        required=False,
+    )
+    unavailable_slots = forms.ModelMultipleChoiceField(
+        label=_("Slots you cannot attend"),
+        queryset=Slot.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        event: Event,
+        organizations: list[Organization],
+        slot_label: Any = str,
+        with_organization: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations = {o.pk: o for o in organizations}
+        choices: list[tuple[Any, str]] = [(o.pk, str(o.name)) for o in organizations]
+        choices.append(("", str(_("Myself, without an organization"))))
+        field = self.fields["organization"]
+        if with_organization:
+            field.choices = choices  # type: ignore[attr-defined]
+            field.initial = organizations[0].pk if organizations else ""
+        else:
+            del self.fields["organization"]
+        slots = self.fields["unavailable_slots"]
+        slots.queryset = Slot.objects.filter(event=event).order_by("starts_at")  # type: ignore[attr-defined]
+        slots.label_from_instance = slot_label  # type: ignore[attr-defined]
+
+    def clean_organization(self) -> Organization | None:
+        pk = self.cleaned_data.get("organization")
+        if pk is None:
+            return None
+        return self.organizations.get(pk)
+
+
+class MeetingRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say why you would like to meet."),
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=PRIORITY_CHOICES, coerce=int, initial=1
+    )
+
+
+class AnswerForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Answer"),
+        choices=[("1", _("Accept")), ("0", _("Decline"))],
+        coerce=lambda value: value == "1",
+    )
+    message = forms.CharField(label=_("Reply"), max_length=500, required=False)
+
+
+class MoveForm(forms.Form):
+    """Placing a meeting by hand: a slot (empty takes it out) and an optional table."""
+
+    slot = forms.ModelChoiceField(label=_("Slot"), queryset=Slot.objects.none(), required=False)
+    table = forms.IntegerField(label=_("Table"), min_value=1, max_value=500, required=False)
+    lock = forms.BooleanField(label=_("Lock"), required=False, initial=True)
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = Slot.objects.filter(event=event)  # type: ignore[attr-defined]
+
+
+class AddMeetingForm(forms.Form):
+    first = forms.ModelChoiceField(label=_("Participant"), queryset=Participant.objects.none())
+    second = forms.ModelChoiceField(
+        label=_("Other participant"), queryset=Participant.objects.none()
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=PRIORITY_CHOICES, coerce=int, initial=1
+    )
+    session = forms.ModelChoiceField(
+        label=_("Required session"), queryset=EventSession.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        participants = Participant.objects.filter(event=event, status="registered").select_related(
+            "organization", "user"
+        )
+        for name in ("first", "second"):
+            self.fields[name].queryset = participants  # type: ignore[attr-defined]
+            self.fields[name].label_from_instance = lambda p: p.display_name  # type: ignore[attr-defined]
+        self.fields["session"].queryset = EventSession.objects.filter(event=event)  # type: ignore[attr-defined]
+
+
+class RunForm(forms.Form):
+    time_limit = forms.IntegerField(
+        label=_("Time limit (seconds)"), min_value=1, max_value=600, initial=20
+    )
+    seed = forms.IntegerField(
+        label=_("Seed"), min_value=0, max_value=2**31 - 1, initial=0, required=False
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("draft", _("Draft")),
+            ("open", pgettext_lazy("event", "Open")),
+            ("cancelled", pgettext_lazy("event", "Cancelled")),
+        ],
+    )

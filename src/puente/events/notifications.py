@@ -1,0 +1,14 @@
+"""The notification kinds brokerage events send (rendered in each reader's language)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from puente.core.notifications import register_kind
+
+register_kind("events.meeting_requested", _("%(requester)s asks you for a meeting at %(event)s."))
+register_kind(
+    "events.meeting_accepted", _("%(target)s accepted your meeting request at %(event)s.")
+)
+register_kind(
+    "events.meeting_declined", _("%(target)s declined your meeting request at %(event)s.")
+)
+register_kind("events.agenda_published", _("Your agenda for %(event)s is published."))

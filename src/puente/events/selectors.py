@@ -1,0 +1,318 @@
+"""Reads of brokerage events with their rules: who sees which event, whose registration the
+viewer speaks for, requests, agendas and the organizer's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from puente.accounts.viewer import Viewer
+from puente.core.errors import NotFound
+from puente.events.models import (
+    Event,
+    EventStatus,
+    Meeting,
+    MeetingRequest,
+    Participant,
+    ParticipantStatus,
+    RequestStatus,
+    RunStatus,
+    ScheduleRun,
+    Slot,
+)
+
+
+def _other_hubs(hub_ids: frozenset[int]) -> QuerySet[Any]:
+    return Event.other_hubs.through.objects.filter(hub_id__in=hub_ids).values("event_id")
+
+
+def events_visible_to(viewer: Viewer) -> QuerySet[Event]:
+    """Events the viewer may see: visible ones that are not drafts, and every event of the
+    hubs they manage."""
+    visible = viewer.visibility_q(
+        field_name="visibility", hub_field="hub", other_hubs_subquery=_other_hubs
+    )
+    not_draft = ~Q(status=EventStatus.DRAFT)
+    condition = visible & not_draft
+    if viewer.is_staff:
+        condition = Q()
+    elif viewer.managed_hub_ids:
+        condition |= Q(hub_id__in=viewer.managed_hub_ids) | Q(
+            id__in=_other_hubs(viewer.managed_hub_ids)
+        )
+    return Event.objects.filter(condition).select_related("hub")
+
+
+def event_for_viewer(viewer: Viewer, *, slug: str | None = None, pk: int | None = None) -> Event:
+    """The event, or the same NotFound whether it is missing or hidden from the viewer."""
+    events = events_visible_to(viewer)
+    event = (
+        events.filter(slug=slug).first() if slug is not None else events.filter(id=pk or 0).first()
+    )
+    if event is None:
+        raise NotFound(_("There is no such event, or you cannot see it."))
+    return event
+
+
+def participant_for(user: Any, event: Event) -> Participant | None:
+    """The registration the user speaks for at this event (theirs or their organization's)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    from puente.accounts.viewer import viewer_for
+
+    organization_ids = viewer_for(user).organization_ids
+    return (
+        Participant.objects.filter(event=event, status=ParticipantStatus.REGISTERED)
+        .filter(Q(user=user) | Q(organization_id__in=organization_ids))
+        .select_related("organization", "user")
+        .order_by("id")
+        .first()
+    )
+
+
+def participants_of(event: Event) -> QuerySet[Participant]:
+    """The registered participants, as the catalogue lists them."""
+    return (
+        Participant.objects.filter(event=event, status=ParticipantStatus.REGISTERED)
+        .select_related("organization__hub", "organization__type", "user")
+        .order_by("id")
+    )
+
+
+def participant_in_event(event: Event, pk: int) -> Participant:
+    participant = participants_of(event).filter(pk=pk).first()
+    if participant is None:
+        raise NotFound(_("There is no such participant at this event."))
+    return participant
+
+
+def slots_of(event: Event) -> QuerySet[Slot]:
+    return Slot.objects.filter(event=event).select_related("session").order_by("starts_at", "id")
+
+
+def requests_of(participant: Participant) -> dict[str, list[MeetingRequest]]:
+    """Requests the participant received and sent, newest first."""
+    base = MeetingRequest.objects.select_related(
+        "requester__organization", "requester__user", "target__organization", "target__user"
+    )
+    return {
+        "received": list(base.filter(target=participant)),
+        "sent": list(base.filter(requester=participant)),
+    }
+
+
+def request_for_viewer(user: Any, pk: int) -> MeetingRequest:
+    """A request the user is a side of (or organizes), else NotFound."""
+    from puente.events.services import acts_for, can_organize
+
+    request = (
+        MeetingRequest.objects.select_related(
+            "event__hub",
+            "requester__organization",
+            "requester__user",
+            "target__organization",
+            "target__user",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None or not (
+        acts_for(user, request.requester)
+        or acts_for(user, request.target)
+        or can_organize(user, request.event)
+    ):
+        raise NotFound(_("There is no such meeting request, or it is not yours."))
+    return request
+
+
+def _meetings(event: Event) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(event=event).select_related(
+        "slot__session",
+        "first__organization",
+        "first__user",
+        "second__organization",
+        "second__user",
+        "session",
+    )
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One meeting of a participant's agenda."""
+
+    meeting: Meeting
+    slot: Slot
+    counterpart: Participant
+    table: int
+    video_url: str
+
+
+def agenda_of(participant: Participant) -> list[AgendaItem]:
+    """The participant's placed meetings in time order."""
+    event = participant.event
+    items = []
+    for meeting in _meetings(event).filter(
+        Q(first=participant) | Q(second=participant), slot__isnull=False
+    ):
+        assert meeting.slot is not None
+        assert meeting.table is not None
+        video = f"{event.online_url.rstrip('/')}/{meeting.table}" if event.online_url else ""
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                slot=meeting.slot,
+                counterpart=meeting.other(participant),
+                table=meeting.table,
+                video_url=video,
+            )
+        )
+    items.sort(key=lambda item: (item.slot.starts_at, item.table))
+    return items
+
+
+def meetings_of(event: Event) -> list[Meeting]:
+    return list(_meetings(event).order_by("slot__starts_at", "table", "id"))
+
+
+def latest_run(event: Event) -> ScheduleRun | None:
+    return ScheduleRun.objects.filter(event=event).order_by("-created_at", "-id").first()
+
+
+def run_for_event(event: Event, pk: int) -> ScheduleRun:
+    run = ScheduleRun.objects.filter(event=event, pk=pk).first()
+    if run is None:
+        raise NotFound(_("There is no such scheduler run."))
+    return run
+
+
+def count_breaks(slot_positions: list[int]) -> int:
+    """Breaks of one participant: runs of idle slots between two of their meetings."""
+    ordered = sorted(set(slot_positions))
+    return sum(1 for a, b in itertools.pairwise(ordered) if b - a > 1)
+
+
+@dataclass
+class EventStatistics:
+    """The organizer's figures for an event."""
+
+    participants: int = 0
+    checked_in: int = 0
+    no_shows: int = 0
+    standby_meetings: int = 0
+    requests_made: int = 0
+    requests_accepted: int = 0
+    requests_pending: int = 0
+    requests_declined: int = 0
+    meetings: int = 0
+    meetings_placed: int = 0
+    breaks_total: int = 0
+    meetings_per_participant: dict[int, int] = field(default_factory=dict)
+    breaks_per_participant: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def average_meetings(self) -> float:
+        if not self.participants:
+            return 0.0
+        return round(sum(self.meetings_per_participant.values()) / self.participants, 1)
+
+
+def event_statistics(event: Event, meetings: list[Meeting] | None = None) -> EventStatistics:
+    """Requests made and accepted, meetings placed, breaks, meetings per participant."""
+    stats = EventStatistics()
+    registered = list(
+        Participant.objects.filter(event=event, status=ParticipantStatus.REGISTERED).values_list(
+            "pk", "checked_in_at", "no_show"
+        )
+    )
+    participant_ids = [pk for pk, _arrived, _absent in registered]
+    stats.participants = len(participant_ids)
+    stats.checked_in = sum(1 for _pk, arrived, _absent in registered if arrived is not None)
+    stats.no_shows = sum(1 for _pk, _arrived, absent in registered if absent)
+    by_status = Counter(MeetingRequest.objects.filter(event=event).values_list("status", flat=True))
+    stats.requests_made = sum(by_status.values())
+    stats.requests_accepted = by_status.get(RequestStatus.ACCEPTED, 0)
+    stats.requests_pending = by_status.get(RequestStatus.PENDING, 0)
+    stats.requests_declined = by_status.get(RequestStatus.DECLINED, 0)
+    meetings = meetings if meetings is not None else meetings_of(event)
+    positions = {pk: i for i, pk in enumerate(slots_of(event).values_list("pk", flat=True))}
+    per_participant: dict[int, list[int]] = {pk: [] for pk in participant_ids}
+    counts: Counter[int] = Counter(dict.fromkeys(participant_ids, 0))
+    for meeting in meetings:
+        stats.meetings += 1
+        if meeting.replaces_id is not None:
+            stats.standby_meetings += 1
+        counts[meeting.first_id] += 1
+        counts[meeting.second_id] += 1
+        if meeting.slot_id is not None and meeting.slot_id in positions:
+            stats.meetings_placed += 1
+            for pk in (meeting.first_id, meeting.second_id):
+                per_participant.setdefault(pk, []).append(positions[meeting.slot_id])
+    stats.meetings_per_participant = dict(counts)
+    stats.breaks_per_participant = {pk: count_breaks(p) for pk, p in per_participant.items()}
+    stats.breaks_total = sum(stats.breaks_per_participant.values())
+    return stats
+
+
+def run_in_progress(event: Event) -> ScheduleRun | None:
+    return (
+        ScheduleRun.objects.filter(event=event, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def upcoming_cutoff() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A participant the matching engine ranks well for what the viewer seeks."""
+
+    participant: Participant
+    score: float
+    reasons: list[Any]
+
+
+def suggested_participants(
+    viewer: Viewer, me: Participant, *, limit: int = 8, depth: int = 200
+) -> list[Suggestion]:
+    """Participants of the same event whose organizations the matching engine ranks for what
+    ``me`` seeks (and offers), best first; those already asked or asking are left out."""
+    from puente.matching.items import ORGANIZATION
+    from puente.matching.selectors import search
+
+    query = " ".join(part for part in (me.seek, me.offer) if part).strip()
+    if not query:
+        return []
+    others = {
+        p.organization_id: p
+        for p in participants_of(me.event).exclude(pk=me.pk)
+        if p.organization_id is not None
+    }
+    if not others:
+        return []
+    asked: set[int] = set()
+    for pair in MeetingRequest.objects.filter(
+        Q(requester=me) | Q(target=me),
+        status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
+    ).values_list("requester_id", "target_id"):
+        asked.update(pair)
+    suggestions = []
+    for result in search(viewer, query, types=[ORGANIZATION], limit=depth):
+        participant = others.get(result.id)
+        if participant is None or participant.pk in asked:
+            continue
+        suggestions.append(
+            Suggestion(participant=participant, score=result.score, reasons=result.reasons)
+        )
+        if len(suggestions) >= limit:
+            break
+    return suggestions

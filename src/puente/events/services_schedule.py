@@ -1,0 +1,492 @@
+"""Writes of the organizer's schedule: scheduler runs, manual adjustments checked against every
+hard constraint, and publishing the agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from puente.accounts.models import User
+from puente.core.audit import audit_record, snapshot
+from puente.core.errors import Conflict, ValidationFailed
+from puente.core.notifications import notify
+from puente.events import adapter
+from puente.events.models import (
+    Event,
+    EventSession,
+    EventStatus,
+    Meeting,
+    Participant,
+    ParticipantStatus,
+    RequestStatus,
+    RunStatus,
+    ScheduleRun,
+    Slot,
+)
+from puente.events.scheduling import ProblemError, solve
+from puente.events.services import participant_users, require_organizer
+
+_MEETING_STATE = ["slot_id", "table", "locked", "session_id", "priority"]
+#: A run still "running" after its time limit plus this margin is taken as dead.
+STALE_RUN_MARGIN = dt.timedelta(minutes=5)
+#: Progress is written at most this often (seconds), so the solver is not slowed by writes.
+PROGRESS_INTERVAL = 0.5
+
+
+# --- scheduler runs ------------------------------------------------------------------------
+def _active_run(event: Event) -> ScheduleRun | None:
+    for run in ScheduleRun.objects.filter(
+        event=event, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ):
+        deadline = run.created_at + dt.timedelta(seconds=run.time_limit) + STALE_RUN_MARGIN
+        if deadline > timezone.now():
+            return run
+    return None
+
+
+@transaction.atomic
+def schedule_run_start(
+    *, event: Event, actor: User, time_limit: int = 30, seed: int = 0
+) -> ScheduleRun:
+    """Queue a scheduler run for the event; a background job places the meetings."""
+    require_organizer(actor, event)
+    if not 1 <= time_limit <= 600:
+        raise ValidationFailed(
+            _("The time limit goes from 1 to 600 seconds."),
+            code="bad_time_limit",
+            field="time_limit",
+        )
+    if event.status in (EventStatus.DRAFT, EventStatus.CANCELLED):
+        raise ValidationFailed(_("Open the event before scheduling its meetings."), code="not_open")
+    Event.objects.select_for_update(of=("self",)).filter(pk=event.pk).first()
+    if _active_run(event) is not None:
+        raise Conflict(_("The scheduler is already running for this event."), code="run_active")
+    run = ScheduleRun.objects.create(
+        event=event, requested_by=actor, time_limit=time_limit, seed=max(0, seed)
+    )
+    audit_record(
+        actor=actor,
+        action="event.schedule_start",
+        target=run,
+        after=snapshot(run, ["event_id", "time_limit", "seed"]),
+        hub=event.hub,
+    )
+    run_id = run.pk
+    transaction.on_commit(lambda: _enqueue(run_id))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from puente.events.tasks import run_scheduler
+
+    run_scheduler.delay(run_id)
+
+
+def _progress_writer(run_id: int) -> Any:
+    last = [0.0]
+
+    def write(report: dict[str, Any]) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_INTERVAL:
+            return
+        last[0] = now
+        fraction = float(report.get("fraction") or 0.0)
+        ScheduleRun.objects.filter(pk=run_id).update(
+            progress=min(0.99, max(0.0, fraction)), stage=str(report.get("stage", ""))[:40]
+        )
+
+    return write
+
+
+def schedule_run_execute(*, run_id: int) -> ScheduleRun | None:
+    """Run the solver for a queued run and apply its schedule (the job's body; safe to repeat:
+    a finished run is left alone)."""
+    with transaction.atomic():
+        run = ScheduleRun.objects.select_for_update(of=("self",)).filter(pk=run_id).first()
+        if run is None or run.is_finished:
+            return run
+        run.status, run.stage, run.progress = RunStatus.RUNNING, "model", 0.0
+        run.save(update_fields=["status", "stage", "progress"])
+    event = Event.objects.get(pk=run.event_id)
+    try:
+        built = adapter.event_problem(event)
+    except ProblemError as error:
+        return _fail(
+            run,
+            _("The locked meetings cannot all be honoured: %(reason)s") % {"reason": str(error)},
+        )
+    solution = solve(
+        built.problem,
+        time_limit=run.time_limit,
+        seed=run.seed,
+        previous=built.previous,
+        progress=_progress_writer(run.pk),
+    )
+    if solution.status == "infeasible":
+        return _fail(run, solution.message or _("No schedule honours the locked meetings."))
+    return _apply(run, event, built.meeting_ids, solution)
+
+
+def _fail(run: ScheduleRun, message: str) -> ScheduleRun:
+    run.status, run.message, run.finished_at = RunStatus.FAILED, message[:500], timezone.now()
+    run.save(update_fields=["status", "message", "finished_at"])
+    audit_record(
+        actor=None,
+        action="event.schedule_fail",
+        target=run,
+        after=snapshot(run, ["status", "message"]),
+    )
+    return run
+
+
+@transaction.atomic
+def _apply(run: ScheduleRun, event: Event, meeting_ids: list[int], solution: Any) -> ScheduleRun:
+    placed = adapter.placements(solution)
+    meetings = list(Meeting.objects.select_for_update(of=("self",)).filter(pk__in=meeting_ids))
+    valid_slots = set(Slot.objects.filter(event=event).values_list("pk", flat=True))
+    # Clear first so a swap of two tables never meets the one-meeting-per-table constraint.
+    Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(slot=None, table=None)
+    changed: list[Meeting] = []
+    for meeting in meetings:
+        slot_id, table = placed.get(meeting.pk, (None, None))
+        if slot_id is not None and slot_id not in valid_slots:
+            slot_id, table = None, None
+        if (slot_id, table) != (meeting.slot_id, meeting.table):
+            meeting.sequence += 1
+        meeting.slot_id, meeting.table = slot_id, table
+        changed.append(meeting)
+    Meeting.objects.bulk_update(changed, ["slot", "table", "sequence"])
+    run.status = RunStatus.DONE
+    run.progress, run.stage = 1.0, "done"
+    run.solver_status = solution.status
+    run.meetings_total = len(meeting_ids)
+    run.meetings_placed = len(placed)
+    run.breaks_total = solution.breaks_total
+    run.lower_bound = solution.lower_bound
+    run.breaks_per_participant = adapter.breaks_by_participant(solution)
+    run.unscheduled = [adapter.key_pk(key) for key in solution.unscheduled]
+    run.moved = solution.moved
+    run.fairness_used = solution.fairness_used
+    run.elapsed_s = round(solution.elapsed_s, 3)
+    run.message = (solution.message or "")[:500]
+    run.finished_at = timezone.now()
+    run.save()
+    audit_record(
+        actor=None,
+        action="event.schedule_apply",
+        target=run,
+        after=snapshot(
+            run,
+            ["solver_status", "meetings_total", "meetings_placed", "breaks_total", "lower_bound"],
+        ),
+        hub=event.hub,
+    )
+    return run
+
+
+# --- manual adjustments --------------------------------------------------------------------
+def _check_place(meeting: Meeting, slot: Slot, table: int | None) -> int:
+    """Check a place for a meeting against every hard constraint; return the table to use."""
+    event = meeting.event
+    if slot.event_id != event.pk:
+        raise ValidationFailed(_("Choose a slot of this event."), code="bad_slot", field="slot")
+    if meeting.session_id is not None and slot.session_id != meeting.session_id:
+        raise ValidationFailed(
+            _("This meeting must take place in the session %(session)s.")
+            % {"session": meeting.session.name},  # type: ignore[union-attr]
+            code="session_mismatch",
+            field="slot",
+        )
+    for participant in (meeting.first, meeting.second):
+        if participant.unavailable_slots.filter(pk=slot.pk).exists():
+            raise ValidationFailed(
+                _("%(name)s cannot attend this slot.") % {"name": participant.display_name},
+                code="slot_unavailable",
+                field="slot",
+            )
+    busy = (
+        Meeting.objects.filter(slot=slot)
+        .exclude(pk=meeting.pk)
+        .filter(
+            Q(first__in=[meeting.first_id, meeting.second_id])
+            | Q(second__in=[meeting.first_id, meeting.second_id])
+        )
+    )
+    if busy.exists():
+        raise Conflict(
+            _("One of the participants already has a meeting in this slot."),
+            code="participant_busy",
+            field="slot",
+        )
+    taken = set(
+        Meeting.objects.filter(slot=slot).exclude(pk=meeting.pk).values_list("table", flat=True)
+    )
+    if table is None:
+        free = [t for t in range(1, event.tables + 1) if t not in taken]
+        if not free:
+            raise Conflict(_("Every table of this slot is taken."), code="slot_full", field="slot")
+        return free[0]
+    if not 1 <= table <= event.tables:
+        raise ValidationFailed(
+            _("Tables go from 1 to %(tables)d.") % {"tables": event.tables},
+            code="bad_table",
+            field="table",
+        )
+    if table in taken:
+        raise Conflict(_("That table is taken in this slot."), code="table_taken", field="table")
+    return table
+
+
+def _record(meeting: Meeting, actor: User, action: str, before: dict[str, Any] | None) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target=meeting,
+        before=before,
+        after=snapshot(meeting, _MEETING_STATE),
+        hub=meeting.event.hub,
+    )
+
+
+@transaction.atomic
+def meeting_move(
+    *, meeting: Meeting, actor: User, slot: Slot | None, table: int | None = None, lock: bool = True
+) -> Meeting:
+    """The organizer places a meeting by hand (locked by default, so re-runs keep it), or takes
+    it out of the schedule with ``slot=None``."""
+    require_organizer(actor, meeting.event)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("event", "first", "second", "session")
+        .get(pk=meeting.pk)
+    )
+    before = snapshot(meeting, _MEETING_STATE)
+    if slot is None:
+        meeting.slot, meeting.table, meeting.locked = None, None, False
+    else:
+        meeting.table = _check_place(meeting, slot, table)
+        meeting.slot = slot
+        meeting.locked = lock
+    if (meeting.slot_id, meeting.table) != (before["slot_id"], before["table"]):
+        meeting.sequence += 1
+    meeting.save()
+    _record(meeting, actor, "event.meeting_move", before)
+    return meeting
+
+
+@transaction.atomic
+def meeting_set_lock(*, meeting: Meeting, actor: User, locked: bool) -> Meeting:
+    """Lock a placed meeting (re-runs keep it) or unlock it."""
+    require_organizer(actor, meeting.event)
+    if locked and meeting.slot_id is None:
+        raise ValidationFailed(
+            _("Place the meeting in a slot before locking it."), code="not_placed"
+        )
+    before = snapshot(meeting, _MEETING_STATE)
+    meeting.locked = locked
+    meeting.save(update_fields=["locked", "updated_at"])
+    _record(meeting, actor, "event.meeting_lock", before)
+    return meeting
+
+
+@transaction.atomic
+def meeting_add(
+    *,
+    event: Event,
+    actor: User,
+    first: Participant,
+    second: Participant,
+    priority: int = 1,
+    session: EventSession | None = None,
+) -> Meeting:
+    """The organizer adds a meeting between two registered participants."""
+    require_organizer(actor, event)
+    for participant in (first, second):
+        if participant.event_id != event.pk or participant.status != ParticipantStatus.REGISTERED:
+            raise ValidationFailed(
+                _("Choose participants registered for this event."), code="bad_participant"
+            )
+    if first.pk == second.pk:
+        raise ValidationFailed(
+            _("A meeting needs two different participants."), code="same_participant"
+        )
+    if session is not None and session.event_id != event.pk:
+        raise ValidationFailed(_("Choose a session of this event."), code="bad_session")
+    if not 1 <= priority <= 3:
+        raise ValidationFailed(
+            _("Priority goes from 1 (normal) to 3 (essential)."), code="bad_priority"
+        )
+    exists = Meeting.objects.filter(
+        Q(first=first, second=second) | Q(first=second, second=first)
+    ).exists()
+    if exists:
+        raise Conflict(_("These participants already have a meeting."), code="meeting_exists")
+    meeting = Meeting.objects.create(
+        event=event, first=first, second=second, priority=priority, session=session
+    )
+    _record(meeting, actor, "event.meeting_add", None)
+    return meeting
+
+
+@transaction.atomic
+def meeting_remove(*, meeting: Meeting, actor: User) -> None:
+    """The organizer removes a meeting; the request behind it, if any, is cancelled."""
+    require_organizer(actor, meeting.event)
+    _record(meeting, actor, "event.meeting_remove", snapshot(meeting, _MEETING_STATE))
+    if meeting.request_id is not None:
+        meeting.request.status = RequestStatus.CANCELLED  # type: ignore[union-attr]
+        meeting.request.save(update_fields=["status"])  # type: ignore[union-attr]
+    meeting.delete()
+
+
+# --- publishing ----------------------------------------------------------------------------
+@transaction.atomic
+def event_publish(*, event: Event, actor: User) -> Event:
+    """Publish the agenda: each participant is told, in their language, and sees it."""
+    require_organizer(actor, event)
+    if event.status not in (EventStatus.OPEN, EventStatus.PUBLISHED):
+        raise ValidationFailed(_("Open the event before publishing its agenda."), code="not_open")
+    if _active_run(event) is not None:
+        raise Conflict(_("Wait for the scheduler to finish before publishing."), code="run_active")
+    if not Meeting.objects.filter(event=event, slot__isnull=False).exists():
+        raise ValidationFailed(
+            _("Schedule the meetings before publishing the agenda."), code="nothing_scheduled"
+        )
+    before = snapshot(event, ["status", "published_at"])
+    event.status, event.published_at = EventStatus.PUBLISHED, timezone.now()
+    event.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="event.publish",
+        target=event,
+        before=before,
+        after=snapshot(event, ["status", "published_at"]),
+        hub=event.hub,
+    )
+    participants = Participant.objects.filter(
+        event=event, status=ParticipantStatus.REGISTERED
+    ).select_related("user", "organization")
+    url = reverse("events:agenda", kwargs={"slug": event.slug})
+    notify(
+        users=participant_users(participants),
+        kind="events.agenda_published",
+        params={"event": event.title},
+        url=url,
+        email_template="events/email/agenda_published",
+        email_context={"event": event.title},
+    )
+    return event
+
+
+# --- the event day: check-in, no-shows, standby ----------------------------------------------
+_DAY_STATE = ["checked_in_at", "no_show", "standby"]
+
+
+@transaction.atomic
+def participant_check_in(
+    *, participant: Participant, actor: User, present: bool = True
+) -> Participant:
+    """The organizer records that a participant arrived (or undoes it)."""
+    require_organizer(actor, participant.event)
+    before = snapshot(participant, _DAY_STATE)
+    participant.checked_in_at = timezone.now() if present else None
+    if present:
+        participant.no_show = False
+    participant.save(update_fields=["checked_in_at", "no_show"])
+    audit_record(
+        actor=actor,
+        action="event.check_in",
+        target=participant,
+        before=before,
+        after=snapshot(participant, _DAY_STATE),
+        hub=participant.event.hub,
+    )
+    return participant
+
+
+def _standby_for(
+    event: Event, slot_id: int, counterpart: Participant, absent: Participant
+) -> Participant | None:
+    """A checked-in participant on standby who is free in the slot, can attend it, and has no
+    meeting with the counterpart yet."""
+    busy = set(Meeting.objects.filter(slot_id=slot_id).values_list("first_id", "second_id"))
+    busy_ids = {pk for pair in busy for pk in pair}
+    already = set(
+        Meeting.objects.filter(Q(first=counterpart) | Q(second=counterpart)).values_list(
+            "first_id", "second_id"
+        )
+    )
+    met = {pk for pair in already for pk in pair}
+    candidates = (
+        Participant.objects.filter(
+            event=event,
+            status=ParticipantStatus.REGISTERED,
+            standby=True,
+            no_show=False,
+            checked_in_at__isnull=False,
+        )
+        .exclude(pk__in=busy_ids | met | {absent.pk, counterpart.pk})
+        .exclude(unavailable_slots=slot_id)
+        .order_by("checked_in_at", "id")
+    )
+    return candidates.first()
+
+
+@transaction.atomic
+def participant_mark_no_show(*, participant: Participant, actor: User) -> int:
+    """The organizer marks a participant absent: each of their placed meetings is given, same
+    slot and table, to a checked-in participant on standby when one is free. Returns how many
+    meetings were reassigned."""
+    event = participant.event
+    require_organizer(actor, event)
+    before = snapshot(participant, _DAY_STATE)
+    participant.no_show, participant.checked_in_at = True, None
+    participant.save(update_fields=["no_show", "checked_in_at"])
+    reassigned = 0
+    freed = list(
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(Q(first=participant) | Q(second=participant), slot__isnull=False)
+        .select_related("event", "first", "second")
+        .order_by("slot__starts_at")
+    )
+    for meeting in freed:
+        counterpart = meeting.other(participant)
+        slot_id, table = meeting.slot_id, meeting.table
+        meeting.slot, meeting.table, meeting.locked = None, None, False
+        meeting.sequence += 1
+        meeting.save(update_fields=["slot", "table", "locked", "sequence", "updated_at"])
+        if counterpart.no_show:
+            continue
+        if slot_id is None:
+            continue
+        standby = _standby_for(event, slot_id, counterpart, participant)
+        if standby is None:
+            continue
+        replacement = Meeting.objects.create(
+            event=event,
+            first=counterpart,
+            second=standby,
+            priority=meeting.priority,
+            slot_id=slot_id,
+            table=table,
+            locked=True,
+            replaces=meeting,
+        )
+        _record(replacement, actor, "event.standby_reassign", None)
+        reassigned += 1
+    audit_record(
+        actor=actor,
+        action="event.no_show",
+        target=participant,
+        before=before,
+        after=snapshot(participant, _DAY_STATE),
+        hub=event.hub,
+    )
+    return reassigned

@@ -1,0 +1,20 @@
+"""Background jobs of brokerage events."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from puente.events import services, services_schedule
+
+
+@shared_task
+def run_scheduler(run_id: int) -> str:
+    """Place an event's meetings for one queued scheduler run (safe to run twice)."""
+    run = services_schedule.schedule_run_execute(run_id=run_id)
+    return run.status if run is not None else "missing"
+
+
+@shared_task
+def expire_meeting_requests() -> int:
+    """Hourly: meeting requests nobody answered in time expire (they never held a slot)."""
+    return services.meeting_requests_expire_due()

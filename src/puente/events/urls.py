@@ -1,0 +1,53 @@
+from django.urls import path
+
+from puente.events import views, views_organize
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("new/", views_organize.event_create, name="create"),
+    path("requests/<int:pk>/answer/", views.request_answer, name="request_answer"),
+    path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
+    path("<slug:slug>/", views.event_detail, name="detail"),
+    path("<slug:slug>/register/", views.event_register, name="register"),
+    path(
+        "<slug:slug>/participants/<int:pk>/request/",
+        views.meeting_request_new,
+        name="request_new",
+    ),
+    path("<slug:slug>/requests/", views.my_requests, name="requests"),
+    path("<slug:slug>/suggestions/", views.suggestions, name="suggestions"),
+    path("<slug:slug>/agenda/", views.agenda, name="agenda"),
+    path("<slug:slug>/agenda.ics", views.agenda_ics, name="agenda_ics"),
+    path("<slug:slug>/edit/", views_organize.event_edit, name="edit"),
+    path("<slug:slug>/organize/", views_organize.organize, name="organize"),
+    path("<slug:slug>/sessions/", views_organize.session_add, name="session_add"),
+    path(
+        "<slug:slug>/sessions/<int:pk>/remove/",
+        views_organize.session_remove,
+        name="session_remove",
+    ),
+    path("<slug:slug>/status/", views_organize.event_status, name="status"),
+    path("<slug:slug>/runs/", views_organize.run_start, name="run_start"),
+    path("<slug:slug>/runs/<int:pk>/", views_organize.run_status, name="run"),
+    path("<slug:slug>/meetings/", views_organize.meeting_add, name="meeting_add"),
+    path("<slug:slug>/meetings/<int:pk>/move/", views_organize.meeting_move, name="meeting_move"),
+    path("<slug:slug>/meetings/<int:pk>/lock/", views_organize.meeting_lock, name="meeting_lock"),
+    path(
+        "<slug:slug>/meetings/<int:pk>/remove/",
+        views_organize.meeting_remove,
+        name="meeting_remove",
+    ),
+    path("<slug:slug>/publish/", views_organize.publish, name="publish"),
+    path(
+        "<slug:slug>/participants/<int:pk>/check-in/",
+        views_organize.participant_check_in,
+        name="check_in",
+    ),
+    path(
+        "<slug:slug>/participants/<int:pk>/no-show/",
+        views_organize.participant_no_show,
+        name="no_show",
+    ),
+]

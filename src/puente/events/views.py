@@ -1,0 +1,382 @@
+"""Pages of brokerage events for everyone: the list, an event, registration, meeting requests,
+the personal agenda and its calendar file. The organizer's pages are in ``views_organize``.
+
+Views parse input, call one selector or service and render; refusals show the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from puente.accounts.viewer import viewer_for
+from puente.core.errors import DomainError, NotFound, PermissionDenied
+from puente.core.forms import validated
+from puente.core.models import Hub
+from puente.core.timezones import zone as zone_named
+from puente.directory.models import Organization
+from puente.directory.views import forbidden_page, signed_in_account
+from puente.events import selectors, services
+from puente.events.calendar import agenda_calendar
+from puente.events.forms import AnswerForm, MeetingRequestForm, RegistrationForm
+from puente.events.models import Event, Participant, RequestStatus
+
+MAX_ID = 2**63 - 1
+
+
+def not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Selectors raise NotFound; pages answer the 404 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        for value in kwargs.values():
+            if isinstance(value, int) and value > MAX_ID:
+                raise Http404
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from error
+        except PermissionDenied as error:
+            return forbidden_page(request, error.message)
+
+    return wrapper
+
+
+def slot_label(slot: Any, zone_name: str) -> str:
+    """A slot as the wall-clock time in a zone: "Tue 3 Mar, 09:00–09:20"."""
+    zone = zone_named(zone_name)
+    start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
+    return f"{formats.date_format(start, 'D j M, H:i')}–{formats.date_format(end, 'H:i')}"
+
+
+def _viewer_zone(request: HttpRequest) -> str:
+    return str(getattr(request, "viewer_time_zone", "UTC"))
+
+
+def _back(request: HttpRequest, event: Event, name: str = "events:detail") -> HttpResponse:
+    return redirect(name, slug=event.slug)
+
+
+# --- list and detail -----------------------------------------------------------------------
+def event_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    events = list(
+        selectors.events_visible_to(viewer)
+        .prefetch_related("other_hubs")
+        .order_by("-start_date", "id")[:100]
+    )
+    return render(
+        request,
+        "events/event_list.html",
+        {"events": events, "can_create": viewer.is_manager},
+    )
+
+
+@not_found_as_404
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    me = selectors.participant_for(request.user, event)
+    participants = list(selectors.participants_of(event))
+    open_with: set[int] = set()
+    if me is not None:
+        requests = selectors.requests_of(me)
+        for item in requests["received"] + requests["sent"]:
+            if item.status in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
+                open_with.add(item.requester_id if item.target_id == me.pk else item.target_id)
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "me": me,
+            "participants": participants,
+            "open_with": open_with,
+            "sessions": list(event.sessions.all()),
+            "slot_count": event.slots.count(),
+            "can_organize": services.can_organize(request.user, event),
+            "registration_open": services.registration_open(event),
+            "requests_open": services.requests_open(event),
+        },
+    )
+
+
+# --- registration --------------------------------------------------------------------------
+@login_required
+@not_found_as_404
+def event_register(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    me = selectors.participant_for(request.user, event)
+    organizations = list(
+        Organization.objects.filter(pk__in=viewer.organization_ids).order_by("name")
+    )
+    zone_name = _viewer_zone(request)
+    form = RegistrationForm(
+        request.POST or None,
+        event=event,
+        organizations=organizations,
+        slot_label=lambda slot: slot_label(slot, zone_name),
+        with_organization=me is None,
+        initial=_registration_initial(me, request),
+    )
+    if request.method == "POST":
+        try:
+            values = validated(form)
+            if me is None:
+                services.participant_register(
+                    event=event,
+                    actor=signed_in_account(request),
+                    organization=values.get("organization"),
+                    values=values,
+                )
+                messages.success(
+                    request, _("You are registered. Now ask other participants for meetings.")
+                )
+            else:
+                services.participant_update(
+                    participant=me, actor=signed_in_account(request), values=values
+                )
+                messages.success(request, _("Your registration is saved."))
+        except PermissionDenied as error:
+            return forbidden_page(request, error.message)
+        except DomainError as error:
+            if not form.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return _back(request, event)
+    return render(
+        request,
+        "events/register.html",
+        {
+            "event": event,
+            "form": form,
+            "me": me,
+            "registration_open": services.registration_open(event),
+        },
+    )
+
+
+def _registration_initial(me: Participant | None, request: HttpRequest) -> dict[str, Any]:
+    if me is None:
+        return {"language": getattr(request.user, "language", "es") or "es"}
+    return {
+        "attendees": me.attendees,
+        "offer": me.offer,
+        "seek": me.seek,
+        "language": me.language,
+        "standby": me.standby,
+        "unavailable_slots": list(me.unavailable_slots.all()),
+    }
+
+
+# --- meeting requests ----------------------------------------------------------------------
+@login_required
+@not_found_as_404
+def meeting_request_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    target = selectors.participant_in_event(event, pk)
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        messages.info(request, _("Register for the event before asking for meetings."))
+        return redirect("events:register", slug=event.slug)
+    form = MeetingRequestForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            values = validated(form)
+            services.meeting_request_create(
+                actor=signed_in_account(request),
+                requester=me,
+                target=target,
+                message=values["message"],
+                priority=values["priority"],
+            )
+        except PermissionDenied as error:
+            return forbidden_page(request, error.message)
+        except DomainError as error:
+            if not form.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Your request was sent to %(name)s.") % {"name": target.display_name},
+            )
+            return redirect("events:requests", slug=event.slug)
+    return render(
+        request,
+        "events/request_new.html",
+        {"event": event, "target": target, "form": form, "me": me},
+    )
+
+
+@login_required
+@not_found_as_404
+def suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        messages.info(request, _("Register for the event before asking for meetings."))
+        return redirect("events:register", slug=event.slug)
+    return render(
+        request,
+        "events/suggestions.html",
+        {
+            "event": event,
+            "me": me,
+            "suggestions": selectors.suggested_participants(viewer, me),
+            "requests_open": services.requests_open(event),
+        },
+    )
+
+
+@login_required
+@not_found_as_404
+def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        messages.info(request, _("Register for the event to send and receive meeting requests."))
+        return redirect("events:register", slug=event.slug)
+    return render(
+        request,
+        "events/requests.html",
+        {
+            "event": event,
+            "me": me,
+            "requests": selectors.requests_of(me),
+            "answer_form": AnswerForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting_request = selectors.request_for_viewer(request.user, pk)
+    event = meeting_request.event
+    form = AnswerForm(request.POST)
+    try:
+        values = validated(form)
+        services.meeting_request_answer(
+            request=meeting_request,
+            actor=signed_in_account(request),
+            accept=values["accept"],
+            message=values["message"],
+        )
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if values["accept"]:
+            messages.success(
+                request, _("Meeting accepted: it will be on your agenda once scheduled.")
+            )
+        else:
+            messages.success(request, _("Request declined."))
+    return redirect("events:requests", slug=event.slug)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting_request = selectors.request_for_viewer(request.user, pk)
+    try:
+        services.meeting_request_cancel(request=meeting_request, actor=signed_in_account(request))
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Request cancelled."))
+    return redirect("events:requests", slug=meeting_request.event.slug)
+
+
+# --- agenda --------------------------------------------------------------------------------
+def _agenda_participant(request: HttpRequest, event: Event) -> Participant:
+    """The viewer's own registration, or (for organizers) the one named by ``?participant=``."""
+    wanted = request.GET.get("participant", "")
+    if wanted and services.can_organize(request.user, event):
+        if not wanted.isdigit() or int(wanted) > MAX_ID:
+            raise NotFound(_("There is no such participant at this event."))
+        return selectors.participant_in_event(event, int(wanted))
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        raise NotFound(_("You are not registered for this event."))
+    if not (event.is_published or services.can_organize(request.user, event)):
+        raise NotFound(_("The agenda is not published yet."))
+    return me
+
+
+@login_required
+@not_found_as_404
+def agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    try:
+        participant = _agenda_participant(request, event)
+    except NotFound as error:
+        return render(
+            request,
+            "events/agenda_unavailable.html",
+            {"event": event, "message": error.message},
+            status=404,
+        )
+    viewer_zone = _viewer_zone(request)
+    rows = []
+    for item in selectors.agenda_of(participant):
+        rows.append(
+            {
+                "item": item,
+                "mine_start": item.slot.starts_at.astimezone(zone_named(viewer_zone)),
+                "mine_end": item.slot.ends_at.astimezone(zone_named(viewer_zone)),
+                "event_start": item.slot.starts_at.astimezone(event.zone),
+                "event_end": item.slot.ends_at.astimezone(event.zone),
+            }
+        )
+    query = f"?participant={participant.pk}" if request.GET.get("participant") else ""
+    return render(
+        request,
+        "events/agenda.html",
+        {
+            "event": event,
+            "participant": participant,
+            "rows": rows,
+            "viewer_zone": viewer_zone,
+            "same_zone": viewer_zone == event.time_zone,
+            "ics_url": reverse("events:agenda_ics", kwargs={"slug": event.slug}) + query,
+        },
+    )
+
+
+@login_required
+@not_found_as_404
+def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    participant = _agenda_participant(request, event)
+    body = agenda_calendar(event, participant, selectors.agenda_of(participant))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
+    return response
+
+
+def hubs_managed(user: Any) -> Any:
+    viewer = viewer_for(user)
+    hubs = Hub.objects.filter(is_active=True)
+    return hubs if viewer.is_staff else hubs.filter(pk__in=viewer.managed_hub_ids)

@@ -1,0 +1,336 @@
+"""The organizer's pages: creating and editing an event, its sessions, the scheduler with its
+progress, manual adjustments of the schedule, statistics and publishing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from puente.accounts.viewer import viewer_for
+from puente.core.errors import DomainError, NotFound, PermissionDenied
+from puente.core.forms import validated
+from puente.directory.views import forbidden_page, is_fragment_request, signed_in_account
+from puente.events import selectors, services, services_schedule
+from puente.events.forms import (
+    AddMeetingForm,
+    EventForm,
+    MoveForm,
+    RunForm,
+    SessionForm,
+    StatusForm,
+    event_initial,
+)
+from puente.events.models import Event, EventSession, Meeting, Participant
+from puente.events.views import hubs_managed, not_found_as_404, slot_label
+
+
+def _organized_event(request: HttpRequest, slug: str) -> Event:
+    event = selectors.event_for_viewer(viewer_for(request.user), slug=slug)
+    services.require_organizer(request.user, event)
+    return event
+
+
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    hubs = hubs_managed(request.user)
+    if not hubs.exists():
+        return forbidden_page(request, _("Only hub managers can create events."))
+    first = hubs.first()
+    form = EventForm(
+        request.POST or None,
+        hubs=hubs,
+        initial={
+            "hub": first.slug if first else "",
+            "time_zone": first.time_zone if first else "UTC",
+            "language": request.LANGUAGE_CODE,
+        },
+    )
+    if request.method == "POST":
+        try:
+            event = services.event_create(actor=signed_in_account(request), values=validated(form))
+        except PermissionDenied as error:
+            return forbidden_page(request, error.message)
+        except DomainError as error:
+            if not form.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request, _("Event created. Add its sessions, then open it for registration.")
+            )
+            return redirect("events:organize", slug=event.slug)
+    return render(request, "events/event_form.html", {"form": form, "event": None})
+
+
+@login_required
+@not_found_as_404
+def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _organized_event(request, slug)
+    form = EventForm(
+        request.POST or None, hubs=hubs_managed(request.user), initial=event_initial(event)
+    )
+    if request.method == "POST":
+        try:
+            values = validated(form)
+            services.event_update(event=event, actor=signed_in_account(request), values=values)
+        except PermissionDenied as error:
+            return forbidden_page(request, error.message)
+        except DomainError as error:
+            if not form.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("events:organize", slug=event.slug)
+    return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+@not_found_as_404
+def organize(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _organized_event(request, slug)
+    meetings = selectors.meetings_of(event)
+    zone_name = event.time_zone
+    slots = list(selectors.slots_of(event))
+    return render(
+        request,
+        "events/organize.html",
+        {
+            "event": event,
+            "sessions": list(event.sessions.all()),
+            "slots": slots,
+            "slot_labels": {slot.pk: slot_label(slot, zone_name) for slot in slots},
+            "meetings": meetings,
+            "stats": selectors.event_statistics(event, meetings),
+            "run": selectors.latest_run(event),
+            "session_form": SessionForm(),
+            "run_form": RunForm(),
+            "add_form": AddMeetingForm(event=event),
+            "status_form": StatusForm(initial={"status": event.status}),
+            "participants": {p.pk: p for p in selectors.participants_of(event)},
+        },
+    )
+
+
+def _organizer_action(
+    request: HttpRequest, slug: str, action: Callable[[Event], str | None]
+) -> HttpResponse:
+    """Run one organizer action and come back to the organizer's page with its message."""
+    try:
+        event = _organized_event(request, slug)
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    try:
+        success = action(event)
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect("events:organize", slug=event.slug)
+
+
+def _form_values(form: Any) -> dict[str, Any]:
+    return validated(form)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def session_add(request: HttpRequest, slug: str) -> HttpResponse:
+    def action(event: Event) -> str:
+        values = _form_values(SessionForm(request.POST))
+        session = services.event_session_add(
+            event=event, actor=signed_in_account(request), values=values
+        )
+        return _("Session added with %(count)d slots.") % {"count": session.slots.count()}
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def session_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def action(event: Event) -> str:
+        session = EventSession.objects.filter(event=event, pk=pk).first()
+        if session is None:
+            raise NotFound(_("There is no such session."))
+        services.event_session_remove(session=session, actor=signed_in_account(request))
+        return _("Session removed.")
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def event_status(request: HttpRequest, slug: str) -> HttpResponse:
+    def action(event: Event) -> str:
+        values = _form_values(StatusForm(request.POST))
+        services.event_set_status(
+            event=event, actor=signed_in_account(request), status=values["status"]
+        )
+        return _("The event's status is saved.")
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def run_start(request: HttpRequest, slug: str) -> HttpResponse:
+    def action(event: Event) -> str:
+        values = _form_values(RunForm(request.POST))
+        services_schedule.schedule_run_start(
+            event=event,
+            actor=signed_in_account(request),
+            time_limit=values["time_limit"],
+            seed=values.get("seed") or 0,
+        )
+        return _("The scheduler is running; its progress shows below.")
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@not_found_as_404
+def run_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _organized_event(request, slug)
+    run = selectors.run_for_event(event, pk)
+    template = "events/_run.html" if is_fragment_request(request) else "events/run.html"
+    return render(request, template, {"event": event, "run": run})
+
+
+def _meeting_of(event: Event, pk: int) -> Meeting:
+    meeting = Meeting.objects.filter(event=event, pk=pk).select_related("event").first()
+    if meeting is None:
+        raise NotFound(_("There is no such meeting."))
+    return meeting
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def meeting_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def action(event: Event) -> str:
+        meeting = _meeting_of(event, pk)
+        values = _form_values(MoveForm(request.POST, event=event))
+        services_schedule.meeting_move(
+            meeting=meeting,
+            actor=signed_in_account(request),
+            slot=values.get("slot"),
+            table=values.get("table"),
+            lock=values.get("lock", False),
+        )
+        return (
+            _("Meeting moved.") if values.get("slot") else _("Meeting taken out of the schedule.")
+        )
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def meeting_lock(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def action(event: Event) -> str:
+        meeting = _meeting_of(event, pk)
+        locked = request.POST.get("locked") == "1"
+        services_schedule.meeting_set_lock(
+            meeting=meeting, actor=signed_in_account(request), locked=locked
+        )
+        return _("Meeting locked.") if locked else _("Meeting unlocked.")
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def meeting_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def action(event: Event) -> str:
+        meeting = _meeting_of(event, pk)
+        services_schedule.meeting_remove(meeting=meeting, actor=signed_in_account(request))
+        return _("Meeting removed.")
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def meeting_add(request: HttpRequest, slug: str) -> HttpResponse:
+    def action(event: Event) -> str:
+        values = _form_values(AddMeetingForm(request.POST, event=event))
+        services_schedule.meeting_add(
+            event=event,
+            actor=signed_in_account(request),
+            first=values["first"],
+            second=values["second"],
+            priority=values["priority"],
+            session=values.get("session"),
+        )
+        return _("Meeting added. Run the scheduler or place it by hand.")
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    def action(event: Event) -> str:
+        services_schedule.event_publish(event=event, actor=signed_in_account(request))
+        return _("The agenda is published and every participant has been told.")
+
+    return _organizer_action(request, slug, action)
+
+
+def _participant_of(event: Event, pk: int) -> Participant:
+    participant = (
+        Participant.objects.filter(event=event, pk=pk).select_related("event__hub").first()
+    )
+    if participant is None:
+        raise NotFound(_("There is no such participant at this event."))
+    return participant
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def participant_check_in(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def action(event: Event) -> str:
+        participant = _participant_of(event, pk)
+        present = request.POST.get("present", "1") == "1"
+        services_schedule.participant_check_in(
+            participant=participant, actor=signed_in_account(request), present=present
+        )
+        if present:
+            return _("%(name)s checked in.") % {"name": participant.display_name}
+        return _("Check-in of %(name)s undone.") % {"name": participant.display_name}
+
+    return _organizer_action(request, slug, action)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def participant_no_show(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def action(event: Event) -> str:
+        participant = _participant_of(event, pk)
+        count = services_schedule.participant_mark_no_show(
+            participant=participant, actor=signed_in_account(request)
+        )
+        return _(
+            "%(name)s marked as not showing up; %(count)d freed meetings went to participants on standby."
+        ) % {"name": participant.display_name, "count": count}
+
+    return _organizer_action(request, slug, action)

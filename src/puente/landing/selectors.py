@@ -1,0 +1,334 @@
+"""Reads of soft-landing programs with their rules.
+
+Who sees an application: the managers of the program's hub (all of them), the members of the
+applying organization (their own), and reviewers (only the applications assigned to them). The
+same 404 answers for a missing row and a forbidden one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from puente.accounts.viewer import Viewer
+from puente.core.models import AuditEntry
+from puente.landing.models import (
+    Application,
+    ApplicationState,
+    Call,
+    CaseFile,
+    ChecklistItem,
+    Program,
+    Review,
+    SurveyRequest,
+)
+from puente.landing.scoring import Ranked, Score, rank
+
+
+def manages_program(viewer: Viewer, program: Program) -> bool:
+    return viewer.manages_any([program.hub_id])
+
+
+def programs_visible_to(viewer: Viewer) -> QuerySet[Program]:
+    """Published programs for everyone; unpublished ones for their hub's managers."""
+    queryset = Program.objects.select_related("hub", "destination_hub")
+    if viewer.is_staff:
+        return queryset
+    return queryset.filter(Q(is_published=True) | Q(hub_id__in=viewer.managed_hub_ids))
+
+
+def program_for_viewer(
+    viewer: Viewer, *, slug: str | None = None, pk: int | None = None
+) -> Program:
+    lookup = {"slug": slug} if slug is not None else {"pk": pk}
+    program = programs_visible_to(viewer).filter(**lookup).first()
+    if program is None:
+        raise Http404("program")
+    return program
+
+
+def calls_visible_to(viewer: Viewer) -> QuerySet[Call]:
+    return Call.objects.filter(program__in=programs_visible_to(viewer)).select_related(
+        "program", "program__hub", "program__destination_hub"
+    )
+
+
+def call_for_viewer(viewer: Viewer, pk: int) -> Call:
+    call = calls_visible_to(viewer).prefetch_related("fields", "criteria").filter(pk=pk).first()
+    if call is None:
+        raise Http404("call")
+    return call
+
+
+def applications_visible_to(viewer: Viewer) -> QuerySet[Application]:
+    """Own organizations' applications, assigned ones (reviewers), all of managed hubs."""
+    if viewer.is_staff:
+        return Application.objects.all()
+    condition = Q(pk__in=[])
+    if viewer.managed_hub_ids:
+        condition |= Q(call__program__hub_id__in=viewer.managed_hub_ids)
+    if viewer.organization_ids:
+        condition |= Q(organization_id__in=viewer.organization_ids)
+    if viewer.user_id is not None:
+        condition |= Q(
+            pk__in=Review.objects.filter(reviewer_id=viewer.user_id).values("application_id")
+        )
+    return Application.objects.filter(condition)
+
+
+def application_for_viewer(viewer: Viewer, pk: int) -> Application:
+    application = (
+        applications_visible_to(viewer)
+        .select_related(
+            "call",
+            "call__program",
+            "call__program__hub",
+            "call__program__destination_hub",
+            "organization",
+            "organization__hub",
+            "applicant",
+            "decided_by",
+        )
+        .prefetch_related("files", "call__fields", "call__criteria")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404("application")
+    return application
+
+
+def my_applications(viewer: Viewer) -> list[Application]:
+    if not viewer.organization_ids:
+        return []
+    return list(
+        Application.objects.filter(organization_id__in=viewer.organization_ids)
+        .select_related("call", "call__program", "call__program__hub", "organization")
+        .order_by("-created_at", "-id")
+    )
+
+
+def reviews_assigned_to(viewer: Viewer) -> list[Review]:
+    if viewer.user_id is None:
+        return []
+    return list(
+        Review.objects.filter(reviewer_id=viewer.user_id)
+        .select_related(
+            "application",
+            "application__organization",
+            "application__call",
+            "application__call__program",
+            "application__call__program__hub",
+        )
+        .order_by("submitted_at", "assigned_at", "id")
+    )
+
+
+def review_for_reviewer(viewer: Viewer, pk: int) -> Review:
+    review = (
+        Review.objects.filter(pk=pk, reviewer_id=viewer.user_id)
+        .select_related(
+            "application",
+            "application__organization",
+            "application__call",
+            "application__call__program",
+            "application__call__program__hub",
+        )
+        .prefetch_related(
+            "application__call__criteria", "application__call__fields", "application__files"
+        )
+        .first()
+    )
+    if review is None:
+        raise Http404("review")
+    return review
+
+
+def other_reviews_visible(viewer: Viewer, application: Application) -> list[Review]:
+    """Other reviewers' submitted reviews, for managers always; for a reviewer of the
+    application once they submitted theirs (or always, when the call allows it)."""
+    reviews = list(
+        application.reviews.filter(submitted_at__isnull=False).select_related("reviewer")
+    )
+    if manages_program(viewer, application.call.program):
+        return reviews
+    mine = next(
+        (review for review in application.reviews.all() if review.reviewer_id == viewer.user_id),
+        None,
+    )
+    if mine is None:
+        return []
+    if application.call.hide_scores_until_submitted and not mine.is_submitted:
+        return []
+    return [review for review in reviews if review.reviewer_id != viewer.user_id]
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One application in the manager's ranking, with raw and normalised scores."""
+
+    application: Application
+    place: Ranked
+    reviews: list[Review]
+
+
+def call_ranking(call: Call) -> list[RankingRow]:
+    """Submitted applications of a call ranked by per-reviewer normalised scores."""
+    applications = list(
+        call.applications.exclude(state=ApplicationState.DRAFT)
+        .select_related("organization", "organization__hub")
+        .prefetch_related(
+            Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("id"))
+        )
+    )
+    scores = [
+        Score(
+            application=application.pk,
+            reviewer=review.reviewer_id,
+            value=float(review.weighted_score),
+        )
+        for application in applications
+        for review in application.reviews.all()
+        if review.is_submitted and not review.abstained and review.weighted_score is not None
+    ]
+    by_id = {application.pk: application for application in applications}
+    return [
+        RankingRow(
+            application=by_id[place.application],
+            place=place,
+            reviews=list(by_id[place.application].reviews.all()),
+        )
+        for place in rank(by_id, scores)
+    ]
+
+
+def case_files_visible_to(viewer: Viewer) -> QuerySet[CaseFile]:
+    """Case files of managed hubs (running the program or receiving the company) and the company's own."""
+    if viewer.is_staff:
+        return CaseFile.objects.all()
+    condition = Q(pk__in=[])
+    if viewer.managed_hub_ids:
+        condition |= Q(hub_id__in=viewer.managed_hub_ids) | Q(
+            application__call__program__hub_id__in=viewer.managed_hub_ids
+        )
+    if viewer.organization_ids:
+        condition |= Q(application__organization_id__in=viewer.organization_ids)
+    return CaseFile.objects.filter(condition)
+
+
+def case_file_for_viewer(viewer: Viewer, pk: int) -> CaseFile:
+    case_file = (
+        case_files_visible_to(viewer)
+        .select_related(
+            "hub",
+            "application",
+            "application__organization",
+            "application__call",
+            "application__call__program",
+        )
+        .prefetch_related(
+            Prefetch("items", queryset=ChecklistItem.objects.select_related("provider", "owner"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case_file is None:
+        raise Http404("case file")
+    return case_file
+
+
+def case_timeline(case_file: CaseFile) -> list[AuditEntry]:
+    """Every recorded change to the case file, its items and its application, newest first."""
+    item_ids = [str(item.pk) for item in case_file.items.all()]
+    condition = (
+        Q(target_type="landing.casefile", target_id=str(case_file.pk))
+        | Q(target_type="landing.checklistitem", target_id__in=item_ids)
+        | Q(target_type="landing.application", target_id=str(case_file.application_id))
+    )
+    return list(
+        AuditEntry.objects.filter(condition).select_related("actor").order_by("-at", "-id")[:100]
+    )
+
+
+def case_introductions(case_file: CaseFile) -> list[object]:
+    """Introductions made for the company (from the introductions app)."""
+    from puente.introductions.models import Introduction
+
+    organization_id = case_file.application.organization_id
+    return list(
+        Introduction.objects.filter(Q(requester_id=organization_id) | Q(target_id=organization_id))
+        .select_related("requester", "target")
+        .order_by("-created_at")[:20]
+    )
+
+
+PIPELINE_STAGES = (
+    "applied",
+    "review",
+    "admitted",
+    "waitlisted",
+    "rejected",
+    "landing",
+    "established",
+    "exited",
+)
+
+
+def pipeline(viewer: Viewer) -> dict[str, list[Application]]:
+    """The managers' board: every non-draft application of their hubs' programs by stage."""
+    board: dict[str, list[Application]] = {stage: [] for stage in PIPELINE_STAGES}
+    queryset = (
+        applications_visible_to(viewer).filter(call__program__hub_id__in=viewer.managed_hub_ids)
+        if not viewer.is_staff
+        else Application.objects.all()
+    )
+    rows = (
+        queryset.exclude(state=ApplicationState.DRAFT)
+        .select_related("organization", "call", "call__program", "case_file")
+        .prefetch_related("reviews")
+        .order_by("organization__name", "id")
+    )
+    for application in rows:
+        board[_stage_of(application)].append(application)
+    return board
+
+
+def _stage_of(application: Application) -> str:
+    if application.state == ApplicationState.ADMITTED:
+        case_file = getattr(application, "case_file", None)
+        return case_file.stage if case_file is not None else "admitted"
+    if application.state == ApplicationState.SUBMITTED:
+        return (
+            "review"
+            if any(review.is_submitted for review in application.reviews.all())
+            else "applied"
+        )
+    return str(application.state)
+
+
+def surveys_for_viewer(viewer: Viewer) -> list[SurveyRequest]:
+    if not viewer.organization_ids:
+        return []
+    return list(
+        SurveyRequest.objects.filter(application__organization_id__in=viewer.organization_ids)
+        .select_related(
+            "application",
+            "application__organization",
+            "application__call",
+            "application__call__program",
+        )
+        .order_by("answered_at", "-sent_at")
+    )
+
+
+def survey_for_viewer(viewer: Viewer, pk: int) -> SurveyRequest:
+    survey = (
+        SurveyRequest.objects.filter(pk=pk, application__in=applications_visible_to(viewer))
+        .select_related("application", "application__organization", "application__call__program")
+        .first()
+    )
+    if survey is None:
+        raise Http404("survey")
+    return survey

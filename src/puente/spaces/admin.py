@@ -1,0 +1,104 @@
+from django.contrib import admin
+
+from puente.spaces.models import (
+    Booking,
+    BookingSeries,
+    CalendarFeed,
+    Closure,
+    CommunityEvent,
+    EventRegistration,
+    HubCalendar,
+    MentorSession,
+    OfficeHours,
+    OpeningHours,
+    Space,
+)
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "hub", "kind", "capacity", "units", "requires_approval", "is_active"]
+    list_filter = ["hub", "kind", "requires_approval", "requires_induction", "is_active"]
+    search_fields = ["name_en", "name_es", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    filter_horizontal = ["open_to_hubs"]
+    inlines = [OpeningHoursInline]
+
+
+@admin.register(HubCalendar)
+class HubCalendarAdmin(admin.ModelAdmin):
+    list_display = ["hub", "holiday_country", "holiday_subdivision", "observe_holidays"]
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["hub", "space", "starts_on", "ends_on", "reason_en"]
+    list_filter = ["hub"]
+    search_fields = ["reason_en", "reason_es"]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    """Read-mostly: bookings change through the site's services (audited, conflict-checked)."""
+
+    list_display = ["space", "user", "starts_at", "ends_at", "unit", "status", "checked_in_at"]
+    list_filter = ["status", "space__hub", "space__kind"]
+    search_fields = ["space__name_en", "user__email", "purpose"]
+    date_hierarchy = "starts_at"
+    raw_id_fields = ["user", "series", "decided_by"]
+    readonly_fields = ["blocked_until", "created_at"]
+
+
+@admin.register(BookingSeries)
+class BookingSeriesAdmin(admin.ModelAdmin):
+    list_display = ["space", "user", "rule", "created_at"]
+    search_fields = ["user__email", "rule"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "space", "created_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+
+
+class RegistrationInline(admin.TabularInline):
+    model = EventRegistration
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(CommunityEvent)
+class CommunityEventAdmin(admin.ModelAdmin):
+    list_display = ["title_en", "hub", "kind", "format", "starts_at", "capacity", "is_published"]
+    list_filter = ["hub", "kind", "format", "is_published"]
+    search_fields = ["title_en", "title_es", "slug"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    filter_horizontal = ["joint_hubs"]
+    inlines = [RegistrationInline]
+
+
+@admin.register(OfficeHours)
+class OfficeHoursAdmin(admin.ModelAdmin):
+    list_display = ["mentor", "hub", "rule", "starts", "ends", "weekly_cap", "is_active"]
+    list_filter = ["hub", "is_active"]
+    search_fields = ["mentor__email", "mentor__full_name"]
+    raw_id_fields = ["mentor"]
+
+
+@admin.register(MentorSession)
+class MentorSessionAdmin(admin.ModelAdmin):
+    """Notes are private to mentor and founder, so the admin does not show them."""
+
+    list_display = ["mentor", "founder", "starts_at", "status", "rating"]
+    list_filter = ["status"]
+    search_fields = ["mentor__email", "founder__email", "topic"]
+    raw_id_fields = ["mentor", "founder", "office_hours"]
+    exclude = ["notes"]

@@ -1,0 +1,129 @@
+"""A brokerage event in a real browser: an organizer creates it, participants request and
+accept a meeting, the organizer runs the scheduler and publishes, and a participant in Miami
+reads the agenda in both time zones and downloads the .ics (parsed with icalendar)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from puente.directory.models import MembershipRole
+from puente.events.models import Event, Meeting
+from tests.factories import OrganizationFactory, hub, make_manager, make_member
+
+PASSWORD = "correct horse battery staple"
+DAY = "2027-04-06"  # Miami on daylight saving time (UTC-4), Medellín on UTC-5
+
+
+def sign_in(page: Any, email: str) -> None:
+    page.goto("/accounts/sign-in/")
+    page.get_by_label(re.compile("^(Email address|Correo electrónico)")).fill(email)
+    page.get_by_label(re.compile("^(Password|Contraseña)")).fill(PASSWORD)
+    page.locator("form.card").get_by_role(
+        "button", name=re.compile("^(Sign in|Ingresar|Entrar|Iniciar sesión)")
+    ).click()
+    page.wait_for_load_state()
+
+
+def test_organizer_schedules_and_a_participant_reads_the_agenda_in_both_zones(
+    new_page: Any,
+) -> None:
+    manager = make_manager("medellin", language="en")
+    cafe = OrganizationFactory(name="Cafetal Digital")
+    coral = OrganizationFactory(name="Coral Pay", hub=hub("miami"), description_language="en")
+    camila = make_member(cafe, role=MembershipRole.ADMIN, full_name="Camila Restrepo")
+    kevin = make_member(
+        coral,
+        role=MembershipRole.ADMIN,
+        full_name="Kevin Álvarez",
+        language="en",
+        time_zone="America/New_York",
+        home_hub=hub("miami"),
+    )
+
+    # The organizer creates the event, adds a session and opens registration (in English).
+    page = new_page("en")
+    sign_in(page, manager.email)
+    page.goto("/events/")
+    page.get_by_role("link", name="New event").click()
+    page.get_by_label("Title").fill("Rueda Medellín Miami")
+    page.get_by_label("First day").fill(DAY)
+    page.get_by_label("Last day").fill(DAY)
+    page.get_by_label("Tables (or video rooms) per slot").fill("4")
+    page.get_by_role("button", name="Create event").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Organize Rueda Medellín Miami")
+    page.get_by_label("Name", exact=True).fill("Morning")
+    page.get_by_label("Day", exact=True).fill(DAY)
+    page.get_by_label("Starts", exact=True).fill("09:00")
+    page.get_by_label("Ends", exact=True).fill("10:30")
+    page.get_by_role("button", name="Add session").click()
+    expect(page.locator("#slot-count")).to_contain_text("3 slots")
+    page.locator("#id_status").select_option("open")
+    page.get_by_role("button", name="Save status").click()
+    event = Event.objects.get(title="Rueda Medellín Miami")
+    assert event.status == "open"
+
+    # Camila registers her startup and asks Coral Pay for a meeting (in Spanish).
+    camila_page = new_page("es")
+    sign_in(camila_page, camila.email)
+    camila_page.goto(f"/events/{event.slug}/register/")
+    camila_page.get_by_label("Qué ofreces").fill("Trazabilidad del café")
+    camila_page.get_by_role("button", name="Inscribirme").click()
+    kevin_page = new_page("en", time_zone="America/New_York")
+    sign_in(kevin_page, kevin.email)
+    kevin_page.goto(f"/events/{event.slug}/register/")
+    kevin_page.get_by_label("What you offer").fill("Payments for the Americas")
+    kevin_page.get_by_role("button", name="Register").click()
+
+    camila_page.goto(f"/events/{event.slug}/")
+    camila_page.get_by_role("link", name="Solicitar una reunión — Coral Pay").click()
+    camila_page.get_by_label("Mensaje").fill("¿Hablamos de pagos para cafeteros?")
+    camila_page.get_by_role("button", name="Enviar solicitud").click()
+    expect(camila_page.locator("#sent")).to_contain_text("Coral Pay")
+
+    kevin_page.goto(f"/events/{event.slug}/requests/")
+    expect(kevin_page.locator("#received")).to_contain_text("¿Hablamos de pagos para cafeteros?")
+    kevin_page.get_by_role("button", name="Accept — Cafetal Digital").click()
+    expect(kevin_page.locator("#received")).to_contain_text("Accepted")
+
+    # The organizer runs the scheduler (a background job, inline here) and publishes.
+    page.goto(f"/events/{event.slug}/organize/")
+    page.get_by_label("Time limit (seconds)").fill("5")
+    page.get_by_role("button", name="Run the scheduler").click()
+    expect(page.locator("#run-status")).to_have_attribute("data-status", "done")
+    expect(page.locator("#run-optimality")).to_contain_text("Optimal (proven)")
+    expect(page.locator("#stat-placed")).to_contain_text("1 / 1")
+    page.get_by_role("button", name="Publish the agenda").click()
+    expect(page.locator(".messages")).to_contain_text("The agenda is published")
+
+    # Kevin, in Miami, reads his agenda in his zone and the event's, and downloads the .ics.
+    meeting = Meeting.objects.select_related("slot").get(event=event)
+    assert meeting.slot is not None
+    kevin_page.goto(f"/events/{event.slug}/agenda/")
+    agenda = kevin_page.locator("#agenda")
+    expect(agenda).to_contain_text("Cafetal Digital")
+    expect(agenda.locator("thead")).to_contain_text("America/New_York")
+    expect(agenda.locator("thead")).to_contain_text("America/Bogota")
+    miami = meeting.slot.starts_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    medellin = meeting.slot.starts_at.astimezone(zoneinfo.ZoneInfo("America/Bogota"))
+    expect(agenda.locator(".mine-time")).to_contain_text(miami.strftime("%H:%M"))
+    expect(agenda.locator(".event-time")).to_contain_text(medellin.strftime("%H:%M"))
+    assert miami.hour == medellin.hour + 1
+    with kevin_page.expect_download() as download_info:
+        kevin_page.get_by_role("link", name="Add to my calendar (.ics)").click()
+    body = Path(download_info.value.path()).read_bytes()
+
+    calendar = Calendar.from_ical(body)
+    assert Calendar.from_ical(calendar.to_ical()).to_ical() == calendar.to_ical()
+    (entry,) = calendar.walk("VEVENT")
+    assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["America/Bogota"]
+    assert entry.decoded("DTSTART") == meeting.slot.starts_at
+    assert entry.decoded("DTSTART").astimezone(dt.UTC) == meeting.slot.starts_at
+    assert "Cafetal Digital" in str(entry["SUMMARY"])
+    assert str(entry["UID"]) == f"meeting-{meeting.uid}@puente"

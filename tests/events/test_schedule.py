@@ -1,0 +1,292 @@
+"""The organizer's schedule: scheduler runs through the adapter, manual adjustments checked
+against the hard constraints, publishing, and the agenda's calendar file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
+from puente.core.models import Notification
+from puente.events import adapter, selectors, services_schedule
+from puente.events.calendar import agenda_calendar
+from puente.events.models import EventStatus, Meeting, RunStatus, ScheduleRun, Slot
+from puente.events.scheduling import count_breaks, validate
+from puente.events.services import event_session_add
+from tests.events.helpers import EVENT_DAY, accepted_meeting, make_event, register
+from tests.factories import UserFactory, make_manager
+
+pytestmark = pytest.mark.django_db
+
+
+def busy_event(tables: int = 2) -> tuple[Any, list[Any], list[Meeting]]:
+    """Five participants, six meetings, two sessions of three slots."""
+    event = make_event(
+        tables=tables,
+        sessions=[
+            ("Mañana", dt.time(9, 0), dt.time(10, 0)),
+            ("Tarde", dt.time(14, 0), dt.time(15, 0)),
+        ],
+    )
+    people = [register(event) for _ in range(5)]
+    pairs = [(0, 1), (0, 2), (1, 2), (2, 3), (3, 4), (0, 4)]
+    meetings = [accepted_meeting(people[a], people[b]) for a, b in pairs]
+    return event, people, meetings
+
+
+def run_now(event: Any, actor: Any, captured: Any, time_limit: int = 10) -> ScheduleRun:
+    with captured(execute=True):
+        run = services_schedule.schedule_run_start(event=event, actor=actor, time_limit=time_limit)
+    run.refresh_from_db()
+    return run
+
+
+def test_scheduler_run_places_every_meeting_and_reports_breaks(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    event, _people, _meetings = busy_event()
+    manager = make_manager("medellin")
+    run = run_now(event, manager, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE, run.message
+    assert run.solver_status == "optimal"
+    assert run.meetings_placed == run.meetings_total == 6
+    assert run.progress == 1.0
+    placed = list(Meeting.objects.filter(event=event))
+    assert all(m.slot_id is not None and 1 <= m.table <= 2 for m in placed)
+    # Hard constraints hold on what was stored, and the breaks match a recount.
+    built = adapter.event_problem(event)
+    stats = selectors.event_statistics(event)
+    assert stats.meetings_placed == 6
+    assert stats.breaks_total == run.breaks_total
+    assert run.lower_bound is not None
+    assert run.lower_bound <= run.breaks_total
+    assert built.previous  # the stored schedule is what a re-run starts from
+
+
+def test_a_rerun_keeps_locked_meetings_in_place(django_capture_on_commit_callbacks: Any) -> None:
+    event, _people, meetings = busy_event()
+    manager = make_manager("medellin")
+    last = Slot.objects.filter(event=event).order_by("-starts_at").first()
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=last, table=2)
+    run = run_now(event, manager, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE
+    meetings[0].refresh_from_db()
+    assert (meetings[0].slot, meetings[0].table, meetings[0].locked) == (last, 2, True)
+
+
+def test_only_organizers_run_the_scheduler_and_one_run_at_a_time() -> None:
+    event, _people, _meetings = busy_event()
+    with pytest.raises(PermissionDenied):
+        services_schedule.schedule_run_start(event=event, actor=make_manager("miami"))
+    manager = make_manager("medellin")
+    services_schedule.schedule_run_start(event=event, actor=manager)  # queued, not run
+    with pytest.raises(Conflict):
+        services_schedule.schedule_run_start(event=event, actor=manager)
+    with pytest.raises(ValidationFailed):
+        services_schedule.schedule_run_start(event=make_event(), actor=manager, time_limit=0)
+
+
+def test_contradictory_locks_fail_the_run_with_a_message(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slot = Slot.objects.filter(event=event).first()
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slot, table=1)
+    # Make the lock impossible behind the service's back: the participant is now unavailable.
+    people[0].unavailable_slots.add(slot)
+    run = run_now(event, manager, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.FAILED
+    assert run.message
+
+
+def test_manual_moves_respect_every_hard_constraint() -> None:
+    event, people, meetings = busy_event(tables=1)
+    manager = make_manager("medellin")
+    first_slot, second_slot = list(Slot.objects.filter(event=event).order_by("starts_at"))[:2]
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=first_slot)
+    with pytest.raises(Conflict):  # participant 0 is busy, and the only table is taken
+        services_schedule.meeting_move(meeting=meetings[1], actor=manager, slot=first_slot)
+    with pytest.raises(Conflict):  # table taken (participants 3 and 4 are free)
+        services_schedule.meeting_move(meeting=meetings[4], actor=manager, slot=first_slot)
+    with pytest.raises(ValidationFailed):  # no table 2
+        services_schedule.meeting_move(
+            meeting=meetings[4], actor=manager, slot=second_slot, table=2
+        )
+    people[3].unavailable_slots.add(second_slot)
+    with pytest.raises(ValidationFailed):
+        services_schedule.meeting_move(meeting=meetings[4], actor=manager, slot=second_slot)
+    afternoon = next(s for s in event.sessions.all() if s.name == "Tarde")
+    Meeting.objects.filter(pk=meetings[5].pk).update(session=afternoon)
+    meetings[5].refresh_from_db()
+    with pytest.raises(ValidationFailed):  # required session
+        services_schedule.meeting_move(meeting=meetings[5], actor=manager, slot=second_slot)
+    with pytest.raises(PermissionDenied):
+        services_schedule.meeting_move(meeting=meetings[5], actor=UserFactory(), slot=None)
+
+
+def test_moving_a_meeting_bumps_its_calendar_revision_and_keeps_its_uid() -> None:
+    event, _people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
+    meeting = services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slots[0])
+    uid, sequence = meeting.uid, meeting.sequence
+    meeting = services_schedule.meeting_move(meeting=meeting, actor=manager, slot=slots[1])
+    assert meeting.uid == uid
+    assert meeting.sequence == sequence + 1
+
+
+def test_organizer_adds_and_removes_meetings() -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    added = services_schedule.meeting_add(
+        event=event, actor=manager, first=people[1], second=people[4]
+    )
+    assert added.request is None
+    with pytest.raises(Conflict):
+        services_schedule.meeting_add(event=event, actor=manager, first=people[4], second=people[1])
+    services_schedule.meeting_remove(meeting=meetings[0], actor=manager)
+    assert not Meeting.objects.filter(pk=meetings[0].pk).exists()
+    meetings[0].request.refresh_from_db()
+    assert meetings[0].request.status == "cancelled"
+
+
+def test_publishing_needs_a_schedule_and_tells_every_participant(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    event, people, _meetings = busy_event()
+    manager = make_manager("medellin")
+    with pytest.raises(ValidationFailed):
+        services_schedule.event_publish(event=event, actor=manager)
+    run_now(event, manager, django_capture_on_commit_callbacks)
+    services_schedule.event_publish(event=event, actor=manager)
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    assert event.published_at
+    notified = set(
+        Notification.objects.filter(kind="events.agenda_published").values_list("user", flat=True)
+    )
+    assert notified == {p.user_id for p in people}
+
+
+def test_new_slot_length_recuts_slots_and_unplaces_lost_meetings() -> None:
+    event, _people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slot = Slot.objects.filter(event=event).order_by("starts_at").last()
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slot)
+    from puente.events.services import event_update
+
+    event_update(event=event, actor=manager, values={"slot_minutes": 30})
+    assert Slot.objects.filter(event=event).count() == 4
+    meetings[0].refresh_from_db()
+    assert meetings[0].slot is None
+    assert meetings[0].table is None
+    with pytest.raises(ValidationFailed):
+        event_session_add(
+            event=event,
+            actor=manager,
+            values={
+                "name": "x",
+                "date": EVENT_DAY,
+                "start_time": dt.time(11),
+                "end_time": dt.time(10),
+            },
+        )
+
+
+def test_agenda_ics_has_a_vtimezone_and_round_trips(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    event, people, _meetings = busy_event()
+    manager = make_manager("medellin")
+    run_now(event, manager, django_capture_on_commit_callbacks)
+    items = selectors.agenda_of(people[0])
+    assert len(items) == 3
+    body = agenda_calendar(event, people[0], items)
+    calendar = Calendar.from_ical(body)
+    zones = list(calendar.walk("VTIMEZONE"))
+    assert [str(z["TZID"]) for z in zones] == ["America/Bogota"]
+    events = calendar.walk("VEVENT")
+    assert len(events) == 3
+    starts = sorted(e.decoded("DTSTART") for e in events)
+    assert starts == [item.slot.starts_at for item in items]  # same instants, zone-aware
+    assert all(str(e["DTSTART"].params["TZID"]) == "America/Bogota" for e in events)
+    assert {str(e["UID"]) for e in events} == {f"meeting-{i.meeting.uid}@puente" for i in items}
+    assert Calendar.from_ical(calendar.to_ical()).to_ical() == calendar.to_ical()
+
+
+def test_solver_schedule_meets_hard_constraints(django_capture_on_commit_callbacks: Any) -> None:
+    event, _people, _meetings = busy_event(tables=1)
+    manager = make_manager("medellin")
+    run = run_now(event, manager, django_capture_on_commit_callbacks)
+    built = adapter.event_problem(event)
+    from puente.events.scheduling import Assignment, Solution
+
+    placed = [
+        Assignment(
+            meeting=adapter.meeting_key(m.pk), slot=adapter.slot_key(m.slot_id), table=m.table
+        )
+        for m in Meeting.objects.filter(event=event, slot__isnull=False)
+    ]
+    breaks = count_breaks(built.problem, placed)
+    solution = Solution(
+        status="feasible",
+        assignments=placed,
+        unscheduled=[
+            adapter.meeting_key(m.pk)
+            for m in Meeting.objects.filter(event=event, slot__isnull=True)
+        ],
+        breaks_total=sum(breaks.values()),
+        breaks_per_participant=breaks,
+        lower_bound=0,
+        elapsed_s=0.0,
+        placed_priority=len(placed),
+    )
+    assert validate(built.problem, solution) == []
+    assert sum(breaks.values()) == run.breaks_total
+
+
+def test_no_show_frees_meetings_for_checked_in_participants_on_standby() -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
+    # Participant 0 meets 1 (slot 0) and 2 (slot 1).
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slots[0], table=1)
+    services_schedule.meeting_move(meeting=meetings[1], actor=manager, slot=slots[1], table=2)
+    standby = register(event, standby=True)
+    busy_standby = register(event, standby=True)
+    services_schedule.participant_check_in(participant=standby, actor=manager)
+    # Not checked in: never picked.
+    assert busy_standby.checked_in_at is None
+    reassigned = services_schedule.participant_mark_no_show(participant=people[0], actor=manager)
+    assert reassigned == 2
+    people[0].refresh_from_db()
+    assert people[0].no_show
+    for original, counterpart, slot, table in (
+        (meetings[0], people[1], slots[0], 1),
+        (meetings[1], people[2], slots[1], 2),
+    ):
+        original.refresh_from_db()
+        assert original.slot is None
+        replacement = Meeting.objects.get(replaces=original)
+        assert {replacement.first, replacement.second} == {counterpart, standby}
+        assert (replacement.slot, replacement.table, replacement.locked) == (slot, table, True)
+    stats = selectors.event_statistics(event)
+    assert stats.no_shows == 1
+    assert stats.checked_in == 1
+    assert stats.standby_meetings == 2
+    with pytest.raises(PermissionDenied):
+        services_schedule.participant_mark_no_show(participant=people[1], actor=people[1].user)
+
+
+def test_no_show_without_standby_leaves_the_slot_free() -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slot = Slot.objects.filter(event=event).order_by("starts_at").first()
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slot)
+    assert services_schedule.participant_mark_no_show(participant=people[1], actor=manager) == 0
+    meetings[0].refresh_from_db()
+    assert meetings[0].slot is None

@@ -1,0 +1,336 @@
+"""Events pages: the journey through the web app, refusals, bad input (never a 500) and pinned
+query counts of the list and detail pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from icalendar import Calendar
+
+from puente.events.models import Event, EventStatus, Meeting, MeetingRequest, Participant
+from tests.events.helpers import EVENT_DAY, accepted_meeting, make_event, pending_request, register
+from tests.factories import OrganizationFactory, UserFactory, hub, make_manager, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_manager_creates_an_event_adds_a_session_and_opens_it() -> None:
+    manager = make_manager("medellin")
+    client = signed_in(manager)
+    assert client.get("/events/new/").status_code == 200
+    response = client.post(
+        "/events/new/",
+        {
+            "title": "Rueda de prueba",
+            "language": "es",
+            "hub": "medellin",
+            "time_zone": "America/Bogota",
+            "format": "in_person",
+            "start_date": EVENT_DAY.isoformat(),
+            "end_date": EVENT_DAY.isoformat(),
+            "slot_minutes": 20,
+            "changeover_minutes": 0,
+            "tables": 5,
+            "request_expiry_hours": 72,
+            "max_requests_per_participant": 10,
+            "max_meetings_per_participant": 10,
+            "fairness": 2,
+            "visibility": "public",
+        },
+    )
+    event = Event.objects.get(title="Rueda de prueba")
+    assert response.status_code == 302
+    assert response["Location"] == f"/events/{event.slug}/organize/"
+    response = client.post(
+        f"/events/{event.slug}/sessions/",
+        {
+            "name": "Mañana",
+            "date": EVENT_DAY.isoformat(),
+            "start_time": "09:00",
+            "end_time": "10:00",
+        },
+    )
+    assert response.status_code == 302
+    assert event.slots.count() == 3
+    client.post(f"/events/{event.slug}/status/", {"status": "open"})
+    event.refresh_from_db()
+    assert event.status == EventStatus.OPEN
+    page = client.get(f"/events/{event.slug}/organize/")
+    assert page.status_code == 200
+    assert "3 slots" in page.content.decode() or "3 franjas" in page.content.decode()
+
+
+def test_others_cannot_open_the_organizer_pages() -> None:
+    event = make_event()
+    for user in (UserFactory(), make_manager("miami")):
+        client = signed_in(user)
+        assert client.get(f"/events/{event.slug}/organize/").status_code == 403
+        assert client.post(f"/events/{event.slug}/publish/").status_code == 403
+    assert signed_in(UserFactory()).get("/events/new/").status_code == 403
+
+
+def test_drafts_are_hidden_from_everyone_but_organizers() -> None:
+    draft = make_event(status=EventStatus.DRAFT)
+    assert Client().get(f"/events/{draft.slug}/").status_code == 404
+    assert signed_in(UserFactory()).get(f"/events/{draft.slug}/").status_code == 404
+    assert signed_in(make_manager("medellin")).get(f"/events/{draft.slug}/").status_code == 200
+
+
+def test_member_registers_requests_and_the_other_side_accepts() -> None:
+    event = make_event()
+    organization = OrganizationFactory(name="Paisa Pagos")
+    member = make_member(organization)
+    other = register(event, OrganizationFactory(name="Coral Pay", hub=hub("miami")))
+    client = signed_in(member)
+    slot = event.slots.first()
+    response = client.post(
+        f"/events/{event.slug}/register/",
+        {
+            "organization": str(organization.pk),
+            "offer": "Pagos para tenderos",
+            "seek": "Socios en Miami",
+            "language": "es",
+            "unavailable_slots": [str(slot.pk)],
+        },
+    )
+    assert response.status_code == 302
+    mine = Participant.objects.get(event=event, organization=organization)
+    assert list(mine.unavailable_slots.all()) == [slot]
+    detail = client.get(f"/events/{event.slug}/").content.decode()
+    assert "Coral Pay" in detail
+    assert f"/participants/{other.pk}/request/" in detail
+    response = client.post(
+        f"/events/{event.slug}/participants/{other.pk}/request/",
+        {"message": "Hablemos", "priority": "2"},
+    )
+    assert response.status_code == 302
+    request = MeetingRequest.objects.get(requester=mine, target=other)
+    assert request.priority == 2
+    other_client = signed_in(other.user)
+    assert "Paisa Pagos" in other_client.get(f"/events/{event.slug}/requests/").content.decode()
+    # The requester cannot answer their own request.
+    client.post(f"/events/requests/{request.pk}/answer/", {"accept": "1"})
+    request.refresh_from_db()
+    assert request.status == "pending"
+    other_client.post(f"/events/requests/{request.pk}/answer/", {"accept": "1", "message": "Sí"})
+    request.refresh_from_db()
+    assert request.status == "accepted"
+    assert Meeting.objects.filter(request=request).exists()
+
+
+def test_agenda_shows_both_zones_and_downloads_the_ics() -> None:
+    event = make_event(status=EventStatus.PUBLISHED, online_url="https://meet.example.org/rueda")
+    miami_user = UserFactory(time_zone="America/New_York", language="en")
+    organization = OrganizationFactory(hub=hub("miami"), name="Coral Pay")
+    mine = register(event, organization, user=miami_user)
+    theirs = register(event, OrganizationFactory(name="Café Trazable"))
+    meeting = accepted_meeting(mine, theirs)
+    meeting.slot, meeting.table = event.slots.first(), 3
+    meeting.save()
+    client = signed_in(miami_user)
+    page = client.get(f"/events/{event.slug}/agenda/").content.decode()
+    # 09:00 in Medellín (UTC-5) is 10:00 in Miami on 10 March 2026 (daylight saving, UTC-4).
+    assert "America/New_York" in page
+    assert "America/Bogota" in page
+    assert "10:00–10:20" in page
+    assert "09:00–09:20" in page
+    assert "Café Trazable" in page
+    assert "https://meet.example.org/rueda/3" in page
+    response = client.get(f"/events/{event.slug}/agenda.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    (entry,) = calendar.walk("VEVENT")
+    assert entry.decoded("DTSTART") == meeting.slot.starts_at
+    assert calendar.walk("VTIMEZONE")
+
+
+def test_agenda_of_an_unpublished_event_is_not_shown_to_participants() -> None:
+    event = make_event()
+    mine = register(event)
+    response = signed_in(mine.user).get(f"/events/{event.slug}/agenda/")
+    assert response.status_code == 404
+    assert signed_in(mine.user).get(f"/events/{event.slug}/agenda.ics").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events/no-such-event/",
+        "/events/no-such-event/agenda.ics",
+        "/events/{slug}/participants/99999999999999999999/request/",
+        "/events/{slug}/runs/0/",
+        "/events/{slug}/agenda/?participant=%00",
+        "/events/{slug}/agenda/?participant=99999999999999999999999",
+    ],
+)
+def test_bad_addresses_answer_404_never_500(path: str) -> None:
+    event = make_event()
+    client = signed_in(make_manager("medellin"))
+    response = client.get(path.format(slug=event.slug))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("sessions/", {"name": "x" * 500, "date": "no", "start_time": "25:99", "end_time": ""}),
+        (
+            "sessions/",
+            {"name": "Tarde", "date": "2026-03-10", "start_time": "15:00", "end_time": "14:00"},
+        ),
+        ("runs/", {"time_limit": "-1"}),
+        ("runs/", {"time_limit": "abc", "seed": "\x00"}),
+        ("meetings/", {"first": "abc", "second": "99999999999999999999"}),
+        ("meetings/999999/move/", {"slot": "x"}),
+        ("status/", {"status": "published"}),
+        ("sessions/99999/remove/", {}),
+    ],
+)
+def test_bad_organizer_input_never_answers_500(path: str, data: dict[str, str]) -> None:
+    event = make_event()
+    client = signed_in(make_manager("medellin"))
+    response = client.post(f"/events/{event.slug}/{path}", data)
+    assert response.status_code in (302, 404), response.status_code
+
+
+def test_bad_participant_input_never_answers_500() -> None:
+    event = make_event()
+    member = make_member(OrganizationFactory())
+    client = signed_in(member)
+    response = client.post(
+        f"/events/{event.slug}/register/",
+        {"organization": "not-a-number", "unavailable_slots": ["abc", "999999"], "language": "xx"},
+    )
+    assert response.status_code == 200  # the form again, with its errors
+    assert client.post("/events/requests/abc/answer/").status_code == 404
+    assert client.post("/events/requests/999999/answer/", {"accept": "maybe"}).status_code == 404
+    first, second = register(event), register(event)
+    request = pending_request(first, second)
+    response = signed_in(second.user).post(
+        f"/events/requests/{request.pk}/answer/", {"accept": "maybe"}
+    )
+    assert response.status_code == 302
+
+
+def _grow(event: Event, total: int) -> None:
+    while Participant.objects.filter(event=event).count() < total:
+        register(event, OrganizationFactory(hub=hub("miami")))
+
+
+def _queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_list_and_detail_pages_do_not_grow_with_rows() -> None:
+    event = make_event()
+    for index in range(3):
+        make_event(slug=f"otra-{index}")
+    _grow(event, 3)
+    client = signed_in(UserFactory())
+    small = (_queries(client, "/events/"), _queries(client, f"/events/{event.slug}/"))
+    for index in range(3, 12):
+        make_event(slug=f"otra-{index}")
+    _grow(event, 20)
+    large = (_queries(client, "/events/"), _queries(client, f"/events/{event.slug}/"))
+    assert small == large
+    assert large == (LIST_QUERIES, DETAIL_QUERIES)
+
+
+def test_organizer_page_does_not_grow_with_meetings() -> None:
+    event = make_event(
+        tables=10,
+        sessions=[("Mañana", dt.time(9), dt.time(12))],
+    )
+    people = [register(event) for _ in range(4)]
+    accepted_meeting(people[0], people[1])
+    client = signed_in(make_manager("medellin"))
+    small = _queries(client, f"/events/{event.slug}/organize/")
+    more = [register(event) for _ in range(8)]
+    for a, b in zip(more[::2], more[1::2], strict=True):
+        accepted_meeting(a, b)
+    assert _queries(client, f"/events/{event.slug}/organize/") == small
+
+
+# Pinned: session, user, viewer (memberships, hub roles, partnerships) and the page's own.
+LIST_QUERIES = 7
+DETAIL_QUERIES = 11
+
+
+def test_suggestions_rank_participants_for_what_i_seek() -> None:
+    event = make_event()
+    mine = register(event, seek="pagos digitales para tenderos", offer="")
+    payments = register(
+        event,
+        OrganizationFactory(
+            name="Coral Pay",
+            hub=hub("miami"),
+            tagline="Pagos digitales para tenderos",
+            description="Pagos digitales y billeteras para tenderos de barrio",
+        ),
+    )
+    asked = register(
+        event,
+        OrganizationFactory(name="Pagos Ya", tagline="Pagos digitales para tenderos"),
+    )
+    pending_request(mine, asked)
+    register(event, OrganizationFactory(name="Agro Drones", tagline="Drones para cultivos"))
+    page = signed_in(mine.user).get(f"/events/{event.slug}/suggestions/")
+    assert page.status_code == 200
+    names = page.context["suggestions"]
+    assert names, "the engine suggested nobody"
+    assert names[0].participant == payments
+    assert asked not in [s.participant for s in names]
+    assert signed_in(UserFactory()).get(f"/events/{event.slug}/suggestions/").status_code == 302
+
+
+def test_run_progress_fragment_polls_until_the_run_is_finished() -> None:
+    from puente.events.models import RunStatus, ScheduleRun
+
+    event = make_event()
+    run = ScheduleRun.objects.create(event=event, status=RunStatus.RUNNING, progress=0.42)
+    client = signed_in(make_manager("medellin"))
+    fragment = client.get(f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    assert "42%" in body
+    assert "<html" not in body
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, breaks_total=3, lower_bound=3
+    )
+    body = client.get(
+        f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "hx-trigger" not in body
+    assert 'id="run-breaks">3<' in body
+
+
+def test_organizer_edits_the_event_and_the_slots_follow() -> None:
+    event = make_event()
+    client = signed_in(make_manager("medellin"))
+    page = client.get(f"/events/{event.slug}/edit/")
+    assert page.status_code == 200
+    data = {
+        **{k: v for k, v in page.context["form"].initial.items() if v is not None},
+        "slot_minutes": 30,
+        "start_date": EVENT_DAY.isoformat(),
+        "end_date": EVENT_DAY.isoformat(),
+        "other_hubs": [],
+    }
+    response = client.post(f"/events/{event.slug}/edit/", data)
+    assert response.status_code == 302, page.context["form"].errors
+    assert event.slots.count() == 2  # 09:00 and 09:30 fit before 10:00
