@@ -245,3 +245,23 @@ def test_hub_managers_publish_a_secret_calendar_of_their_space_only(client: Clie
     )
     client.post(reverse("spaces:feed_create"), {"space": space.pk})
     assert CalendarFeed.objects.get().space == space
+
+
+@pytest.mark.parametrize("bookings", [2, 10])
+def test_the_space_page_does_not_grow_queries_with_bookings(
+    client: Client, django_assert_num_queries: Any, bookings: int
+) -> None:
+    space = make_space(units=20)
+    member = UserFactory()
+    for number in range(bookings):
+        day = next_weekday(number % 5)
+        booking_create(
+            space=space,
+            actor=member,
+            start=dt.datetime.combine(day, dt.time(9)),
+            end=dt.datetime.combine(day, dt.time(10)),
+        )
+    signed_in(client, member)
+    client.get(reverse("spaces:list"))  # warm the session
+    with django_assert_num_queries(9):
+        client.get(reverse("spaces:space", kwargs={"slug": space.slug}))

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.i18n import localized
 from puente.core.models import Hub, Vocabulary
@@ -60,7 +61,7 @@ class Program(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
     )
-    is_published = models.BooleanField(_("published"), default=True)
+    is_published = models.BooleanField(pgettext_lazy("landing program", "published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -534,7 +535,7 @@ class CaseFile(models.Model):
 class ItemState(models.TextChoices):
     TODO = "todo", _("To do")
     IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("checklist item", "Done")
     NOT_NEEDED = "not_needed", _("Not needed")
 
 
@@ -553,7 +554,7 @@ class ChecklistItem(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("checklist item", "owner"),
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
     state = models.CharField(
