@@ -25,6 +25,7 @@ from puente.directory.models import (
     VerificationStatus,
 )
 from puente.events.models import EventStatus, MeetingRequest, Participant
+from puente.impact.models import KpiTarget
 from puente.landing.models import Application, Review
 from puente.spaces.models import Booking, BookingStatus
 from tests.api.conftest import ROLES, ApiClient, World, token_for
@@ -221,6 +222,12 @@ TABLE: dict[tuple[str, str], Case] = {
     ("GET", "/impact/kpis/{code}/records"): Case(
         lambda w, r: "/impact/kpis/companies_landed/records?quarter=2026-Q3",
         expect(403, anonymous=401, manager_same_hub=200, manager_other_hub=200, staff=200),
+    ),
+    ("PUT", "/impact/targets"): Case(
+        lambda w, r: "/impact/targets",
+        expect(403, anonymous=401, manager_same_hub=200, staff=200),
+        body={"kpi": "companies_landed", "quarter": "2026-Q3", "hub": "medellin", "value": "12"},
+        happened=lambda w, r: KpiTarget.objects.filter(kpi="companies_landed", value=12).exists(),
     ),
     ("GET", "/impact/indicators"): Case(lambda w, r: "/impact/indicators", expect(200)),
     ("GET", "/impact/guides"): Case(lambda w, r: "/impact/guides?q=visa", expect(200)),

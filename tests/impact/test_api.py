@@ -119,3 +119,51 @@ def test_query_counts_do_not_grow_with_rows(token: str, path: str) -> None:
         few
         <= {"/kpis": 12, "/kpis/companies_landed/records?limit=5": 12, "/guides?q=visa": 6}[path]
     )
+
+
+def put(body: dict, token: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    response = Client(HTTP_ACCEPT_LANGUAGE="es").put(
+        f"{API}/targets",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    return response.status_code, response.json()
+
+
+def test_targets_through_the_api_show_on_the_kpis(token: str) -> None:
+    grow(1)
+    status, data = put(
+        {"kpi": "companies_landed", "quarter": "2026-Q3", "hub": "miami", "value": "4"}, token
+    )
+    assert status == 403  # a Medellín manager cannot set Miami's targets
+    status, data = put(
+        {"kpi": "companies_landed", "quarter": "2026-Q3", "hub": "medellin", "value": "4"}, token
+    )
+    assert status == 200
+    assert Decimal(data["value"]) == 4
+    status, data = get(f"{API}/kpis", token, quarter="2026-Q3", hub="medellin")
+    landed = next(item for item in data["items"] if item["code"] == "companies_landed")
+    assert Decimal(landed["target"]) == 4
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kpi": "companies_landed", "quarter": "2026-Q3", "hub": "medellin", "value": "-1"},
+        {"kpi": "nope", "quarter": "2026-Q3", "hub": "medellin", "value": "1"},
+        {"kpi": "companies_landed", "quarter": "2026-Q9", "hub": "medellin", "value": "1"},
+        {"kpi": "companies_landed", "quarter": "2026-Q3", "hub": "medellin", "value": "1e40"},
+        {
+            "kpi": "companies_landed",
+            "quarter": "2026-Q3",
+            "hub": "medellin",
+            "value": "1",
+            "extra": 1,
+        },
+    ],
+)
+def test_bad_targets_are_refused_in_json(token: str, body: dict) -> None:  # type: ignore[type-arg]
+    status, data = put(body, token)
+    assert status in (400, 422)
+    assert data["code"]

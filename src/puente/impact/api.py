@@ -14,7 +14,7 @@ from puente.accounts.viewer import Viewer, viewer_for
 from puente.api.auth import caller, required_auth
 from puente.api.schemas import ERRORS, READ_ERRORS, InputSchema, PageParams
 from puente.core.errors import PermissionDenied
-from puente.impact import selectors
+from puente.impact import selectors, services
 from puente.impact.forms import parse_filters
 from puente.impact.kpis import kpi_definition
 
@@ -155,6 +155,49 @@ def list_kpi_records(
             for row in rows
         ],
         count=total,
+    )
+
+
+class TargetIn(InputSchema):
+    kpi: str = Field(..., max_length=40, description="KPI code, e.g. companies_landed.")
+    quarter: str = Field(..., max_length=20, description="e.g. 2026-Q3.")
+    hub: str = Field(
+        "", max_length=40, description="Hub slug; empty for the whole network (staff only)."
+    )
+    direction: str = Field("", max_length=90, description="e.g. medellin-miami; empty for both.")
+    value: Decimal = Field(..., ge=0, le=Decimal("1e15"), max_digits=18, decimal_places=2)
+
+
+class TargetOut(Schema):
+    kpi: str
+    quarter: str
+    hub: str | None
+    direction: str | None
+    value: Decimal
+
+
+@router.put(
+    "/impact/targets",
+    response={200: TargetOut, **ERRORS},
+    auth=required_auth,
+    summary="Set the target of a KPI for a quarter (hub managers of the hub; joint targets: staff)",
+)
+def set_target(request: HttpRequest, body: TargetIn) -> TargetOut:
+    actor = caller(request)
+    parsed = parse_filters(
+        {"quarter": body.quarter, "hub": body.hub, "direction": body.direction}, strict=True
+    )
+    scope = parsed.scope
+    target = services.kpi_target_set(
+        actor=actor, kpi=body.kpi, year=parsed.quarter.year, quarter=parsed.quarter.number, value=body.value, hub=scope.hub,
+        origin_hub=scope.direction.origin if scope.direction else None, destination_hub=scope.direction.destination if scope.direction else None,
+    )  # fmt: skip
+    return TargetOut(
+        kpi=target.kpi,
+        quarter=str(parsed.quarter),
+        hub=scope.hub.slug if scope.hub else None,
+        direction=scope.direction.code if scope.direction else None,
+        value=target.value,
     )
 
 
