@@ -146,10 +146,6 @@ def _term_ids(vocabulary: str, codes: Sequence[str]) -> set[int]:
     return {term.pk for term in _terms(vocabulary) if term.code in codes}
 
 
-# Filters that facets count "as if unticked" (each facet ignores its own filter).
-_FACETS = ("hub", "type", "stage", "sector", "technology")
-
-
 def _masks(
     index: facet_index.DirectoryIndex, filters: DirectoryFilters, hubs: list[Hub]
 ) -> dict[str, np.ndarray]:
