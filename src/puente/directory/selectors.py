@@ -548,7 +548,7 @@ def network_overview(viewer: Viewer) -> list[HubSummary]:
         target_table.objects.filter(organization_id__in=organizations.values("id"))
         .values_list("organization__hub_id", "hub_id")
         .annotate(n=Count("organization_id"))
-        .values_list("organization__hub_id", "hub_id", "n")
+        .values_list("organization__hub_id", "hub_id", "n")  # type: ignore[misc]
     )
     for home_id, target_id, n in rows:
         reaching[(home_id, target_id)] = n

@@ -54,7 +54,7 @@ class OpportunityFilters:
 
 @dataclass
 class OpportunityPage:
-    items: list[Opportunity]
+    items: Sequence[Opportunity]
     count: int
 
 

@@ -11,7 +11,7 @@ from puente.marketplace import services
 from puente.marketplace.models import ExpressionOfInterest, Opportunity
 
 
-def _members(organization_id: int) -> list:  # type: ignore[type-arg]
+def _members(organization_id: int) -> list:
     return [
         membership.user
         for membership in OrganizationMembership.objects.filter(

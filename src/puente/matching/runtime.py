@@ -32,7 +32,11 @@ from puente.matching.models import Embedding
 logger = logging.getLogger(__name__)
 
 SYNC_INTERVAL = 1.0
-MODELS = {OPPORTUNITY: Opportunity, ORGANIZATION: Organization, PERSON: Person}
+MODELS: dict[str, type[Opportunity] | type[Organization] | type[Person]] = {
+    OPPORTUNITY: Opportunity,
+    ORGANIZATION: Organization,
+    PERSON: Person,
+}
 
 
 def _marks() -> dict[str, dt.datetime | None]:
@@ -132,12 +136,12 @@ class EngineHolder:
         for item_type, model in MODELS.items():
             previous = self._marks.get(item_type)
             if marks[item_type] != previous:
-                rows = (
+                items = (
                     model.objects.all()
                     if previous is None
                     else model.objects.filter(updated_at__gt=previous)
                 )
-                changed[item_type].update(rows.values_list("pk", flat=True))
+                changed[item_type].update(items.values_list("pk", flat=True))
         self._apply(changed)
         self._marks = marks
 
