@@ -54,8 +54,6 @@ def _forget_backend() -> None:
     """
     app._backend_cache = None
     vars(app._local).pop("backend", None)
-    if app._pool is not None:
-        app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
 
