@@ -44,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=puente.settings.base $(BIN)/puente check --fail-level WARNING
-	SECRET_KEY=lint-only-not-secret-$$RANDOM$$RANDOM$$RANDOM$$RANDOM ALLOWED_HOSTS=puente.example.org DJANGO_SETTINGS_MODULE=puente.settings.production $(BIN)/puente check --deploy --fail-level WARNING
+	SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") ALLOWED_HOSTS=puente.example.org DJANGO_SETTINGS_MODULE=puente.settings.production $(BIN)/puente check --deploy --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=puente.settings.base $(BIN)/puente makemigrations --check --dry-run
 	$(BIN)/python tools/check_translations.py
 
