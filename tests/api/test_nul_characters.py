@@ -8,7 +8,7 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-def test_api_refuses_nul_in_a_query_parameter_with_a_json_error(client: Client) -> None:
+def test_export_refuses_nul_in_a_query_parameter_like_every_endpoint(client: Client) -> None:
     response = client.get("/api/v1/organizations/export", {"hub": "\x00"})
     assert response.status_code == 422
     body = response.json()

@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 
 from puente.accounts.viewer import viewer_for
 from puente.api.auth import optional_auth, required_auth
-from puente.api.schemas import ERRORS, READ_ERRORS, ErrorItem, ErrorOut
+from puente.api.schemas import ERRORS, READ_ERRORS, ErrorItem, ErrorOut, InputSchema
 from puente.directory import exporting, importing
 from puente.directory.import_decoding import refuse_oversize
 
@@ -167,7 +167,7 @@ def import_people(
     return _import(request, importing.PEOPLE, file, options)
 
 
-class ExportParams(Schema):
+class ExportParams(InputSchema):
     format: Literal["csv", "json", "jsonl"] = "csv"
     hub: str = ""
 
