@@ -171,4 +171,4 @@ def test_celery_beat_schedules_the_purge() -> None:
 
     entry = app.conf.beat_schedule["accounts.purge_login_attempts"]
     assert entry["task"] == "puente.accounts.tasks.purge_login_attempts"
-    assert entry["schedule"] == 15 * 60
+    assert entry["schedule"].total_seconds() == 15 * 60

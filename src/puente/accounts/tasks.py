@@ -8,10 +8,7 @@ from celery import shared_task
 from django.urls import reverse
 
 from puente.accounts.models import User
-from puente.celery import app
 from puente.core.notify import send_templated_email
-
-PURGE_LOGIN_ATTEMPTS_EVERY_SECONDS = 15 * 60
 
 
 @shared_task
@@ -77,11 +74,3 @@ def purge_login_attempts() -> int:
     from puente.accounts.lockout import login_attempts_purge
 
     return login_attempts_purge()
-
-
-# Celery beat runs the purge every quarter of an hour (the worker runs it like any other job).
-app.add_periodic_task(
-    PURGE_LOGIN_ATTEMPTS_EVERY_SECONDS,
-    purge_login_attempts.s(),
-    name="accounts.purge_login_attempts",
-)

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from puente.core.periodic import beat_schedule
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(os.environ.get("PUENTE_DATA_DIR", REPO_DIR / "var"))
@@ -155,6 +157,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Recurring jobs (expiries, reminders, releases): `celery -A puente beat` with a broker;
+# without one, `puente serve` runs them in the web process (see puente.core.periodic).
+CELERY_BEAT_SCHEDULE = beat_schedule()
 
 # --- Accounts and security -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from celery import shared_task
 from django.urls import reverse
 
-from puente.celery import app
 from puente.core.notify import send_templated_email
 from puente.spaces import services, services_community
 from puente.spaces.models import CommunityEvent, RegistrationStatus
@@ -46,10 +45,3 @@ def remind_event_attendees() -> int:
             )
             sent += 1
     return sent
-
-
-# Celery beat: release no-shows every 5 minutes, send event reminders every hour.
-app.add_periodic_task(
-    5 * 60, release_unchecked_bookings.s(), name="spaces.release_unchecked_bookings"
-)
-app.add_periodic_task(60 * 60, remind_event_attendees.s(), name="spaces.remind_event_attendees")

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from puente.core.periodic import PeriodicRunner
 from puente.directory.management.console import UI_LANGUAGES, command_language
 
 HOST = "127.0.0.1"
@@ -34,8 +35,17 @@ def checked_port(value: Any) -> int:
 
 
 def serve(port: int) -> None:
-    """Run the web server in the foreground until interrupted."""
-    call_command("runserver", f"{HOST}:{port}", use_reloader=False, use_threading=True)
+    """Run the web server in the foreground until interrupted. Without a broker (the embedded
+    mode) the recurring jobs run in a thread of this process; with one, Celery beat runs them."""
+    runner = None
+    if not settings.CELERY_BROKER_URL:
+        runner = PeriodicRunner()
+        runner.start()
+    try:
+        call_command("runserver", f"{HOST}:{port}", use_reloader=False, use_threading=True)
+    finally:
+        if runner is not None:
+            runner.stop(timeout=5)
 
 
 class Command(BaseCommand):
