@@ -380,6 +380,7 @@ def conflict_declare(*, actor: User, application: Application, reason: str) -> C
 @transaction.atomic
 def assignments_auto(*, actor: User, call: Call) -> list[Review]:
     """Assign every submitted application to the call's reviewers: conflicts excluded, load balanced."""
+    call = Call.objects.select_related("program__hub").get(pk=call.pk)
     _require_manager(actor, call.program)
     if call.screening_is_running:
         raise ValidationFailed(

@@ -70,6 +70,7 @@ def call_screening_set(*, actor: User, call: Call, enabled: bool) -> Call:
 def screening_assign_auto(*, actor: User, call: Call) -> list[ScreeningVote]:
     """Give every submitted application awaiting screening its screeners, chosen from the call's
     reviewers: declared conflicts excluded, load balanced (the same planner as scoring)."""
+    call = Call.objects.select_for_update().select_related("program__hub").get(pk=call.pk)
     _require_manager(actor, call.program)
     _require_running(call)
     reviewers = list(call.reviewers.values_list("pk", flat=True))
