@@ -360,6 +360,18 @@ def case_file_for_viewer(viewer: Viewer, pk: int) -> CaseFile:
     return case_file
 
 
+def milestone_for_viewer(viewer: Viewer, pk: int) -> Milestone:
+    """A milestone of a case file the viewer may see, or the same 404 as a missing one."""
+    milestone = (
+        Milestone.objects.filter(pk=pk, case_file__in=case_files_visible_to(viewer))
+        .select_related("case_file")
+        .first()
+    )
+    if milestone is None:
+        raise Http404("milestone")
+    return milestone
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One dated line of a case file's timeline, already phrased for the reader."""
