@@ -275,3 +275,40 @@ def test_manager_screening_board_and_actions_on_the_manage_page(screening) -> No
 def test_new_calls_from_the_form_have_screening_on(landing: LandingWorld) -> None:
     response = client_for(landing.manager).get("/landing/programs/landing-medellin/calls/new/")
     assert re.search(r'<input[^>]*name="has_screening"[^>]*checked', response.content.decode())
+
+
+@pytest.mark.django_db
+def test_screening_pages_query_counts_do_not_grow_with_applications(screening) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import OrganizationFactory, make_member
+
+    world, first, _second = screening
+    services_screening.screening_assign_auto(actor=world.manager, call=world.call)
+    _vote(world, first, world.reviewer_a, "pass")
+    manager, screener = client_for(world.manager), client_for(world.reviewer_b)
+    vote = ScreeningVote.objects.get(application=first, screener=world.reviewer_b)
+    pages = [
+        (manager, f"/landing/calls/{world.call.pk}/manage/"),
+        (manager, "/landing/pipeline/"),
+        (screener, "/landing/reviews/"),
+        (screener, f"/landing/screening/{vote.pk}/"),
+    ]
+    counts = {}
+    for client, page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        counts[page] = len(queries)
+    for index in range(4):
+        organization = OrganizationFactory(name=f"Extra {index}")
+        _submit(world, organization, make_member(organization))
+    services_screening.screening_assign_auto(actor=world.manager, call=world.call)
+    for application in Application.objects.exclude(pk=first.pk):
+        _vote(world, application, world.reviewer_a, "fail")
+    for client, page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        assert len(queries) == counts[page], page
+    assert counts[pages[0][1]] <= 15  # 13 measured
+    assert counts[pages[3][1]] <= 11  # 9 measured
