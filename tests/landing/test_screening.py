@@ -246,6 +246,11 @@ def test_manager_screening_board_and_actions_on_the_manage_page(screening) -> No
     assert ScreeningVote.objects.count() == 4
     _vote(world, first, world.reviewer_a, "pass")
     _vote(world, first, world.reviewer_b, "fail")
+    detail = manager.get(f"/landing/applications/{first.pk}/").content.decode()
+    assert 'id="screening-votes"' in detail
+    assert "Reviewer B" in detail
+    applicant_view = client_for(world.applicant).get(f"/landing/applications/{first.pk}/")
+    assert 'id="screening-votes"' not in applicant_view.content.decode()
     page = manager.get(url).content.decode()
     assert 'data-consensus="needs_decision"' in page
     assert "Needs decision" in page

@@ -207,6 +207,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if manages
             else [],
             "other_reviews": selectors.other_reviews_visible(viewer, application),
+            "screening_votes": selectors.other_screening_votes_visible(viewer, application)
+            if application.call.has_screening
+            else [],
             "case_file": getattr(application, "case_file", None)
             if application.state == ApplicationState.ADMITTED
             else None,
