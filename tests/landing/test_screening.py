@@ -3,12 +3,14 @@ decisions and closing (screened-out applications rejected), permissions and bad 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -16,6 +18,7 @@ from puente.landing import selectors, services, services_screening
 from puente.landing.models import (
     Application,
     ApplicationState,
+    Call,
     Review,
     ScreeningOutcome,
     ScreeningVote,
@@ -81,6 +84,11 @@ def screening(landing: LandingWorld) -> tuple[LandingWorld, Application, Applica
     return landing, first, second
 
 
+def _close_call(world: LandingWorld) -> None:
+    """The call stops taking applications (screening closes only then)."""
+    Call.objects.filter(pk=world.call.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+
+
 def _vote(world: LandingWorld, application: Application, screener, choice: str) -> None:  # type: ignore[no-untyped-def]
     vote = ScreeningVote.objects.get(application=application, screener=screener)
     services_screening.screening_vote_cast(actor=screener, vote=vote, choice=choice, note="n")
@@ -107,6 +115,10 @@ def test_screening_moves_applications_and_screened_out_ones_are_rejected(
     rows = {row.application.pk: row.consensus for row in selectors.screening_board(world.call)}
     assert rows == {first.pk: PASS, second.pk: FAIL}
 
+    with pytest.raises(ValidationFailed) as still_open:
+        services_screening.screening_close(actor=world.manager, call=world.call)
+    assert still_open.value.code == "call_still_open"
+    _close_call(world)
     with django_capture_on_commit_callbacks(execute=True):
         closed = services_screening.screening_close(actor=world.manager, call=world.call)
     assert (closed.passed, closed.screened_out) == (1, 1)
@@ -136,6 +148,7 @@ def test_split_vote_needs_the_managers_decision_before_closing(screening) -> Non
     _vote(world, first, world.reviewer_a, "pass")
     _vote(world, first, world.reviewer_b, "fail")
     _vote(world, second, world.reviewer_a, "pass")  # reviewer_b never votes on it
+    _close_call(world)
     with pytest.raises(ValidationFailed) as refused:
         services_screening.screening_close(actor=world.manager, call=world.call)
     assert refused.value.code == "needs_decision"
@@ -254,6 +267,7 @@ def test_manager_screening_board_and_actions_on_the_manage_page(screening) -> No
     page = manager.get(url).content.decode()
     assert 'data-consensus="needs_decision"' in page
     assert "Needs decision" in page
+    _close_call(world)
     closing = manager.post(url, {"action": "screening_close"}, follow=True).content.decode()
     assert "Decide the screening of these applications first" in closing
     for tampered in ("999999", "x", "9" * 40):

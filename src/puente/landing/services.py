@@ -387,11 +387,10 @@ def assignments_auto(*, actor: User, call: Call) -> list[Review]:
             _("Close the screening round first: only applications that pass it are scored."),
             code="screening_running",
         )
-    applications = list(
-        call.applications.filter(state=ApplicationState.SUBMITTED)
-        .exclude(screening_outcome=ScreeningOutcome.SCREENED_OUT)
-        .values_list("pk", flat=True)
-    )
+    submitted = call.applications.filter(state=ApplicationState.SUBMITTED)
+    if call.has_screening:
+        submitted = submitted.filter(screening_outcome=ScreeningOutcome.PASSED)
+    applications = list(submitted.values_list("pk", flat=True))
     reviewers = list(call.reviewers.values_list("pk", flat=True))
     if not reviewers:
         raise ValidationFailed(_("Add reviewers to the call first."), code="no_reviewers")

@@ -193,11 +193,18 @@ class ScreeningClosed:
 @transaction.atomic
 def screening_close(*, actor: User, call: Call) -> ScreeningClosed:
     """Close the round: each application without a manager decision takes its votes' consensus
-    (votes not cast are left out); split votes must be decided first. Applications that pass go
-    to scoring; the ones screened out are rejected and told so like any rejection."""
+        (votes not cast are left out); split votes must be decided first. Applications that pass go
+        to scoring; the ones screened out are rejected and told so like any rejection. Only after the
+    call closed, so that no application can arrive unscreened."""
     call = Call.objects.select_for_update().select_related("program__hub").get(pk=call.pk)
     _require_manager(actor, call.program)
     _require_running(call)
+    if timezone.now() < call.closes_at:
+        # Applications may still arrive; they must not reach scoring unscreened.
+        raise ValidationFailed(
+            _("Screening can be closed once the call has closed to applications."),
+            code="call_still_open",
+        )
     awaiting = list(
         call.applications.filter(state=ApplicationState.SUBMITTED)
         .select_related("organization")
