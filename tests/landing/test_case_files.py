@@ -334,3 +334,22 @@ def test_case_file_page_query_count_does_not_grow(landing: LandingWorld, case: C
     assert len(second) == len(first)
     # 20 measured: 13, plus the provider list rendered in each of the 7 items' forms.
     assert len(first) <= 20
+
+
+def test_admin_lists_the_new_records(landing: LandingWorld, case: CaseFile) -> None:
+    services_cases.milestone_add(
+        actor=landing.manager, case_file=case, values={"title_en": "Hire", "title_es": "Contratar"}
+    )
+    services_cases.evidence_add(
+        actor=landing.applicant, item=_tax_item(case), uploads=[SimpleUploadedFile("r.pdf", PDF)]
+    )
+    admin = Client()
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for path in (
+        "/admin/landing/screeningvote/",
+        "/admin/landing/evidencedocument/",
+        "/admin/landing/call/",
+        "/admin/landing/application/",
+        f"/admin/landing/casefile/{case.pk}/change/",
+    ):
+        assert admin.get(path).status_code == 200, path
