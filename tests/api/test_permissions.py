@@ -26,7 +26,7 @@ from puente.directory.models import (
 )
 from puente.events.models import EventStatus, MeetingRequest, Participant
 from puente.impact.models import KpiTarget
-from puente.landing.models import Application, Review
+from puente.landing.models import Application, Milestone, Review, ScreeningVote
 from puente.spaces.models import Booking, BookingStatus
 from tests.api.conftest import ROLES, ApiClient, World, token_for
 from tests.api.marketplace_world import marketplace_rows
@@ -284,6 +284,49 @@ TABLE: dict[tuple[str, str], Case] = {
         body={"marks": {}, "abstain": True},
         happened=lambda w, r: (
             Review.objects.get(pk=landing_objects(w).review.pk).submitted_at is not None
+        ),
+    ),
+    ("GET", "/landing/screening-votes"): Case(
+        lambda w, r: "/landing/screening-votes", expect(200, anonymous=401)
+    ),
+    ("POST", "/landing/screening-votes/{vote_id}"): Case(
+        lambda w, r: f"/landing/screening-votes/{landing_objects(w).screening_vote.pk}",
+        # Only the assigned screener: for everyone else the vote does not exist.
+        expect(404, anonymous=401, mentor=200),
+        body={"choice": "pass", "note": "Cumple"},
+        happened=lambda w, r: (
+            ScreeningVote.objects.get(pk=landing_objects(w).screening_vote.pk).choice == "pass"
+        ),
+    ),
+    ("POST", "/landing/case-files/{case_file_id}/milestones"): Case(
+        lambda w, r: f"/landing/case-files/{landing_objects(w).case_file.pk}/milestones",
+        # Managers of either hub and the company's admins; a plain member sees it but may not.
+        expect(
+            404,
+            anonymous=401,
+            org_member=403,
+            org_admin=201,
+            manager_same_hub=201,
+            manager_other_hub=201,
+            staff=201,
+        ),
+        body={"title_en": "Office lease", "title_es": "Contrato de oficina"},
+        happened=lambda w, r: Milestone.objects.filter(title_en="Office lease").exists(),
+    ),
+    ("POST", "/landing/milestones/{milestone_id}/reached"): Case(
+        lambda w, r: f"/landing/milestones/{landing_objects(w).milestone.pk}/reached",
+        expect(
+            404,
+            anonymous=401,
+            org_member=403,
+            org_admin=200,
+            manager_same_hub=200,
+            manager_other_hub=200,
+            staff=200,
+        ),
+        body={},
+        happened=lambda w, r: (
+            Milestone.objects.get(pk=landing_objects(w).milestone.pk).reached_on is not None
         ),
     ),
     ("GET", "/landing/case-files/{case_file_id}"): Case(

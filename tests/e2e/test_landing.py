@@ -86,6 +86,8 @@ def test_soft_landing_journey_from_call_to_follow_up(new_page: Any) -> None:
     manager.get_by_label("Abre (hora del nodo)").fill(_wall_clock(-1))
     manager.get_by_label("Cierra (hora del nodo)").fill(_wall_clock(10))
     manager.get_by_label("Evaluadores por postulación").fill("2")
+    # This journey scores directly; the screening round is covered in tests/landing.
+    manager.get_by_label("Ronda de preselección antes de puntuar").uncheck()
     manager.get_by_role("button", name="Crear convocatoria").click()
     expect(manager.get_by_role("heading", level=1)).to_have_text("Cohorte 2026")
 
@@ -198,6 +200,14 @@ def test_soft_landing_journey_from_call_to_follow_up(new_page: Any) -> None:
     item.get_by_role("button", name="Save").click()
     expect(applicant.locator("#item-tax_id")).to_contain_text("Bufete Andino")
     expect(applicant.locator("#item-tax_id [data-state]")).to_have_text("Done")
+    # The RUT certificate is attached as evidence and listed on the item.
+    item.get_by_text("Add evidence").click()
+    item.get_by_label("Evidence documents").set_input_files(
+        files=[{"name": "rut.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 RUT"}]
+    )
+    item.get_by_role("button", name="Upload").click()
+    expect(applicant.locator(".messages")).to_contain_text("1 document added")
+    expect(applicant.locator("#item-tax_id")).to_contain_text("rut.pdf")
     assert (
         ChecklistItem.objects.get(case_file__application=coral, code="tax_id").state
         == ItemState.DONE

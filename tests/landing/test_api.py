@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
-from puente.landing import services
-from puente.landing.models import Application, ApplicationState, Review
+from puente.landing import services, services_cases, services_screening
+from puente.landing.models import (
+    Application,
+    ApplicationState,
+    Call,
+    Milestone,
+    Review,
+    ScreeningVote,
+)
 from tests.api.conftest import ApiClient, token_for
 from tests.landing.conftest import LandingWorld
 
@@ -162,3 +171,102 @@ def test_malformed_or_unknown_ids_never_500(
     response = api.get(path, token=tokens["manager"])
     assert response.status in (404, 422)
     assert response.data["code"]
+
+
+def test_screening_votes_and_milestones_through_the_api_with_bad_input_refused(
+    api: ApiClient, landing: LandingWorld, tokens: dict[str, str]
+) -> None:
+    landing.call.has_screening = True
+    landing.call.save()
+    application = services.application_save(
+        actor=landing.applicant,
+        call=landing.call,
+        organization=landing.company,
+        answers={"pitch": "P"},
+        uploads={"deck": SimpleUploadedFile("d.pdf", b"%PDF-1.4")},
+    )
+    services.application_submit(actor=landing.applicant, application=application)
+    services_screening.screening_assign_auto(actor=landing.manager, call=landing.call)
+    inbox = api.get("/landing/screening-votes", token=tokens["reviewer_a"])
+    assert inbox.status == 200
+    assert inbox.data["count"] == 1
+    vote_id = inbox.data["items"][0]["id"]
+    assert inbox.data["items"][0]["choice"] == ""
+    bad = api.post(
+        f"/landing/screening-votes/{vote_id}", {"choice": "maybe"}, token=tokens["reviewer_a"]
+    )
+    assert bad.status == 422
+    assert ScreeningVote.objects.get(pk=vote_id).voted_at is None
+    foreign = api.post(
+        f"/landing/screening-votes/{vote_id}", {"choice": "pass"}, token=tokens["manager"]
+    )
+    assert foreign.status == 404
+    cast = api.post(
+        f"/landing/screening-votes/{vote_id}",
+        {"choice": "pass", "note": "Eligible"},
+        token=tokens["reviewer_a"],
+    )
+    assert cast.status == 200
+    assert cast.data["choice"] == "pass"
+    again = api.post(
+        f"/landing/screening-votes/{vote_id}", {"choice": "fail"}, token=tokens["reviewer_a"]
+    )
+    assert again.status == 409
+
+    services_screening.screening_decide(
+        actor=landing.manager, application=application, outcome="passed"
+    )
+    application = Application.objects.get(pk=application.pk)
+    assert (
+        api.get(f"/landing/applications/{application.pk}", token=tokens["applicant"]).data[
+            "screening_outcome"
+        ]
+        == "passed"
+    )
+    Call.objects.filter(pk=landing.call.pk).update(closes_at=timezone.now())
+    services_screening.screening_close(actor=landing.manager, call=landing.call)
+    services.application_decide(actor=landing.manager, application=application, decision="admitted")
+    case_id = Application.objects.get(pk=application.pk).case_file.pk
+    missing = api.post(
+        f"/landing/case-files/{case_id}/milestones",
+        {"title_en": "Office"},
+        token=tokens["applicant"],
+    )
+    assert missing.status == 422
+    blank = api.post(
+        f"/landing/case-files/{case_id}/milestones",
+        {"title_en": "Office", "title_es": "   "},
+        token=tokens["applicant"],
+    )
+    assert blank.status == 422
+    assert not Milestone.objects.exists()
+    created = api.post(
+        f"/landing/case-files/{case_id}/milestones",
+        {"title_en": "Office", "title_es": "Oficina", "due_on": "2026-12-31"},
+        token=tokens["applicant"],
+    )
+    assert created.status == 201, created.data
+    future = api.post(
+        f"/landing/milestones/{created.data['id']}/reached",
+        {"reached_on": "2999-01-01"},
+        token=tokens["manager"],
+    )
+    assert future.status == 422
+    reached = api.post(
+        f"/landing/milestones/{created.data['id']}/reached", {}, token=tokens["manager"]
+    )
+    assert reached.status == 200
+    assert reached.data["reached_on"] == timezone.localdate().isoformat()
+    services_cases.evidence_add(
+        actor=landing.applicant,
+        item=Application.objects.get(pk=application.pk).case_file.items.first(),
+        uploads=[SimpleUploadedFile("rut.pdf", b"%PDF-1.4 RUT")],
+    )
+    case = api.get(f"/landing/case-files/{case_id}", token=tokens["applicant"])
+    assert case.data["milestones"][0]["title"] == "Office"
+    evidence = [doc for item in case.data["items"] for doc in item["evidence"]]
+    assert evidence[0]["name"] == "rut.pdf"
+    assert evidence[0]["download_url"].startswith("/landing/evidence/")
+    assert (
+        api.get(f"/landing/case-files/{case_id}", token=tokens["manager_other_hub"]).status == 404
+    )

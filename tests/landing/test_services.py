@@ -221,9 +221,7 @@ def test_reviews_normalised_ranking_decision_case_file_and_survey(
     tax.refresh_from_db()
     assert tax.completed_at is not None
     assert tax.provider == provider
-    assert any(
-        entry.action == "landing.item.update" for entry in selectors.case_timeline(case_file)
-    )
+    assert any(entry.kind == "landing.item.update" for entry in selectors.case_timeline(case_file))
 
     sent = services.surveys_send(actor=landing.manager, call=landing.call, period_label="2026-H2")
     assert {survey.application_id for survey in sent} == {

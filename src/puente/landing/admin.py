@@ -8,9 +8,12 @@ from puente.landing.models import (
     ChecklistTemplateItem,
     ConflictOfInterest,
     Criterion,
+    EvidenceDocument,
     FormField,
+    Milestone,
     Program,
     Review,
+    ScreeningVote,
     SurveyRequest,
 )
 
@@ -43,8 +46,8 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
-    list_display = ["title_en", "program", "opens_at", "closes_at"]
-    list_filter = ["program__hub", "program"]
+    list_display = ["title_en", "program", "opens_at", "closes_at", "has_screening"]
+    list_filter = ["program__hub", "program", "has_screening"]
     search_fields = ["title_en", "title_es"]
     filter_horizontal = ["reviewers"]
     inlines = [FormFieldInline, CriterionInline]
@@ -52,8 +55,15 @@ class CallAdmin(admin.ModelAdmin):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["organization", "call", "state", "submitted_at", "decided_at"]
-    list_filter = ["state", "call__program__hub", "call"]
+    list_display = [
+        "organization",
+        "call",
+        "state",
+        "screening_outcome",
+        "submitted_at",
+        "decided_at",
+    ]
+    list_filter = ["state", "screening_outcome", "call__program__hub", "call"]
     search_fields = ["organization__name"]
     raw_id_fields = ["organization", "applicant", "decided_by"]
 
@@ -64,6 +74,14 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ["abstained", "application__call"]
     search_fields = ["application__organization__name", "reviewer__email"]
     raw_id_fields = ["application", "reviewer", "assigned_by"]
+
+
+@admin.register(ScreeningVote)
+class ScreeningVoteAdmin(admin.ModelAdmin):
+    list_display = ["application", "screener", "choice", "voted_at"]
+    list_filter = ["choice", "application__call"]
+    search_fields = ["application__organization__name", "screener__email"]
+    raw_id_fields = ["application", "screener", "assigned_by"]
 
 
 @admin.register(ConflictOfInterest)
@@ -86,13 +104,27 @@ class ChecklistItemInline(admin.TabularInline):
     raw_id_fields = ["owner", "provider"]
 
 
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    raw_id_fields = ["created_by"]
+
+
 @admin.register(CaseFile)
 class CaseFileAdmin(admin.ModelAdmin):
     list_display = ["application", "hub", "stage", "opened_at"]
     list_filter = ["hub", "stage"]
     search_fields = ["application__organization__name"]
     raw_id_fields = ["application"]
-    inlines = [ChecklistItemInline]
+    inlines = [ChecklistItemInline, MilestoneInline]
+
+
+@admin.register(EvidenceDocument)
+class EvidenceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "item", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["item__case_file__hub"]
+    search_fields = ["original_name", "item__case_file__application__organization__name"]
+    raw_id_fields = ["item", "uploaded_by"]
 
 
 @admin.register(SurveyRequest)

@@ -8,11 +8,12 @@ Each endpoint parses input, calls one selector or service and answers with a sch
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from puente.accounts.viewer import viewer_for
 from puente.api.auth import caller, caller_or_anonymous, required_auth
@@ -21,9 +22,18 @@ from puente.core.errors import PermissionDenied, ValidationFailed
 from puente.core.forms import validated
 from puente.core.i18n import active_language
 from puente.directory.models import Organization
-from puente.landing import selectors, services
+from puente.landing import selectors, services, services_cases, services_screening
 from puente.landing.forms import ApplicationForm
-from puente.landing.models import Application, Call, CaseFile, FieldKind, Program, Review
+from puente.landing.models import (
+    Application,
+    Call,
+    CaseFile,
+    FieldKind,
+    Milestone,
+    Program,
+    Review,
+    ScreeningVote,
+)
 
 router = Router(tags=["landing"])
 
@@ -88,6 +98,9 @@ class ApplicationOut(Schema):
     submitted_at: dt.datetime | None
     decided_at: dt.datetime | None
     feedback: str
+    screening_outcome: str = Field(
+        ..., description='"" (no screening, or not decided yet), "passed" or "screened_out".'
+    )
     case_file_id: int | None
 
 
@@ -134,6 +147,26 @@ class ReviewIn(InputSchema):
     abstain: bool = False
 
 
+class ScreeningVoteOut(Schema):
+    id: int
+    application_id: int
+    organization_name: str
+    call_id: int
+    choice: str = Field(..., description='"" until voted, then "pass", "fail" or "abstain".')
+    note: str
+    voted_at: dt.datetime | None
+
+
+class ScreeningVotePage(Schema):
+    items: list[ScreeningVoteOut]
+    count: int
+
+
+class ScreeningVoteIn(InputSchema):
+    choice: Literal["pass", "fail", "abstain"]
+    note: str = Field("", max_length=2000)
+
+
 class RankingRowOut(Schema):
     rank: int
     application_id: int
@@ -149,6 +182,35 @@ class RankingOut(Schema):
     items: list[RankingRowOut]
 
 
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    size: int
+    uploaded_at: dt.datetime
+    download_url: str = Field(..., description="Web address of the permission-checked download.")
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    title_en: str
+    title_es: str
+    due_on: dt.date | None
+    reached_on: dt.date | None
+    note: str
+
+
+class MilestoneIn(InputSchema):
+    title_en: str = Field(..., min_length=1, max_length=200)
+    title_es: str = Field(..., min_length=1, max_length=200)
+    due_on: dt.date | None = None
+    note: str = Field("", max_length=2000)
+
+
+class MilestoneReachedIn(InputSchema):
+    reached_on: dt.date | None = Field(None, description="Today when left out.")
+
+
 class ChecklistItemOut(Schema):
     id: int
     code: str
@@ -159,6 +221,7 @@ class ChecklistItemOut(Schema):
     provider_name: str | None
     notes: str
     completed_at: dt.datetime | None
+    evidence: list[EvidenceOut]
 
 
 class CaseFileOut(Schema):
@@ -169,6 +232,7 @@ class CaseFileOut(Schema):
     stage: str
     opened_at: dt.datetime
     items: list[ChecklistItemOut]
+    milestones: list[MilestoneOut]
 
 
 def _program_out(program: Program) -> ProgramOut:
@@ -231,6 +295,7 @@ def _application_out(application: Application) -> ApplicationOut:
         submitted_at=application.submitted_at,
         decided_at=application.decided_at,
         feedback=application.feedback,
+        screening_outcome=application.screening_outcome,
         case_file_id=case_file.pk if case_file is not None else None,
     )
 
@@ -459,7 +524,105 @@ def get_case_file(request: HttpRequest, case_file_id: ObjectId) -> CaseFileOut:
                 provider_name=item.provider.name if item.provider else None,
                 notes=item.notes,
                 completed_at=item.completed_at,
+                evidence=[
+                    EvidenceOut(
+                        id=document.pk,
+                        name=document.original_name,
+                        size=document.size,
+                        uploaded_at=document.uploaded_at,
+                        download_url=reverse("landing:evidence", kwargs={"pk": document.pk}),
+                    )
+                    for document in item.evidence.all()
+                ],
             )
             for item in case_file.items.all()
         ],
+        milestones=[_milestone_out(milestone) for milestone in case_file.milestones.all()],
     )
+
+
+def _milestone_out(milestone: Milestone) -> MilestoneOut:
+    return MilestoneOut(
+        id=milestone.pk,
+        title=milestone.title,
+        title_en=milestone.title_en,
+        title_es=milestone.title_es,
+        due_on=milestone.due_on,
+        reached_on=milestone.reached_on,
+        note=milestone.note,
+    )
+
+
+@router.post(
+    "/landing/case-files/{case_file_id}/milestones",
+    response={201: MilestoneOut, **ERRORS},
+    auth=required_auth,
+    summary="Add a milestone to a case file (hub managers, the company's admins)",
+)
+def add_milestone(
+    request: HttpRequest, case_file_id: ObjectId, payload: MilestoneIn
+) -> Status[MilestoneOut]:
+    user = caller(request)
+    case_file = selectors.case_file_for_viewer(viewer_for(user), case_file_id)
+    milestone = services_cases.milestone_add(
+        actor=user, case_file=case_file, values=payload.model_dump()
+    )
+    return Status(201, _milestone_out(milestone))
+
+
+@router.post(
+    "/landing/milestones/{milestone_id}/reached",
+    response={200: MilestoneOut, **ERRORS},
+    auth=required_auth,
+    summary="Mark a milestone reached (hub managers, the company's admins)",
+)
+def reach_milestone(
+    request: HttpRequest, milestone_id: ObjectId, payload: MilestoneReachedIn
+) -> MilestoneOut:
+    user = caller(request)
+    milestone = selectors.milestone_for_viewer(viewer_for(user), milestone_id)
+    return _milestone_out(
+        services_cases.milestone_reach(
+            actor=user, milestone=milestone, reached_on=payload.reached_on
+        )
+    )
+
+
+def _screening_vote_out(vote: ScreeningVote) -> ScreeningVoteOut:
+    return ScreeningVoteOut(
+        id=vote.pk,
+        application_id=vote.application_id,
+        organization_name=vote.application.organization.name,
+        call_id=vote.application.call_id,
+        choice=vote.choice,
+        note=vote.note,
+        voted_at=vote.voted_at,
+    )
+
+
+@router.get(
+    "/landing/screening-votes",
+    response={200: ScreeningVotePage, **ERRORS},
+    auth=required_auth,
+    summary="Applications assigned to you for screening",
+)
+def list_screening_votes(request: HttpRequest) -> ScreeningVotePage:
+    votes = selectors.screening_votes_assigned_to(viewer_for(caller(request)))
+    return ScreeningVotePage(items=[_screening_vote_out(vote) for vote in votes], count=len(votes))
+
+
+@router.post(
+    "/landing/screening-votes/{vote_id}",
+    response={200: ScreeningVoteOut, **ERRORS},
+    auth=required_auth,
+    summary="Vote pass, fail or abstain on an application assigned to you for screening",
+)
+def cast_screening_vote(
+    request: HttpRequest, vote_id: ObjectId, payload: ScreeningVoteIn
+) -> ScreeningVoteOut:
+    user = caller(request)
+    vote = selectors.screening_vote_for_screener(viewer_for(user), vote_id)
+    services_screening.screening_vote_cast(
+        actor=user, vote=vote, choice=payload.choice, note=payload.note
+    )
+    return _screening_vote_out(selectors.screening_vote_for_screener(viewer_for(user), vote_id))

@@ -12,17 +12,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from puente.core.forms import CodeChoiceField
 from puente.core.models import Hub, TaxonomyTerm
 from puente.directory.models import Organization
 from puente.landing.models import (
     CURRENCIES,
+    EVIDENCE_EXTENSIONS,
+    EVIDENCE_MAX_MB,
     Criterion,
     Direction,
     FieldKind,
     FormField,
     ItemState,
+    ScreeningChoice,
+    ScreeningOutcome,
     Service,
 )
 
@@ -120,6 +125,19 @@ class CallForm(forms.Form):
         initial=True,
         label=_("Reviewers see others' scores only after submitting theirs"),
     )
+    has_screening = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=_("Screening round before scoring"),
+        help_text=_("Screeners vote pass or fail first; only applications that pass are scored."),
+    )
+    screeners_per_application = forms.IntegerField(
+        min_value=1,
+        max_value=10,
+        initial=2,
+        required=False,
+        label=_("Screeners per application"),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -127,6 +145,8 @@ class CallForm(forms.Form):
         # Compare wall-clock readings: both are in the same hub zone.
         if opens and closes and closes.replace(tzinfo=None) <= opens.replace(tzinfo=None):
             self.add_error("closes_local", _("The call must close after it opens."))
+        if data.get("screeners_per_application") is None:
+            data["screeners_per_application"] = 2
         return data
 
 
@@ -408,4 +428,75 @@ class SurveyForm(forms.Form):
     )
     jobs_created_host_city = forms.IntegerField(
         min_value=0, max_value=1_000_000, label=_("Jobs created in the host city")
+    )
+
+
+class ScreeningVoteForm(forms.Form):
+    choice = forms.ChoiceField(
+        choices=ScreeningChoice.choices,
+        widget=forms.RadioSelect,
+        label=pgettext_lazy("screening", "Your vote"),
+    )
+    note = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Note"),
+        help_text=_("Why it passes or fails the call's eligibility; managers read it."),
+    )
+
+
+class ScreeningDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=ScreeningOutcome.choices, label=_("Screening decision"))
+
+
+class MilestoneForm(forms.Form):
+    title_en = forms.CharField(max_length=200, label=_("Title (English)"))
+    title_es = forms.CharField(max_length=200, label=_("Title (Spanish)"))
+    due_on = forms.DateField(
+        required=False, label=_("Due"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note")
+    )
+
+
+class MilestoneReachForm(forms.Form):
+    reached_on = forms.DateField(
+        required=False,
+        label=_("Reached on"),
+        help_text=_("Today when left empty."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleUploadField(UploadField):
+    """Several files at once, each checked like ``UploadField``; cleans to a list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        given = data if isinstance(data, (list, tuple)) else [data]
+        files = [item for item in given if item]
+        if not files:
+            super().clean(None, initial)  # "required" when required
+            return []
+        cleaned = []
+        for item in files:
+            cleaned.append(super().clean(item, initial))
+        return cleaned
+
+
+class EvidenceForm(forms.Form):
+    documents = MultipleUploadField(
+        extensions=EVIDENCE_EXTENSIONS,
+        max_mb=EVIDENCE_MAX_MB,
+        label=_("Evidence documents"),
+        help_text=_("PDF, PNG, JPEG or Word (docx), up to 10 MB each."),
     )

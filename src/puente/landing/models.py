@@ -110,6 +110,17 @@ class Call(models.Model):
     hide_scores_until_submitted = models.BooleanField(
         _("reviewers see others' scores only after submitting theirs"), default=True
     )
+    has_screening = models.BooleanField(
+        _("screening round before scoring"),
+        default=False,
+        help_text=_("Screeners vote pass or fail first; only applications that pass are scored."),
+    )
+    screeners_per_application = models.PositiveSmallIntegerField(
+        _("screeners per application"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    screening_closed_at = models.DateTimeField(_("screening closed"), null=True, blank=True)
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -144,6 +155,10 @@ class Call(models.Model):
 
     def is_open(self, at: dt.datetime | None = None) -> bool:
         return is_open(opens_at=self.opens_at, closes_at=self.closes_at, at=at or timezone.now())
+
+    @property
+    def screening_is_running(self) -> bool:
+        return self.has_screening and self.screening_closed_at is None
 
 
 class FieldKind(models.TextChoices):
@@ -291,6 +306,19 @@ class ApplicationState(models.TextChoices):
 DECIDED_STATES = (ApplicationState.ADMITTED, ApplicationState.WAITLISTED, ApplicationState.REJECTED)
 
 
+class ScreeningOutcome(models.TextChoices):
+    """Where an application stands after the screening round (see ``landing.screening``)."""
+
+    PASSED = "passed", _("Passed screening")
+    SCREENED_OUT = "screened_out", _("Screened out")
+
+
+class ScreeningChoice(models.TextChoices):
+    PASS = "pass", pgettext_lazy("screening vote", "Pass")
+    FAIL = "fail", pgettext_lazy("screening vote", "Fail")
+    ABSTAIN = "abstain", _("Abstain")
+
+
 class Application(models.Model):
     """An organization's application to a call: a draft until submitted, once, before closing."""
 
@@ -332,6 +360,13 @@ class Application(models.Model):
         verbose_name=_("decided by"),
     )
     feedback = models.TextField(_("feedback to the applicant"), max_length=3000, blank=True)
+    screening_outcome = models.CharField(
+        _("screening outcome"),
+        max_length=12,
+        choices=ScreeningOutcome.choices,
+        blank=True,
+        help_text=_("Empty while screening runs (or when the call has no screening)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -355,6 +390,15 @@ class Application(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.state == ApplicationState.DRAFT
+
+    @property
+    def awaits_screening(self) -> bool:
+        """Submitted to a call with screening and not yet passed or screened out."""
+        return (
+            self.state == ApplicationState.SUBMITTED
+            and self.call.has_screening
+            and not self.screening_outcome
+        )
 
 
 def application_upload_to(instance: ApplicationFile, filename: str) -> str:
@@ -464,6 +508,61 @@ class Review(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+class ScreeningVote(models.Model):
+    """A screener's assignment to an application in the screening round, and their pass/fail vote."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="screening_votes",
+        verbose_name=_("application"),
+    )
+    screener = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="landing_screening_votes",
+        verbose_name=_("screener"),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    choice = models.CharField(
+        pgettext_lazy("screening", "vote"),
+        max_length=8,
+        choices=ScreeningChoice.choices,
+        blank=True,
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    voted_at = models.DateTimeField(_("voted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        verbose_name = _("screening vote")
+        verbose_name_plural = _("screening votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "screener"], name="landing_screening_vote_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(choice="") | Q(voted_at__isnull=False),
+                name="landing_screening_vote_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.screener} ⊢ {self.application}"
+
+    @property
+    def is_cast(self) -> bool:
+        return self.voted_at is not None
 
 
 class ChecklistTemplateItem(models.Model):
@@ -579,6 +678,81 @@ class ChecklistItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case_file", "code"], name="landing_item_unique_code")
         ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+
+#: File types accepted as evidence on a checklist item, and their size ceiling.
+EVIDENCE_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "docx")
+EVIDENCE_MAX_MB = 10
+
+
+def evidence_upload_to(instance: EvidenceDocument, filename: str) -> str:
+    return f"landing/cases/{instance.item.case_file_id}/{instance.item_id}/{filename}"
+
+
+class EvidenceDocument(models.Model):
+    """A document proving progress on a checklist item (e.g. the RUT certificate), served only
+    through a permission-checked view."""
+
+    item = models.ForeignKey(
+        ChecklistItem,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("checklist item"),
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Milestone(models.Model):
+    """A dated goal of a landing (e.g. "first hire in Medellín"), marked when reached."""
+
+    case_file = models.ForeignKey(
+        CaseFile, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("case file")
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    reached_on = models.DateField(_("reached"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = [models.F("due_on").asc(nulls_last=True), "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
 
     def __str__(self) -> str:
         return self.title

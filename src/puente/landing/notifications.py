@@ -13,3 +13,7 @@ register_kind(
     "landing.survey",
     _("Tell us how %(organization)s is doing: a short follow-up survey for %(period)s."),
 )
+register_kind(
+    "landing.screening_assigned",
+    _("You have %(count)s applications to screen in %(call)s."),
+)

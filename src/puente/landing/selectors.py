@@ -7,10 +7,13 @@ same 404 answers for a missing row and a forbidden one.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from puente.accounts.viewer import Viewer
 from puente.core.models import AuditEntry
@@ -19,12 +22,21 @@ from puente.landing.models import (
     ApplicationState,
     Call,
     CaseFile,
+    CaseStage,
     ChecklistItem,
+    EvidenceDocument,
+    ItemState,
+    Milestone,
     Program,
     Review,
+    ScreeningVote,
     SurveyRequest,
 )
 from puente.landing.scoring import Ranked, Score, rank
+from puente.landing.screening import screening_consensus
+
+if TYPE_CHECKING:
+    from puente.introductions.models import Introduction
 
 
 def manages_program(viewer: Viewer, program: Program) -> bool:
@@ -74,6 +86,9 @@ def applications_visible_to(viewer: Viewer) -> QuerySet[Application]:
     if viewer.user_id is not None:
         condition |= Q(
             pk__in=Review.objects.filter(reviewer_id=viewer.user_id).values("application_id")
+        )
+        condition |= Q(
+            pk__in=ScreeningVote.objects.filter(screener_id=viewer.user_id).values("application_id")
         )
     return Application.objects.filter(condition)
 
@@ -165,6 +180,102 @@ def other_reviews_visible(viewer: Viewer, application: Application) -> list[Revi
     return [review for review in reviews if review.reviewer_id != viewer.user_id]
 
 
+_VOTE_RELATED = (
+    "application",
+    "application__organization",
+    "application__call",
+    "application__call__program",
+    "application__call__program__hub",
+)
+
+
+def screening_votes_assigned_to(viewer: Viewer) -> list[ScreeningVote]:
+    """The screener's inbox: votes to cast first, then the ones cast."""
+    if viewer.user_id is None:
+        return []
+    return list(
+        ScreeningVote.objects.filter(screener_id=viewer.user_id)
+        .select_related(*_VOTE_RELATED)
+        .order_by("voted_at", "assigned_at", "id")
+    )
+
+
+def screening_vote_for_screener(viewer: Viewer, pk: int) -> ScreeningVote:
+    """The screener's own vote (assignment), or 404 for anyone else's or a missing one."""
+    vote = (
+        ScreeningVote.objects.filter(pk=pk, screener_id=viewer.user_id)
+        .select_related(*_VOTE_RELATED)
+        .prefetch_related("application__call__fields", "application__files")
+        .first()
+    )
+    if vote is None:
+        raise Http404("screening vote")
+    return vote
+
+
+def other_screening_votes_visible(viewer: Viewer, application: Application) -> list[ScreeningVote]:
+    """Cast votes of the other screeners: managers always; an assigned screener once they voted
+    (or before, when the call does not hide scores); nobody else."""
+    votes = list(application.screening_votes.select_related("screener").order_by("id"))
+    if manages_program(viewer, application.call.program):
+        return [vote for vote in votes if vote.is_cast]
+    mine = next((vote for vote in votes if vote.screener_id == viewer.user_id), None)
+    if mine is None:
+        return []
+    if application.call.hide_scores_until_submitted and not mine.is_cast:
+        return []
+    return [vote for vote in votes if vote.is_cast and vote.screener_id != viewer.user_id]
+
+
+@dataclass(frozen=True)
+class ScreeningRow:
+    """One application in the manager's screening board: its votes and their consensus."""
+
+    application: Application
+    votes: list[ScreeningVote]
+    consensus: str
+
+    @property
+    def passes(self) -> int:
+        return sum(1 for vote in self.votes if vote.choice == "pass")
+
+    @property
+    def fails(self) -> int:
+        return sum(1 for vote in self.votes if vote.choice == "fail")
+
+    @property
+    def abstentions(self) -> int:
+        return sum(1 for vote in self.votes if vote.choice == "abstain")
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for vote in self.votes if not vote.choice)
+
+
+def screening_board(call: Call) -> list[ScreeningRow]:
+    """Every submitted application of a screening call with its votes and the consensus so far."""
+    applications = call.applications.exclude(state=ApplicationState.DRAFT).filter(
+        Q(state=ApplicationState.SUBMITTED) | ~Q(screening_outcome="")
+    )
+    return [
+        ScreeningRow(
+            application=application,
+            votes=list(application.screening_votes.all()),
+            consensus=screening_consensus(
+                [vote.choice for vote in application.screening_votes.all()]
+            ),
+        )
+        for application in applications.select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "screening_votes",
+                queryset=ScreeningVote.objects.select_related("screener").order_by("id"),
+            )
+        )
+        .order_by("organization__name", "id")
+    ]
+
+
 @dataclass(frozen=True)
 class RankingRow:
     """One application in the manager's ranking, with raw and normalised scores."""
@@ -178,6 +289,7 @@ def call_ranking(call: Call) -> list[RankingRow]:
     """Submitted applications of a call ranked by per-reviewer normalised scores."""
     applications = list(
         call.applications.exclude(state=ApplicationState.DRAFT)
+        .filter(Q(screening_outcome="passed") | Q(call__has_screening=False))
         .select_related("organization", "organization__hub")
         .prefetch_related(
             Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("id"))
@@ -229,7 +341,16 @@ def case_file_for_viewer(viewer: Viewer, pk: int) -> CaseFile:
             "application__call__program",
         )
         .prefetch_related(
-            Prefetch("items", queryset=ChecklistItem.objects.select_related("provider", "owner"))
+            Prefetch(
+                "items",
+                queryset=ChecklistItem.objects.select_related("provider", "owner").prefetch_related(
+                    Prefetch(
+                        "evidence",
+                        queryset=EvidenceDocument.objects.select_related("uploaded_by"),
+                    )
+                ),
+            ),
+            "milestones",
         )
         .filter(pk=pk)
         .first()
@@ -239,20 +360,136 @@ def case_file_for_viewer(viewer: Viewer, pk: int) -> CaseFile:
     return case_file
 
 
-def case_timeline(case_file: CaseFile) -> list[AuditEntry]:
-    """Every recorded change to the case file, its items and its application, newest first."""
-    item_ids = [str(item.pk) for item in case_file.items.all()]
+def milestone_for_viewer(viewer: Viewer, pk: int) -> Milestone:
+    """A milestone of a case file the viewer may see, or the same 404 as a missing one."""
+    milestone = (
+        Milestone.objects.filter(pk=pk, case_file__in=case_files_visible_to(viewer))
+        .select_related("case_file")
+        .first()
+    )
+    if milestone is None:
+        raise Http404("milestone")
+    return milestone
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated line of a case file's timeline, already phrased for the reader."""
+
+    at: dt.datetime
+    kind: str
+    text: str
+    actor: str
+
+
+def case_timeline(
+    case_file: CaseFile, introductions: list[Introduction] | None = None
+) -> list[TimelineEntry]:
+    """All activity on a case in date order (oldest first): the audit log of the application, the
+    case file, its checklist items (with evidence) and milestones, plus the introductions made
+    for the company. Reads the prefetched items and milestones; two queries besides."""
+    items = {str(item.pk): item for item in case_file.items.all()}
+    milestones = {str(milestone.pk): milestone for milestone in case_file.milestones.all()}
     condition = (
         Q(target_type="landing.casefile", target_id=str(case_file.pk))
-        | Q(target_type="landing.checklistitem", target_id__in=item_ids)
+        | Q(target_type="landing.checklistitem", target_id__in=list(items))
+        | Q(target_type="landing.milestone", target_id__in=list(milestones))
         | Q(target_type="landing.application", target_id=str(case_file.application_id))
     )
-    return list(
-        AuditEntry.objects.filter(condition).select_related("actor").order_by("-at", "-id")[:100]
+    entries = [
+        TimelineEntry(
+            at=entry.at,
+            kind=entry.action,
+            text=_describe(entry, items, milestones),
+            actor=entry.actor.full_name if entry.actor is not None else "Puente",
+        )
+        for entry in AuditEntry.objects.filter(condition)
+        .select_related("actor")
+        .order_by("-at", "-id")[:200]
+    ]
+    if introductions is None:
+        introductions = case_introductions(case_file)
+    for introduction in introductions:
+        entries.append(
+            TimelineEntry(
+                at=introduction.created_at,
+                kind="introduction",
+                text=_("Introduction: %(requester)s ↔ %(target)s (%(status)s)")
+                % {
+                    "requester": introduction.requester.name,
+                    "target": introduction.target.name,
+                    "status": introduction.get_status_display(),
+                },
+                actor="",
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def _describe(
+    entry: AuditEntry, items: dict[str, ChecklistItem], milestones: dict[str, Milestone]
+) -> str:
+    """The audit entry in the reader's words (the item or milestone named in their language)."""
+    after = entry.after if isinstance(entry.after, dict) else {}
+    item = items.get(entry.target_id) if entry.target_type == "landing.checklistitem" else None
+    milestone = (
+        milestones.get(entry.target_id) if entry.target_type == "landing.milestone" else None
     )
+    simple = {
+        "landing.application.create": _("Application started"),
+        "landing.application.save": _("Application draft saved"),
+        "landing.application.submit": _("Application submitted"),
+        "landing.application.admitted": _("Decision: admitted"),
+        "landing.application.waitlisted": _("Decision: waitlisted"),
+        "landing.application.rejected": _("Decision: not admitted"),
+        "landing.screening.decide": _("Screening decided by the manager"),
+        "landing.case.open": _("Case file opened with the destination hub's checklist"),
+    }
+    if entry.action in simple:
+        return str(simple[entry.action])
+    if entry.action == "landing.case.stage":
+        stage = str(after.get("stage", ""))
+        return _("Stage changed to %(stage)s") % {
+            "stage": dict(CaseStage.choices).get(stage, stage)
+        }
+    if entry.action == "landing.item.update" and item is not None:
+        changes = ", ".join(_item_change(name, value) for name, value in sorted(after.items()))
+        return _("Checklist item “%(item)s” updated: %(changes)s") % {
+            "item": item.title,
+            "changes": changes or "—",
+        }
+    if entry.action == "landing.evidence.add" and item is not None:
+        return _("Evidence “%(file)s” added to “%(item)s”") % {
+            "file": after.get("file", ""),
+            "item": item.title,
+        }
+    if entry.action == "landing.evidence.remove" and item is not None:
+        return _("Evidence “%(file)s” removed from “%(item)s”") % {
+            "file": after.get("file", ""),
+            "item": item.title,
+        }
+    if entry.action == "landing.milestone.add" and milestone is not None:
+        return _("Milestone added: %(title)s") % {"title": milestone.title}
+    if entry.action == "landing.milestone.reach" and milestone is not None:
+        return _("Milestone reached: %(title)s") % {"title": milestone.title}
+    return _("Change recorded: %(action)s") % {"action": entry.action}
 
 
-def case_introductions(case_file: CaseFile) -> list[object]:
+def _item_change(name: str, value: object) -> str:
+    if name == "state":
+        return _("state %(state)s") % {"state": dict(ItemState.choices).get(str(value), str(value))}
+    if name == "provider_id":
+        return _("provider set") if value else _("provider removed")
+    if name == "due_on":
+        return _("due %(date)s") % {"date": value or "—"}
+    if name == "notes":
+        return _("notes edited")
+    if name == "completed_at":
+        return _("completed") if value else _("reopened")
+    return name
+
+
+def case_introductions(case_file: CaseFile) -> list[Introduction]:
     """Introductions made for the company (from the introductions app)."""
     from puente.introductions.models import Introduction
 
@@ -266,6 +503,7 @@ def case_introductions(case_file: CaseFile) -> list[object]:
 
 PIPELINE_STAGES = (
     "applied",
+    "screening",
     "review",
     "admitted",
     "waitlisted",
@@ -300,6 +538,8 @@ def _stage_of(application: Application) -> str:
         case_file = getattr(application, "case_file", None)
         return case_file.stage if case_file is not None else "admitted"
     if application.state == ApplicationState.SUBMITTED:
+        if application.call.has_screening:
+            return "screening" if not application.screening_outcome else "review"
         return (
             "review"
             if any(review.is_submitted for review in application.reviews.all())

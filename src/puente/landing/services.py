@@ -40,6 +40,8 @@ from puente.landing.models import (
     ItemState,
     Program,
     Review,
+    ScreeningOutcome,
+    ScreeningVote,
     SurveyRequest,
 )
 from puente.landing.scoring import Criterion as RubricLine
@@ -362,6 +364,9 @@ def conflict_declare(*, actor: User, application: Application, reason: str) -> C
     Review.objects.filter(
         application=application, reviewer=actor, submitted_at__isnull=True
     ).delete()
+    ScreeningVote.objects.filter(
+        application=application, screener=actor, voted_at__isnull=True
+    ).delete()
     audit_record(
         actor=actor,
         action="landing.conflict.declare",
@@ -375,10 +380,17 @@ def conflict_declare(*, actor: User, application: Application, reason: str) -> C
 @transaction.atomic
 def assignments_auto(*, actor: User, call: Call) -> list[Review]:
     """Assign every submitted application to the call's reviewers: conflicts excluded, load balanced."""
+    call = Call.objects.select_related("program__hub").get(pk=call.pk)
     _require_manager(actor, call.program)
-    applications = list(
-        call.applications.filter(state=ApplicationState.SUBMITTED).values_list("pk", flat=True)
-    )
+    if call.screening_is_running:
+        raise ValidationFailed(
+            _("Close the screening round first: only applications that pass it are scored."),
+            code="screening_running",
+        )
+    submitted = call.applications.filter(state=ApplicationState.SUBMITTED)
+    if call.has_screening:
+        submitted = submitted.filter(screening_outcome=ScreeningOutcome.PASSED)
+    applications = list(submitted.values_list("pk", flat=True))
     reviewers = list(call.reviewers.values_list("pk", flat=True))
     if not reviewers:
         raise ValidationFailed(_("Add reviewers to the call first."), code="no_reviewers")
@@ -420,6 +432,15 @@ def assignments_auto(*, actor: User, call: Call) -> list[Review]:
 def assignment_create(*, actor: User, application: Application, reviewer: User) -> Review:
     """Assign one reviewer by hand; a declared conflict still forbids it."""
     _require_manager(actor, application.call.program)
+    if application.awaits_screening or application.call.screening_is_running:
+        raise ValidationFailed(
+            _("Close the screening round first: only applications that pass it are scored."),
+            code="screening_running",
+        )
+    if application.screening_outcome == ScreeningOutcome.SCREENED_OUT:
+        raise ValidationFailed(
+            _("This application was screened out; it is not scored."), code="screened_out"
+        )
     if not application.call.reviewers.filter(pk=reviewer.pk).exists():
         raise ValidationFailed(
             _("That person is not a reviewer of this call."), code="not_reviewer", field="reviewer"
@@ -545,6 +566,15 @@ def application_decide(
         )
     if application.state == ApplicationState.ADMITTED:
         raise Conflict(_("This application was already admitted."), code="already_admitted")
+    if decision != ApplicationState.REJECTED and (
+        application.awaits_screening
+        or application.screening_outcome == ScreeningOutcome.SCREENED_OUT
+    ):
+        raise ValidationFailed(
+            _("Only applications that passed screening can be admitted or waitlisted."),
+            code="not_screened",
+            field="decision",
+        )
     before = snapshot(application, ["state", "feedback"])
     application.state = decision
     application.feedback = feedback.strip()[:3000]

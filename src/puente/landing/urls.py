@@ -1,6 +1,6 @@
 from django.urls import path
 
-from puente.landing import views, views_manage
+from puente.landing import views, views_cases, views_manage, views_screening
 
 app_name = "landing"
 
@@ -23,5 +23,11 @@ urlpatterns = [
     path("pipeline/", views_manage.pipeline, name="pipeline"),
     path("cases/<int:pk>/", views.case_file_detail, name="case"),
     path("cases/items/<int:pk>/", views.checklist_item_update, name="item"),
+    path("cases/items/<int:pk>/evidence/", views_cases.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", views_cases.evidence_download, name="evidence"),
+    path("evidence/<int:pk>/remove/", views_cases.evidence_remove, name="evidence_remove"),
+    path("cases/<int:pk>/milestones/", views_cases.milestone_add, name="milestone_add"),
+    path("milestones/<int:pk>/reached/", views_cases.milestone_reach, name="milestone_reach"),
+    path("screening/<int:pk>/", views_screening.screening_vote, name="screening_vote"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey"),
 ]

@@ -22,11 +22,14 @@ from puente.core.forms import validated
 from puente.core.i18n import active_language
 from puente.directory.models import Organization
 from puente.directory.views import forbidden_page, signed_in_account
-from puente.landing import selectors, services
+from puente.landing import selectors, services, services_cases
 from puente.landing.forms import (
     ApplicationForm,
     ChecklistItemForm,
     ConflictForm,
+    EvidenceForm,
+    MilestoneForm,
+    MilestoneReachForm,
     SurveyForm,
     review_form_class,
 )
@@ -204,6 +207,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if manages
             else [],
             "other_reviews": selectors.other_reviews_visible(viewer, application),
+            "screening_votes": selectors.other_screening_votes_visible(viewer, application)
+            if application.call.has_screening
+            else [],
             "case_file": getattr(application, "case_file", None)
             if application.state == ApplicationState.ADMITTED
             else None,
@@ -222,7 +228,11 @@ def review_inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "landing/review_inbox.html",
-        {"reviews": selectors.reviews_assigned_to(viewer), "calls": calls},
+        {
+            "reviews": selectors.reviews_assigned_to(viewer),
+            "screening_votes": selectors.screening_votes_assigned_to(viewer),
+            "calls": calls,
+        },
     )
 
 
@@ -320,10 +330,18 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
     case_file = selectors.case_file_for_viewer(viewer, pk)
-    can_work = services.can_work_on_case(signed_in_account(request), case_file)
+    user = signed_in_account(request)
+    can_work = services.can_work_on_case(user, case_file)
+    manages = services_cases.manages_case(user, case_file)
+    introductions = selectors.case_introductions(case_file)
     items = [
         (
             item,
+            [
+                (document, manages or document.uploaded_by_id == user.pk)
+                for document in item.evidence.all()
+            ],
+            EvidenceForm(prefix=f"evidence{item.pk}"),
             ChecklistItemForm(
                 initial={
                     "state": item.state,
@@ -348,8 +366,14 @@ def case_file_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 [case_file.hub_id, case_file.application.call.program.hub_id]
             ),
             "stages": CaseStage.choices,
-            "timeline": selectors.case_timeline(case_file),
-            "introductions": selectors.case_introductions(case_file),
+            "milestones": [
+                (milestone, MilestoneReachForm(prefix=f"reach{milestone.pk}"))
+                for milestone in case_file.milestones.all()
+            ],
+            "milestone_form": MilestoneForm(prefix="milestone"),
+            "can_edit_milestones": services_cases.can_edit_milestones(user, case_file),
+            "timeline": selectors.case_timeline(case_file, introductions),
+            "introductions": introductions,
         },
     )
 

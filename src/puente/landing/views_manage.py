@@ -22,8 +22,16 @@ from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, PermissionDenied, ValidationFailed
 from puente.core.forms import validated
 from puente.directory.views import forbidden_page, signed_in_account
-from puente.landing import selectors, services
-from puente.landing.forms import CallForm, CriterionForm, DecisionForm, FormFieldForm, ProgramForm
+from puente.landing import selectors, services, services_screening
+from puente.landing.forms import (
+    CallForm,
+    CriterionForm,
+    DecisionForm,
+    FormFieldForm,
+    ProgramForm,
+    ScreeningDecisionForm,
+)
+from puente.landing.models import ScreeningOutcome
 from puente.landing.views import _add_error
 
 
@@ -105,6 +113,40 @@ def _call_action(request: HttpRequest, call: Any) -> tuple[str, Any]:
         return ngettext(
             "%(count)s assignment made.", "%(count)s assignments made.", len(created)
         ) % {"count": len(created)}, None
+    if action == "screening_toggle":
+        updated = services_screening.call_screening_set(
+            actor=actor, call=call, enabled=request.POST.get("enabled") == "1"
+        )
+        return (
+            _("Screening round turned on.")
+            if updated.has_screening
+            else _("Screening round turned off.")
+        ), None
+    if action == "screening_assign":
+        votes = services_screening.screening_assign_auto(actor=actor, call=call)
+        return ngettext(
+            "%(count)s screening assignment made.",
+            "%(count)s screening assignments made.",
+            len(votes),
+        ) % {"count": len(votes)}, None
+    if action == "screening_decide":
+        raw_id = request.POST.get("application", "")
+        application = (
+            call.applications.filter(pk=int(raw_id)).first()
+            if raw_id.isdigit() and len(raw_id) < 19
+            else None
+        )
+        if application is None:
+            raise ValidationFailed(_("Choose an application of this call."), code="not_found")
+        outcome = validated(ScreeningDecisionForm(request.POST))["outcome"]
+        services_screening.screening_decide(actor=actor, application=application, outcome=outcome)
+        return _("Screening of %(name)s decided.") % {"name": application.organization.name}, None
+    if action == "screening_close":
+        closed = services_screening.screening_close(actor=actor, call=call)
+        return _("Screening closed: %(passed)s passed and go to scoring, %(out)s screened out.") % {
+            "passed": closed.passed,
+            "out": closed.screened_out,
+        }, None
     if action == "surveys":
         sent = services.surveys_send(
             actor=actor, call=call, period_label=request.POST.get("period_label", "")
@@ -143,6 +185,8 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "criterion_form": CriterionForm(prefix="criterion", initial={"anchors": []}),
             "reviewers": list(call.reviewers.order_by("full_name")),
             "ranking": selectors.call_ranking(call),
+            "screening": selectors.screening_board(call) if call.has_screening else [],
+            "screening_outcomes": ScreeningOutcome.choices,
             "drafts": call.applications.filter(state="draft").count(),
         },
     )
@@ -281,6 +325,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 def _stage_labels() -> list[tuple[str, str]]:
     return [
         ("applied", _("Applied")),
+        ("screening", _("Screening")),
         ("review", _("In review")),
         ("admitted", _("Admitted")),
         ("waitlisted", _("Waitlisted")),
