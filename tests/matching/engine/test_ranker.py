@@ -231,10 +231,27 @@ def test_upsert_remove_and_stored_vectors(engine: MatchingEngine) -> None:
 
 def test_new_items_get_statistics_without_refresh(filled: MatchingEngine) -> None:
     filled.upsert([doc("late", "coffee export cooperative")])
-    results = filled.search("coffee export", "en", k=len(filled))
+    results = filled.search(
+        "coffee export", "en", k=len(filled), settings=SearchSettings(diffusion_min_words=0)
+    )
     assert "late" in [r.id for r in results]
     late = next(r for r in results if r.id == "late")
     assert late.factor(codes.SIMILAR_NEIGHBOURS) is not None
+
+
+def test_short_look_ups_are_ranked_without_neighbour_diffusion(filled: MatchingEngine) -> None:
+    short = "coffee export"
+    described = (
+        "We are a cooperative of small farms that grows specialty coffee in the mountains and "
+        "looks for buyers abroad"
+    )
+    assert len(described.split()) >= SearchSettings().diffusion_min_words > len(short.split())
+    for result in filled.search(short, "en", k=len(filled)):
+        assert result.factor(codes.SIMILAR_NEIGHBOURS) is None
+    assert any(
+        result.factor(codes.SIMILAR_NEIGHBOURS) is not None
+        for result in filled.search(described, "en", k=len(filled))
+    )
 
 
 def test_statistics_of_a_new_item_equal_a_full_refresh(engine: MatchingEngine) -> None:

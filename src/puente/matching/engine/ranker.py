@@ -63,7 +63,11 @@ class SearchSettings:
     lexical_weight: float = 0.4
     hubness_weight: float = 0.5  # rank by cos - hubness_weight · r_L(doc)  (CSLS: 0.5)
     diffusion_alpha: float = 0.9
-    diffusion_steps: int = 2  # 0 disables diffusion (exact look-up of one text)
+    diffusion_steps: int = 2  # 0 disables diffusion
+    # Diffusion helps a query that describes a profile (a company's pitch, a request written
+    # out: dozens of words) and hurts a short look-up of one specific text, e.g. a sentence's
+    # translation (docs/matching.md): shorter queries are ranked without it.
+    diffusion_min_words: int = 12
     not_relevant_weight: float = 1.5
     already_met_weight: float = 1.0
 
@@ -375,11 +379,12 @@ class MatchingEngine:
             corrected, lexical, same_language, settings.semantic_weight, settings.lexical_weight
         )
         eligible = self._eligible(snapshot, allowed, excluded, user_feedback)
+        describes = len(_WORD.findall(query)) >= settings.diffusion_min_words
         received = diffuse(
             fused.total,
             snapshot.neighbours,
             settings.diffusion_alpha,
-            settings.diffusion_steps,
+            settings.diffusion_steps if describes else 0,
             silent_rows=np.flatnonzero(~eligible),
         )
         total = fused.total + received
