@@ -62,10 +62,6 @@ def activity_changed() -> None:
     transaction.on_commit(bump)
 
 
-def _hub_cache() -> dict[int, Hub]:
-    return {hub.pk: hub for hub in Hub.objects.all()}
-
-
 def _direction(
     hub: Hub, organization: Organization | None, partner: Organization | None
 ) -> tuple[int | None, int | None]:
@@ -279,120 +275,72 @@ def activity_record_manual(
     return record
 
 
-# --- adapters: facts from what other apps already store ------------------------------------
-def _noon(day: dt.date, hub: Hub) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(12), tzinfo=hub.zone)
+# --- facts kept in line with the records they come from ----------------------------------
+def retract_activity(*, sources: Iterable[models.Model], kinds: Iterable[str] | None = None) -> int:
+    """Remove the facts recorded for ``sources`` (of ``kinds``, or all): the booking was
+    cancelled, the meeting removed, the decision changed. Returns how many were removed."""
+    ids_by_label: dict[str, list[str]] = {}
+    for source in sources:
+        ids_by_label.setdefault(source._meta.label_lower, []).append(str(source.pk))
+    condition = models.Q(pk__in=[])
+    for label, ids in ids_by_label.items():
+        condition |= models.Q(source_type=label, source_id__in=ids)
+    if not ids_by_label:
+        return 0
+    if kinds is not None:
+        condition &= models.Q(kind__in=list(kinds))
+    with transaction.atomic():
+        removed, _detail = ActivityRecord.objects.filter(condition).delete()
+        if removed:
+            activity_changed()
+    return removed
 
 
-def _facts_from_directory(hubs: dict[int, Hub]) -> Iterable[ActivityRecord]:
-    for organization in Organization.objects.only("id", "hub_id", "created_at").iterator(
-        chunk_size=2000
-    ):
-        hub = hubs[organization.hub_id]
-        yield _build(
-            kind=ActivityKind.ORGANIZATION_ACTIVE, occurred_at=organization.created_at, hub=hub,
-            organization=organization, partner_organization=None, person=None, origin_hub=None,
-            destination_hub=None, quantity=1, currency="",
-            source_type="directory.organization", source_id=str(organization.pk),
-        )  # fmt: skip
+def activity_sync(*, sources: Iterable[models.Model]) -> int:
+    """Bring the facts of each source in line with its current state (other apps call this
+    from their services, inside their transaction): the facts its adapter builds now are
+    recorded or updated, the facts of its other kinds are retracted. Returns facts recorded."""
+    from puente.impact.sources import adapter_for
+
+    recorded = 0
+    with transaction.atomic():
+        for source in sources:
+            adapter = adapter_for(source)
+            facts = adapter.build(source)
+            for fact in facts:
+                record_activity(**fact.as_kwargs(), source=source)
+            recorded += len(facts)
+            stale = set(adapter.kinds) - {fact.kind for fact in facts}
+            if stale:
+                retract_activity(sources=[source], kinds=stale)
+    return recorded
 
 
-def _facts_from_introductions(hubs: dict[int, Hub]) -> Iterable[ActivityRecord]:
-    from puente.introductions.models import (
-        Introduction,
-        IntroductionOutcome,
-        IntroductionStatus,
-        OutcomeKind,
-    )
+def _facts_of_existing(label: str) -> Iterable[ActivityRecord]:
+    """Every fact the existing records of one source model stand for, built by the same
+    adapter as the live path."""
+    from puente.impact.sources import source_adapters
 
-    def fact(
-        kind: str,
-        at: dt.datetime,
-        intro: Introduction,
-        source: str,
-        source_id: int,
-        quantity: Decimal | int = 1,
-        currency: str = "",
-    ) -> ActivityRecord:
-        return _build(
-            kind=kind, occurred_at=at, hub=hubs[intro.requester.hub_id], organization=intro.requester,
-            partner_organization=intro.target, person=None, origin_hub=None, destination_hub=None,
-            quantity=quantity, currency=currency, source_type=source, source_id=str(source_id),
-        )  # fmt: skip
-
-    introductions = Introduction.objects.select_related("requester", "target").iterator(
-        chunk_size=2000
-    )
-    for intro in introductions:
-        yield fact(
-            ActivityKind.INTRODUCTION_REQUESTED,
-            intro.created_at,
-            intro,
-            "introductions.introduction",
-            intro.pk,
-        )
-        if intro.status == IntroductionStatus.ACCEPTED:
-            answers = [
-                moment
-                for moment in (intro.requester_accepted_at, intro.target_accepted_at)
-                if moment
-            ]
-            accepted = max(answers) if answers else intro.updated_at
-            yield fact(
-                ActivityKind.INTRODUCTION_ACCEPTED,
-                accepted,
-                intro,
-                "introductions.introduction",
-                intro.pk,
-            )
-    kinds = {
-        OutcomeKind.MET: ActivityKind.MEETING_HELD,
-        OutcomeKind.INVESTMENT: ActivityKind.INVESTMENT,
-        OutcomeKind.HIRE: ActivityKind.JOBS_CREATED,
-    }
-    outcomes = IntroductionOutcome.objects.filter(kind__in=list(kinds)).select_related(
-        "introduction__requester", "introduction__target"
-    )
-    for outcome in outcomes.iterator(chunk_size=2000):
-        intro = outcome.introduction
-        at = _noon(outcome.occurred_on, hubs[intro.requester.hub_id])
-        if outcome.kind == OutcomeKind.INVESTMENT:
-            yield fact(
-                ActivityKind.INVESTMENT,
-                at,
-                intro,
-                "introductions.introductionoutcome",
-                outcome.pk,
-                outcome.amount or 0,
-                outcome.currency,
-            )
-        elif outcome.kind == OutcomeKind.HIRE:
-            yield fact(
-                ActivityKind.JOBS_CREATED,
-                at,
-                intro,
-                "introductions.introductionoutcome",
-                outcome.pk,
-                outcome.hires or 0,
-            )
-        else:
-            yield fact(
-                ActivityKind.MEETING_HELD,
-                at,
-                intro,
-                "introductions.introductionoutcome",
-                outcome.pk,
-            )
+    adapter = source_adapters()[label]
+    for source in adapter.everything().iterator(chunk_size=2000):
+        for fact in adapter.build(source):
+            yield _build(
+                **fact.as_kwargs(), origin_hub=None, destination_hub=None,
+                source_type=label, source_id=str(source.pk),
+            )  # fmt: skip
 
 
-def activity_sync_existing(*, batch_size: int = 2000) -> int:
-    """Write facts for organizations, introductions and their outcomes that have none yet
-    (safe to run again: one fact per kind and source). Returns how many facts were new."""
-    hubs = _hub_cache()
+def activity_sync_existing(*, batch_size: int = 2000, sources: Iterable[str] | None = None) -> int:
+    """Write the facts that existing records (organizations, introductions and outcomes,
+    events and meetings, case files and surveys, bookings, community events, mentoring
+    sessions) stand for and that are not recorded yet (safe to run again: one fact per kind
+    and source). ``sources`` limits it to some labels. Returns how many facts were new."""
+    from puente.impact.sources import labels
+
     before = ActivityRecord.objects.count()
     batch: list[ActivityRecord] = []
-    for source in (_facts_from_directory(hubs), _facts_from_introductions(hubs)):
-        for record in source:
+    for label in sources if sources is not None else labels():
+        for record in _facts_of_existing(label):
             batch.append(record)
             if len(batch) >= batch_size:
                 ActivityRecord.objects.bulk_create(batch, ignore_conflicts=True)
