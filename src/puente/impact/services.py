@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,7 @@ from puente.impact.models import (
     ActivityRecord,
     ExchangeRate,
     Guide,
+    GuideAttachment,
     Indicator,
     IndicatorValue,
     KpiTarget,
@@ -229,9 +232,11 @@ def activity_record_manual(
     origin_hub: Hub | None = None,
     destination_hub: Hub | None = None,
     currency: str = "",
+    evidence_url: str = "",
+    evidence_file: File | None = None,
 ) -> ActivityRecord:
     """A figure entered by a manager of ``hub`` (a landing confirmed by email, jobs reported by
-    a company…), with the evidence it rests on."""
+    a company…), with the evidence it rests on: a note, and a link or a file behind it."""
     if not viewer_for(actor).manages_any([hub.pk]):
         raise PermissionDenied(_("Only managers of this hub can enter figures for it."))
     if kind not in MANUAL_KINDS:
@@ -251,25 +256,32 @@ def activity_record_manual(
         destination_hub=destination_hub, quantity=quantity, currency=currency,
         source_type="manual", source_id="", evidence=evidence.strip()[:500], actor=actor,
     )  # fmt: skip
+    record.evidence_url = (evidence_url or "").strip()[:500]
     with transaction.atomic():
+        if evidence_file is not None:
+            record.evidence_file.save(evidence_file.name or "evidence", evidence_file, save=False)
         record.save()
         activity_changed()
         audit_record(
             actor=actor,
             action="impact.activity_manual",
             target=record,
-            after=snapshot(
-                record,
-                [
-                    "kind",
-                    "local_date",
-                    "quantity",
-                    "currency",
-                    "evidence",
-                    "origin_hub_id",
-                    "destination_hub_id",
-                ],
-            ),
+            after={
+                "evidence_file": record.evidence_file.name,
+                **snapshot(
+                    record,
+                    [
+                        "kind",
+                        "local_date",
+                        "quantity",
+                        "currency",
+                        "evidence",
+                        "evidence_url",
+                        "origin_hub_id",
+                        "destination_hub_id",
+                    ],
+                ),
+            },
             hub=hub,
         )
     return record
@@ -572,6 +584,24 @@ def guide_search_text(guide: Guide, tags: Iterable[TaxonomyTerm] = ()) -> str:
     )
 
 
+@dataclass(frozen=True)
+class AttachmentUpload:
+    """A file to attach to a guide when it is saved."""
+
+    title: str
+    file: File
+    language: str
+
+
+def _require_guide_editor(actor: User | None, guide: Guide) -> None:
+    if actor is None:
+        return
+    viewer = viewer_for(actor)
+    allowed = viewer.manages_any([guide.hub_id]) if guide.hub_id else viewer.is_manager
+    if not allowed:
+        raise PermissionDenied(_("Only managers of the guide's hub can edit it."))
+
+
 GUIDE_FIELDS = [
     "slug",
     "hub_id",
@@ -592,16 +622,18 @@ def guide_save(
     actor: User | None,
     guide: Guide | None = None,
     tags: Iterable[TaxonomyTerm] = (),
+    attachments: Iterable[AttachmentUpload] = (),
     **fields: Any,
 ) -> Guide:
-    """Create or change a guide (staff or hub managers; the seed passes no actor)."""
-    if actor is not None and not viewer_for(actor).is_manager:
-        raise PermissionDenied(_("Only hub managers can edit the library."))
+    """Create or change a guide: managers of its hub (before and after the change) or staff;
+    a guide for every hub, any hub manager. The seed passes no actor."""
     if guide is None:
         guide = Guide()
+    _require_guide_editor(actor, guide)
     before = snapshot(guide, GUIDE_FIELDS) if guide.pk else None
     for name, value in fields.items():
         setattr(guide, name, value)
+    _require_guide_editor(actor, guide)
     if not guide.title_en.strip() or not guide.title_es.strip():
         raise ValidationFailed(
             _("A guide needs a title in both languages."), code="title_required", field="title_en"
@@ -611,6 +643,11 @@ def guide_save(
         guide.search_text = guide_search_text(guide, tags)
         guide.save()
         guide.tags.set(tags)
+        for upload in attachments:
+            guide_attachment_add(
+                actor=actor, guide=guide, title=upload.title, file=upload.file,
+                language=upload.language,
+            )  # fmt: skip
         audit_record(
             actor=actor,
             action="impact.guide_save",
@@ -620,3 +657,51 @@ def guide_save(
             hub=guide.hub,
         )
     return guide
+
+
+ATTACHMENT_EXTENSIONS = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png", "jpg")
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def guide_attachment_add(
+    *, actor: User | None, guide: Guide, title: str, file: File, language: str
+) -> GuideAttachment:
+    """Attach a file (a form, a checklist, a slide deck) to a guide."""
+    _require_guide_editor(actor, guide)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(
+            _("Give the attachment a title."), code="title_required", field="attachment_title"
+        )
+    name = file.name or ""
+    if name.rsplit(".", 1)[-1].lower() not in ATTACHMENT_EXTENSIONS or "." not in name:
+        raise ValidationFailed(
+            _("Attach a document, spreadsheet, presentation, text or image file."),
+            code="invalid_extension",
+            field="attachment_file",
+        )
+    if (file.size or 0) > ATTACHMENT_MAX_BYTES:
+        raise ValidationFailed(
+            _("An attachment can be at most 10 MB."), code="too_large", field="attachment_file"
+        )
+    if language not in {code for code, _label in settings.CONTENT_LANGUAGES}:
+        raise ValidationFailed(
+            _("Choose the language of the attachment."),
+            code="invalid_language",
+            field="attachment_language",
+        )
+    with transaction.atomic():
+        attachment = GuideAttachment(guide=guide, title=title[:200], language=language)
+        attachment.file.save(name.rsplit("/", 1)[-1], file, save=False)
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action="impact.guide_attachment_add",
+            target=attachment,
+            after={
+                **snapshot(attachment, ["guide_id", "title", "language"]),
+                "file": attachment.file.name,
+            },
+            hub=guide.hub,
+        )
+    return attachment
