@@ -94,8 +94,8 @@ class QuarterField(forms.CharField):
 
     default_error_messages = {"invalid": _("Give the quarter as YYYY-QN, e.g. 2026-Q3.")}
 
-    def to_python(self, value: Any) -> Quarter | None:  # type: ignore[override]
-        text = super().to_python(value)
+    def clean(self, value: Any) -> Quarter | None:  # type: ignore[override]
+        text = super().clean(value)
         if not text:
             return None
         try:
