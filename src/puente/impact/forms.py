@@ -94,7 +94,7 @@ class QuarterField(forms.CharField):
 
     default_error_messages = {"invalid": _("Give the quarter as YYYY-QN, e.g. 2026-Q3.")}
 
-    def clean(self, value: Any) -> Quarter | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Quarter | None:
         text = super().clean(value)
         if not text:
             return None
