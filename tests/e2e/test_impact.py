@@ -83,5 +83,5 @@ def test_manager_filters_drills_down_and_downloads_the_pdf_in_spanish(
         assert header in text
     # The row of the KPI: name, definition (wrapped), unit, then the value 1.
     assert re.search(
-        r"Empresas aterrizadas\n.*?programa de aterrizaje\.\nempresas\n1\n", text, re.S
+        r"Empresas aterrizadas\n.*?de aterrizaje\.\nempresas\n1\n", text, re.S
     )
