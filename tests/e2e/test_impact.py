@@ -82,6 +82,4 @@ def test_manager_filters_drills_down_and_downloads_the_pdf_in_spanish(
     for header in ("Indicador", "Definición", "Valor", "Meta", "Fuente"):
         assert header in text
     # The row of the KPI: name, definition (wrapped), unit, then the value 1.
-    assert re.search(
-        r"Empresas aterrizadas\n.*?de aterrizaje\.\nempresas\n1\n", text, re.S
-    )
+    assert re.search(r"Empresas aterrizadas\n.*?de aterrizaje\.\nempresas\n1\n", text, re.S)

@@ -324,3 +324,26 @@ def test_the_survey_of_a_rejected_applicant_adds_nothing() -> None:
         landing_services.application_decide(
             actor=world.manager, application=application, decision="nonsense"
         )
+
+
+def test_sync_reads_the_stored_state_and_a_deleted_source_loses_its_facts() -> None:
+    space = make_space()
+    day = timezone.localdate() + dt.timedelta(days=7)
+    while day.weekday() > 4:
+        day += dt.timedelta(days=1)
+    [booking] = space_services.booking_create(
+        space=space,
+        actor=UserFactory(),
+        start=dt.datetime.combine(day, dt.time(9)),
+        end=dt.datetime.combine(day, dt.time(10)),
+    )
+    assert ActivityRecord.objects.filter(kind=K.SPACE_BOOKING).count() == 1
+    # A bulk update bypasses the instance the caller holds: the sync reads the row again.
+    type(booking).objects.filter(pk=booking.pk).update(status=BookingStatus.REJECTED)
+    assert activity_sync(sources=[booking]) == 0
+    assert not ActivityRecord.objects.exists()
+    type(booking).objects.filter(pk=booking.pk).update(status=BookingStatus.APPROVED)
+    assert activity_sync(sources=[booking]) == 1
+    type(booking).objects.filter(pk=booking.pk).delete()
+    activity_sync(sources=[booking])
+    assert not ActivityRecord.objects.exists()

@@ -210,7 +210,7 @@ def event_set_status(*, event: Event, actor: User, status: str) -> Event:
     if status != EventStatus.PUBLISHED:
         event.published_at = None
     event.save(update_fields=["status", "published_at", "updated_at"])
-    activity_sync(sources=[event, *event.meetings.select_related("slot", "first", "second")])
+    activity_sync(sources=[event, *event.meetings.all()])
     audit_record(
         actor=actor,
         action="event.status",

@@ -366,7 +366,7 @@ def event_publish(*, event: Event, actor: User) -> Event:
     before = snapshot(event, ["status", "published_at"])
     event.status, event.published_at = EventStatus.PUBLISHED, timezone.now()
     event.save(update_fields=["status", "published_at", "updated_at"])
-    activity_sync(sources=[event, *event.meetings.select_related("slot", "first", "second")])
+    activity_sync(sources=[event, *event.meetings.all()])
     audit_record(
         actor=actor,
         action="event.publish",

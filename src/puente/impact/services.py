@@ -288,43 +288,60 @@ def activity_record_manual(
 
 
 # --- facts kept in line with the records they come from ----------------------------------
+def _retract(label: str, ids: list[str], kinds: Iterable[str] | None) -> int:
+    records = ActivityRecord.objects.filter(source_type=label, source_id__in=ids)
+    if kinds is not None:
+        records = records.filter(kind__in=list(kinds))
+    removed, _detail = records.delete()
+    if removed:
+        activity_changed()
+    return removed
+
+
 def retract_activity(*, sources: Iterable[models.Model], kinds: Iterable[str] | None = None) -> int:
-    """Remove the facts recorded for ``sources`` (of ``kinds``, or all): the booking was
-    cancelled, the meeting removed, the decision changed. Returns how many were removed."""
+    """Remove the facts recorded for ``sources`` (of ``kinds``, or all), e.g. for records about
+    to be deleted (a meeting removed, a participant withdrawn). Returns how many were removed."""
     ids_by_label: dict[str, list[str]] = {}
     for source in sources:
         ids_by_label.setdefault(source._meta.label_lower, []).append(str(source.pk))
-    condition = models.Q(pk__in=[])
-    for label, ids in ids_by_label.items():
-        condition |= models.Q(source_type=label, source_id__in=ids)
-    if not ids_by_label:
-        return 0
-    if kinds is not None:
-        condition &= models.Q(kind__in=list(kinds))
+    removed = 0
     with transaction.atomic():
-        removed, _detail = ActivityRecord.objects.filter(condition).delete()
-        if removed:
-            activity_changed()
+        for label, ids in ids_by_label.items():
+            removed += _retract(label, ids, kinds)
     return removed
 
 
 def activity_sync(*, sources: Iterable[models.Model]) -> int:
     """Bring the facts of each source in line with its current state (other apps call this
-    from their services, inside their transaction): the facts its adapter builds now are
-    recorded or updated, the facts of its other kinds are retracted. Returns facts recorded."""
+    from their services, inside their transaction, after their write): the facts its adapter
+    builds now are recorded or updated, the facts of its other kinds are retracted. Sources are
+    read again through the adapter's queryset (one query per model, with what the builder
+    needs); a source that no longer exists loses its facts. Returns the facts recorded."""
     from puente.impact.sources import adapter_for
 
+    ids_by_label: dict[str, list[Any]] = {}
+    adapters = {}
+    for source in sources:
+        adapter = adapter_for(source)
+        adapters[adapter.label] = adapter
+        ids_by_label.setdefault(adapter.label, []).append(source.pk)
     recorded = 0
     with transaction.atomic():
-        for source in sources:
-            adapter = adapter_for(source)
-            facts = adapter.build(source)
-            for fact in facts:
-                record_activity(**fact.as_kwargs(), source=source)
-            recorded += len(facts)
-            stale = set(adapter.kinds) - {fact.kind for fact in facts}
-            if stale:
-                retract_activity(sources=[source], kinds=stale)
+        for label, ids in ids_by_label.items():
+            adapter = adapters[label]
+            current = {obj.pk: obj for obj in adapter.everything().filter(pk__in=ids)}
+            for pk in ids:
+                stored = current.get(pk)
+                if stored is None:
+                    _retract(label, [str(pk)], None)
+                    continue
+                facts = adapter.build(stored)
+                for fact in facts:
+                    record_activity(**fact.as_kwargs(), source=stored)
+                recorded += len(facts)
+                stale = set(adapter.kinds) - {fact.kind for fact in facts}
+                if stale:
+                    _retract(label, [str(pk)], stale)
     return recorded
 
 
