@@ -146,6 +146,8 @@ def _build(
         source_type=source_type,
         source_id=source_id,
         evidence=evidence,
+        evidence_url="",
+        evidence_file="",
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
 
