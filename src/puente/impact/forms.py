@@ -264,6 +264,12 @@ class GuideForm(forms.ModelForm):
             pk__in=[hub.pk for hub in hubs]
         )
 
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"]
+        if slug == "new":  # /impact/library/new/ is the form for a new guide
+            raise forms.ValidationError(_("Choose another address name."))
+        return slug
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("attachment_file") and not (data.get("attachment_title") or "").strip():
