@@ -352,3 +352,12 @@ def test_the_guide_form_has_a_pinned_query_count(django_assert_num_queries) -> N
     client.get("/impact/library/abrir-cuenta-miami/edit/")
     with django_assert_num_queries(11):
         client.get("/impact/library/abrir-cuenta-miami/edit/")
+
+
+def test_date_inputs_keep_the_iso_date_in_spanish_so_the_browser_shows_them() -> None:
+    client = signed_in(make_manager("medellin"), "es")
+    client.post("/impact/library/new/", GUIDE)
+    page = client.get("/impact/library/abrir-cuenta-miami/edit/").content.decode()
+    assert 'type="date" name="reviewed_on" value="2026-06-01"' in page
+    figures = client.get("/impact/figures/").content.decode()
+    assert 'type="date" name="occurred_on" value="20' in figures

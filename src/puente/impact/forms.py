@@ -152,7 +152,9 @@ EVIDENCE_MAX_MB = 10
 
 class ManualFigureForm(_ScopedForm):
     kind = forms.ChoiceField(label=_("Figure"))
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     hub = forms.ChoiceField(label=_("Hub"))
     quantity = forms.DecimalField(
         label=_("Quantity or amount"), min_value=0, max_digits=18, decimal_places=2
@@ -253,7 +255,7 @@ class GuideForm(forms.ModelForm):
             "tags",
         ]
         widgets = {
-            "reviewed_on": forms.DateInput(attrs={"type": "date"}),
+            "reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "body_en": forms.Textarea(attrs={"rows": 10}),
             "body_es": forms.Textarea(attrs={"rows": 10}),
         }
