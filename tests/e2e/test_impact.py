@@ -82,6 +82,46 @@ def test_manager_filters_drills_down_and_downloads_the_pdf_in_spanish(
     for header in ("Indicador", "Definición", "Valor", "Meta", "Fuente"):
         assert header in text
     # The row of the KPI: name, definition (wrapped), unit, then the value 1.
-    assert re.search(
-        r"Empresas aterrizadas\n.*?programa de aterrizaje\.\nempresas\n1\n", text, re.S
+    assert re.search(r"Empresas aterrizadas\n.*?de aterrizaje\.\nempresas\n1\n", text, re.S)
+
+
+def test_manager_sets_a_target_and_enters_a_figure_with_evidence_in_spanish(
+    new_page: Any, tmp_path: Any
+) -> None:
+    partnership()
+    manager = make_manager("medellin", email="metas@rutan.example", language="es")
+    quarter = Quarter.of_date(timezone.now().date())
+    page = new_page("es")
+    page.goto("/accounts/sign-in/")
+    page.get_by_label("Correo electrónico", exact=True).fill(manager.email)
+    page.get_by_label("Contraseña", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_load_state()
+
+    page.goto("/impact/")
+    page.get_by_role("link", name="Fijar metas").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Metas de los indicadores")
+    page.get_by_label("Indicador", exact=True).select_option("companies_landed")
+    page.get_by_label("Nodo", exact=True).select_option("medellin")
+    page.get_by_label("Meta", exact=True).fill("-5")
+    page.get_by_role("button", name="Guardar meta").click()
+    expect(page.locator(".errorlist").first).to_be_visible()  # refused, nothing saved
+    page.get_by_label("Meta", exact=True).fill("6")
+    page.get_by_role("button", name="Guardar meta").click()
+    expect(page.locator("#targets")).to_contain_text("Empresas aterrizadas")
+    expect(page.locator("#targets")).to_contain_text("6")
+
+    page.get_by_role("link", name="Cifras ingresadas a mano").click()
+    page.get_by_label("Cifra", exact=True).select_option("jobs_created")
+    page.get_by_label("Nodo", exact=True).select_option("medellin")
+    page.get_by_label("Cantidad o monto", exact=True).fill("12")
+    page.get_by_label("Nota sobre la evidencia", exact=True).fill(
+        "Reporte de nómina del tercer trimestre"
     )
+    evidence = tmp_path / "nomina.pdf"
+    evidence.write_bytes(b"%PDF-1.4 nomina")
+    page.get_by_label("Archivo de evidencia", exact=True).set_input_files(str(evidence))
+    page.get_by_role("button", name="Registrar cifra").click()
+    expect(page.locator("#figures")).to_contain_text("Reporte de nómina del tercer trimestre")
+    page.goto(f"/impact/?quarter={quarter}&hub=medellin")
+    expect(page.locator("#kpi-jobs_created .kpi-value")).to_have_text("12")

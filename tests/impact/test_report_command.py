@@ -41,8 +41,9 @@ def test_report_command_writes_the_pdf_with_the_kpi_table(tmp_path: Path) -> Non
     call_command(
         "report", "--period", "2026-Q3", "--lang", "en", "--format", "csv", "--out", str(english)
     )
-    assert "companies_landed,Companies landed,Companies that established" in english.read_text(
-        encoding="utf-8-sig"
+    assert (
+        'companies_landed,Companies landed,"Companies admitted to a landing program'
+        in english.read_text(encoding="utf-8-sig")
     )
 
 

@@ -32,6 +32,7 @@ from puente.events.models import (
     Slot,
 )
 from puente.events.slots import session_slots
+from puente.impact.services import activity_sync, retract_activity
 
 EVENT_FIELDS = [
     "title",
@@ -209,6 +210,7 @@ def event_set_status(*, event: Event, actor: User, status: str) -> Event:
     if status != EventStatus.PUBLISHED:
         event.published_at = None
     event.save(update_fields=["status", "published_at", "updated_at"])
+    activity_sync(sources=[event, *event.meetings.all()])
     audit_record(
         actor=actor,
         action="event.status",
@@ -452,7 +454,10 @@ def participant_cancel(*, participant: Participant, actor: User) -> Participant:
         Q(requester=participant) | Q(target=participant),
         status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
     ).update(status=RequestStatus.CANCELLED)
-    Meeting.objects.filter(Q(first=participant) | Q(second=participant)).delete()
+    withdrawn = Meeting.objects.filter(Q(first=participant) | Q(second=participant))
+    retract_activity(sources=list(withdrawn))
+    withdrawn.delete()
+    activity_sync(sources=[event])
     audit_record(
         actor=actor,
         action="event.participant_cancel",

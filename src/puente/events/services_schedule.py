@@ -32,6 +32,7 @@ from puente.events.models import (
 )
 from puente.events.scheduling import ProblemError, solve
 from puente.events.services import participant_users, require_organizer
+from puente.impact.services import activity_sync, retract_activity
 
 _MEETING_STATE = ["slot_id", "table", "locked", "session_id", "priority"]
 #: A run still "running" after its time limit plus this margin is taken as dead.
@@ -163,6 +164,7 @@ def _apply(run: ScheduleRun, event: Event, meeting_ids: list[int], solution: Any
         meeting.slot_id, meeting.table = slot_id, table
         changed.append(meeting)
     Meeting.objects.bulk_update(changed, ["slot", "table", "sequence"])
+    activity_sync(sources=changed)
     run.status = RunStatus.DONE
     run.progress, run.stage = 1.0, "done"
     run.solver_status = solution.status
@@ -277,6 +279,7 @@ def meeting_move(
     if (meeting.slot_id, meeting.table) != (before["slot_id"], before["table"]):
         meeting.sequence += 1
     meeting.save()
+    activity_sync(sources=[meeting])
     _record(meeting, actor, "event.meeting_move", before)
     return meeting
 
@@ -343,6 +346,7 @@ def meeting_remove(*, meeting: Meeting, actor: User) -> None:
     if meeting.request_id is not None:
         meeting.request.status = RequestStatus.CANCELLED  # type: ignore[union-attr]
         meeting.request.save(update_fields=["status"])  # type: ignore[union-attr]
+    retract_activity(sources=[meeting])
     meeting.delete()
 
 
@@ -362,6 +366,7 @@ def event_publish(*, event: Event, actor: User) -> Event:
     before = snapshot(event, ["status", "published_at"])
     event.status, event.published_at = EventStatus.PUBLISHED, timezone.now()
     event.save(update_fields=["status", "published_at", "updated_at"])
+    activity_sync(sources=[event, *event.meetings.all()])
     audit_record(
         actor=actor,
         action="event.publish",
@@ -400,6 +405,7 @@ def participant_check_in(
     if present:
         participant.no_show = False
     participant.save(update_fields=["checked_in_at", "no_show"])
+    activity_sync(sources=[participant.event])
     audit_record(
         actor=actor,
         action="event.check_in",
@@ -480,7 +486,9 @@ def participant_mark_no_show(*, participant: Participant, actor: User) -> int:
             replaces=meeting,
         )
         _record(replacement, actor, "event.standby_reassign", None)
+        activity_sync(sources=[replacement])
         reassigned += 1
+    activity_sync(sources=[event, *freed])
     audit_record(
         actor=actor,
         action="event.no_show",

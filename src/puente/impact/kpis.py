@@ -92,7 +92,9 @@ KPIS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
         KpiSpec("companies_landed", COUNT, (K.COMPANY_LANDED,)),
         _("Companies landed"),
-        _("Companies that established operations in the other hub through a landing program."),
+        _(
+            "Companies admitted to a landing program in the other hub, counted when their landing case file opens there."
+        ),
         _("companies"),
         MANUAL,
     ),

@@ -111,6 +111,15 @@ class ActivityRecord(models.Model):
         blank=True,
         help_text=_("For figures entered by hand: where the number comes from."),
     )
+    # Database defaults: rows written in bulk by raw SQL (imports, benchmarks) leave them out.
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True, db_default="")
+    evidence_file = models.FileField(
+        _("evidence file"),
+        upload_to="impact/evidence/%Y/%m/",
+        max_length=300,
+        blank=True,
+        db_default="",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

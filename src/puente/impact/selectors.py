@@ -486,3 +486,43 @@ def network_overview(viewer: Viewer, *, quarter: Quarter, scope: Scope, title: s
         for pk in result.isolated[:20]
     ]
     return NetworkView(result, svg, brokers, len(result.isolated), isolated_sample)
+
+
+# --- managers' pages: targets and manual figures ----------------------------------------------
+def hubs_managed_by(viewer: Viewer) -> list[Hub]:
+    """The hubs a manager may set targets and enter figures for (every active hub for staff)."""
+    hubs = Hub.objects.filter(is_active=True).order_by("name_en")
+    if not viewer.is_staff:
+        hubs = hubs.filter(pk__in=viewer.managed_hub_ids)
+    return list(hubs)
+
+
+def kpi_targets_for(viewer: Viewer, *, quarter: Quarter) -> list[KpiTarget]:
+    """The targets of ``quarter`` a manager may see: those of the hubs they manage and the
+    network's joint targets (all of them for staff)."""
+    require_manager(viewer)
+    targets = KpiTarget.objects.filter(year=quarter.year, quarter=quarter.number).select_related(
+        "hub", "origin_hub", "destination_hub", "set_by"
+    )
+    if not viewer.is_staff:
+        targets = targets.filter(Q(hub__isnull=True) | Q(hub_id__in=viewer.managed_hub_ids))
+    return list(targets.order_by("kpi", "hub__name_en", "id"))
+
+
+def manual_figures_for(viewer: Viewer, *, limit: int = 50) -> list[ActivityRecord]:
+    """The latest figures entered by hand in the hubs a manager manages (all for staff)."""
+    require_manager(viewer)
+    records = ActivityRecord.objects.filter(source_type="manual").select_related(
+        "hub", "recorded_by"
+    )
+    if not viewer.is_staff:
+        records = records.filter(hub_id__in=viewer.managed_hub_ids)
+    return list(records.order_by("-recorded_at", "-id")[:limit])
+
+
+def manual_figure_for(viewer: Viewer, pk: int) -> ActivityRecord:
+    """One figure entered by hand, for a manager of its hub; the same 404 otherwise."""
+    record = ActivityRecord.objects.filter(pk=pk, source_type="manual").first()
+    if record is None or not viewer.manages_any([record.hub_id]):
+        raise Http404("figure")
+    return record

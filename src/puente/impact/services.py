@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,7 @@ from puente.impact.models import (
     ActivityRecord,
     ExchangeRate,
     Guide,
+    GuideAttachment,
     Indicator,
     IndicatorValue,
     KpiTarget,
@@ -60,10 +63,6 @@ def activity_changed() -> None:
 
     bump()
     transaction.on_commit(bump)
-
-
-def _hub_cache() -> dict[int, Hub]:
-    return {hub.pk: hub for hub in Hub.objects.all()}
 
 
 def _direction(
@@ -147,6 +146,8 @@ def _build(
         source_type=source_type,
         source_id=source_id,
         evidence=evidence,
+        evidence_url="",
+        evidence_file="",
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
 
@@ -233,9 +234,11 @@ def activity_record_manual(
     origin_hub: Hub | None = None,
     destination_hub: Hub | None = None,
     currency: str = "",
+    evidence_url: str = "",
+    evidence_file: File | None = None,
 ) -> ActivityRecord:
     """A figure entered by a manager of ``hub`` (a landing confirmed by email, jobs reported by
-    a company…), with the evidence it rests on."""
+    a company…), with the evidence it rests on: a note, and a link or a file behind it."""
     if not viewer_for(actor).manages_any([hub.pk]):
         raise PermissionDenied(_("Only managers of this hub can enter figures for it."))
     if kind not in MANUAL_KINDS:
@@ -255,144 +258,120 @@ def activity_record_manual(
         destination_hub=destination_hub, quantity=quantity, currency=currency,
         source_type="manual", source_id="", evidence=evidence.strip()[:500], actor=actor,
     )  # fmt: skip
+    record.evidence_url = (evidence_url or "").strip()[:500]
     with transaction.atomic():
+        if evidence_file is not None:
+            record.evidence_file.save(evidence_file.name or "evidence", evidence_file, save=False)
         record.save()
         activity_changed()
         audit_record(
             actor=actor,
             action="impact.activity_manual",
             target=record,
-            after=snapshot(
-                record,
-                [
-                    "kind",
-                    "local_date",
-                    "quantity",
-                    "currency",
-                    "evidence",
-                    "origin_hub_id",
-                    "destination_hub_id",
-                ],
-            ),
+            after={
+                "evidence_file": record.evidence_file.name,
+                **snapshot(
+                    record,
+                    [
+                        "kind",
+                        "local_date",
+                        "quantity",
+                        "currency",
+                        "evidence",
+                        "evidence_url",
+                        "origin_hub_id",
+                        "destination_hub_id",
+                    ],
+                ),
+            },
             hub=hub,
         )
     return record
 
 
-# --- adapters: facts from what other apps already store ------------------------------------
-def _noon(day: dt.date, hub: Hub) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(12), tzinfo=hub.zone)
+# --- facts kept in line with the records they come from ----------------------------------
+def _retract(label: str, ids: list[str], kinds: Iterable[str] | None) -> int:
+    records = ActivityRecord.objects.filter(source_type=label, source_id__in=ids)
+    if kinds is not None:
+        records = records.filter(kind__in=list(kinds))
+    removed, _detail = records.delete()
+    if removed:
+        activity_changed()
+    return removed
 
 
-def _facts_from_directory(hubs: dict[int, Hub]) -> Iterable[ActivityRecord]:
-    for organization in Organization.objects.only("id", "hub_id", "created_at").iterator(
-        chunk_size=2000
-    ):
-        hub = hubs[organization.hub_id]
-        yield _build(
-            kind=ActivityKind.ORGANIZATION_ACTIVE, occurred_at=organization.created_at, hub=hub,
-            organization=organization, partner_organization=None, person=None, origin_hub=None,
-            destination_hub=None, quantity=1, currency="",
-            source_type="directory.organization", source_id=str(organization.pk),
-        )  # fmt: skip
+def retract_activity(*, sources: Iterable[models.Model], kinds: Iterable[str] | None = None) -> int:
+    """Remove the facts recorded for ``sources`` (of ``kinds``, or all), e.g. for records about
+    to be deleted (a meeting removed, a participant withdrawn). Returns how many were removed."""
+    ids_by_label: dict[str, list[str]] = {}
+    for source in sources:
+        ids_by_label.setdefault(source._meta.label_lower, []).append(str(source.pk))
+    removed = 0
+    with transaction.atomic():
+        for label, ids in ids_by_label.items():
+            removed += _retract(label, ids, kinds)
+    return removed
 
 
-def _facts_from_introductions(hubs: dict[int, Hub]) -> Iterable[ActivityRecord]:
-    from puente.introductions.models import (
-        Introduction,
-        IntroductionOutcome,
-        IntroductionStatus,
-        OutcomeKind,
-    )
+def activity_sync(*, sources: Iterable[models.Model]) -> int:
+    """Bring the facts of each source in line with its current state (other apps call this
+    from their services, inside their transaction, after their write): the facts its adapter
+    builds now are recorded or updated, the facts of its other kinds are retracted. Sources are
+    read again through the adapter's queryset (one query per model, with what the builder
+    needs); a source that no longer exists loses its facts. Returns the facts recorded."""
+    from puente.impact.sources import adapter_for
 
-    def fact(
-        kind: str,
-        at: dt.datetime,
-        intro: Introduction,
-        source: str,
-        source_id: int,
-        quantity: Decimal | int = 1,
-        currency: str = "",
-    ) -> ActivityRecord:
-        return _build(
-            kind=kind, occurred_at=at, hub=hubs[intro.requester.hub_id], organization=intro.requester,
-            partner_organization=intro.target, person=None, origin_hub=None, destination_hub=None,
-            quantity=quantity, currency=currency, source_type=source, source_id=str(source_id),
-        )  # fmt: skip
-
-    introductions = Introduction.objects.select_related("requester", "target").iterator(
-        chunk_size=2000
-    )
-    for intro in introductions:
-        yield fact(
-            ActivityKind.INTRODUCTION_REQUESTED,
-            intro.created_at,
-            intro,
-            "introductions.introduction",
-            intro.pk,
-        )
-        if intro.status == IntroductionStatus.ACCEPTED:
-            answers = [
-                moment
-                for moment in (intro.requester_accepted_at, intro.target_accepted_at)
-                if moment
-            ]
-            accepted = max(answers) if answers else intro.updated_at
-            yield fact(
-                ActivityKind.INTRODUCTION_ACCEPTED,
-                accepted,
-                intro,
-                "introductions.introduction",
-                intro.pk,
-            )
-    kinds = {
-        OutcomeKind.MET: ActivityKind.MEETING_HELD,
-        OutcomeKind.INVESTMENT: ActivityKind.INVESTMENT,
-        OutcomeKind.HIRE: ActivityKind.JOBS_CREATED,
-    }
-    outcomes = IntroductionOutcome.objects.filter(kind__in=list(kinds)).select_related(
-        "introduction__requester", "introduction__target"
-    )
-    for outcome in outcomes.iterator(chunk_size=2000):
-        intro = outcome.introduction
-        at = _noon(outcome.occurred_on, hubs[intro.requester.hub_id])
-        if outcome.kind == OutcomeKind.INVESTMENT:
-            yield fact(
-                ActivityKind.INVESTMENT,
-                at,
-                intro,
-                "introductions.introductionoutcome",
-                outcome.pk,
-                outcome.amount or 0,
-                outcome.currency,
-            )
-        elif outcome.kind == OutcomeKind.HIRE:
-            yield fact(
-                ActivityKind.JOBS_CREATED,
-                at,
-                intro,
-                "introductions.introductionoutcome",
-                outcome.pk,
-                outcome.hires or 0,
-            )
-        else:
-            yield fact(
-                ActivityKind.MEETING_HELD,
-                at,
-                intro,
-                "introductions.introductionoutcome",
-                outcome.pk,
-            )
+    ids_by_label: dict[str, list[Any]] = {}
+    adapters = {}
+    for source in sources:
+        adapter = adapter_for(source)
+        adapters[adapter.label] = adapter
+        ids_by_label.setdefault(adapter.label, []).append(source.pk)
+    recorded = 0
+    with transaction.atomic():
+        for label, ids in ids_by_label.items():
+            adapter = adapters[label]
+            current = {obj.pk: obj for obj in adapter.everything().filter(pk__in=ids)}
+            for pk in ids:
+                stored = current.get(pk)
+                if stored is None:
+                    _retract(label, [str(pk)], None)
+                    continue
+                facts = adapter.build(stored)
+                for fact in facts:
+                    record_activity(**fact.as_kwargs(), source=stored)
+                recorded += len(facts)
+                stale = set(adapter.kinds) - {fact.kind for fact in facts}
+                if stale:
+                    _retract(label, [str(pk)], stale)
+    return recorded
 
 
-def activity_sync_existing(*, batch_size: int = 2000) -> int:
-    """Write facts for organizations, introductions and their outcomes that have none yet
-    (safe to run again: one fact per kind and source). Returns how many facts were new."""
-    hubs = _hub_cache()
+def _facts_of_existing(label: str) -> Iterable[ActivityRecord]:
+    """Every fact the existing records of one source model stand for, built by the same
+    adapter as the live path."""
+    from puente.impact.sources import source_adapters
+
+    adapter = source_adapters()[label]
+    for source in adapter.everything().iterator(chunk_size=2000):
+        for fact in adapter.build(source):
+            yield _build(
+                **fact.as_kwargs(), origin_hub=None, destination_hub=None,
+                source_type=label, source_id=str(source.pk),
+            )  # fmt: skip
+
+
+def activity_sync_existing(*, batch_size: int = 2000, sources: Iterable[str] | None = None) -> int:
+    """Write the facts that existing records (organizations, introductions and outcomes,
+    events and meetings, case files and surveys, bookings, community events, mentoring
+    sessions) stand for and that are not recorded yet (safe to run again: one fact per kind
+    and source). ``sources`` limits it to some labels. Returns how many facts were new."""
+    from puente.impact.sources import labels
+
     before = ActivityRecord.objects.count()
     batch: list[ActivityRecord] = []
-    for source in (_facts_from_directory(hubs), _facts_from_introductions(hubs)):
-        for record in source:
+    for label in sources if sources is not None else labels():
+        for record in _facts_of_existing(label):
             batch.append(record)
             if len(batch) >= batch_size:
                 ActivityRecord.objects.bulk_create(batch, ignore_conflicts=True)
@@ -624,6 +603,24 @@ def guide_search_text(guide: Guide, tags: Iterable[TaxonomyTerm] = ()) -> str:
     )
 
 
+@dataclass(frozen=True)
+class AttachmentUpload:
+    """A file to attach to a guide when it is saved."""
+
+    title: str
+    file: File
+    language: str
+
+
+def _require_guide_editor(actor: User | None, guide: Guide) -> None:
+    if actor is None:
+        return
+    viewer = viewer_for(actor)
+    allowed = viewer.manages_any([guide.hub_id]) if guide.hub_id else viewer.is_manager
+    if not allowed:
+        raise PermissionDenied(_("Only managers of the guide's hub can edit it."))
+
+
 GUIDE_FIELDS = [
     "slug",
     "hub_id",
@@ -644,16 +641,18 @@ def guide_save(
     actor: User | None,
     guide: Guide | None = None,
     tags: Iterable[TaxonomyTerm] = (),
+    attachments: Iterable[AttachmentUpload] = (),
     **fields: Any,
 ) -> Guide:
-    """Create or change a guide (staff or hub managers; the seed passes no actor)."""
-    if actor is not None and not viewer_for(actor).is_manager:
-        raise PermissionDenied(_("Only hub managers can edit the library."))
+    """Create or change a guide: managers of its hub (before and after the change) or staff;
+    a guide for every hub, any hub manager. The seed passes no actor."""
     if guide is None:
         guide = Guide()
+    _require_guide_editor(actor, guide)
     before = snapshot(guide, GUIDE_FIELDS) if guide.pk else None
     for name, value in fields.items():
         setattr(guide, name, value)
+    _require_guide_editor(actor, guide)
     if not guide.title_en.strip() or not guide.title_es.strip():
         raise ValidationFailed(
             _("A guide needs a title in both languages."), code="title_required", field="title_en"
@@ -663,6 +662,11 @@ def guide_save(
         guide.search_text = guide_search_text(guide, tags)
         guide.save()
         guide.tags.set(tags)
+        for upload in attachments:
+            guide_attachment_add(
+                actor=actor, guide=guide, title=upload.title, file=upload.file,
+                language=upload.language,
+            )  # fmt: skip
         audit_record(
             actor=actor,
             action="impact.guide_save",
@@ -672,3 +676,51 @@ def guide_save(
             hub=guide.hub,
         )
     return guide
+
+
+ATTACHMENT_EXTENSIONS = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png", "jpg")
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def guide_attachment_add(
+    *, actor: User | None, guide: Guide, title: str, file: File, language: str
+) -> GuideAttachment:
+    """Attach a file (a form, a checklist, a slide deck) to a guide."""
+    _require_guide_editor(actor, guide)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(
+            _("Give the attachment a title."), code="title_required", field="attachment_title"
+        )
+    name = file.name or ""
+    if name.rsplit(".", 1)[-1].lower() not in ATTACHMENT_EXTENSIONS or "." not in name:
+        raise ValidationFailed(
+            _("Attach a document, spreadsheet, presentation, text or image file."),
+            code="invalid_extension",
+            field="attachment_file",
+        )
+    if (file.size or 0) > ATTACHMENT_MAX_BYTES:
+        raise ValidationFailed(
+            _("An attachment can be at most 10 MB."), code="too_large", field="attachment_file"
+        )
+    if language not in {code for code, _label in settings.CONTENT_LANGUAGES}:
+        raise ValidationFailed(
+            _("Choose the language of the attachment."),
+            code="invalid_language",
+            field="attachment_language",
+        )
+    with transaction.atomic():
+        attachment = GuideAttachment(guide=guide, title=title[:200], language=language)
+        attachment.file.save(name.rsplit("/", 1)[-1], file, save=False)
+        attachment.save()
+        audit_record(
+            actor=actor,
+            action="impact.guide_attachment_add",
+            target=attachment,
+            after={
+                **snapshot(attachment, ["guide_id", "title", "language"]),
+                "file": attachment.file.name,
+            },
+            hub=guide.hub,
+        )
+    return attachment

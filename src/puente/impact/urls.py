@@ -1,6 +1,6 @@
 from django.urls import path
 
-from puente.impact import views
+from puente.impact import views, views_manage
 
 app_name = "impact"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("network/", views.network, name="network"),
     path("indicators/", views.indicators, name="indicators"),
     path("open-data.csv", views.open_data, name="open_data"),
+    path("targets/", views_manage.targets, name="targets"),
+    path("figures/", views_manage.figures, name="figures"),
+    path("figures/<int:pk>/evidence", views_manage.figure_evidence, name="figure_evidence"),
     path("library/", views.library, name="library"),
+    path("library/new/", views_manage.guide_edit, name="guide_create"),
+    path("library/<slug:slug>/edit/", views_manage.guide_edit, name="guide_edit"),
     path("library/<slug:slug>/", views.guide_detail, name="guide"),
 ]

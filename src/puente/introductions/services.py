@@ -18,6 +18,7 @@ from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
 from puente.core.notifications import notify
 from puente.directory.models import Organization, OrganizationMembership
+from puente.impact.services import activity_sync
 from puente.introductions.models import (
     PENDING_LIFETIME,
     Introduction,
@@ -136,6 +137,7 @@ def introduction_request(
         requester_accepted_at=now,
         requester_accepted_by=actor,
     )
+    activity_sync(sources=[introduction])
     audit_record(
         actor=actor,
         action="introduction.request",
@@ -172,6 +174,7 @@ def introduction_broker(
     introduction = _create(
         requester=first, target=second, brokered_by=actor, message=message.strip()[:2000]
     )
+    activity_sync(sources=[introduction])
     audit_record(
         actor=actor,
         action="introduction.broker",
@@ -258,6 +261,7 @@ def introduction_respond(
     if introduction.requester_accepted_at and introduction.target_accepted_at:
         introduction.status = IntroductionStatus.ACCEPTED
     introduction.save()
+    activity_sync(sources=[introduction])
     audit_record(
         actor=actor,
         action="introduction.accept",
@@ -395,6 +399,7 @@ def introduction_record_outcome(
         note=note.strip()[:500],
         recorded_by=actor,
     )
+    activity_sync(sources=[outcome])
     audit_record(
         actor=actor,
         action="introduction.outcome",

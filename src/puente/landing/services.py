@@ -21,6 +21,7 @@ from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from puente.core.notifications import notify
 from puente.directory.models import Organization, OrganizationMembership
+from puente.impact.services import activity_sync
 from puente.landing.assignment import plan_assignments
 from puente.landing.deadlines import local_to_instant
 from puente.landing.models import (
@@ -590,7 +591,7 @@ def application_decide(
         hub=program.hub,
     )
     if decision == ApplicationState.ADMITTED:
-        _case_file_open(actor=actor, application=application)
+        activity_sync(sources=[_case_file_open(actor=actor, application=application)])
     notify(
         users=_members(application.organization),
         kind=f"landing.{decision}",
@@ -790,6 +791,7 @@ def survey_answer(*, actor: User, survey: SurveyRequest, values: dict[str, Any])
         setattr(survey, name, values[name])
     survey.answered_at = timezone.now()
     survey.save()
+    activity_sync(sources=[survey])
     audit_record(
         actor=actor,
         action="landing.survey.answer",

@@ -24,6 +24,7 @@ from puente.accounts.viewer import viewer_for
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
 from puente.core.notifications import notify
+from puente.impact.services import activity_sync
 from puente.spaces import selectors
 from puente.spaces.models import (
     HOLDING_STATUSES,
@@ -350,6 +351,7 @@ def booking_create(
             hub=space.hub,
         )
         bookings.append(booking)
+    activity_sync(sources=bookings)
     if status == BookingStatus.TENTATIVE:
         _notify_managers(bookings[0], len(bookings))
     return bookings
@@ -433,6 +435,7 @@ def booking_decide(
             hub=item.space.hub,
         )
         decided.append(item)
+    activity_sync(sources=decided)
     first = next((item for item in decided if item.pk == booking.pk), decided[0])
     params = {"space": first.space.name, "when": when_text(first), "note": first.decision_note}
     notify(
@@ -466,6 +469,7 @@ def booking_cancel(*, booking: Booking, actor: User, now: dt.datetime | None = N
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
+    activity_sync(sources=[booking])
     audit_record(
         actor=actor,
         action="booking.cancel",
@@ -522,6 +526,7 @@ def bookings_release_unchecked(*, now: dt.datetime | None = None) -> int:
     for booking in due:
         booking.status = BookingStatus.RELEASED
         booking.save(update_fields=["status"])
+        activity_sync(sources=[booking])
         audit_record(
             actor=None,
             action="booking.release",

@@ -17,6 +17,7 @@ from puente.accounts.viewer import viewer_for
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
 from puente.core.notifications import notify
+from puente.impact.services import activity_sync
 from puente.spaces import selectors
 from puente.spaces.models import (
     CommunityEvent,
@@ -85,6 +86,7 @@ def event_registration_cancel(*, registration: EventRegistration, actor: User) -
     had_place = registration.status == RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
     registration.save(update_fields=["status"])
+    activity_sync(sources=[event])
     audit_record(
         actor=actor,
         action="event.cancel_registration",
@@ -133,6 +135,7 @@ def event_check_in(*, registration: EventRegistration, actor: User) -> EventRegi
     if registration.checked_in_at is None:
         registration.checked_in_at = timezone.now()
         registration.save(update_fields=["checked_in_at"])
+        activity_sync(sources=[event])
         audit_record(
             actor=actor,
             action="event.check_in",
@@ -377,6 +380,7 @@ def session_cancel(*, session: MentorSession, actor: User) -> MentorSession:
         raise ValidationFailed(_("Only booked sessions can be cancelled."), code="not_booked")
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status"])
+    activity_sync(sources=[session])
     audit_record(
         actor=actor, action="office_hours.cancel", target=session, after={"status": session.status}
     )
@@ -431,6 +435,7 @@ def session_record(
         changed += ["rating", "feedback"]
     if changed:
         session.save(update_fields=changed)
+        activity_sync(sources=[session])
         audit_record(
             actor=actor,
             action="office_hours.record",
