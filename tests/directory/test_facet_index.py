@@ -209,7 +209,8 @@ def test_rebuilding_costs_a_fixed_number_of_queries() -> None:
         facet_index.forget()
         with CaptureQueriesContext(connection) as queries:
             facet_index.directory_index()
-        assert len(queries) == 5  # token, organizations, sectors, technologies, other hubs
+        # token, organizations, sectors, technologies, other hubs, search texts
+        assert len(queries) == 6
         with CaptureQueriesContext(connection) as queries:
             facet_index.directory_index()
         assert len(queries) == 1  # only the token when nothing changed

@@ -28,6 +28,9 @@ from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations import RunPython
 
+from puente.core.text import word_count
+from puente.directory.text_index import TextPostings
+
 STAMP_TABLE = "directory_index_stamp"
 ORGANIZATION_TABLE = "directory_organization"
 # Tables whose writes change what the index holds.
@@ -180,6 +183,7 @@ class DirectoryIndex:
     sectors: TermRows
     technologies: TermRows
     id_order: np.ndarray  # argsort of ids, to find positions of ids
+    text: TextPostings  # the words of each organization's search_text, by position
     columns: dict[str, Column] = field(default_factory=dict)
 
     @property
@@ -259,6 +263,8 @@ def build(token: str) -> DirectoryIndex:
         ):
             cursor.execute(f"SELECT organization_id, {column} FROM {ORGANIZATION_TABLE}_{table}")
             pairs[table] = cursor.fetchall()
+        cursor.execute(f"SELECT id, name, search_text FROM {ORGANIZATION_TABLE}")
+        texts = cursor.fetchall()
     size = len(rows)
     data = np.array(rows, dtype=np.int64).reshape(size, 8)
     ids = np.ascontiguousarray(data[:, 0])
@@ -280,10 +286,26 @@ def build(token: str) -> DirectoryIndex:
         sectors=empty,
         technologies=empty,
         id_order=np.argsort(ids, kind="stable"),
+        text=TextPostings.build([], [], [], size),
     )
     for name in ("sectors", "technologies", "other_hubs"):
         setattr(index, name, _term_rows(pairs[name], index.positions, size))
+    index.text = _text_postings(index, texts)
     return index
+
+
+def _text_postings(index: DirectoryIndex, rows: list[tuple[int, str, str]]) -> TextPostings:
+    """Postings of every organization's ``search_text`` (its name's words come first)."""
+    positions, found = index.locate([row[0] for row in rows])
+    # A row inserted between the two reads is not in the index yet (the token changed with
+    # it, so the next request rebuilds); one deleted in between simply has no words.
+    kept = [row for row, ok in zip(rows, found, strict=True) if ok]
+    return TextPostings.build(
+        [row[2] or "" for row in kept],
+        [word_count(row[1] or "") for row in kept],
+        positions,
+        index.size,
+    )
 
 
 _lock = threading.Lock()

@@ -16,7 +16,6 @@ from puente.core.models import Hub, TaxonomyTerm, Visibility, Vocabulary
 from puente.core.search import query_terms
 from puente.directory import facet_index
 from puente.directory.models import (
-    ORGANIZATION_INDEX,
     PERSON_INDEX,
     ClaimStatus,
     Organization,
@@ -26,6 +25,7 @@ from puente.directory.models import (
     Position,
     stale_cutoff,
 )
+from puente.directory.text_index import TextMatches
 
 OrganizationHubs = Organization.other_hubs.through
 
@@ -200,24 +200,19 @@ class _Search:
     matching: np.ndarray
     masks: dict[str, np.ndarray]
     hubs: list[Hub]
-    ranks: np.ndarray | None = None
+    text: TextMatches | None = None
 
 
 def _search(viewer: Viewer, filters: DirectoryFilters, *, need_hubs: bool) -> _Search:
     index = facet_index.directory_index()
     hubs = list(Hub.objects.all()) if (filters.hubs or need_hubs) else []
     matching = facet_index.visible_mask(index, viewer)
-    ranks = None
+    text = None
     if filters.q:
-        ids, scores = ORGANIZATION_INDEX.matches(filters.q)
-        positions, known = index.locate(ids)
-        found = np.zeros(index.size, dtype=bool)
-        found[positions] = True
-        matching = matching & found
-        ranks = np.full(index.size, np.inf)
-        ranks[positions] = np.asarray(scores, dtype=float)[known]
+        text = index.text.search(query_terms(filters.q))
+        matching = matching & text.matched
     return _Search(
-        index=index, matching=matching, masks=_masks(index, filters, hubs), hubs=hubs, ranks=ranks
+        index=index, matching=matching, masks=_masks(index, filters, hubs), hubs=hubs, text=text
     )
 
 
@@ -230,8 +225,10 @@ def _page_positions(search: _Search, selected: np.ndarray, filters: DirectoryFil
     positions = np.flatnonzero(selected)  # by (name, id)
     if filters.sort == "-name":
         return positions[::-1]
-    if filters.q and not filters.sort and search.ranks is not None:
-        return positions[np.lexsort((positions, search.ranks[positions]))]
+    if filters.q and not filters.sort and search.text is not None:
+        # Relevance: name tiers, then BM25 (higher first), then name.
+        text = search.text
+        return positions[np.lexsort((positions, -text.score[positions], text.tier[positions]))]
     return positions
 
 
@@ -246,8 +243,8 @@ def organization_directory(
 ) -> DirectoryResult:
     """Search and filter the organizations the viewer may see, with facet counts.
 
-    Filtering, counting and ordering run on the in-memory facet index (exact, see
-    ``facet_index``); the database answers the full-text match and the page's rows.
+    Matching, filtering, counting and ordering run on the in-memory facet index (exact, see
+    ``facet_index`` and ``text_index``); the database reads only the page's rows.
     """
     if filters.q and not query_terms(filters.q):
         search = _search(viewer, replace(filters, q=""), need_hubs=with_facets)
