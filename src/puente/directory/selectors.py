@@ -269,6 +269,7 @@ def organization_directory(
         rows = {
             organization.pk: organization
             for organization in Organization.objects.filter(id__in=page_ids)
+            .defer("search_text")  # the largest column, only used by the search index
             .select_related("type", "hub", "stage")
             .prefetch_related(*prefetch)
         }
