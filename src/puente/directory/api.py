@@ -233,7 +233,7 @@ def organization_out(organization: Organization, viewer: Viewer) -> Organization
         target_hubs=[hub.slug for hub in organization.target_hubs.all()],
         stage=_term_ref(organization.stage) if organization.stage else None,
         website=organization.website,
-        verification_status=organization.verification_status,  # type: ignore[arg-type]
+        verification_status=organization.verification_status,
         is_verified=organization.is_verified,
         is_stale=organization.is_stale,
         last_confirmed_at=organization.last_confirmed_at,
