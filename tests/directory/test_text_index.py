@@ -11,7 +11,7 @@ from puente.core.text import search_document, word_count, words
 from puente.directory import selectors
 from puente.directory.models import ORGANIZATION_INDEX, Organization
 from puente.directory.services import organization_search_text
-from puente.directory.text_index import TIER_EXACT_NAME, TIER_NAME, TIER_TEXT, TextPostings
+from puente.directory.text_index import TIER_EXACT_NAME, TIER_NAME, TIER_TEXT, TextIndex
 from tests.factories import OrganizationFactory
 
 QUERIES = [
@@ -72,7 +72,7 @@ def test_postings_match_every_term_as_a_prefix_and_rank_names_first() -> None:
     ]
     names = [word_count(name) for name in ("Cacao", "Zeta Cacao", "Aaa", "Bbb", "Ccc")]
     # Documents numbered out of order, as positions in name order would be.
-    postings = TextPostings.build(texts, names, [4, 3, 2, 1, 0], 6)
+    postings = TextIndex.build(texts, names, [4, 3, 2, 1, 0], 6)
     found = postings.search(["cacao"])
     assert list(np.flatnonzero(found.matched)) == [1, 2, 3, 4]
     assert found.tier[4] == TIER_EXACT_NAME
@@ -85,6 +85,39 @@ def test_postings_match_every_term_as_a_prefix_and_rank_names_first() -> None:
     assert not postings.search(["zzz"]).matched.any()
     assert not postings.search([]).matched.any()
     assert postings.lengths[5] == 0  # a document number without a text
+
+
+def test_changed_documents_give_the_results_of_a_full_build() -> None:
+    texts = {
+        0: ("cacao fino de aroma", 2),
+        1: ("zeta cacao cacao cacao", 2),
+        2: ("logistica y puertos", 1),
+        3: ("solar energia paneles", 2),
+    }
+    index = TextIndex.build(
+        [t for t, _n in texts.values()], [n for _t, n in texts.values()], list(texts), 4
+    )
+    alive = np.array([True, True, False, True, True])
+    # Document 2 deleted, 1 rewritten, 4 new.
+    changes: dict[int, tuple[str, int] | None] = {
+        1: ("cacaotera del norte", 3),
+        2: None,
+        4: ("cacao y logistica", 1),
+    }
+    changed = index.updated(changes, 5, alive)
+    current = {0: texts[0], 1: changes[1], 3: texts[3], 4: changes[4]}
+    full = TextIndex.build(
+        [t for t, _n in current.values()],  # type: ignore[misc]
+        [n for _t, n in current.values()],  # type: ignore[misc]
+        list(current),
+        5,
+    )
+    full.alive = alive  # a full build of the same slots: number 2 no longer exists
+    for terms in (["cacao"], ["caca"], ["logistica"], ["cacao", "logistica"], ["norte"], ["zeta"]):
+        one, other = changed.search(terms), full.search(terms)
+        assert list(np.flatnonzero(one.matched)) == list(np.flatnonzero(other.matched)), terms
+        assert np.array_equal(one.tier[one.matched], other.tier[other.matched]), terms
+        assert np.allclose(one.score[one.matched], other.score[other.matched]), terms
 
 
 @pytest.mark.django_db

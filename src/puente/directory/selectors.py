@@ -216,20 +216,21 @@ def _search(viewer: Viewer, filters: DirectoryFilters, *, need_hubs: bool) -> _S
     )
 
 
-def _page_positions(search: _Search, selected: np.ndarray, filters: DirectoryFilters) -> np.ndarray:
+def _page_slots(search: _Search, selected: np.ndarray, filters: DirectoryFilters) -> np.ndarray:
+    """The selected slots in the page order."""
     index = search.index
     if filters.sort == "recent":
         return index.recent_order[selected[index.recent_order]]
     if filters.sort == "updated":
         return index.updated_order[selected[index.updated_order]]
-    positions = np.flatnonzero(selected)  # by (name, id)
+    slots = index.name_order[selected[index.name_order]]  # by (name, id)
     if filters.sort == "-name":
-        return positions[::-1]
+        return slots[::-1]
     if filters.q and not filters.sort and search.text is not None:
         # Relevance: name tiers, then BM25 (higher first), then name.
         text = search.text
-        return positions[np.lexsort((positions, -text.score[positions], text.tier[positions]))]
-    return positions
+        return slots[np.lexsort((index.name_rank[slots], -text.score[slots], text.tier[slots]))]
+    return slots
 
 
 def organization_directory(
@@ -257,8 +258,8 @@ def organization_directory(
         )
     search = _search(viewer, filters, need_hubs=with_facets)
     selected = _combine(search.matching, search.masks)
-    positions = _page_positions(search, selected, filters)
-    page_ids = [int(pk) for pk in search.index.ids[positions[offset : offset + limit]]]
+    slots = _page_slots(search, selected, filters)
+    page_ids = [int(pk) for pk in search.index.ids[slots[offset : offset + limit]]]
     prefetch = (
         ["sectors", "other_hubs", "technologies", "markets", "target_hubs"]
         if detail

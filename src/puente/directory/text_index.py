@@ -124,38 +124,131 @@ class TextPostings:
         high = bisect_right(self.vocabulary, term, lo=low, key=lambda word: word[: len(term)])
         return low, high
 
+    def frequencies(self, term: str, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per document (``size`` of them): occurrences of words starting with ``term``, of
+        those in the name, and whether the word ``term`` itself is in the name."""
+        low, high = self._words_starting_with(term)
+        first, last = int(self.starts[low]), int(self.starts[high])
+        docs = self.docs[first:last]
+        frequency = np.bincount(docs, weights=self.counts[first:last], minlength=size)
+        in_name = np.bincount(docs, weights=self.name_counts[first:last], minlength=size)
+        exact = np.zeros(size, dtype=bool)
+        if low < high and self.vocabulary[low] == term:
+            exact_first, exact_last = first, int(self.starts[low + 1])
+            exact[
+                self.docs[exact_first:exact_last][self.name_counts[exact_first:exact_last] > 0]
+            ] = True
+        return frequency[:size], in_name[:size], exact
+
+
+def _padded(values: np.ndarray, size: int) -> np.ndarray:
+    if len(values) >= size:
+        return values[:size]
+    return np.concatenate([values, np.zeros(size - len(values), dtype=values.dtype)])
+
+
+@dataclass
+class TextIndex:
+    """Postings read at the last full build, plus postings of the documents changed since.
+
+    A refresh after a few writes re-reads only the changed documents: their ``base`` postings
+    stop counting (``replaced``) and ``delta`` holds their current words. Results are exactly
+    those of a full build over the same texts: statistics (document count, average length,
+    document frequencies) are computed over the live documents of both parts.
+    """
+
+    base: TextPostings
+    delta: TextPostings
+    replaced: np.ndarray  # (N,) bool: the base postings of these documents are out of date
+    alive: np.ndarray  # (N,) bool: documents that exist
+    changed: dict[int, tuple[str, int]]  # document -> (text, name words) of the delta
+    lengths: np.ndarray  # (N,) words per document, current
+    name_lengths: np.ndarray  # (N,)
+
+    @classmethod
+    def build(
+        cls,
+        texts: Sequence[str],
+        name_lengths: Sequence[int],
+        docs: Sequence[int] | np.ndarray,
+        size: int,
+    ) -> TextIndex:
+        base = TextPostings.build(texts, name_lengths, docs, size)
+        return cls(
+            base=base,
+            delta=TextPostings.build([], [], [], size),
+            replaced=np.zeros(size, dtype=bool),
+            alive=np.ones(size, dtype=bool),
+            changed={},
+            lengths=base.lengths,
+            name_lengths=base.name_lengths,
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self.alive)
+
+    def updated(
+        self, changes: dict[int, tuple[str, int] | None], size: int, alive: np.ndarray
+    ) -> TextIndex:
+        """A new index where each changed document has its new (text, name words), or none.
+
+        ``size`` may grow (new documents); ``alive`` says which documents exist now.
+        """
+        changed = dict(self.changed)
+        for doc, value in changes.items():
+            changed[doc] = value if value is not None else ("", 0)
+        replaced = _padded(self.replaced, size).copy()
+        replaced[list(changes)] = True
+        docs = list(changed)
+        delta = TextPostings.build(
+            [changed[doc][0] for doc in docs], [changed[doc][1] for doc in docs], docs, size
+        )
+        keep = ~replaced
+        return TextIndex(
+            base=self.base,
+            delta=delta,
+            replaced=replaced,
+            alive=alive.copy(),
+            changed=changed,
+            lengths=np.where(keep, _padded(self.base.lengths, size), delta.lengths),
+            name_lengths=np.where(keep, _padded(self.base.name_lengths, size), delta.name_lengths),
+        )
+
     def search(self, terms: Sequence[str]) -> TextMatches:
         """Documents containing a word starting with each of ``terms`` (folded query words)."""
         size = self.size
-        matched = np.ones(size, dtype=bool) if terms else np.zeros(size, dtype=bool)
+        matched = self.alive.copy() if terms else np.zeros(size, dtype=bool)
         score = np.zeros(size, dtype=np.float64)
         in_name = np.ones(size, dtype=bool)
         exact_in_name = np.ones(size, dtype=bool)
-        average_length = float(self.lengths.mean()) if size else 0.0
+        live = int(np.count_nonzero(self.alive))
+        lengths = np.where(self.alive, self.lengths, 0)
+        average_length = float(lengths.sum()) / live if live else 0.0
         norm = BM25_K1 * (
-            1 - BM25_B + BM25_B * self.lengths / (average_length if average_length else 1.0)
+            1 - BM25_B + BM25_B * lengths / (average_length if average_length else 1.0)
         )
+        keep = ~self.replaced
         for term in terms:
-            low, high = self._words_starting_with(term)
-            first, last = int(self.starts[low]), int(self.starts[high])
-            docs = self.docs[first:last]
-            frequency = np.bincount(docs, weights=self.counts[first:last], minlength=size)
-            present = frequency > 0
+            frequency, name_frequency, exact = self.base.frequencies(term, size)
+            if self.changed:
+                frequency = np.where(keep, frequency, 0.0)
+                name_frequency = np.where(keep, name_frequency, 0.0)
+                exact &= keep
+                more, more_in_name, more_exact = self.delta.frequencies(term, size)
+                frequency = frequency + more
+                name_frequency = name_frequency + more_in_name
+                exact |= more_exact
+            present = (frequency > 0) & self.alive
             matched &= present
             if not matched.any():
                 return TextMatches(
                     matched=matched, tier=np.full(size, TIER_TEXT, np.int8), score=score
                 )
-            in_name &= np.bincount(docs, weights=self.name_counts[first:last], minlength=size) > 0
-            exact = np.zeros(size, dtype=bool)
-            if low < high and self.vocabulary[low] == term:
-                exact_first, exact_last = int(self.starts[low]), int(self.starts[low + 1])
-                exact[
-                    self.docs[exact_first:exact_last][self.name_counts[exact_first:exact_last] > 0]
-                ] = True
+            in_name &= name_frequency > 0
             exact_in_name &= exact
             documents = int(np.count_nonzero(present))
-            idf = math.log(1 + (size - documents + 0.5) / (documents + 0.5))
+            idf = math.log(1 + (live - documents + 0.5) / (documents + 0.5))
             score += idf * frequency * (BM25_K1 + 1) / (frequency + norm)
         tier = np.full(size, TIER_TEXT, dtype=np.int8)
         tier[in_name] = TIER_NAME
