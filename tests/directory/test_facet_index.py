@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from puente.accounts.viewer import viewer_for
 from puente.core.models import Visibility
@@ -259,6 +261,14 @@ def test_refreshing_after_writes_equals_a_full_build() -> None:
         verification_status=VerificationStatus.VERIFIED, profile_visibility=Visibility.PRIVATE
     )
     organizations[3].other_hubs.clear()
+    # Moves in the "updated" order; two organizations with the same date order by id.
+    moment = organizations[5].last_confirmed_at
+    Organization.objects.filter(pk__in=[organizations[4].pk, organizations[6].pk]).update(
+        last_confirmed_at=moment
+    )
+    Organization.objects.filter(pk=organizations[7].pk).update(
+        last_confirmed_at=timezone.now() - dt.timedelta(days=800)
+    )
     refreshed = facet_index.directory_index()
     assert refreshed.text.changed  # applied row by row, not rebuilt
     facet_index.forget()

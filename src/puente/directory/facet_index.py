@@ -20,6 +20,7 @@ a process is a full build.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -293,6 +294,28 @@ def _orders(
     return recent, updated
 
 
+# Up to this many changed slots, move each in the date orders by binary search (a few
+# Python calls each) instead of sorting 100,000 slots again (~25 ms per order).
+REORDER_ONE_BY_ONE = 64
+
+
+def _reordered(
+    order: np.ndarray, touched: np.ndarray, alive: np.ndarray, ids: np.ndarray, when: np.ndarray
+) -> np.ndarray:
+    """``order`` (slots by (-when, -id)) with the touched slots taken out and put back in place."""
+    kept = order[~np.isin(order, touched)]
+    moving = [int(slot) for slot in touched if alive[slot]]
+    if not moving:
+        return kept
+
+    def key(slot: Any) -> tuple[int, int]:
+        return (-int(when[slot]), -int(ids[slot]))
+
+    moving.sort(key=key)
+    places = [bisect_left(kept, key(slot), key=key) for slot in moving]
+    return np.insert(kept, places, moving)
+
+
 def _lookup(ids: np.ndarray, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     live = np.flatnonzero(alive)
     order = np.argsort(ids[live], kind="stable")
@@ -417,7 +440,11 @@ def refreshed(
     name_order = lookup_slots[np.searchsorted(lookup_ids, ordered)]
     name_rank = np.full(size, size, dtype=np.int64)
     name_rank[name_order] = np.arange(len(name_order))
-    recent, updated = _orders(ids, alive, columns["confirmed_us"], columns["created_us"])
+    if len(touched) <= REORDER_ONE_BY_ONE:
+        recent = _reordered(index.recent_order, touched, alive, ids, columns["created_us"])
+        updated = _reordered(index.updated_order, touched, alive, ids, columns["confirmed_us"])
+    else:
+        recent, updated = _orders(ids, alive, columns["confirmed_us"], columns["created_us"])
     text_rows = {int(row[0]): row for row in texts}
     text_changes: dict[int, tuple[str, int] | None] = {}
     for pk, slot in slot_of.items():
