@@ -11,7 +11,13 @@ from puente.core.text import search_document, word_count, words
 from puente.directory import selectors
 from puente.directory.models import ORGANIZATION_INDEX, Organization
 from puente.directory.services import organization_search_text
-from puente.directory.text_index import TIER_EXACT_NAME, TIER_NAME, TIER_TEXT, TextIndex
+from puente.directory.text_index import (
+    TIER_EXACT_NAME,
+    TIER_NAME,
+    TIER_TEXT,
+    TextIndex,
+    TextPostings,
+)
 from tests.factories import OrganizationFactory
 
 QUERIES = [
@@ -170,3 +176,16 @@ def test_search_follows_edits_renames_and_deletes() -> None:
     assert _names(_search("cosa")) == ["Bambusa Norte"]
     organization.delete()
     assert _search("cosa").count == 0
+
+
+def test_the_fast_split_and_the_plain_split_give_the_same_postings() -> None:
+    texts = ["cacao fino", "", "  doble  espacio ", "tab\tand\nnewline", "cacao"]
+    names = [1, 0, 1, 2, 1]
+    fast = TextPostings.build(texts, names, [0, 1, 2, 3, 4], 5)
+    plain = TextPostings.build([*texts, "a \0 b"], [*names, 0], [0, 1, 2, 3, 4, 5], 6)
+    assert fast.vocabulary == [word for word in plain.vocabulary if word not in ("a", "b", "\0")]
+    assert list(fast.lengths) == list(plain.lengths[:5]) == [2, 0, 2, 3, 1]
+    for term in ("cacao", "doble", "tab", "newline", "espacio"):
+        assert [list(array) for array in fast.frequencies(term, 5)] == [
+            list(array[:5]) for array in plain.frequencies(term, 5)
+        ], term

@@ -76,16 +76,11 @@ class TextPostings:
         ``name_lengths[i]`` says how many of the first words of ``texts[i]`` are its name.
         A document number without a text has no words.
         """
-        split = [text.split() for text in texts]
-        tokens = list(chain.from_iterable(split))
-        text_lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(texts))
-        vocabulary = sorted(set(tokens))
-        number = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
-        word_ids = np.fromiter(map(number.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+        vocabulary, word_ids, text_lengths = _words(texts)
         doc_numbers = np.asarray(docs, dtype=np.int32)
         token_docs = np.repeat(doc_numbers, text_lengths)
         first_token = np.cumsum(text_lengths) - text_lengths
-        place = np.arange(len(tokens), dtype=np.int64) - np.repeat(first_token, text_lengths)
+        place = np.arange(len(word_ids), dtype=np.int64) - np.repeat(first_token, text_lengths)
         name_limit = np.minimum(np.asarray(name_lengths, dtype=np.int64), text_lengths)
         in_name = place < np.repeat(name_limit, text_lengths)
         # One int64 key per token: (word, document, in the name). Sorting the keys groups the
@@ -139,6 +134,34 @@ class TextPostings:
                 self.docs[exact_first:exact_last][self.name_counts[exact_first:exact_last] > 0]
             ] = True
         return frequency[:size], in_name[:size], exact
+
+
+def _words(texts: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The sorted vocabulary, each token's word number, and the number of tokens per text.
+
+    Splitting one joined string is 2–3 times faster than 100,000 splits: the texts are joined
+    with a NUL token between them, which marks where each text ends (no word contains NUL;
+    a text that does takes the slower path).
+    """
+    if not texts or any(SEPARATOR in text for text in texts):
+        split = [text.split() for text in texts]
+        tokens = list(chain.from_iterable(split))
+        lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(texts))
+        vocabulary = sorted(set(tokens))
+        number = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
+        ids = np.fromiter(map(number.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+        return vocabulary, ids, lengths
+    tokens = f" {SEPARATOR} ".join(texts).split()
+    tokens.append(SEPARATOR)
+    vocabulary = sorted(set(tokens))  # SEPARATOR sorts first: every other token is > "\0"
+    number = dict(zip(vocabulary, range(len(vocabulary)), strict=True))
+    ids = np.fromiter(map(number.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+    ends = np.flatnonzero(ids == 0)
+    lengths = np.diff(np.concatenate([[-1], ends])) - 1
+    return vocabulary[1:], ids[ids != 0] - 1, lengths.astype(np.int64)
+
+
+SEPARATOR = "\0"
 
 
 def _padded(values: np.ndarray, size: int) -> np.ndarray:
