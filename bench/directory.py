@@ -116,7 +116,7 @@ def make_member() -> Any:
 
 
 def index_rebuild_ms() -> float | None:
-    """How long one process takes to (re)build the directory's facet index after a write."""
+    """How long one process takes to build the directory's facet index from scratch."""
     try:
         from puente.directory import facet_index
     except ImportError:  # the code before the facet index
@@ -124,6 +124,31 @@ def index_rebuild_ms() -> float | None:
     samples = []
     for _attempt in range(3):
         facet_index.forget()
+        started = time.perf_counter()
+        facet_index.directory_index()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def index_refresh_ms() -> float | None:
+    """How long the next request's index refresh takes after a write to one organization.
+
+    The write changes nothing (``SET name = name``) but fires the same triggers as an edit.
+    """
+    from django.db import connection
+
+    from puente.directory import facet_index
+
+    if not hasattr(facet_index, "refreshed"):  # the code that rebuilt after every write
+        return None
+    facet_index.directory_index()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM directory_organization ORDER BY id LIMIT 3")
+        ids = [row[0] for row in cursor.fetchall()]
+    samples = []
+    for pk in ids:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE directory_organization SET name = name WHERE id = %s", [pk])
         started = time.perf_counter()
         facet_index.directory_index()
         samples.append((time.perf_counter() - started) * 1000)
@@ -216,6 +241,7 @@ def run_one(database: str, orgs: int, runs: int, keep: str | None) -> dict[str, 
     seeded = seed_if_needed(orgs)
     seed_seconds = time.perf_counter() - started
     rebuild_ms = index_rebuild_ms()
+    refresh_ms = index_refresh_ms()
     load_before = os.getloadavg()
     results = measure(runs)
     summary = summarize(results)
@@ -225,6 +251,7 @@ def run_one(database: str, orgs: int, runs: int, keep: str | None) -> dict[str, 
         "runs": runs,
         "seed_seconds": seed_seconds,
         "rebuild_ms": rebuild_ms,
+        "refresh_ms": refresh_ms,
         "summary": summary,
         "counts": results["counts"],
         "load_before": load_before,
@@ -238,8 +265,10 @@ def print_table(reports: list[dict[str, Any]]) -> None:
             f"\n{report['db']}: {report['orgs']:,} organizations, seeded in {report['seed_seconds']:.0f} s, {report['runs']} runs per query, load average before {report['load_before'][0]:.2f}, after {report['load'][0]:.2f} {report['load'][1]:.2f} {report['load'][2]:.2f}"
         )
         if report.get("rebuild_ms") is not None:
+            print(f"facet index full build: {report['rebuild_ms']:.0f} ms (median of 3)")
+        if report.get("refresh_ms") is not None:
             print(
-                f"facet index (re)build after a write: {report['rebuild_ms']:.0f} ms (median of 3)"
+                f"facet index refresh after a write to one organization: {report['refresh_ms']:.0f} ms (median of 3)"
             )
         print(
             f"{'surface':8} {'viewer':10} {'median ms':>10} {'p95 ms':>8} {'requests':>9} {'CPU ms (median, this process)':>30}"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from puente.accounts.viewer import viewer_for
 from puente.core.models import Visibility
@@ -209,7 +211,92 @@ def test_rebuilding_costs_a_fixed_number_of_queries() -> None:
         facet_index.forget()
         with CaptureQueriesContext(connection) as queries:
             facet_index.directory_index()
-        assert len(queries) == 5  # token, organizations, sectors, technologies, other hubs
+        # token, organizations, sectors, technologies, other hubs, search texts
+        assert len(queries) == 6
         with CaptureQueriesContext(connection) as queries:
             facet_index.directory_index()
         assert len(queries) == 1  # only the token when nothing changed
+
+
+def _snapshot(index: facet_index.DirectoryIndex) -> dict[str, Any]:
+    """What the index says, independent of how its slots are numbered."""
+    live = index.name_order
+    ids = index.ids[live]
+    words = {
+        q: sorted(int(pk) for pk in index.ids[index.text.search([q]).matched])
+        for q in ("org", "cacao", "alfa", "fin", "zzz")
+    }
+    return {
+        "ids by name": list(ids),
+        "recent": list(index.ids[index.recent_order]),
+        "updated": list(index.ids[index.updated_order]),
+        **{name: list(getattr(index, name)[live]) for name in facet_index.SCALARS},
+        **{
+            name: sorted(
+                (int(term), int(pk))
+                for row, term in enumerate(getattr(index, name).term_ids)
+                for pk in index.ids[getattr(index, name).matrix[row] & index.alive]
+            )
+            for name, _column in facet_index.TERM_TABLES
+        },
+        "words": words,
+    }
+
+
+def test_refreshing_after_writes_equals_a_full_build() -> None:
+    organizations = _world()
+    facet_index.forget()
+    facet_index.directory_index()
+    with CaptureQueriesContext(connection) as queries:
+        facet_index.directory_index()
+    assert len(queries) == 1  # nothing changed: the stamp token only
+    first = organizations[0]
+    first.name = "Alfa Cacao"
+    first.search_text = "alfa cacao"
+    first.save()
+    first.sectors.add(term("sector", "healthtech"))
+    organizations[1].delete()
+    OrganizationFactory(name="Zulu Cacao", sectors=["fintech"], description="cacao")
+    Organization.objects.filter(pk=organizations[2].pk).update(
+        verification_status=VerificationStatus.VERIFIED, profile_visibility=Visibility.PRIVATE
+    )
+    organizations[3].other_hubs.clear()
+    # Moves in the "updated" order; two organizations with the same date order by id.
+    moment = organizations[5].last_confirmed_at
+    Organization.objects.filter(pk__in=[organizations[4].pk, organizations[6].pk]).update(
+        last_confirmed_at=moment
+    )
+    Organization.objects.filter(pk=organizations[7].pk).update(
+        last_confirmed_at=timezone.now() - dt.timedelta(days=800)
+    )
+    refreshed = facet_index.directory_index()
+    assert refreshed.text.changed  # applied row by row, not rebuilt
+    facet_index.forget()
+    assert _snapshot(refreshed) == _snapshot(facet_index.directory_index())
+
+
+def test_a_rolled_back_write_the_index_saw_is_forgotten() -> None:
+    OrganizationFactory(name="Alfa", sectors=["fintech"])
+    anonymous = viewer_for(None)
+
+    def fintech() -> list[str]:
+        result = selectors.organization_directory(
+            anonymous, selectors.DirectoryFilters(sectors=["fintech"])
+        )
+        return [item.name for item in result.items]
+
+    assert fintech() == ["Alfa"]
+    seen_inside = []
+
+    def write_then_fail() -> None:
+        with transaction.atomic():
+            OrganizationFactory(name="Beta", sectors=["fintech"])
+            seen_inside.extend(fintech())
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    assert seen_inside == ["Alfa", "Beta"]
+    assert fintech() == ["Alfa"]
+    OrganizationFactory(name="Gamma", sectors=["fintech"])  # numbered after the rolled-back one
+    assert fintech() == ["Alfa", "Gamma"]

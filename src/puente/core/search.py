@@ -127,30 +127,6 @@ class FullTextIndex:
             )
         return queryset.filter(id__in=ids)
 
-    def matches(self, query: str) -> tuple[list[int], list[float]]:
-        """Ids of every row matching all terms of ``query``, with their rank (lower is better).
-
-        One query returning only ids and scores, for callers that filter and order in memory
-        (the directory's facet index). A query without words matches nothing.
-        """
-        terms = query_terms(query)
-        if not terms:
-            return [], []
-        vendor, match = self._match(terms)
-        if vendor == "sqlite":
-            sql = f"SELECT rowid, rank FROM {self.fts_table} WHERE {self.fts_table} MATCH %s"
-            params = [match]
-        else:
-            sql = (
-                f"SELECT id, -ts_rank(search_vector, to_tsquery('simple', %s)) FROM {self.table} "
-                "WHERE search_vector @@ to_tsquery('simple', %s)"
-            )
-            params = [match, match]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return [row[0] for row in rows], [float(row[1]) for row in rows]
-
     def ranked(self, queryset: QuerySet[M], query: str) -> QuerySet[M]:
         """Like :meth:`filter`, and annotate ``fts_rank`` (lower is better) for ordering.
 

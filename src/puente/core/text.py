@@ -19,6 +19,13 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def word_count(text: str) -> int:
+    """``len(words(text))``, without folding ASCII text (folding cannot change its words)."""
+    if text.isascii():
+        return len(_WORD.findall(text))
+    return len(words(text))
+
+
 def search_document(*parts: str | None) -> str:
     """The folded text a full-text index stores for a record."""
     return " ".join(" ".join(words(part)) for part in parts if part)

@@ -186,6 +186,8 @@ class Organization(models.Model):
             models.Index(fields=["hub", "type"], name="org_hub_type_idx"),
             models.Index(fields=["type", "name"], name="org_type_name_idx"),
             models.Index(fields=["profile_visibility", "name"], name="org_visibility_name_idx"),
+            # The directory index re-reads the name order after a write (index-only scan).
+            models.Index(fields=["name", "id"], name="org_name_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -16,7 +16,6 @@ from puente.core.models import Hub, TaxonomyTerm, Visibility, Vocabulary
 from puente.core.search import query_terms
 from puente.directory import facet_index
 from puente.directory.models import (
-    ORGANIZATION_INDEX,
     PERSON_INDEX,
     ClaimStatus,
     Organization,
@@ -26,6 +25,7 @@ from puente.directory.models import (
     Position,
     stale_cutoff,
 )
+from puente.directory.text_index import TextMatches
 
 OrganizationHubs = Organization.other_hubs.through
 
@@ -200,39 +200,37 @@ class _Search:
     matching: np.ndarray
     masks: dict[str, np.ndarray]
     hubs: list[Hub]
-    ranks: np.ndarray | None = None
+    text: TextMatches | None = None
 
 
 def _search(viewer: Viewer, filters: DirectoryFilters, *, need_hubs: bool) -> _Search:
     index = facet_index.directory_index()
     hubs = list(Hub.objects.all()) if (filters.hubs or need_hubs) else []
     matching = facet_index.visible_mask(index, viewer)
-    ranks = None
+    text = None
     if filters.q:
-        ids, scores = ORGANIZATION_INDEX.matches(filters.q)
-        positions, known = index.locate(ids)
-        found = np.zeros(index.size, dtype=bool)
-        found[positions] = True
-        matching = matching & found
-        ranks = np.full(index.size, np.inf)
-        ranks[positions] = np.asarray(scores, dtype=float)[known]
+        text = index.text.search(query_terms(filters.q))
+        matching = matching & text.matched
     return _Search(
-        index=index, matching=matching, masks=_masks(index, filters, hubs), hubs=hubs, ranks=ranks
+        index=index, matching=matching, masks=_masks(index, filters, hubs), hubs=hubs, text=text
     )
 
 
-def _page_positions(search: _Search, selected: np.ndarray, filters: DirectoryFilters) -> np.ndarray:
+def _page_slots(search: _Search, selected: np.ndarray, filters: DirectoryFilters) -> np.ndarray:
+    """The selected slots in the page order."""
     index = search.index
     if filters.sort == "recent":
         return index.recent_order[selected[index.recent_order]]
     if filters.sort == "updated":
         return index.updated_order[selected[index.updated_order]]
-    positions = np.flatnonzero(selected)  # by (name, id)
+    slots = index.name_order[selected[index.name_order]]  # by (name, id)
     if filters.sort == "-name":
-        return positions[::-1]
-    if filters.q and not filters.sort and search.ranks is not None:
-        return positions[np.lexsort((positions, search.ranks[positions]))]
-    return positions
+        return slots[::-1]
+    if filters.q and not filters.sort and search.text is not None:
+        # Relevance: name tiers, then BM25 (higher first), then name.
+        text = search.text
+        return slots[np.lexsort((index.name_rank[slots], -text.score[slots], text.tier[slots]))]
+    return slots
 
 
 def organization_directory(
@@ -246,8 +244,8 @@ def organization_directory(
 ) -> DirectoryResult:
     """Search and filter the organizations the viewer may see, with facet counts.
 
-    Filtering, counting and ordering run on the in-memory facet index (exact, see
-    ``facet_index``); the database answers the full-text match and the page's rows.
+    Matching, filtering, counting and ordering run on the in-memory facet index (exact, see
+    ``facet_index`` and ``text_index``); the database reads only the page's rows.
     """
     if filters.q and not query_terms(filters.q):
         search = _search(viewer, replace(filters, q=""), need_hubs=with_facets)
@@ -260,8 +258,8 @@ def organization_directory(
         )
     search = _search(viewer, filters, need_hubs=with_facets)
     selected = _combine(search.matching, search.masks)
-    positions = _page_positions(search, selected, filters)
-    page_ids = [int(pk) for pk in search.index.ids[positions[offset : offset + limit]]]
+    slots = _page_slots(search, selected, filters)
+    page_ids = [int(pk) for pk in search.index.ids[slots[offset : offset + limit]]]
     prefetch = (
         ["sectors", "other_hubs", "technologies", "markets", "target_hubs"]
         if detail
@@ -272,6 +270,7 @@ def organization_directory(
         rows = {
             organization.pk: organization
             for organization in Organization.objects.filter(id__in=page_ids)
+            .defer("search_text")  # the largest column, only used by the search index
             .select_related("type", "hub", "stage")
             .prefetch_related(*prefetch)
         }
