@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -165,15 +165,18 @@ def record_activity(
     quantity: Decimal | int = 1,
     currency: str = "",
     source: models.Model | None = None,
+    source_key: str = "",
 ) -> ActivityRecord:
     """Record one fact for the KPIs. Other apps call this from their own services, inside their
     transaction (their service audits the action; the fact itself is not audited again).
 
-    With a ``source`` the call is idempotent: the same (kind, source) updates the one record.
-    Direction defaults to the organization's home hub → the partner's hub or ``hub``.
+    With a ``source`` the call is idempotent: the same (kind, source, ``source_key``) updates the
+    one record. Direction defaults to the organization's home hub → the partner's hub or ``hub``.
     """
+    from puente.impact.sources import source_id_of
+
     source_type = source._meta.label_lower if source is not None else ""
-    source_id = str(source.pk) if source is not None else ""
+    source_id = source_id_of(source.pk, source_key) if source is not None else ""
     record = _build(
         kind=kind, occurred_at=occurred_at, hub=hub, organization=organization,
         partner_organization=partner_organization, person=person, origin_hub=origin_hub,
@@ -291,7 +294,15 @@ def activity_record_manual(
 
 # --- facts kept in line with the records they come from ----------------------------------
 def _retract(label: str, ids: list[str], kinds: Iterable[str] | None) -> int:
-    records = ActivityRecord.objects.filter(source_type=label, source_id__in=ids)
+    """Remove the facts of some sources, keyed ones (``"<pk>@<key>"``) included."""
+    from puente.impact.sources import source_adapters
+
+    which = models.Q(source_id__in=ids)
+    adapter = source_adapters().get(label)
+    if adapter is not None and adapter.covers is not None:
+        for pk in ids:
+            which |= models.Q(source_id__startswith=f"{pk}@")
+    records = ActivityRecord.objects.filter(which, source_type=label)
     if kinds is not None:
         records = records.filter(kind__in=list(kinds))
     removed, _detail = records.delete()
@@ -339,25 +350,87 @@ def activity_sync(*, sources: Iterable[models.Model]) -> int:
                     continue
                 facts = adapter.build(stored)
                 for fact in facts:
-                    record_activity(**fact.as_kwargs(), source=stored)
+                    record_activity(**fact.as_kwargs(), source=stored, source_key=fact.key)
                 recorded += len(facts)
+                if adapter.covers is not None:
+                    _retract_uncovered(label, stored, adapter.covers(stored), facts)
+                    continue
                 stale = set(adapter.kinds) - {fact.kind for fact in facts}
                 if stale:
                     _retract(label, [str(pk)], stale)
     return recorded
 
 
+def _retract_uncovered(label: str, source: Any, keys: Iterable[str], facts: list[Any]) -> None:
+    """For a keyed source: remove the facts under the keys its builder speaks for that it no
+    longer builds (a space deactivated, a quarter now without opening hours)."""
+    from puente.impact.sources import source_id_of
+
+    built = {(fact.kind, source_id_of(source.pk, fact.key)) for fact in facts}
+    covered = [source_id_of(source.pk, key) for key in keys]
+    stale = [
+        pk
+        for pk, kind, source_id in ActivityRecord.objects.filter(
+            source_type=label, source_id__in=covered
+        ).values_list("pk", "kind", "source_id")
+        if (kind, source_id) not in built
+    ]
+    if stale:
+        ActivityRecord.objects.filter(pk__in=stale).delete()
+        activity_changed()
+
+
+def activity_record_new(*, sources: Sequence[models.Model]) -> int:
+    """Record the facts of records just created (all of one model, loaded with what their
+    adapter's builder reads) in one bulk insert, skipping facts already recorded. For hot paths
+    such as a page showing matches; the builder is the same as for ``activity_sync`` and the
+    backfill. Returns how many facts were new."""
+    from puente.impact.sources import adapter_for, source_id_of
+
+    records = []
+    for source in sources:
+        adapter = adapter_for(source)
+        for fact in adapter.build(source):
+            source_id = source_id_of(source.pk, fact.key)
+            records.append(
+                _build(
+                    **fact.as_kwargs(),
+                    origin_hub=None,
+                    destination_hub=None,
+                    source_type=adapter.label,
+                    source_id=source_id,
+                )
+            )
+    if not records:
+        return 0
+    written = len(ActivityRecord.objects.bulk_create(records, ignore_conflicts=True))
+    activity_changed()
+    return written
+
+
+def activity_refresh() -> int:
+    """Recompute the facts of sources whose facts follow the calendar (a space's hours offered
+    in the current and next quarter): the daily job calls this. Returns the facts recorded."""
+    from puente.impact.sources import source_adapters
+
+    recorded = 0
+    for adapter in source_adapters().values():
+        if adapter.refresh_daily:
+            recorded += activity_sync(sources=list(adapter.everything()))
+    return recorded
+
+
 def _facts_of_existing(label: str) -> Iterable[ActivityRecord]:
     """Every fact the existing records of one source model stand for, built by the same
     adapter as the live path."""
-    from puente.impact.sources import source_adapters
+    from puente.impact.sources import source_adapters, source_id_of
 
     adapter = source_adapters()[label]
     for source in adapter.everything().iterator(chunk_size=2000):
         for fact in adapter.build(source):
             yield _build(
                 **fact.as_kwargs(), origin_hub=None, destination_hub=None,
-                source_type=label, source_id=str(source.pk),
+                source_type=label, source_id=source_id_of(source.pk, fact.key),
             )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from puente.core.models import Hub
 from puente.directory.models import Organization, Person
@@ -37,6 +38,9 @@ class Fact:
     person: Person | None = None
     quantity: Decimal | int = 1
     currency: str = ""
+    # Sources that stand for one fact of a kind per period (a space's hours, per quarter) tell
+    # their facts apart by this key; the fact's source id becomes ``"<pk>@<key>"``.
+    key: str = ""
 
     def as_kwargs(self) -> dict[str, Any]:
         return {
@@ -60,6 +64,16 @@ class SourceAdapter:
     kinds: tuple[str, ...]
     build: Callable[[Any], list[Fact]]
     everything: Callable[[], models.QuerySet[Any]] = field(repr=False)
+    # Keyed sources: the keys the builder speaks for now (e.g. the current and next quarter).
+    # Facts under other keys (past quarters) are history and are never retracted by a sync.
+    covers: Callable[[Any], Iterable[str]] | None = field(default=None, repr=False)
+    # Recomputed by the daily job (their facts depend on the calendar, not only on the record).
+    refresh_daily: bool = False
+
+
+def source_id_of(pk: Any, key: str = "") -> str:
+    """The ``source_id`` of a fact: the record's primary key, with the fact's key if it has one."""
+    return f"{pk}@{key}" if key else str(pk)
 
 
 def _hours(start: dt.datetime, end: dt.datetime) -> Decimal:
@@ -282,13 +296,79 @@ def _mentor_session_facts(session: Any) -> list[Fact]:
     ]
 
 
+def offer_quarters(hub: Hub, now: dt.datetime | None = None) -> list[tuple[dt.date, dt.date]]:
+    """(first day, last day) of the current and the next quarter on the hub's wall clock: the
+    quarters whose offered hours a space's facts are kept in line with."""
+    today = (now or timezone.now()).astimezone(hub.zone).date()
+    first = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarters = []
+    for _n in range(2):
+        following = (
+            dt.date(first.year + 1, 1, 1)
+            if first.month == 10
+            else dt.date(first.year, first.month + 3, 1)
+        )
+        quarters.append((first, following - dt.timedelta(days=1)))
+        first = following
+    return quarters
+
+
+def _quarter_key(first_day: dt.date) -> str:
+    return str(first_day.year * 10 + (first_day.month - 1) // 3 + 1)
+
+
+def _space_covers(space: Any) -> list[str]:
+    return [_quarter_key(first) for first, _last in offer_quarters(space.hub)]
+
+
+def _space_hours_facts(space: Any) -> list[Fact]:
+    """Hours an active space is offered in the current and next quarter of its hub (opening
+    hours less holidays and closures, times its units): the denominator of occupancy. Earlier
+    quarters keep the hours recorded while they ran."""
+    from puente.spaces.selectors import hours_offered
+
+    if not space.is_active:
+        return []
+    facts = []
+    for first, last in offer_quarters(space.hub):
+        hours = hours_offered(space, first, last)
+        if hours:
+            facts.append(
+                Fact(
+                    K.SPACE_HOURS_OFFERED,
+                    _noon(first, space.hub),
+                    space.hub,
+                    quantity=hours,
+                    key=_quarter_key(first),
+                )
+            )
+    return facts
+
+
+# --- matching --------------------------------------------------------------------------------
+def _match_impression_facts(impression: Any) -> list[Fact]:
+    """A matched item shown for the first time to an organization (or a user acting for none):
+    from the subject organization's hub to the matched item's hub."""
+    subject = impression.subject_organization
+    return [
+        Fact(
+            K.MATCH_SHOWN,
+            impression.shown_at,
+            subject.hub,
+            organization=subject,
+            partner_organization=impression.matched_organization,
+        )
+    ]
+
+
 @cache
 def source_adapters() -> dict[str, SourceAdapter]:
     """Every source model that stands for KPI facts, by its label (``app.model``)."""
     from puente.events.models import Event, Meeting
     from puente.introductions.models import Introduction, IntroductionOutcome
     from puente.landing.models import CaseFile, SurveyRequest
-    from puente.spaces.models import Booking, CommunityEvent, MentorSession
+    from puente.matching.models import MatchImpression
+    from puente.spaces.models import Booking, CommunityEvent, MentorSession, Space
 
     adapters = [
         SourceAdapter(
@@ -357,6 +437,22 @@ def source_adapters() -> dict[str, SourceAdapter]:
             _mentor_session_facts,
             lambda: MentorSession.objects.select_related(
                 "office_hours__hub", "mentor__person", "founder"
+            ),
+        ),
+        SourceAdapter(
+            "spaces.space",
+            (K.SPACE_HOURS_OFFERED,),
+            _space_hours_facts,
+            lambda: Space.objects.select_related("hub").prefetch_related("hours"),
+            covers=_space_covers,
+            refresh_daily=True,
+        ),
+        SourceAdapter(
+            "matching.matchimpression",
+            (K.MATCH_SHOWN,),
+            _match_impression_facts,
+            lambda: MatchImpression.objects.select_related(
+                "subject_organization__hub", "matched_organization__hub"
             ),
         ),
     ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from puente.impact.services import activity_sync_existing
+from puente.impact.services import activity_refresh, activity_sync_existing
 
 
 @shared_task(name="impact.sync_activity")
 def sync_activity() -> int:
-    """Record facts for organizations, introductions and outcomes that have none yet."""
-    return activity_sync_existing()
+    """Record the facts that existing records stand for and that have none yet, then recompute
+    the calendar-bound ones (spaces' hours offered in the current and next quarter)."""
+    return activity_sync_existing() + activity_refresh()

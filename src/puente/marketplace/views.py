@@ -134,11 +134,15 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 
 # --- one opportunity ----------------------------------------------------------------------------
 def _matches(viewer: Viewer, opportunity: Opportunity) -> list[Any]:
+    """The opportunity's matches, remembered as shown (for the "matches shown" KPI)."""
     from puente.matching.selectors import opportunity_matches
+    from puente.matching.services import matches_shown_record
 
     if opportunity.status == Status.ARCHIVED:
         return []
-    return opportunity_matches(viewer, opportunity, limit=MATCHES_SHOWN)
+    results = opportunity_matches(viewer, opportunity, limit=MATCHES_SHOWN)
+    matches_shown_record(viewer=viewer, subject=opportunity, results=results)
+    return results
 
 
 def _can_manage(request: HttpRequest, opportunity: Opportunity) -> bool:

@@ -140,6 +140,7 @@ def opportunity_matches(
             _("Only members of the organization can see the matches of its opportunities.")
         )
     results = selectors.opportunity_matches(viewer, opportunity, limit=params.limit)
+    services.matches_shown_record(viewer=viewer, subject=opportunity, results=results)
     return RankedPage(items=[ranked_out(result) for result in results], count=len(results))
 
 

@@ -1,4 +1,5 @@
-"""Stored sentence embeddings of searchable items, and users' feedback on matches."""
+"""Stored sentence embeddings of searchable items, users' feedback on matches, and which
+matches were shown (for the impact KPIs)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,65 @@ class MatchFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.item_type}:{self.item_id}"
+
+
+class MatchImpression(models.Model):
+    """The first time a matched item was shown to an organization (or to a user who does not
+    act for the subject's organization): the "matches shown" KPI counts these, once per pair."""
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("shown to organization"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("shown to user"),
+    )
+    item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices)
+    item_id = models.BigIntegerField(_("item id"))
+    subject_organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organization matched for"),
+    )
+    matched_organization = models.ForeignKey(
+        "directory.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("matched organization"),
+    )
+    shown_at = models.DateTimeField(_("first shown"))
+
+    class Meta:
+        verbose_name = _("match shown")
+        verbose_name_plural = _("matches shown")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "item_type", "item_id"],
+                condition=models.Q(organization__isnull=False),
+                name="impression_once_per_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "item_type", "item_id"],
+                condition=models.Q(organization__isnull=True),
+                name="impression_once_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=False) | models.Q(user__isnull=False),
+                name="impression_shown_to_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_type}:{self.item_id} {self.shown_at:%Y-%m-%d}"

@@ -1,15 +1,22 @@
-"""Writes of matchmaking: feedback on suggested items."""
+"""Writes of matchmaking: feedback on suggested items, and which matches were shown."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from puente.accounts.models import User
+from puente.accounts.viewer import Viewer
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import ValidationFailed
-from puente.matching.items import ITEM_TYPES
-from puente.matching.models import FeedbackKind, MatchFeedback
+from puente.marketplace.models import Opportunity
+from puente.matching.items import ITEM_TYPES, OPPORTUNITY, ORGANIZATION
+from puente.matching.models import FeedbackKind, MatchFeedback, MatchImpression
+from puente.matching.selectors import Result
 
 
 @transaction.atomic
@@ -46,3 +53,74 @@ def match_feedback_withdraw(*, user: User, item_type: str, item_id: int) -> bool
     )
     feedback.delete()
     return True
+
+
+def _matched_organization_id(result: Result) -> int | None:
+    if result.item_type == ORGANIZATION:
+        return result.id
+    organization_id: int | None = getattr(result.object, "organization_id", None)
+    return organization_id
+
+
+def matches_shown_record(
+    *,
+    viewer: Viewer,
+    subject: Opportunity,
+    results: Sequence[Result],
+    now: dt.datetime | None = None,
+) -> int:
+    """Remember the matches of ``subject`` shown to a signed-in viewer, each (viewer's
+    organization — or the user, when they do not act for the subject's organization — and
+    matched item) pair once, and record a "match shown" fact for each pair seen for the first
+    time. Called by the matches page and endpoint after the selector. One query when nothing is
+    new; four when something is. Not audited: it records what the viewer saw, not a decision.
+    Returns how many pairs were new."""
+    if viewer.user_id is None:
+        return 0
+    items = {
+        (result.item_type, result.id): _matched_organization_id(result)
+        for result in results
+        if result.item_type in (OPPORTUNITY, ORGANIZATION)
+    }
+    if not items:
+        return 0
+    if subject.organization_id in viewer.organization_ids:
+        shown_to: dict[str, int | None] = {"organization_id": subject.organization_id}
+    else:
+        shown_to = {"organization_id": None, "user_id": viewer.user_id}
+    pairs = models.Q()
+    for item_type, pk in items:
+        pairs |= models.Q(item_type=item_type, item_id=pk)
+    mine = MatchImpression.objects.filter(pairs, **shown_to)
+    seen = set(mine.values_list("item_type", "item_id"))
+    new = [key for key in items if key not in seen]
+    if not new:
+        return 0
+    from puente.impact.services import activity_record_new
+
+    shown_at = now or timezone.now()
+    with transaction.atomic():
+        MatchImpression.objects.bulk_create(
+            [
+                MatchImpression(
+                    organization_id=shown_to["organization_id"],
+                    user_id=shown_to.get("user_id"),
+                    item_type=item_type,
+                    item_id=pk,
+                    subject_organization_id=subject.organization_id,
+                    matched_organization_id=items[(item_type, pk)],
+                    shown_at=shown_at,
+                )
+                for item_type, pk in new
+            ],
+            ignore_conflicts=True,
+        )
+        # Read back what this call inserted (a concurrent request may have won a pair; then
+        # its shown_at differs and that request records the fact).
+        created = list(
+            mine.filter(shown_at=shown_at).select_related(
+                "subject_organization__hub", "matched_organization__hub"
+            )
+        )
+        activity_record_new(sources=created)
+    return len(created)

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from puente.spaces.models import (
     Booking,
@@ -13,6 +16,7 @@ from puente.spaces.models import (
     OpeningHours,
     Space,
 )
+from puente.spaces.services_calendar import spaces_hours_offered_sync
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -29,6 +33,11 @@ class SpaceAdmin(admin.ModelAdmin):
     filter_horizontal = ["open_to_hubs"]
     inlines = [OpeningHoursInline]
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the opening hours (inline) are saved: the hours offered follow them.
+        super().save_related(request, form, formsets, change)
+        spaces_hours_offered_sync(spaces=[form.instance])
+
 
 @admin.register(HubCalendar)
 class HubCalendarAdmin(admin.ModelAdmin):
@@ -40,6 +49,22 @@ class ClosureAdmin(admin.ModelAdmin):
     list_display = ["hub", "space", "starts_on", "ends_on", "reason_en"]
     list_filter = ["hub"]
     search_fields = ["reason_en", "reason_es"]
+
+    @staticmethod
+    def _touched(closure: Closure) -> list[Space]:
+        if closure.space_id is not None:
+            return list(Space.objects.filter(pk=closure.space_id))
+        return list(Space.objects.filter(hub_id=closure.hub_id))
+
+    def save_model(self, request: HttpRequest, obj: Closure, form: Any, change: bool) -> None:
+        before = self._touched(Closure.objects.get(pk=obj.pk)) if change else []
+        super().save_model(request, obj, form, change)
+        spaces_hours_offered_sync(spaces={*before, *self._touched(obj)})
+
+    def delete_model(self, request: HttpRequest, obj: Closure) -> None:
+        touched = self._touched(obj)
+        super().delete_model(request, obj)
+        spaces_hours_offered_sync(spaces=touched)
 
 
 @admin.register(Booking)

@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -129,6 +130,19 @@ def space_rules(space: Space, first: dt.date, last: dt.date) -> SpaceRules:
         max_days_ahead=space.max_days_ahead,
         buffer=dt.timedelta(minutes=space.buffer_minutes),
     )
+
+
+def hours_offered(space: Space, first: dt.date, last: dt.date) -> Decimal:
+    """Bookable hours of a space between two local dates (inclusive): its opening windows less
+    public holidays and closures, times its units (ten desks open for an hour offer ten hours),
+    so it is the denominator of booked hours. Measured in elapsed time, so a window across a
+    daylight-saving change counts what the clock really ran."""
+    zone = space.zone
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    windows = open_windows(space_rules(space, first, last), start, end)
+    seconds = sum((window.end - window.start).total_seconds() for window in windows)
+    return (Decimal(seconds) * space.units / Decimal(3600)).quantize(Decimal("0.01"))
 
 
 def holding_bookings(space: Space, start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
