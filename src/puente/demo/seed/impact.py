@@ -292,14 +292,16 @@ def seed_impact(context: SeedContext) -> None:
                     "quantity": rng.randint(20, 60) * scale,
                 }
             )
-            facts.append(
-                {
-                    "kind": K.SPACE_HOURS_OFFERED,
-                    "occurred_at": _noon(quarter.first_day, hub.zone, rng),
-                    "hub": hub,
-                    "quantity": 2000,
-                }
-            )
+            if quarter != current:
+                # This quarter's hours offered are live facts of the spaces (the spaces step).
+                facts.append(
+                    {
+                        "kind": K.SPACE_HOURS_OFFERED,
+                        "occurred_at": _noon(quarter.first_day, hub.zone, rng),
+                        "hub": hub,
+                        "quantity": 2000,
+                    }
+                )
             for _n in range(int(20 * scale * growth)):
                 facts.append(
                     {

@@ -9,6 +9,7 @@ from decimal import Decimal
 from puente.accounts.models import User
 from puente.core.errors import DomainError
 from puente.demo.seed import SeedContext, seed_step
+from puente.impact.services import activity_refresh
 from puente.spaces import services, services_community
 from puente.spaces.models import (
     Closure,
@@ -382,3 +383,6 @@ def seed_spaces(context: SeedContext) -> None:
     context.counts["space_bookings"] = bookings
     context.counts["community_events"] = events
     context.counts["mentor_sessions"] = sessions
+    # The hours each space offers this quarter and next are live facts (impact.sources), as
+    # the daily job would record them; the impact step wrote illustrative ones for the past.
+    context.counts["space_hours_facts"] = activity_refresh()
