@@ -63,15 +63,15 @@ LNS_ITERATIONS_PER_SECOND = 8
 WINDOWS = {"fast": True, "exact": True}
 #: Share of the budget left after the fairness stage that the target stage may use
 #: (see :func:`_target_search`), by mode; the breaks optimisation gets the rest.
-TARGET_SHARE = {"fast": 0.35, "exact": 0.6}
+TARGET_SHARE = {"fast": 0.6, "exact": 0.6}
 #: CP-SAT deterministic time per nominal second for the target stage's single worker
 #: without linear relaxation (measured 1.2 to 2.9 units per CPU second on the realistic
 #: instances; kept at the low end, as DTIME_PER_SECOND is for the full models).
-TARGET_DTIME_PER_SECOND = 1.0
+TARGET_DTIME_PER_SECOND = 1.5
 #: Nominal seconds of the first attempt at one target; each open attempt is followed by
 #: one with the next seed and twice the work (the search time to a "yes" varies a lot
 #: between seeds: 0.6 to 12 CPU seconds on ``r1``).
-TARGET_FIRST_SLICE = 2.0
+TARGET_FIRST_SLICE = 1.0
 #: Share of the budget spent annealing before the CP-SAT stages, by mode.
 ANNEAL_SHARE_FAST = 0.5
 ANNEAL_SHARE_EXACT = 0.1
