@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from puente.events.scheduling import (
 )
 from puente.events.scheduling import solver as solver_module
 from puente.events.scheduling.generator import InstanceSpec, generate
+from puente.events.scheduling.index import build_index
+from puente.events.scheduling.state import Schedule
 
 from .conftest import make_document
 
@@ -67,6 +70,64 @@ def test_forced_break_is_found_and_proven() -> None:
     assert validate(problem, solution) == []
     assert solution.status == "optimal"
     assert solution.breaks_total == solution.lower_bound == 1
+
+
+def _triangle(slots: int) -> Problem:
+    # Three participants who all meet each other: three meetings cannot be pairwise
+    # adjacent, so one break is forced, though each participant alone needs none.
+    meetings = (
+        Meeting("a", ("p1", "p2")),
+        Meeting("b", ("p2", "p3")),
+        Meeting("c", ("p1", "p3")),
+    )
+    return Problem(slots=_slots(slots), participants=_people(3), meetings=meetings)
+
+
+def test_target_stage_proves_a_break_the_participant_bound_misses() -> None:
+    problem = _triangle(3)
+    solution = solve(problem, time_limit=10, mode="exact")
+    assert validate(problem, solution) == []
+    assert solution.status == "optimal"
+    assert solution.breaks_total == solution.lower_bound == 1
+    calls = solution.stats["cp_sat_calls"]
+    # "at most 0 breaks?" is refuted; the incumbent then meets the raised bound.
+    assert [c["stage"] for c in calls] == ["target"]
+    assert calls[0]["status"] == "infeasible"
+
+
+def test_target_stage_reaches_the_bound_from_a_worse_schedule() -> None:
+    problem = _triangle(4)
+    index = build_index(problem)
+    bad = Schedule(index)
+    for meeting, slot in enumerate((0, 3, 1)):  # p1: s1 s2, p2: s1 s4, p3: s2 s4
+        bad.place(meeting, slot)
+    assert bad.breaks_total() == 2
+    started = time.perf_counter()
+    run = solver_module._Run(
+        index=index,
+        seed=0,
+        mode="exact",
+        started=started,
+        deadline=started + 10,
+        workers=2,
+        deterministic=True,
+        progress=None,
+        previous={},
+        nominal_total=10,
+    )
+    schedule, bound = solver_module._target_search(
+        run,
+        bad,
+        0,
+        5.0,
+        must_place={0, 1, 2},
+        min_priority=None,
+        fairness_used=2,
+        breaks_floor={},
+    )
+    assert bound == 1  # at most 0 refuted, at most 1 answered with a schedule
+    assert schedule.breaks_total() == 1
+    assert [c["status"] for c in run.stats["cp_sat_calls"]] == ["infeasible", "optimal"]
 
 
 def test_overloaded_participant_keeps_the_highest_priorities() -> None:

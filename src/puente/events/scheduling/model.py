@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from .index import Index, breaks_of_mask
 from .state import UNPLACED
 
-Objective = Literal["priority", "excess", "breaks", "moves", "combined"]
+Objective = Literal["priority", "excess", "breaks", "moves", "combined", "none"]
 Literal_: TypeAlias = "cp_model.IntVar | int"
 
 ProgressHook = Callable[[float, float], None]
@@ -33,7 +33,8 @@ class ModelRequest:
     """What to optimise and under which side constraints.
 
     ``base`` is the current slot per meeting: it fixes meetings outside ``free`` and is
-    the search hint. ``must_place`` meetings must be placed. ``min_priority`` keeps the
+    the search hint (``objective="none"`` builds a satisfaction model: only the side
+    constraints). ``must_place`` meetings must be placed. ``min_priority`` keeps the
     first objective, ``fairness_bound`` caps the breaks spread (``excess`` adds a
     variable on top of it), ``max_breaks`` keeps the second objective, ``previous`` maps
     meetings to the slot they had before (for the ``moves`` objective).
@@ -327,6 +328,7 @@ class ScheduleModel:
             model.add(free_priority + self._fixed_priority() >= request.min_priority)
         if request.max_breaks is not None:
             model.add(self.total_breaks <= request.max_breaks)
+            self._cap_participants(request.max_breaks)
         self.excess: cp_model.IntVar | None = None
         if request.fairness_bound is not None or request.objective == "excess":
             self._build_fairness()
@@ -340,6 +342,8 @@ class ScheduleModel:
             model.minimize(breaks_sum)
         elif request.objective == "moves":
             model.minimize(lin.sum(moved))
+        elif request.objective == "none":
+            pass  # a satisfaction model: the side constraints are the question
         else:
             breaks_weight = len(moved) + 1
             excess_weight = breaks_weight * (len(self.touched) * index.n_slots + 1)
@@ -351,6 +355,21 @@ class ScheduleModel:
                 + excess_weight * excess
                 - priority_weight * free_priority
             )
+
+    def _cap_participants(self, max_breaks: int) -> None:
+        """Redundant caps: with at most ``max_breaks`` in total and every participant at
+        or above its floor, no participant exceeds its floor by more than the slack.
+
+        The total alone propagates only once ``max_breaks`` break literals are true;
+        the caps cut each participant's breaks directly (with no slack, a participant
+        with floor 0 must keep its meetings in one window).
+        """
+        counted = self.request.counted
+        floors = self.request.breaks_floor
+        chosen = [p for p in self.breaks if counted is None or p in counted]
+        slack = max(0, max_breaks - self.constant_breaks - sum(floors.get(p, 0) for p in chosen))
+        for p in chosen:
+            self.model.add(self.breaks[p] <= floors.get(p, 0) + slack)
 
     def _moved_terms(self) -> list[cp_model.LinearExprT]:
         previous = self.request.previous or {}

@@ -5,7 +5,9 @@ Stages (each one keeps the optimum of the previous ones as a constraint):
 1. *priority* - maximise the total priority of placed meetings;
 2. *fairness* - when the requested bound ``d`` on the breaks spread cannot be met,
    find the smallest workable bound (``fairness_used``);
-3. *breaks* - minimise the total breaks;
+3. *breaks* - minimise the total breaks: first satisfaction questions "at most ``b``
+   breaks?" for ``b`` rising from the lower bound (each "no" proves the bound up, a
+   "yes" at the bound is optimal), then an optimisation model for what is left;
 4. *moves* - with a previous schedule, move as few of its meetings as possible.
 
 Small and medium problems are solved with one CP-SAT model per stage. Problems whose
@@ -59,6 +61,17 @@ LNS_ITERATIONS_PER_SECOND = 8
 #: Add the redundant window constraints (see ``ScheduleModel._add_windows``) to the
 #: fairness and breaks models, by mode.
 WINDOWS = {"fast": True, "exact": True}
+#: Share of the budget left after the fairness stage that the target stage may use
+#: (see :func:`_target_search`), by mode; the breaks optimisation gets the rest.
+TARGET_SHARE = {"fast": 0.6, "exact": 0.6}
+#: CP-SAT deterministic time per nominal second for the target stage's single worker
+#: without linear relaxation (measured 1.2 to 2.9 units per CPU second on the realistic
+#: instances; kept at the low end, as DTIME_PER_SECOND is for the full models).
+TARGET_DTIME_PER_SECOND = 1.5
+#: Nominal seconds of the first attempt at one target; each open attempt is followed by
+#: one with the next seed and twice the work (the search time to a "yes" varies a lot
+#: between seeds: 0.6 to 12 CPU seconds on ``r1``).
+TARGET_FIRST_SLICE = 1.0
 #: Share of the budget spent annealing before the CP-SAT stages, by mode.
 ANNEAL_SHARE_FAST = 0.5
 ANNEAL_SHARE_EXACT = 0.1
@@ -117,29 +130,40 @@ class _Run:
             )
 
     def run_model(
-        self, model: ScheduleModel, budget: float, stage: str, hint: list[int] | None = None
+        self,
+        model: ScheduleModel,
+        budget: float,
+        stage: str,
+        hint: list[int] | None = None,
+        *,
+        single_worker: bool = False,
+        seed: int | None = None,
     ) -> ModelResult:
         """Run one CP-SAT model for ``budget`` nominal seconds.
 
         Deterministic runs stop on CP-SAT's deterministic time (``budget`` times
         :data:`DTIME_PER_SECOND`), with the remaining wall clock as a safety net; other
-        runs stop on the wall clock.
+        runs stop on the wall clock. ``single_worker`` runs one CP-SAT worker without
+        linear relaxation (the setting of the target stage, see :func:`_target_search`),
+        whose work is counted at :data:`TARGET_DTIME_PER_SECOND`.
         """
         if hint is not None and model.hint_ok:
             model.add_hint(hint)
         budget = max(0.05, budget)
-        dtime = budget * DTIME_PER_SECOND if self.deterministic else None
+        rate = TARGET_DTIME_PER_SECOND if single_worker else DTIME_PER_SECOND
+        dtime = budget * rate if self.deterministic else None
 
         def hook(objective: float, bound: float) -> None:
             self.report(stage, self.fraction(), objective=objective, bound=bound)
 
         result = model.solve(
-            seed=self.seed,
+            seed=self.seed if seed is None else seed,
             time_limit=self.remaining() if self.deterministic else min(budget, self.remaining()),
             deterministic_limit=dtime,
-            workers=self.workers,
+            workers=1 if single_worker else self.workers,
             interleave=self.deterministic,
             on_improvement=hook if self.progress else None,
+            extra=[("linearization_level", 0)] if single_worker else (),
         )
         if (
             self.deterministic
@@ -148,9 +172,7 @@ class _Run:
             and result.deterministic_time < dtime * 0.98
         ):
             self.wall_cut()
-        self.spend(
-            result.deterministic_time / DTIME_PER_SECOND if self.deterministic else result.wall_time
-        )
+        self.spend(result.deterministic_time / rate if self.deterministic else result.wall_time)
         self.stats.setdefault("cp_sat_calls", []).append(
             {
                 "stage": stage,
@@ -379,7 +401,18 @@ def _solve_with_models(run: _Run) -> _Outcome:
                 incumbent = candidate
         fairness_used = max(fairness, _spread(incumbent))
         proven["fairness"] = result.status == "optimal" or fairness_used == fairness
-    # Stage 3: breaks.
+    # Stage 3a: breaks targets (prove the bound up, or reach it).
+    incumbent, lower_bound = _target_search(
+        run,
+        incumbent,
+        lower_bound,
+        run.nominal_remaining() * TARGET_SHARE[run.mode],
+        must_place=must_place,
+        min_priority=min_priority,
+        fairness_used=fairness_used,
+        breaks_floor=breaks_floor,
+    )
+    # Stage 3b: breaks.
     reserve = 0.25 if run.previous else 0.0
     breaks = incumbent.breaks_total()
     if breaks > lower_bound:
@@ -420,6 +453,77 @@ def _solve_with_models(run: _Run) -> _Outcome:
     status: Literal["optimal", "feasible"] = "optimal" if all(proven.values()) else "feasible"
     run.stats["proven"] = proven
     return _Outcome(incumbent.slot_of, status, lower_bound, priority_bound, fairness_used)
+
+
+def _target_search(
+    run: _Run,
+    incumbent: Schedule,
+    lower_bound: int,
+    budget: float,
+    *,
+    must_place: set[int],
+    min_priority: int | None,
+    fairness_used: int,
+    breaks_floor: dict[int, int],
+) -> tuple[Schedule, int]:
+    """Ask, for ``target`` = the lower bound, then one more, ...: is there a schedule
+    with at most ``target`` breaks (keeping the earlier stages' optima)?
+
+    Each question is a satisfaction model (no objective) solved by one CP-SAT worker
+    without linear relaxation: clause learning settles these fast where the
+    optimisation model's search and bound both stall. "Infeasible" proves the bound
+    up by one; a schedule found has breaks equal to the bound, so it is optimal. The
+    stage stops at the first question left open when its ``budget`` (nominal seconds)
+    runs out; the breaks optimisation then continues from the incumbent. An open
+    attempt is retried with the next seed and twice the work (restarts: the time to a
+    "yes" varies widely between seeds).
+    """
+    index = run.index
+    used = run.nominal_used
+    attempt = 0
+    while lower_bound < incumbent.breaks_total():
+        left = budget - (run.nominal_used - used)
+        if left < 0.05 or run.remaining() < 0.1:
+            break
+        model = ScheduleModel(
+            index,
+            ModelRequest(
+                objective="none",
+                base=incumbent.slot_of,
+                must_place=must_place,
+                min_priority=min_priority,
+                fairness_bound=fairness_used,
+                max_breaks=lower_bound,
+                breaks_floor=breaks_floor,
+                windows=WINDOWS[run.mode],
+            ),
+        )
+        slice_ = min(left, TARGET_FIRST_SLICE * 2**attempt)
+        result = run.run_model(
+            model,
+            slice_,
+            "target",
+            incumbent.slot_of,
+            single_worker=True,
+            seed=run.seed + attempt,
+        )
+        if result.status == "infeasible":
+            lower_bound += 1
+            attempt = 0
+            run.report("target", run.fraction(), bound=lower_bound)
+            continue
+        if result.slot_of is None:
+            attempt += 1  # open: ask again with another seed and twice the work
+            continue
+        candidate = Schedule(index, result.slot_of)
+        if (
+            candidate.breaks_total() < incumbent.breaks_total()
+            and candidate.placed_priority() >= incumbent.placed_priority()
+            and _spread(candidate) <= fairness_used
+        ):
+            incumbent = candidate
+        break
+    return incumbent, lower_bound
 
 
 def _minimise_moves(
