@@ -6,7 +6,7 @@ Imports the 5,706 companies of ``yc_companies.jsonl`` as organizations with thei
 pitch and long description only (no industry labels or tags), then queries the search service
 (``matching.selectors.search``, behind ``GET /api/v1/search``) with the one-liner and long
 description of ``--queries`` companies drawn with ``random.Random(seed)``; the query company
-itself is left out of its results. Relevant = same ``subindustry``. Prints nDCG@10 (binary
+itself is left out of its results (``exclude``, as ``GET /api/v1/search?exclude=organization:ID``). Relevant = same ``subindustry``. Prints nDCG@10 (binary
 relevance, ideal DCG over min(10, relevant) items) and precision@10, with latency.
 
 Vectors are cached in ``bench/out/`` by text version, so a second run skips the encoder.
@@ -153,7 +153,14 @@ def main() -> None:
                 f"{company.get('one_liner') or ''} {company.get('long_description') or ''}".strip()
             )
             started = time.perf_counter()
-            results = selectors.search(ANONYMOUS, query, types=["organization"], limit=11)
+            # The company whose description is the query is not one of its own answers.
+            results = selectors.search(
+                ANONYMOUS,
+                query,
+                types=["organization"],
+                exclude=[f"organization:{pk}"],
+                limit=10,
+            )
             times.append((time.perf_counter() - started) * 1000)
             ranked = [result.id for result in results if result.id != pk][:10]
             relevance = [subindustry[other] == subindustry[pk] for other in ranked]

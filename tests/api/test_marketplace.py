@@ -40,6 +40,11 @@ def test_search_ranks_items_with_their_explanation(api: ApiClient, world: World)
         ("q=capital&hub=mars", 422, None),
         ("q=capital&type=planet", 422, None),
         ("q=capital&limit=0", 422, None),
+        ("q=capital&exclude=organization%3A12&exclude=person%3A3", 200, None),
+        ("q=capital&exclude=planet%3A1", 422, None),
+        ("q=capital&exclude=organization%3Aabc", 422, None),
+        ("q=capital&exclude=organization%3A0", 422, None),
+        (f"q=capital&exclude={'organization%3A1' * 40}", 422, None),
         ("q=capital&limit=abc", 422, None),
         ("q=capital&unknown=1", 200, None),
     ],
@@ -53,6 +58,15 @@ def test_search_bad_input_gets_a_clear_answer(
         assert response.data["message"]
         if code:
             assert response.data["code"] == code
+
+
+def test_search_leaves_out_the_excluded_items(api: ApiClient, world: World) -> None:
+    target = offer(world)
+    query = "/search?q=seed%20capital%20agritech&type=opportunity&limit=50"
+    assert target.pk in [item["id"] for item in api.get(query).data["items"]]
+    response = api.get(f"{query}&exclude=opportunity%3A{target.pk}")
+    assert response.status == 200
+    assert target.pk not in [item["id"] for item in response.data["items"]]
 
 
 def test_matches_of_an_opportunity_for_its_members(api: ApiClient, world: World) -> None:

@@ -4,12 +4,13 @@ feedback on suggestions. Every result carries its explanation in the caller's la
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StringConstraints
 
 from puente.accounts.viewer import viewer_for
 from puente.api.auth import caller, caller_or_anonymous, required_auth
@@ -33,6 +34,7 @@ from puente.matching.selectors import Result
 router = Router(tags=["matching"])
 
 MAX_QUERY = 10_000
+ITEM_REFERENCE = r"^(organization|person|opportunity):[1-9][0-9]{0,17}$"
 
 
 class ReasonOut(Schema):
@@ -100,6 +102,14 @@ class SearchParams(InputSchema):
         [], max_length=3, description="Only these kinds of item; repeat for several."
     )
     hub: Codes = Field([], max_length=MAX_LIST_ITEMS, description="Only items of these hubs.")
+    exclude: list[Annotated[str, StringConstraints(pattern=ITEM_REFERENCE)]] = Field(
+        [],
+        max_length=MAX_LIST_ITEMS,
+        description=(
+            "Items never to return, e.g. `organization:12` when looking for organizations like "
+            "that one with its own description; repeat for several."
+        ),
+    )
     limit: int = Field(10, ge=1, le=50)
 
 
@@ -114,7 +124,12 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> RankedPage:
         raise ValidationFailed(_("Write something to search for."), code="empty_query", field="q")
     refuse_unknown_codes(hubs=params.hub)
     results = selectors.search(
-        viewer, params.q, types=params.type, hubs=params.hub, limit=params.limit
+        viewer,
+        params.q,
+        types=params.type,
+        hubs=params.hub,
+        exclude=params.exclude,
+        limit=params.limit,
     )
     return RankedPage(items=[ranked_out(result) for result in results], count=len(results))
 

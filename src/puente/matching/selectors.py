@@ -127,9 +127,13 @@ def search(
     *,
     types: Sequence[str] = (),
     hubs: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     limit: int = 10,
 ) -> list[Result]:
-    """Organizations, people and opportunities ranked for a free-text query in any language."""
+    """Organizations, people and opportunities ranked for a free-text query in any language.
+
+    ``exclude`` names items (``"organization:12"``) never to return, e.g. the organization
+    whose own description is the query: they also lend nothing to their neighbours."""
     query = query.strip()[:MAX_QUERY_CHARACTERS]
     if not query:
         return []
@@ -140,7 +144,9 @@ def search(
     results: list[Result] = []
     for depth in DEPTHS:
         k = limit * depth
-        ranked = engine.search(query, language, k, user_id=viewer.user_id, feedback=feedback)
+        ranked = engine.search(
+            query, language, k, excluded=set(exclude), user_id=viewer.user_id, feedback=feedback
+        )
         ranked = [result for result in ranked if parse_item_id(result.id)[0] in wanted]
         results = _visible_results(viewer, ranked, limit, hubs)
         if len(results) >= limit or len(ranked) < k * 0.5:
