@@ -183,3 +183,37 @@ def test_only_managers_of_the_hub_change_when_a_space_is_open_and_bad_input_is_r
         )
     assert offered(space) == before
     assert space.hours.count() == 5
+
+
+def test_closures_added_and_deleted_in_the_admin_move_the_hours_offered(clock: Any) -> None:
+    from django.test import Client
+
+    from puente.spaces.models import Closure
+
+    space = open_space(hours=("08:00", "18:00"))
+    before = offered(space)["20263"]
+    staff = UserFactory(email="staff-hours@example.org", is_staff=True, is_superuser=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(staff)
+    response = client.post(
+        "/admin/spaces/closure/add/",
+        {
+            "hub": str(space.hub_id),
+            "space": str(space.pk),
+            "starts_on": "2026-09-21",
+            "ends_on": "2026-09-22",
+            "reason_en": "Painting",
+            "reason_es": "Pintura",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    # Two weekdays of ten hours less.
+    assert offered(space)["20263"] == before - 20
+    closure = Closure.objects.get()
+    response = client.post(
+        "/admin/spaces/closure/",
+        {"action": "delete_selected", "_selected_action": [str(closure.pk)], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Closure.objects.exists()
+    assert offered(space)["20263"] == before

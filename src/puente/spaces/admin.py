@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from puente.spaces.models import (
@@ -64,6 +65,12 @@ class ClosureAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Closure) -> None:
         touched = self._touched(obj)
         super().delete_model(request, obj)
+        spaces_hours_offered_sync(spaces=touched)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Closure]) -> None:
+        # The changelist's "delete selected" action.
+        touched = {space for closure in queryset for space in self._touched(closure)}
+        super().delete_queryset(request, queryset)
         spaces_hours_offered_sync(spaces=touched)
 
 
