@@ -110,7 +110,7 @@ class EngineHolder:
             ids = sorted(live) if item_type == OPPORTUNITY else None
             items, vectors = _with_vectors(item_type, list(items_of(item_type, ids)))
             if items:
-                engine.upsert(items, vectors)
+                engine.upsert(items, vectors, estimate=False)
         engine.refresh_statistics()
         self._engine, self._marks, self._checked_at = engine, marks, time.monotonic()
         logger.info(

@@ -261,3 +261,26 @@ def test_statistics_of_a_new_item_equal_a_full_refresh(engine: MatchingEngine) -
     incremental = dict(engine._reference[CORPUS[-1].id])
     engine.refresh_statistics()
     assert incremental == pytest.approx(engine._reference[CORPUS[-1].id], abs=1e-5)
+
+
+def test_statistics_of_a_batch_are_the_same_estimated_block_by_block(
+    engine: MatchingEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New items are compared with the collection in blocks of rows (bounded memory at
+    100,000 items); the blocks give what one comparison gives."""
+    engine.upsert(CORPUS[:2])
+    engine.upsert(CORPUS[2:])
+    whole = (dict(engine._reference), dict(engine._neighbours))
+    other = MatchingEngine(engine.settings, encoder=engine.encoder)
+    monkeypatch.setattr(MatchingEngine, "_estimate_rows", lambda self: 1)
+    other.upsert(CORPUS[:2])
+    other.upsert(CORPUS[2:])
+    assert (other._reference, other._neighbours) == whole
+
+
+def test_a_bulk_load_can_skip_the_estimates_and_refresh_once(engine: MatchingEngine) -> None:
+    engine.upsert(CORPUS, estimate=False)
+    assert engine._reference == {}
+    engine.refresh_statistics()
+    exact = dict(engine._reference)
+    assert set(exact) == {item.id for item in CORPUS}

@@ -154,12 +154,16 @@ class MatchingEngine:
         """Vectors for texts, computed exactly as item vectors are."""
         return embed_texts(texts, languages, self.encoder)
 
-    def upsert(self, items: Sequence[Item], vectors: np.ndarray | None = None) -> None:
+    def upsert(
+        self, items: Sequence[Item], vectors: np.ndarray | None = None, *, estimate: bool = True
+    ) -> None:
         """Add or replace items. Pass the stored ``vectors`` (rows in ``items`` order, computed
         with :func:`embed_texts` for the same text version) or let the engine embed them.
 
         Statistics of new items are computed at once against the current collection; call
-        :meth:`refresh_statistics` after a bulk load so every item's statistics are exact.
+        :meth:`refresh_statistics` after a bulk load so every item's statistics are exact. A bulk
+        load that ends with that call passes ``estimate=False``: estimating first would compare
+        every new item with the whole collection for nothing.
         """
         if not items:
             return
@@ -173,7 +177,10 @@ class MatchingEngine:
             self._items[item.id] = item
             self._lexical.upsert(item.id, item.fields, item.language)
         self._snapshot = None
-        self._estimate_statistics(ids, vectors)
+        if estimate:
+            rows = self._estimate_rows()
+            for start in range(0, len(ids), rows):
+                self._estimate_statistics(ids[start : start + rows], vectors[start : start + rows])
 
     def remove(self, ids: Iterable[ItemId]) -> None:
         """Forget items (unknown ids are ignored)."""
@@ -212,6 +219,11 @@ class MatchingEngine:
             item_id: tuple(ids[j] for j in neighbour_rows[row]) for row, item_id in enumerate(ids)
         }
         self._snapshot = None
+
+    def _estimate_rows(self) -> int:
+        """Rows per block of new items compared with the collection: at most ~16 million
+        similarities (64 MB) at a time, whatever the collection's size."""
+        return max(1, (1 << 24) // max(len(self._require_index().row_ids()), 1))
 
     def _estimate_statistics(self, ids: Sequence[ItemId], vectors: np.ndarray) -> None:
         """Hubness references and neighbours of just-added items, against the current
