@@ -14,6 +14,7 @@ Prints median and p95 per operation, and the encoder's throughput on short and l
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -216,6 +217,24 @@ def seed(count: int, rng: random.Random) -> list[int]:
     return [row.pk for row in Opportunity.objects.bulk_create(rows, batch_size=2000)]
 
 
+def member_client(organization_id: int) -> object:
+    """A test client signed in as a verified member of the organization."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from puente.accounts.models import User
+    from puente.directory.models import MembershipRole, OrganizationMembership
+
+    user = User.objects.create_user(email=f"member-{organization_id}@bench.example", password=None)
+    User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now())
+    OrganizationMembership.objects.create(
+        user=user, organization_id=organization_id, role=MembershipRole.MEMBER
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def apply_cache() -> int:
     import numpy as np
 
@@ -295,6 +314,10 @@ def main() -> None:
     options = parser.parse_args()
     rng = random.Random(2026)
     with tempfile.TemporaryDirectory() as directory:
+        # The API is timed through Django's test client, whose host is "testserver".
+        os.environ["ALLOWED_HOSTS"] = "testserver"
+        # One client sends every request: the per-client rate limits would throttle it.
+        os.environ["API_RATE_ANONYMOUS"] = os.environ["API_RATE_AUTHENTICATED"] = "100000/s"
         setup_django(directory)
         from django.test import Client
         from django.urls import NoReverseMatch, reverse
@@ -318,6 +341,7 @@ def main() -> None:
         engine = matching_engine()
         build_seconds = time.perf_counter() - started
         client = Client()
+        member_clients: dict[int, Client] = {}
         try:
             reverse("api:search")
             through = "API (Django test client)"
@@ -338,7 +362,13 @@ def main() -> None:
 
         def run_matches(pk: int) -> None:
             if client is not None:
-                response = client.get(f"/api/v1/opportunities/{pk}/matches", {"limit": 10})
+                # Matches are for the organization's own members: sign in as one of them.
+                organization_id = owners[pk]
+                if organization_id not in member_clients:
+                    member_clients[organization_id] = member_client(organization_id)
+                response = member_clients[organization_id].get(
+                    f"/api/v1/opportunities/{pk}/matches", {"limit": 10}
+                )
                 assert response.status_code == 200, response.content[:300]
             else:
                 selectors.opportunity_matches(ANONYMOUS, Opportunity.objects.get(pk=pk), limit=10)
@@ -352,6 +382,9 @@ def main() -> None:
             run_search(language, query)
             search_times.append((time.perf_counter() - started) * 1000)
         subjects = random.Random(5).sample(ids, min(options.queries, len(ids)))
+        owners = dict(
+            Opportunity.objects.filter(pk__in=subjects).values_list("pk", "organization_id")
+        )
         for pk in subjects[:10]:
             run_matches(pk)
         match_times: list[float] = []

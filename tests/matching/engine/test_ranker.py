@@ -284,3 +284,41 @@ def test_a_bulk_load_can_skip_the_estimates_and_refresh_once(engine: MatchingEng
     engine.refresh_statistics()
     exact = dict(engine._reference)
     assert set(exact) == {item.id for item in CORPUS}
+
+
+def test_the_top_matches_are_those_of_scoring_every_candidate(engine: MatchingEngine) -> None:
+    """Matches score candidates in decreasing text score and stop when the structured factors
+    could no longer lift one into the top k: the top k equal those of a full ranking."""
+    from puente.matching.engine import AmountRange, ComplementarityWeights, Direction
+    from puente.matching.engine.factors import complementarity_bound
+
+    rng = random.Random(11)
+    words = ["coffee", "cocoa", "payments", "software", "robots", "farms", "export", "credit"]
+    sectors = ["agritech", "fintech", "logistics", "health"]
+    items = [
+        doc(
+            f"item-{n}",
+            " ".join(rng.sample(words, 3)),
+            rng.choice(["en", "es"]),
+            kind=rng.choice(["capital", "client", "expertise"]),
+            direction=rng.choice([Direction.OFFER, Direction.REQUEST]),
+            organization_id=f"org-{n % 7}",
+            sectors=frozenset(rng.sample(sectors, rng.randint(0, 2))),
+            stage=rng.choice(["seed", "growth", None]),
+            accepted_stages=frozenset(rng.sample(["seed", "growth"], rng.randint(0, 2))),
+            amount=rng.choice([None, AmountRange(100, 500, "USD"), AmountRange(600, 900, "USD")]),
+            hub=rng.choice(["medellin", "miami"]),
+            target_hubs=frozenset(rng.sample(["medellin", "miami"], rng.randint(0, 2))),
+        )
+        for n in range(120)
+    ]
+    engine.upsert(items)
+    engine.refresh_statistics()
+    assert complementarity_bound(ComplementarityWeights()) == pytest.approx(1.34)
+    for subject in items[:15]:
+        everything = engine.match(subject, k=len(items))
+        for k in (1, 3, 10):
+            top = engine.match(subject, k=k)
+            assert [r.id for r in top] == [r.id for r in everything[:k]]
+            assert [r.score for r in top] == [r.score for r in everything[:k]]
+        assert all(engine.item(r.id).organization_id != subject.organization_id for r in everything)

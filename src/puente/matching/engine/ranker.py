@@ -20,6 +20,7 @@ to those marked not relevant are demoted, and what the user already met is demot
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,11 @@ import numpy as np
 
 from puente.matching.engine import factors as codes
 from puente.matching.engine.encoder import TextEncoder, embed_texts, get_encoder
-from puente.matching.engine.factors import ComplementarityWeights, complementarity
+from puente.matching.engine.factors import (
+    ComplementarityWeights,
+    complementarity,
+    complementarity_bound,
+)
 from puente.matching.engine.fusion import (
     diffuse,
     fuse_text_scores,
@@ -109,6 +114,7 @@ class _Snapshot:
     languages: np.ndarray
     reference: dict[str, np.ndarray]
     neighbours: np.ndarray
+    organizations: np.ndarray  # each row's organization_id (None when it has none)
 
 
 class MatchingEngine:
@@ -274,7 +280,10 @@ class MatchingEngine:
             for row, item_id in enumerate(ids):
                 for column, other in enumerate(self._neighbours.get(item_id, ())[:k]):
                     neighbours[row, column] = row_of.get(other, len(ids))
-            self._snapshot = _Snapshot(ids, row_of, languages, reference, neighbours)
+            organizations = np.array(
+                [self._items[item_id].organization_id for item_id in ids], dtype=object
+            )
+            self._snapshot = _Snapshot(ids, row_of, languages, reference, neighbours, organizations)
         return self._snapshot
 
     # --- shared scoring pieces ------------------------------------------------------------
@@ -487,23 +496,33 @@ class MatchingEngine:
         lexical, _ = self._lexical_scores(subject.text(), subject.language, snapshot)
         eligible = self._eligible(snapshot, allowed, set(excluded) | {subject.id}, user_feedback)
         if settings.exclude_same_organization and subject.organization_id is not None:
-            for row, item_id in enumerate(snapshot.ids):
-                if self._items[item_id].organization_id == subject.organization_id:
-                    eligible[row] = False
+            eligible &= snapshot.organizations != subject.organization_id
         lexical_part = settings.lexical_weight * max_normalize(
             np.where(same_language & eligible, lexical, 0.0)
         )
+        semantic_part = settings.semantic_weight * np.maximum(corrected, 0.0)
         penalties = self._feedback_penalties(
             snapshot, user_feedback, settings.not_relevant_weight, settings.already_met_weight
         )
-        ranked: list[RankedItem] = []
-        for candidate_row in np.flatnonzero(eligible):
+        # Exact top k without scoring every candidate: the structured factors add at most
+        # ``bound`` and feedback only demotes, so candidates are scored in decreasing order of
+        # their text score until the next one, even with every factor in its favour, cannot
+        # beat the k-th best (ties are scored too, and broken by row as before).
+        bound = complementarity_bound(settings.complementarity)
+        text = np.where(eligible, semantic_part + lexical_part, -np.inf)
+        candidates = np.flatnonzero(eligible)
+        order = candidates[np.lexsort((candidates, -text[candidates]))]
+        scored: list[tuple[float, int, RankedItem]] = []
+        best: list[float] = []  # min-heap of the k best scores so far
+        for candidate_row in order:
             row = int(candidate_row)
+            if len(best) >= k and text[row] + bound < best[0]:
+                break
             candidate = self._items[snapshot.ids[row]]
             row_factors = [
                 Factor(
                     codes.SEMANTIC_SIMILARITY,
-                    settings.semantic_weight * max(0.0, float(corrected[row])),
+                    float(semantic_part[row]),
                     {
                         "similarity": round(float(cosine[row]), 4),
                         "cross_language": bool(not same_language[row]),
@@ -513,10 +532,15 @@ class MatchingEngine:
             if lexical_part[row] > 0:
                 row_factors.append(Factor(codes.TEXT_MATCH, float(lexical_part[row]), {}))
             row_factors.extend(complementarity(subject, candidate, settings.complementarity))
-            row_factors.extend(penalties.get(int(row), []))
-            ranked.append(_ranked(candidate.id, row_factors))
-        ranked.sort(key=lambda result: -result.score)
-        return [self._with_matched_terms(result, subject) for result in ranked[:k]]
+            row_factors.extend(penalties.get(row, []))
+            result = _ranked(candidate.id, row_factors)
+            scored.append((-result.score, row, result))
+            if len(best) < k:
+                heapq.heappush(best, result.score)
+            elif result.score > best[0]:
+                heapq.heapreplace(best, result.score)
+        scored.sort(key=lambda entry: (entry[0], entry[1]))
+        return [self._with_matched_terms(entry[2], subject) for entry in scored[:k]]
 
     def _with_matched_terms(self, result: RankedItem, subject: Item) -> RankedItem:
         """Fill the words of the TEXT_MATCH factor (only done for returned results)."""
