@@ -372,6 +372,30 @@ def milestone_for_viewer(viewer: Viewer, pk: int) -> Milestone:
     return milestone
 
 
+def checklist_item_for_viewer(viewer: Viewer, pk: int) -> ChecklistItem:
+    """A checklist item of a case file the viewer may see, or the same 404 as a missing one."""
+    item = (
+        ChecklistItem.objects.filter(pk=pk, case_file__in=case_files_visible_to(viewer))
+        .select_related("case_file")
+        .first()
+    )
+    if item is None:
+        raise Http404("checklist item")
+    return item
+
+
+def evidence_for_viewer(viewer: Viewer, pk: int) -> EvidenceDocument:
+    """An evidence document of a case file the viewer may see, or the same 404 as a missing one."""
+    document = (
+        EvidenceDocument.objects.filter(pk=pk, item__case_file__in=case_files_visible_to(viewer))
+        .select_related("item", "item__case_file")
+        .first()
+    )
+    if document is None:
+        raise Http404("evidence")
+    return document
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One dated line of a case file's timeline, already phrased for the reader."""

@@ -33,7 +33,7 @@ from puente.landing.forms import (
     SurveyForm,
     review_form_class,
 )
-from puente.landing.models import Application, ApplicationState, CaseStage, ChecklistItem, FieldKind
+from puente.landing.models import Application, ApplicationState, CaseStage, FieldKind
 
 
 def _add_error(form: Any, error: DomainError) -> None:
@@ -381,14 +381,7 @@ def case_file_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def checklist_item_update(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    item = (
-        ChecklistItem.objects.filter(pk=pk, case_file__in=selectors.case_files_visible_to(viewer))
-        .select_related("case_file")
-        .first()
-    )
-    if item is None:
-        return render(request, "404.html", status=404)
+    item = selectors.checklist_item_for_viewer(viewer_for(request.user), pk)
     form = ChecklistItemForm(request.POST, prefix=f"item{item.pk}")
     try:
         services.checklist_item_update(

@@ -18,7 +18,7 @@ from puente.core.forms import validated
 from puente.directory.views import forbidden_page, signed_in_account
 from puente.landing import selectors, services_cases
 from puente.landing.forms import EvidenceForm, MilestoneForm, MilestoneReachForm
-from puente.landing.models import ChecklistItem, EvidenceDocument, Milestone
+from puente.landing.models import EvidenceDocument
 
 
 @login_required
@@ -43,15 +43,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_reach(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = (
-        Milestone.objects.filter(
-            pk=pk, case_file__in=selectors.case_files_visible_to(viewer_for(request.user))
-        )
-        .select_related("case_file")
-        .first()
-    )
-    if milestone is None:
-        raise Http404("milestone")
+    milestone = selectors.milestone_for_viewer(viewer_for(request.user), pk)
     try:
         values = validated(MilestoneReachForm(request.POST, prefix=f"reach{milestone.pk}"))
         services_cases.milestone_reach(
@@ -69,15 +61,7 @@ def milestone_reach(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    item = (
-        ChecklistItem.objects.filter(
-            pk=pk, case_file__in=selectors.case_files_visible_to(viewer_for(request.user))
-        )
-        .select_related("case_file")
-        .first()
-    )
-    if item is None:
-        raise Http404("checklist item")
+    item = selectors.checklist_item_for_viewer(viewer_for(request.user), pk)
     form = EvidenceForm(request.POST, request.FILES, prefix=f"evidence{item.pk}")
     try:
         stored = services_cases.evidence_add(
@@ -101,17 +85,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _document_for(request: HttpRequest, pk: int) -> EvidenceDocument:
-    document = (
-        EvidenceDocument.objects.filter(
-            pk=pk,
-            item__case_file__in=selectors.case_files_visible_to(viewer_for(request.user)),
-        )
-        .select_related("item", "item__case_file")
-        .first()
-    )
-    if document is None:
-        raise Http404("evidence")
-    return document
+    return selectors.evidence_for_viewer(viewer_for(request.user), pk)
 
 
 @login_required
