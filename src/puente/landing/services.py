@@ -419,14 +419,20 @@ def assignments_auto(*, actor: User, call: Call) -> list[Review]:
         after={"pairs": plan.pairs, "short": plan.short},
         hub=call.program.hub,
     )
-    for reviewer_id, count in plan.load().items():
+    notify_assignments(call=call, load=plan.load(), kind="landing.assigned")
+    return created
+
+
+def notify_assignments(*, call: Call, load: dict[int, int], kind: str) -> None:
+    """Tell each reviewer (or screener) how many applications of the call they were given."""
+    reviewers = User.objects.in_bulk(list(load))
+    for reviewer_id, count in load.items():
         notify(
-            users=User.objects.filter(pk=reviewer_id),
-            kind="landing.assigned",
+            users=[reviewers[reviewer_id]],
+            kind=kind,
             params={"count": count, "call": call.title},
             url=reverse("landing:reviews"),
         )
-    return created
 
 
 @transaction.atomic

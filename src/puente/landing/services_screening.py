@@ -8,14 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from puente.accounts.models import User
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, NotFound, ValidationFailed
-from puente.core.notifications import notify
 from puente.landing.assignment import plan_assignments
 from puente.landing.models import (
     Application,
@@ -28,7 +26,7 @@ from puente.landing.models import (
     ScreeningVote,
 )
 from puente.landing.screening import FAIL, PASS, screening_consensus
-from puente.landing.services import _require_manager, application_decide
+from puente.landing.services import _require_manager, application_decide, notify_assignments
 
 
 def _require_running(call: Call) -> None:
@@ -105,13 +103,7 @@ def screening_assign_auto(*, actor: User, call: Call) -> list[ScreeningVote]:
         after={"pairs": plan.pairs, "short": plan.short},
         hub=call.program.hub,
     )
-    for screener_id, count in plan.load().items():
-        notify(
-            users=User.objects.filter(pk=screener_id),
-            kind="landing.screening_assigned",
-            params={"count": count, "call": call.title},
-            url=reverse("landing:reviews"),
-        )
+    notify_assignments(call=call, load=plan.load(), kind="landing.screening_assigned")
     return created
 
 
