@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from puente.accounts.models import ApiToken, User
 from tests.factories import UserFactory
@@ -109,7 +110,8 @@ def test_create_an_api_token_copy_it_and_never_see_it_again(new_page: Any) -> No
     assert secret.startswith("pnt_")
     assert ApiToken.objects.get().key_hint == secret[:12]
     page.get_by_role("button", name="Copy").click()
-    assert page.locator("[data-copy-status]").inner_text() == "Copied"
+    # The clipboard write is asynchronous: wait for the status rather than read it at once.
+    expect(page.locator("[data-copy-status]")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == secret
 
     page.reload()

@@ -8,17 +8,21 @@
     if (!field) { return; }
     button.hidden = false;
     button.addEventListener("click", function () {
-      var done = function () {
-        if (status) { status.textContent = button.getAttribute("data-copied-label"); }
+      var say = function (label) {
+        if (status) { status.textContent = button.getAttribute(label); }
+      };
+      // When neither clipboard route works the text stays selected and the user is told so.
+      var fallback = function () {
+        say(document.execCommand("copy") ? "data-copied-label" : "data-copy-failed-label");
       };
       field.focus();
       field.select();
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(field.value).then(done, function () {
-          if (document.execCommand("copy")) { done(); }
-        });
-      } else if (document.execCommand("copy")) {
-        done();
+        navigator.clipboard.writeText(field.value).then(function () {
+          say("data-copied-label");
+        }, fallback);
+      } else {
+        fallback();
       }
     });
   });
