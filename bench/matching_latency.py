@@ -1,6 +1,7 @@
 """Latency of search and matches with 100,000 opportunities indexed, and embedding throughput.
 
     .venv/bin/python bench/matching_latency.py [--opportunities 100000] [--queries 300]
+        [--keep DIR] [--profile]
 
 Generates bilingual offers and requests (templates filled with sectors, technologies, places,
 amounts; half Spanish, half English), stores their embeddings (cached in ``bench/out/`` by text
@@ -9,16 +10,25 @@ warm-up, free-text searches (the service behind ``GET /api/v1/search``; short an
 in both languages) and matches of stored opportunities (``GET /api/v1/opportunities/{id}/matches``),
 through the API with Django's test client when the API routes exist, else through the service.
 Prints median and p95 per operation, and the encoder's throughput on short and long texts.
+
+``--keep DIR`` keeps the SQLite database in DIR and reuses it when run again with the same
+number of opportunities (seeding and storing 100,000 embeddings take minutes); ``--profile``
+prints where each timed phase spends its time (cProfile, cumulative).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
+import functools
 import os
+import pstats
 import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 
 from crosslingual import REPO_DIR, setup_django
 
@@ -225,11 +235,14 @@ def member_client(organization_id: int) -> object:
     from puente.accounts.models import User
     from puente.directory.models import MembershipRole, OrganizationMembership
 
-    user = User.objects.create_user(email=f"member-{organization_id}@bench.example", password=None)
-    User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now())
-    OrganizationMembership.objects.create(
-        user=user, organization_id=organization_id, role=MembershipRole.MEMBER
-    )
+    email = f"member-{organization_id}@bench.example"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None)
+        User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now())
+        OrganizationMembership.objects.create(
+            user=user, organization_id=organization_id, role=MembershipRole.MEMBER
+        )
     client = Client()
     client.force_login(user)
     return client
@@ -311,9 +324,15 @@ def main() -> None:
     )
     parser.add_argument("--opportunities", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) the database in DIR")
+    parser.add_argument("--profile", action="store_true", help="profile the timed phases")
     options = parser.parse_args()
     rng = random.Random(2026)
-    with tempfile.TemporaryDirectory() as directory:
+    if options.keep:
+        os.makedirs(options.keep, exist_ok=True)
+    with (
+        contextlib.nullcontext(options.keep) if options.keep else tempfile.TemporaryDirectory()
+    ) as directory:
         # The API is timed through Django's test client, whose host is "testserver".
         os.environ["ALLOWED_HOSTS"] = "testserver"
         # One client sends every request: the per-client rate limits would throttle it.
@@ -329,7 +348,11 @@ def main() -> None:
         from puente.matching.runtime import matching_engine
 
         started = time.perf_counter()
-        ids = seed(options.opportunities, rng)
+        ids = list(Opportunity.objects.order_by("pk").values_list("pk", flat=True))
+        if len(ids) != options.opportunities:
+            if ids:
+                raise SystemExit(f"{directory} holds another run's data: use an empty directory")
+            ids = seed(options.opportunities, rng)
         seed_seconds = time.perf_counter() - started
         reused = apply_cache()
         started = time.perf_counter()
@@ -373,25 +396,39 @@ def main() -> None:
             else:
                 selectors.opportunity_matches(ANONYMOUS, Opportunity.objects.get(pk=pk), limit=10)
 
+        profiler = cProfile.Profile() if options.profile else None
+
+        def timed(phase: str, calls: list[Callable[[], None]]) -> list[float]:
+            times = []
+            if profiler is not None:
+                profiler.enable()
+            for call in calls:
+                started = time.perf_counter()
+                call()
+                times.append((time.perf_counter() - started) * 1000)
+            if profiler is not None:
+                profiler.disable()
+                print(f"--- profile: {phase}")
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+                profiler.clear()
+            return times
+
         for language, query in QUERIES:
             run_search(language, query)
-        search_times: list[float] = []
-        for number in range(options.queries):
-            language, query = QUERIES[number % len(QUERIES)]
-            started = time.perf_counter()
-            run_search(language, query)
-            search_times.append((time.perf_counter() - started) * 1000)
+        search_times = timed(
+            "search",
+            [
+                functools.partial(run_search, *QUERIES[number % len(QUERIES)])
+                for number in range(options.queries)
+            ],
+        )
         subjects = random.Random(5).sample(ids, min(options.queries, len(ids)))
         owners = dict(
             Opportunity.objects.filter(pk__in=subjects).values_list("pk", "organization_id")
         )
         for pk in subjects[:10]:
             run_matches(pk)
-        match_times: list[float] = []
-        for pk in subjects:
-            started = time.perf_counter()
-            run_matches(pk)
-            match_times.append((time.perf_counter() - started) * 1000)
+        match_times = timed("matches", [functools.partial(run_matches, pk) for pk in subjects])
         short_rate, long_rate = throughput()
         size = len(engine)
     print(

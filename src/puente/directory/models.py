@@ -176,7 +176,7 @@ class Organization(models.Model):
     )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -262,7 +262,7 @@ class Person(models.Model):
     last_confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["full_name", "id"]

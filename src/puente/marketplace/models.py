@@ -154,7 +154,7 @@ class Opportunity(models.Model):
         help_text=_("Hash of the text the stored embedding was computed from."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -61,6 +61,7 @@ def opportunity_item(opportunity: Opportunity) -> Item:
     kind = opportunity.kind.code
     is_request = opportunity.side == Side.REQUEST
     return Item(
+        category=OPPORTUNITY,
         id=item_id(OPPORTUNITY, opportunity.pk),
         language=opportunity.language,
         fields={"title": opportunity.title, "description": opportunity.description},
@@ -83,6 +84,7 @@ def opportunity_item(opportunity: Opportunity) -> Item:
 
 def organization_item(organization: Organization) -> Item:
     return Item(
+        category=ORGANIZATION,
         id=item_id(ORGANIZATION, organization.pk),
         language=organization.description_language,
         fields={
@@ -103,6 +105,7 @@ def organization_item(organization: Organization) -> Item:
 def person_item(person: Person) -> Item:
     expertise = list(person.expertise.all())
     return Item(
+        category=PERSON,
         id=item_id(PERSON, person.pk),
         language=person.bio_language,
         fields={"name": person.full_name, "headline": person.headline, "bio": person.bio},

@@ -20,7 +20,7 @@ from puente.directory.selectors import organizations_visible_to, people_visible_
 from puente.marketplace.models import Opportunity, Side, Status
 from puente.marketplace.selectors import opportunities_visible_to
 from puente.matching.embeddings import stored_vectors
-from puente.matching.engine import Feedback, RankedItem, detect_language
+from puente.matching.engine import Direction, Feedback, RankedItem, detect_language
 from puente.matching.explanations import Reason, explain
 from puente.matching.items import (
     ITEM_TYPES,
@@ -145,11 +145,16 @@ def search(
     for depth in DEPTHS:
         k = limit * depth
         ranked = engine.search(
-            query, language, k, excluded=set(exclude), user_id=viewer.user_id, feedback=feedback
+            query,
+            language,
+            k,
+            excluded=set(exclude),
+            user_id=viewer.user_id,
+            feedback=feedback,
+            categories=wanted,
         )
-        ranked = [result for result in ranked if parse_item_id(result.id)[0] in wanted]
         results = _visible_results(viewer, ranked, limit, hubs)
-        if len(results) >= limit or len(ranked) < k * 0.5:
+        if len(results) >= limit or len(ranked) < k:
             break
     return results
 
@@ -169,24 +174,21 @@ def opportunity_matches(
         stored = stored_vectors(OPPORTUNITY, [opportunity.pk]).get(opportunity.pk)
         vector = stored[1] if stored is not None else None
     feedback = user_feedback(viewer)
-    wanted = {OPPORTUNITY, ORGANIZATION} if include_organizations else {OPPORTUNITY}
-    # A request looks for offers; an offer for requests. Organizations answer requests.
-    opposite = Side.OFFER if opportunity.side == Side.REQUEST else Side.REQUEST
+    # A request looks for offers (and organizations that could serve it); an offer looks for
+    # requests. The engine keeps only these before ranking.
+    if opportunity.side == Side.REQUEST:
+        classes: list[tuple[str, Direction | None]] = [(OPPORTUNITY, Direction.OFFER)]
+        if include_organizations:
+            classes.append((ORGANIZATION, None))
+    else:
+        classes = [(OPPORTUNITY, Direction.REQUEST)]
     results: list[Result] = []
     for depth in DEPTHS:
         k = limit * depth
-        ranked = engine.match(subject, k, user_id=viewer.user_id, feedback=feedback, vector=vector)
-        kept: list[RankedItem] = []
-        for result in ranked:
-            item_type, _pk = parse_item_id(result.id)
-            if item_type not in wanted:
-                continue
-            if item_type == OPPORTUNITY and engine.item(result.id).direction != opposite:
-                continue
-            if item_type == ORGANIZATION and opportunity.side == Side.OFFER:
-                continue
-            kept.append(result)
-        results = _visible_results(viewer, kept, limit, ())
-        if len(results) >= limit or len(ranked) < k * 0.5:
+        ranked = engine.match(
+            subject, k, user_id=viewer.user_id, feedback=feedback, vector=vector, classes=classes
+        )
+        results = _visible_results(viewer, ranked, limit, ())
+        if len(results) >= limit or len(ranked) < k:
             break
     return results

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -287,10 +288,10 @@ def test_a_bulk_load_can_skip_the_estimates_and_refresh_once(engine: MatchingEng
 
 
 def test_the_top_matches_are_those_of_scoring_every_candidate(engine: MatchingEngine) -> None:
-    """Matches score candidates in decreasing text score and stop when the structured factors
-    could no longer lift one into the top k: the top k equal those of a full ranking."""
-    from puente.matching.engine import AmountRange, ComplementarityWeights, Direction
-    from puente.matching.engine.factors import complementarity_bound
+    """Matches explain candidates in decreasing order of their text + structured score and stop
+    when the next one could no longer enter the top k: the top k equal those of a full ranking,
+    also when only some candidate classes are wanted."""
+    from puente.matching.engine import AmountRange, Direction
 
     rng = random.Random(11)
     words = ["coffee", "cocoa", "payments", "software", "robots", "farms", "export", "credit"]
@@ -312,13 +313,18 @@ def test_the_top_matches_are_those_of_scoring_every_candidate(engine: MatchingEn
         )
         for n in range(120)
     ]
+    items = [replace(item, category="opportunity") for item in items]
     engine.upsert(items)
     engine.refresh_statistics()
-    assert complementarity_bound(ComplementarityWeights()) == pytest.approx(1.34)
     for subject in items[:15]:
         everything = engine.match(subject, k=len(items))
+        opposite = Direction.OFFER if subject.direction == Direction.REQUEST else Direction.REQUEST
+        wanted = [r for r in everything if engine.item(r.id).direction == opposite]
         for k in (1, 3, 10):
             top = engine.match(subject, k=k)
             assert [r.id for r in top] == [r.id for r in everything[:k]]
             assert [r.score for r in top] == [r.score for r in everything[:k]]
+            only = engine.match(subject, k=k, classes=[("opportunity", opposite)])
+            assert [(r.id, r.score) for r in only] == [(r.id, r.score) for r in wanted[:k]]
         assert all(engine.item(r.id).organization_id != subject.organization_id for r in everything)
+        assert engine.match(subject, k=5, classes=[("organization", None)]) == []

@@ -76,27 +76,6 @@ class ComplementarityWeights:
     organization_type_mismatch: float = -0.30
 
 
-def complementarity_bound(w: ComplementarityWeights) -> float:
-    """The most the structured factors of :func:`complementarity` can add to one pair: each
-    group's best positive outcome (kind, sectors, technologies, stage, amount, hubs, and an
-    organization-type fit on each side)."""
-    return (
-        max(w.complementary_kind, w.same_need, 0.0)
-        + max(w.max_shared_sectors, 0.0)
-        + max(w.max_shared_technologies, 0.0)
-        + max(w.stage_fit, 0.0)
-        + max(w.amount_fit, 0.0)
-        + max(
-            w.reaches_target_hub + w.wants_your_hub,
-            w.reaches_target_hub,
-            w.wants_your_hub,
-            w.cross_hub,
-            0.0,
-        )
-        + 2 * max(w.organization_type_fit, 0.0)
-    )
-
-
 def complementarity(
     subject: Item, candidate: Item, weights: ComplementarityWeights
 ) -> list[Factor]:

@@ -177,6 +177,20 @@ class BM25Index:
             result = {key: value for key, value in result.items() if key in allowed_set}
         return result
 
+    def slot_ids(self) -> dict[str, list[ItemId | None]]:
+        """Per language, the document of each scoring slot (None for a removed one): the
+        positions of :meth:`slot_scores`' array."""
+        return {language: index.ids for language, index in self._languages.items()}
+
+    def slot_scores(self, query: str, language: str) -> np.ndarray | None:
+        """BM25 of every slot of ``language`` for ``query`` as one array (see
+        :meth:`slot_ids`), without building a mapping: what rankers over large collections
+        want. None when no document has that language."""
+        index = self._languages.get(language)
+        if index is None or not len(index):
+            return None
+        return self._dense_scores(index, self.analyze(query, language))
+
     def top_k(
         self,
         query: str,

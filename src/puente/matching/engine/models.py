@@ -69,6 +69,9 @@ class Item:
     amount: AmountRange | None = None
     hub: str | None = None
     target_hubs: frozenset[str] = frozenset()
+    # What the item is for its platform ("opportunity", "organization", "person"): matches and
+    # searches can be restricted to some categories before ranking.
+    category: str | None = None
 
     def text(self) -> str:
         """The fields joined into the one text that is embedded."""

@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from puente.matching.engine import factors as codes
 from puente.matching.engine.encoder import TextEncoder, embed_texts, get_encoder
+from puente.matching.engine.factor_arrays import FactorArrays
 from puente.matching.engine.factors import (
     ComplementarityWeights,
     complementarity,
-    complementarity_bound,
 )
 from puente.matching.engine.fusion import (
     diffuse,
@@ -48,6 +48,7 @@ from puente.matching.engine.hubness import (
 from puente.matching.engine.index import ExactVectorIndex, top_k_rows
 from puente.matching.engine.lexical import BM25Index, BM25Parameters
 from puente.matching.engine.models import (
+    Direction,
     Factor,
     Feedback,
     Item,
@@ -58,6 +59,12 @@ from puente.matching.engine.models import (
 )
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+#: A candidate class for :meth:`MatchingEngine.match`: an item ``category`` and a direction.
+CandidateClass = tuple[str | None, Direction | None]
+
+# Float sums taken in another order may differ in the last bits: bounds get this much slack.
+_BOUND_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
@@ -111,10 +118,34 @@ class _Snapshot:
 
     ids: list[ItemId]
     row_of: dict[ItemId, int]
-    languages: np.ndarray
+    languages: np.ndarray  # each row's language code (fixed-width strings: fast comparisons)
     reference: dict[str, np.ndarray]
     neighbours: np.ndarray
-    organizations: np.ndarray  # each row's organization_id (None when it has none)
+    organization_number: dict[ItemId, int]
+    organizations: np.ndarray  # each row's organization, numbered (-1 when it has none)
+    categories: np.ndarray  # each row's category code
+    directions: np.ndarray  # each row's direction ("" when it has none)
+    factors: FactorArrays
+    lexical_rows: dict[str, np.ndarray]  # per language: the row of each BM25 slot (-1: gone)
+
+    def organization_of(self, organization_id: ItemId | None) -> int:
+        """The number of an organization id in :attr:`organizations` (-2 when unknown)."""
+        if organization_id is None:
+            return -1
+        return self.organization_number.get(organization_id, -2)
+
+    def class_mask(self, classes: Collection[CandidateClass]) -> np.ndarray:
+        """Rows whose (category, direction) is one of ``classes``."""
+        mask = np.zeros(len(self.ids), dtype=bool)
+        for category, direction in classes:
+            mask |= (self.categories == (category or "")) & (
+                self.directions == (str(direction) if direction else "")
+            )
+        return mask
+
+    def category_mask(self, categories: Collection[str]) -> np.ndarray:
+        """Rows whose category is one of ``categories``."""
+        return np.isin(self.categories, [category or "" for category in categories])
 
 
 class MatchingEngine:
@@ -266,7 +297,8 @@ class MatchingEngine:
             index = self._require_index()
             ids = index.row_ids()
             row_of = {item_id: row for row, item_id in enumerate(ids)}
-            languages = np.array([self._items[item_id].language for item_id in ids], dtype=object)
+            items = [self._items[item_id] for item_id in ids]
+            languages = np.array([item.language or "" for item in items], dtype=str)
             reference_languages = {lang for r in self._reference.values() for lang in r}
             reference = {
                 language: np.array(
@@ -280,10 +312,34 @@ class MatchingEngine:
             for row, item_id in enumerate(ids):
                 for column, other in enumerate(self._neighbours.get(item_id, ())[:k]):
                     neighbours[row, column] = row_of.get(other, len(ids))
+            organization_number: dict[ItemId, int] = {}
             organizations = np.array(
-                [self._items[item_id].organization_id for item_id in ids], dtype=object
+                [
+                    -1
+                    if item.organization_id is None
+                    else organization_number.setdefault(
+                        item.organization_id, len(organization_number)
+                    )
+                    for item in items
+                ],
+                dtype=np.int64,
             )
-            self._snapshot = _Snapshot(ids, row_of, languages, reference, neighbours, organizations)
+            self._snapshot = _Snapshot(
+                ids=ids,
+                row_of=row_of,
+                languages=languages,
+                reference=reference,
+                neighbours=neighbours,
+                organization_number=organization_number,
+                organizations=organizations,
+                categories=np.array([item.category or "" for item in items], dtype=str),
+                directions=np.array([str(item.direction or "") for item in items], dtype=str),
+                factors=FactorArrays.build(items),
+                lexical_rows={
+                    language: np.array([row_of.get(i, -1) for i in slot_ids], dtype=np.int64)
+                    for language, slot_ids in self._lexical.slot_ids().items()
+                },
+            )
         return self._snapshot
 
     # --- shared scoring pieces ------------------------------------------------------------
@@ -300,14 +356,16 @@ class MatchingEngine:
             return similarity.astype(np.float64)
         return similarity - weight * (reference - reference.mean())
 
-    def _lexical_scores(
-        self, text: str, language: str, snapshot: _Snapshot
-    ) -> tuple[np.ndarray, dict[ItemId, float]]:
+    def _lexical_scores(self, text: str, language: str, snapshot: _Snapshot) -> np.ndarray:
+        """BM25 of every row for ``text`` (0 for rows in other languages)."""
         scores = np.zeros(len(snapshot.ids), dtype=np.float64)
-        by_id = self._lexical.scores(text, language)
-        for item_id, value in by_id.items():
-            scores[snapshot.row_of[item_id]] = value
-        return scores, by_id
+        dense = self._lexical.slot_scores(text, language)
+        rows = snapshot.lexical_rows.get(language)
+        if dense is not None and rows is not None:
+            hits = np.flatnonzero(dense[: rows.shape[0]] > 0)
+            hits = hits[rows[hits] >= 0]
+            scores[rows[hits]] = dense[hits]
+        return scores
 
     def _eligible(
         self,
@@ -356,15 +414,22 @@ class MatchingEngine:
                     )
                 )
         if feedback.already_met and already_met_weight:
-            for position, item_id in enumerate(snapshot.ids):
-                item = self._items[item_id]
-                met = item_id if item_id in feedback.already_met else None
-                if met is None and item.organization_id in feedback.already_met:
-                    met = item.organization_id
-                if met is not None:
-                    penalties.setdefault(position, []).append(
-                        Factor(codes.ALREADY_MET, -already_met_weight, {"met_id": met})
-                    )
+            met_rows = {snapshot.row_of[i]: i for i in feedback.already_met if i in snapshot.row_of}
+            met_organizations = {
+                snapshot.organization_of(i): i
+                for i in feedback.already_met
+                if snapshot.organization_of(i) >= 0
+            }
+            by_organization = np.flatnonzero(
+                np.isin(snapshot.organizations, list(met_organizations))
+            )
+            for position in sorted(set(met_rows) | set(by_organization.tolist())):
+                met = met_rows.get(position)
+                if met is None:
+                    met = met_organizations[int(snapshot.organizations[position])]
+                penalties.setdefault(position, []).append(
+                    Factor(codes.ALREADY_MET, -already_met_weight, {"met_id": met})
+                )
         return penalties
 
     # --- search ---------------------------------------------------------------------------
@@ -380,11 +445,14 @@ class MatchingEngine:
         feedback: Feedback | None = None,
         query_vector: np.ndarray | None = None,
         settings: SearchSettings | None = None,
+        categories: Collection[str] | None = None,
     ) -> list[RankedItem]:
         """The ``k`` items most relevant to a free-text ``query`` written in ``language``.
 
         ``allowed`` restricts the candidates, ``excluded`` and the user's hidden items are
-        never returned. Scores are relative to this query (standardized), not absolute.
+        never returned; ``categories`` keeps only items of those categories in the results
+        (others still lend relevance to their neighbours). Scores are relative to this query
+        (standardized), not absolute.
         """
         settings = settings or self.settings.search
         snapshot = self._arrays()
@@ -395,7 +463,7 @@ class MatchingEngine:
         cosine = self._require_index().all_similarities(vector).astype(np.float64)
         corrected = self._hubness_corrected(cosine, language, settings.hubness_weight, snapshot)
         same_language = same_language_mask(language, snapshot.languages)
-        lexical, _ = self._lexical_scores(query, language, snapshot)
+        lexical = self._lexical_scores(query, language, snapshot)
         fused = fuse_text_scores(
             corrected, lexical, same_language, settings.semantic_weight, settings.lexical_weight
         )
@@ -414,7 +482,8 @@ class MatchingEngine:
         )
         for row, row_factors in penalties.items():
             total[row] += sum(f.contribution for f in row_factors)
-        rows = top_k_rows(total, k, eligible)
+        shown = eligible if categories is None else eligible & snapshot.category_mask(categories)
+        rows = top_k_rows(total, k, shown)
         results = []
         for row in rows:
             row_factors = [
@@ -471,10 +540,13 @@ class MatchingEngine:
         feedback: Feedback | None = None,
         settings: MatchSettings | None = None,
         vector: np.ndarray | None = None,
+        classes: Collection[CandidateClass] | None = None,
     ) -> list[RankedItem]:
         """The ``k`` best counterparts for ``subject`` (an item of the collection, by id or
         value, or a new item), each score the sum of its explained factors. A subject outside
-        the collection takes its stored ``vector`` when given (else it is embedded now)."""
+        the collection takes its stored ``vector`` when given (else it is embedded now).
+        ``classes`` keeps only candidates whose (category, direction) is one of them, e.g.
+        offers and organizations for a request."""
         settings = settings or self.settings.match
         if not isinstance(subject, Item):
             subject = self._items[subject]
@@ -493,10 +565,10 @@ class MatchingEngine:
             cosine, subject.language, settings.hubness_weight, snapshot
         )
         same_language = same_language_mask(subject.language, snapshot.languages)
-        lexical, _ = self._lexical_scores(subject.text(), subject.language, snapshot)
+        lexical = self._lexical_scores(subject.text(), subject.language, snapshot)
         eligible = self._eligible(snapshot, allowed, set(excluded) | {subject.id}, user_feedback)
         if settings.exclude_same_organization and subject.organization_id is not None:
-            eligible &= snapshot.organizations != subject.organization_id
+            eligible &= snapshot.organizations != snapshot.organization_of(subject.organization_id)
         lexical_part = settings.lexical_weight * max_normalize(
             np.where(same_language & eligible, lexical, 0.0)
         )
@@ -504,19 +576,24 @@ class MatchingEngine:
         penalties = self._feedback_penalties(
             snapshot, user_feedback, settings.not_relevant_weight, settings.already_met_weight
         )
-        # Exact top k without scoring every candidate: the structured factors add at most
-        # ``bound`` and feedback only demotes, so candidates are scored in decreasing order of
-        # their text score until the next one, even with every factor in its favour, cannot
-        # beat the k-th best (ties are scored too, and broken by row as before).
-        bound = complementarity_bound(settings.complementarity)
-        text = np.where(eligible, semantic_part + lexical_part, -np.inf)
-        candidates = np.flatnonzero(eligible)
-        order = candidates[np.lexsort((candidates, -text[candidates]))]
+        # Exact top k without explaining every candidate: the structured factors are summed
+        # for all rows at once (FactorArrays), and feedback only demotes, so text + structured
+        # bounds each candidate's score. Candidates are explained in decreasing order of that
+        # bound until the next one cannot beat the k-th best (ties are explained too, and
+        # broken by row).
+        shown = eligible if classes is None else eligible & snapshot.class_mask(classes)
+        bound = np.where(
+            shown,
+            semantic_part
+            + lexical_part
+            + snapshot.factors.totals(subject, settings.complementarity)
+            + _BOUND_SLACK,
+            -np.inf,
+        )
         scored: list[tuple[float, int, RankedItem]] = []
         best: list[float] = []  # min-heap of the k best scores so far
-        for candidate_row in order:
-            row = int(candidate_row)
-            if len(best) >= k and text[row] + bound < best[0]:
+        for row in _rows_by_decreasing(bound, shown, k):
+            if len(best) >= k and bound[row] < best[0]:
                 break
             candidate = self._items[snapshot.ids[row]]
             row_factors = [
@@ -551,6 +628,17 @@ class MatchingEngine:
         filled = replace(text_match, params={"terms": terms})
         factors = tuple(filled if f is text_match else f for f in result.factors)
         return replace(result, factors=factors)
+
+
+def _rows_by_decreasing(values: np.ndarray, mask: np.ndarray, k: int) -> Iterator[int]:
+    """Rows of ``mask`` by decreasing value, ties by row. A first block of a few times ``k``
+    rows is selected in O(n); the full order is only sorted if the caller reads past it."""
+    head = top_k_rows(values, max(4 * k, 64), mask)
+    yield from head.tolist()
+    candidates = np.flatnonzero(mask)
+    if candidates.shape[0] > head.shape[0]:
+        order = candidates[np.lexsort((candidates, -values[candidates]))]
+        yield from order[head.shape[0] :].tolist()
 
 
 def _ranked(item_id: ItemId, row_factors: list[Factor]) -> RankedItem:
