@@ -9,6 +9,7 @@ from puente.matching.engine.hubness import (
     mean_top_k_similarity,
     neighbour_graph,
     reference_similarity,
+    sample_rows,
 )
 
 
@@ -47,3 +48,37 @@ def test_neighbour_graph_matches_naive() -> None:
         assert set(indices[i]) == set(np.argsort(-scores)[:4])
         assert np.allclose(np.sort(sims[i]), np.sort(scores[indices[i]]))
     assert neighbour_graph(vectors[:1], 4)[0].shape == (1, 0)
+
+
+@pytest.mark.parametrize("use_mask", [False, True])
+def test_neighbour_graph_among_a_sample_matches_naive(use_mask: bool) -> None:
+    """Large collections look for neighbours among a sample of rows (and a mask): each row's
+    neighbours are its nearest candidates, never itself."""
+    vectors = unit_rows(4, 60)
+    mask = np.arange(60) % 3 != 0 if use_mask else None
+    indices, sims = neighbour_graph(vectors, 4, mask=mask, max_candidates=30)
+    candidates = set(np.unique(indices).tolist())
+    assert len(candidates) <= 30
+    if mask is not None:
+        assert all(mask[j] for j in candidates)
+    # Rebuild the candidate set the function drew and compare with a naive search over it.
+    allowed = np.zeros(60, dtype=bool)
+    allowed[sample_rows(np.arange(60), 30)] = True
+    if mask is not None:
+        allowed &= mask
+    for i in range(60):
+        scores = np.where(allowed, vectors @ vectors[i], -np.inf)
+        scores[i] = -np.inf
+        assert set(indices[i]) == set(np.argsort(-scores)[:4])
+        assert np.allclose(np.sort(sims[i]), np.sort(scores[indices[i]]))
+
+
+def test_neighbour_graph_with_fewer_candidates_than_k_pads_with_blocked_rows() -> None:
+    vectors = unit_rows(5, 10)
+    mask = np.zeros(10, dtype=bool)
+    mask[:2] = True
+    indices, sims = neighbour_graph(vectors, 4, mask=mask)
+    assert indices.shape == (10, 4)
+    for i in range(10):
+        finite = indices[i][np.isfinite(sims[i])]
+        assert set(finite.tolist()) <= {0, 1} - {i}

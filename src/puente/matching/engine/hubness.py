@@ -104,13 +104,25 @@ def neighbour_graph(
     sims = np.zeros((n, k), dtype=np.float32)
     if k == 0:
         return indices, sims
+    # Compare every row with the candidate rows only (not with all n rows and then mask):
+    # at 100,000 rows and a 12,000-row sample that is 8 times less work.
+    candidates = np.arange(n) if mask is None else np.flatnonzero(mask)
+    if candidates.shape[0] <= k:  # too few candidates: keep k columns, the rest at -inf
+        candidates = np.arange(n)
+        blocked = None if mask is None else ~mask
+    else:
+        blocked = None
+    position = np.full(n, -1, dtype=np.int64)
+    position[candidates] = np.arange(candidates.shape[0])
+    candidate_vectors = vectors[candidates]
     for start in range(0, n, _CHUNK_ROWS):
-        block = vectors[start : start + _CHUNK_ROWS] @ vectors.T
+        block = vectors[start : start + _CHUNK_ROWS] @ candidate_vectors.T
         rows = np.arange(block.shape[0])
-        block[rows, rows + start] = -np.inf
-        if mask is not None:
-            block[:, ~mask] = -np.inf
+        own = position[rows + start]
+        block[rows[own >= 0], own[own >= 0]] = -np.inf
+        if blocked is not None:
+            block[:, blocked] = -np.inf
         part = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        indices[start : start + block.shape[0]] = part
+        indices[start : start + block.shape[0]] = candidates[part]
         sims[start : start + block.shape[0]] = np.take_along_axis(block, part, axis=1)
     return indices, sims

@@ -65,6 +65,9 @@ CandidateClass = tuple[str | None, Direction | None]
 
 # Float sums taken in another order may differ in the last bits: bounds get this much slack.
 _BOUND_SLACK = 1e-9
+# Explained items whose words are kept, and analysed queries (explanations of a page reuse them).
+_WORD_CACHE = 20_000
+_QUERY_TERM_CACHE = 256
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,8 @@ class _Snapshot:
     neighbours: np.ndarray
     organization_number: dict[ItemId, int]
     organizations: np.ndarray  # each row's organization, numbered (-1 when it has none)
-    categories: np.ndarray  # each row's category code
-    directions: np.ndarray  # each row's direction ("" when it has none)
+    class_number: dict[tuple[str, str], int]  # (category, direction) -> number
+    classes: np.ndarray  # each row's (category, direction), numbered
     factors: FactorArrays
     lexical_rows: dict[str, np.ndarray]  # per language: the row of each BM25 slot (-1: gone)
 
@@ -136,16 +139,19 @@ class _Snapshot:
 
     def class_mask(self, classes: Collection[CandidateClass]) -> np.ndarray:
         """Rows whose (category, direction) is one of ``classes``."""
-        mask = np.zeros(len(self.ids), dtype=bool)
-        for category, direction in classes:
-            mask |= (self.categories == (category or "")) & (
-                self.directions == (str(direction) if direction else "")
-            )
-        return mask
+        wanted = [
+            self.class_number.get((category or "", str(direction or "")), -1)
+            for category, direction in classes
+        ]
+        return np.isin(self.classes, wanted)
 
     def category_mask(self, categories: Collection[str]) -> np.ndarray:
         """Rows whose category is one of ``categories``."""
-        return np.isin(self.categories, [category or "" for category in categories])
+        wanted = {category or "" for category in categories}
+        return np.isin(
+            self.classes,
+            [n for (category, _), n in self.class_number.items() if category in wanted],
+        )
 
 
 class MatchingEngine:
@@ -166,6 +172,8 @@ class MatchingEngine:
         self._reference: dict[ItemId, dict[str, float]] = {}
         self._neighbours: dict[ItemId, tuple[ItemId, ...]] = {}
         self._snapshot: _Snapshot | None = None
+        self._word_cache: dict[ItemId, dict[str, str]] = {}
+        self._query_term_cache: dict[tuple[str, str], frozenset[str]] = {}
 
     # --- collection -----------------------------------------------------------------------
     @property
@@ -213,6 +221,7 @@ class MatchingEngine:
         for item in items:
             self._items[item.id] = item
             self._lexical.upsert(item.id, item.fields, item.language)
+            self._word_cache.pop(item.id, None)
         self._snapshot = None
         if estimate:
             rows = self._estimate_rows()
@@ -228,6 +237,7 @@ class MatchingEngine:
         for item_id in ids:
             del self._items[item_id]
             self._lexical.remove(item_id)
+            self._word_cache.pop(item_id, None)
             self._reference.pop(item_id, None)
             self._neighbours.pop(item_id, None)
         self._snapshot = None
@@ -324,6 +334,16 @@ class MatchingEngine:
                 ],
                 dtype=np.int64,
             )
+            class_number: dict[tuple[str, str], int] = {}
+            classes = np.array(
+                [
+                    class_number.setdefault(
+                        (item.category or "", str(item.direction or "")), len(class_number)
+                    )
+                    for item in items
+                ],
+                dtype=np.int64,
+            )
             self._snapshot = _Snapshot(
                 ids=ids,
                 row_of=row_of,
@@ -332,8 +352,8 @@ class MatchingEngine:
                 neighbours=neighbours,
                 organization_number=organization_number,
                 organizations=organizations,
-                categories=np.array([item.category or "" for item in items], dtype=str),
-                directions=np.array([str(item.direction or "") for item in items], dtype=str),
+                class_number=class_number,
+                classes=classes,
                 factors=FactorArrays.build(items),
                 lexical_rows={
                     language: np.array([row_of.get(i, -1) for i in slot_ids], dtype=np.int64)
@@ -518,15 +538,34 @@ class MatchingEngine:
         item = self._items[item_id]
         if item.language != language:
             return []
-        query_terms = set(self._lexical.analyze(query, language))
-        found: dict[str, str] = {}
-        for text in item.fields.values():
-            for word in _WORD.findall(text or ""):
-                for term in self._lexical.analyze(word, language):
-                    if term in query_terms and term not in found:
-                        found[term] = word
+        query_terms = self._query_terms(query, language)
+        found = {term: word for term, word in self._words_of(item).items() if term in query_terms}
         ordered = sorted(found, key=lambda term: -self._lexical.idf(term, language))
         return [found[term] for term in ordered[:limit]]
+
+    def _query_terms(self, query: str, language: str) -> frozenset[str]:
+        key = (query, language)
+        terms = self._query_term_cache.get(key)
+        if terms is None:
+            if len(self._query_term_cache) >= _QUERY_TERM_CACHE:
+                self._query_term_cache.pop(next(iter(self._query_term_cache)))
+            terms = self._query_term_cache[key] = frozenset(self._lexical.analyze(query, language))
+        return terms
+
+    def _words_of(self, item: Item) -> dict[str, str]:
+        """Each index term of the item and the first word it writes for it (kept for the
+        most recently explained items)."""
+        words = self._word_cache.pop(item.id, None)
+        if words is None:
+            words = {}
+            for text in item.fields.values():
+                for word in _WORD.findall(text or ""):
+                    for term in self._lexical.analyze(word, item.language):
+                        words.setdefault(term, word)
+            if len(self._word_cache) >= _WORD_CACHE:
+                self._word_cache.pop(next(iter(self._word_cache)))
+        self._word_cache[item.id] = words  # most recent last
+        return words
 
     # --- matchmaking ----------------------------------------------------------------------
     def match(
