@@ -91,3 +91,21 @@ def test_totals_equal_the_explained_factors_for_every_pair(
 def test_an_empty_collection_has_no_totals() -> None:
     arrays = FactorArrays.build([])
     assert arrays.totals(random_item(random.Random(1), "x"), ComplementarityWeights()).shape == (0,)
+
+
+def test_one_of_answers_like_isin_and_never_selects_missing_codes() -> None:
+    import numpy as np
+
+    from puente.matching.engine.factor_arrays import one_of
+
+    codes = np.array([0, 3, -1, 2, -2, 3, 1])
+    assert one_of(codes, [3, 1, 7, -1], 4).tolist() == [
+        False,
+        True,
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
+    assert not one_of(codes, [], 4).any()

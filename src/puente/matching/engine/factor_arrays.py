@@ -71,6 +71,16 @@ def _bits_of(codes: Iterable[str], vocabulary: _Vocabulary) -> np.ndarray:
     return bits
 
 
+def one_of(codes: np.ndarray, wanted: Iterable[int], size: int) -> np.ndarray:
+    """``codes`` (numbers below ``size``, or negative for none) that are among ``wanted``:
+    one table look-up per row, much faster than ``np.isin`` on large arrays."""
+    table = np.zeros(size + 1, dtype=bool)  # the extra last entry answers every negative code
+    for number in wanted:
+        if 0 <= number < size:
+            table[number] = True
+    return table[np.where(codes >= 0, codes, size)]
+
+
 def _has_bit(bits: np.ndarray, number: int) -> np.ndarray:
     if number < 0:
         return np.zeros(bits.shape[0], dtype=bool)
@@ -212,7 +222,7 @@ class FactorArrays:
             if subject.accepted_stages:
                 applies = paired & (self.stage != _NONE)
                 accepted = [self.stages.find(code) for code in subject.accepted_stages]
-                fits = np.isin(self.stage, [n for n in accepted if n >= 0])
+                fits = one_of(self.stage, accepted, len(self.stages.number))
                 total += np.where(applies, np.where(fits, w.stage_fit, w.stage_mismatch), 0.0)
         elif subject.stage:
             applies = paired & self.any_accepted_stage
@@ -237,7 +247,7 @@ class FactorArrays:
         own = self.hubs.find(subject.hub)
         elsewhere = (self.hub != _NONE) & (self.hub != own)
         targets = [self.hubs.find(code) for code in subject.target_hubs]
-        reaches = elsewhere & np.isin(self.hub, [n for n in targets if n >= 0])
+        reaches = elsewhere & one_of(self.hub, targets, len(self.hubs.number))
         wants = elsewhere & _has_bit(self.target_hubs, own)
         total += np.where(reaches, w.reaches_target_hub, 0.0)
         total += np.where(wants, w.wants_your_hub, 0.0)
@@ -256,7 +266,7 @@ class FactorArrays:
             )
         if subject.accepted_organization_types:
             accepted = [self.types.find(code) for code in subject.accepted_organization_types]
-            fits = np.isin(self.organization_type, [n for n in accepted if n >= 0])
+            fits = one_of(self.organization_type, accepted, len(self.types.number))
             total += np.where(
                 self.organization_type != _NONE,
                 np.where(fits, w.organization_type_fit, w.organization_type_mismatch),

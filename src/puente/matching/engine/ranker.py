@@ -29,7 +29,7 @@ import numpy as np
 
 from puente.matching.engine import factors as codes
 from puente.matching.engine.encoder import TextEncoder, embed_texts, get_encoder
-from puente.matching.engine.factor_arrays import FactorArrays
+from puente.matching.engine.factor_arrays import FactorArrays, one_of
 from puente.matching.engine.factors import (
     ComplementarityWeights,
     complementarity,
@@ -143,15 +143,13 @@ class _Snapshot:
             self.class_number.get((category or "", str(direction or "")), -1)
             for category, direction in classes
         ]
-        return np.isin(self.classes, wanted)
+        return one_of(self.classes, wanted, len(self.class_number))
 
     def category_mask(self, categories: Collection[str]) -> np.ndarray:
         """Rows whose category is one of ``categories``."""
         wanted = {category or "" for category in categories}
-        return np.isin(
-            self.classes,
-            [n for (category, _), n in self.class_number.items() if category in wanted],
-        )
+        numbers = [n for (category, _), n in self.class_number.items() if category in wanted]
+        return one_of(self.classes, numbers, len(self.class_number))
 
 
 class MatchingEngine:
@@ -441,7 +439,7 @@ class MatchingEngine:
                 if snapshot.organization_of(i) >= 0
             }
             by_organization = np.flatnonzero(
-                np.isin(snapshot.organizations, list(met_organizations))
+                one_of(snapshot.organizations, met_organizations, len(snapshot.organization_number))
             )
             for position in sorted(set(met_rows) | set(by_organization.tolist())):
                 met = met_rows.get(position)
