@@ -6,9 +6,10 @@
 Generates bilingual offers and requests (templates filled with sectors, technologies, places,
 amounts; half Spanish, half English), stores their embeddings (cached in ``bench/out/`` by text
 version, so later runs skip the encoder), builds the process's engine, then times, after a
-warm-up, free-text searches (the service behind ``GET /api/v1/search``; short and long queries
-in both languages) and matches of stored opportunities (``GET /api/v1/opportunities/{id}/matches``),
-through the API with Django's test client when the API routes exist, else through the service.
+warm-up, free-text searches (the service behind ``GET /api/v1/search``; distinct short and
+paragraph-long queries in both languages, so every query is embedded) and matches of stored
+opportunities (``GET /api/v1/opportunities/{id}/matches``), through the API with Django's
+test client when the API routes exist, else through the service.
 Prints median and p95 per operation, and the encoder's throughput on short and long texts.
 
 ``--keep DIR`` keeps the SQLite database in DIR and reuses it when run again with the same
@@ -162,6 +163,26 @@ QUERIES = [
     ("en", "blockchain"),
     ("es", "talento en ciberseguridad"),
 ]
+
+
+def search_queries(count: int, rng: random.Random) -> list[tuple[str, str]]:
+    """``count`` distinct queries (so no cache can answer a repeated one): the fixed examples,
+    then alternately short phrases and paragraph-long descriptions in both languages."""
+    queries = list(QUERIES)
+    seen = {query for _, query in queries}
+    while len(queries) < count:
+        language = "es" if len(queries) % 2 else "en"
+        if len(queries) % 4 < 2:
+            words = [rng.choice(WHAT[language]), rng.choice(SECTORS[language])]
+            if rng.random() < 0.5:
+                words.append(rng.choice(TECHNOLOGIES[language]))
+            query = " ".join(words)
+        else:
+            query = sentence(rng, language, rng.choice(["offer", "request"]))[1]
+        if query not in seen:
+            seen.add(query)
+            queries.append((language, query))
+    return queries[:count]
 
 
 def sentence(rng: random.Random, language: str, side: str) -> tuple[str, str]:
@@ -413,14 +434,12 @@ def main() -> None:
                 profiler.clear()
             return times
 
-        for language, query in QUERIES:
+        for language, query in QUERIES:  # warm-up
             run_search(language, query)
+        queries = search_queries(options.queries, random.Random(9))
         search_times = timed(
             "search",
-            [
-                functools.partial(run_search, *QUERIES[number % len(QUERIES)])
-                for number in range(options.queries)
-            ],
+            [functools.partial(run_search, language, query) for language, query in queries],
         )
         subjects = random.Random(5).sample(ids, min(options.queries, len(ids)))
         owners = dict(
