@@ -54,11 +54,21 @@ class _Vocabulary:
 
 
 def _bit_rows(sets: Sequence[Iterable[str]], vocabulary: _Vocabulary) -> np.ndarray:
-    numbered = [[vocabulary.add(code) for code in codes] for codes in sets]
+    rows: list[int] = []
+    numbers: list[int] = []
+    for row, codes in enumerate(sets):
+        if codes:  # most items leave most sets empty
+            for code in codes:
+                rows.append(row)
+                numbers.append(vocabulary.add(code))
     bits = np.zeros((len(sets), vocabulary.words), dtype=np.uint64)
-    for row, numbers in enumerate(numbered):
-        for number in numbers:
-            bits[row, number >> 6] |= np.uint64(1 << (number & 63))
+    if rows:
+        number = np.array(numbers, dtype=np.int64)
+        np.bitwise_or.at(
+            bits,
+            (np.array(rows, dtype=np.int64), number >> 6),
+            np.left_shift(np.uint64(1), (number & 63).astype(np.uint64)),
+        )
     return bits
 
 
