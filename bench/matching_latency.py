@@ -363,6 +363,7 @@ def main() -> None:
         from django.urls import NoReverseMatch, reverse
 
         from puente.accounts.viewer import ANONYMOUS
+        from puente.core.database import refresh_planner_statistics
         from puente.marketplace.models import Opportunity
         from puente.matching import selectors
         from puente.matching.embeddings import embeddings_backfill
@@ -374,6 +375,8 @@ def main() -> None:
             if ids:
                 raise SystemExit(f"{directory} holds another run's data: use an empty directory")
             ids = seed(options.opportunities, rng)
+            # As `puente import` does after a bulk load: the SQLite planner needs statistics.
+            refresh_planner_statistics()
         seed_seconds = time.perf_counter() - started
         reused = apply_cache()
         started = time.perf_counter()

@@ -58,6 +58,8 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("puente.marketplace.tasks.remind_expiring_opportunities", DAY),
     PeriodicJob("puente.landing.tasks.remind_unanswered_surveys", DAY),
     PeriodicJob("puente.impact.tasks.sync_activity", DAY, celery_name="impact.sync_activity"),
+    # The SQLite planner needs statistics to prefer primary keys over unselective indexes.
+    PeriodicJob("puente.core.tasks.analyze_database", DAY),
 )
 
 

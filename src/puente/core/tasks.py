@@ -7,7 +7,14 @@ from typing import Any
 from celery import shared_task
 
 from puente.accounts.models import User
+from puente.core.database import refresh_planner_statistics
 from puente.core.notify import send_templated_email
+
+
+@shared_task
+def analyze_database() -> str:
+    """Refresh the query planner's statistics (daily, and after bulk loads)."""
+    return refresh_planner_statistics()
 
 
 @shared_task

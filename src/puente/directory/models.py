@@ -176,7 +176,7 @@ class Organization(models.Model):
     )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -188,6 +188,8 @@ class Organization(models.Model):
             models.Index(fields=["profile_visibility", "name"], name="org_visibility_name_idx"),
             # The directory index re-reads the name order after a write (index-only scan).
             models.Index(fields=["name", "id"], name="org_name_id_idx"),
+            # The matching engine's change check reads the latest update every second.
+            models.Index(fields=["updated_at"], name="org_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -262,12 +264,14 @@ class Person(models.Model):
     last_confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["full_name", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # The matching engine's change check reads the latest update every second.
+        indexes = [models.Index(fields=["updated_at"], name="person_updated_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(contact_visibility=Visibility.PUBLIC),

@@ -154,7 +154,7 @@ class Opportunity(models.Model):
         help_text=_("Hash of the text the stored embedding was computed from."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -163,6 +163,10 @@ class Opportunity(models.Model):
         indexes = [
             models.Index(fields=["status", "side", "kind"], name="opp_status_side_kind_idx"),
             models.Index(fields=["status", "-published_at"], name="opp_status_published_idx"),
+            # The matching engine's change check reads the latest update every second (an
+            # index, not db_index=True: altering the field would rebuild the SQLite table and
+            # drop its full-text triggers).
+            models.Index(fields=["updated_at"], name="opp_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,7 @@ list is asked for, so the page is filled whenever enough visible items exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.http import Http404
 
 from puente.accounts.viewer import Viewer
 from puente.core.i18n import active_language
+from puente.directory.models import Organization, Person
 from puente.directory.selectors import organizations_visible_to, people_visible_to
 from puente.marketplace.models import Opportunity, Side, Status
 from puente.marketplace.selectors import opportunities_visible_to
@@ -56,24 +57,37 @@ class Result:
         return getattr(self.object, "external_id", None)
 
 
-def _visible(
+def _visible_ids(
     viewer: Viewer, item_type: str, ids: Sequence[int], hubs: Sequence[str]
-) -> dict[int, Model]:
+) -> set[int]:
+    """Which of ``ids`` the viewer may see (one light query: primary keys only)."""
     if not ids:
-        return {}
+        return set()
     if item_type == OPPORTUNITY:
-        rows: Any = (
-            opportunities_visible_to(viewer)
-            .filter(pk__in=ids, status=Status.PUBLISHED)
-            .select_related("organization", "organization__type", "hub", "kind")
-        )
+        rows: Any = opportunities_visible_to(viewer).filter(pk__in=ids, status=Status.PUBLISHED)
     elif item_type == ORGANIZATION:
-        rows = organizations_visible_to(viewer).filter(pk__in=ids).select_related("type", "hub")
+        rows = organizations_visible_to(viewer).filter(pk__in=ids)
     else:
-        rows = people_visible_to(viewer).filter(pk__in=ids).select_related("hub")
+        rows = people_visible_to(viewer).filter(pk__in=ids)
     if hubs:
         rows = rows.filter(hub__slug__in=hubs)
-    return {row.pk: row for row in rows}
+    return set(rows.values_list("pk", flat=True))
+
+
+def _objects(item_type: str, ids: Sequence[int]) -> dict[int, Model]:
+    """The rows of ``ids`` (already known visible) with what the results show."""
+    if not ids:
+        return {}
+    rows: Any
+    if item_type == OPPORTUNITY:
+        rows = Opportunity.objects.select_related(
+            "organization", "organization__type", "hub", "kind"
+        )
+    elif item_type == ORGANIZATION:
+        rows = Organization.objects.select_related("type", "hub")
+    else:
+        rows = Person.objects.select_related("hub")
+    return {row.pk: row for row in rows.filter(pk__in=ids)}
 
 
 def user_feedback(viewer: Viewer) -> Feedback:
@@ -95,30 +109,40 @@ def user_feedback(viewer: Viewer) -> Feedback:
 
 
 def _visible_results(
-    viewer: Viewer, ranked: list[RankedItem], limit: int, hubs: Sequence[str]
+    viewer: Viewer,
+    ranked: list[RankedItem],
+    limit: int,
+    hubs: Sequence[str],
+    fill: Callable[[RankedItem], RankedItem] | None = None,
 ) -> list[Result]:
+    """The first ``limit`` ranked items the viewer may see, as results with reasons (``fill``
+    completes each kept item's explanation)."""
     by_type: dict[str, list[int]] = {item_type: [] for item_type in ITEM_TYPES}
     for result in ranked:
         item_type, pk = parse_item_id(result.id)
         by_type[item_type].append(pk)
     visible = {
-        item_type: _visible(viewer, item_type, ids, hubs) for item_type, ids in by_type.items()
+        item_type: _visible_ids(viewer, item_type, ids, hubs) for item_type, ids in by_type.items()
     }
-    kept = [
-        result
-        for result in ranked
-        if parse_item_id(result.id)[1] in visible[parse_item_id(result.id)[0]]
-    ][:limit]
+    kept = [r for r in ranked if parse_item_id(r.id)[1] in visible[parse_item_id(r.id)[0]]][:limit]
+    if fill is not None:
+        kept = [fill(result) for result in kept]
+    objects: dict[str, dict[int, Model]] = {}
+    for item_type in ITEM_TYPES:
+        ids = [pk for kind, pk in map(parse_item_id, (r.id for r in kept)) if kind == item_type]
+        objects[item_type] = _objects(item_type, ids)
     reasons = explain(kept)
-    return [
-        Result(
-            item_type=parse_item_id(r.id)[0],
-            object=visible[parse_item_id(r.id)[0]][parse_item_id(r.id)[1]],
-            score=round(r.score, 4),
-            reasons=reasons[r.id],
-        )
-        for r in kept
-    ]
+    results = []
+    for r in kept:
+        item_type, pk = parse_item_id(r.id)
+        row = objects[item_type].get(pk)
+        if row is not None:  # deleted between the two queries
+            results.append(
+                Result(
+                    item_type=item_type, object=row, score=round(r.score, 4), reasons=reasons[r.id]
+                )
+            )
+    return results
 
 
 def search(
@@ -152,8 +176,15 @@ def search(
             user_id=viewer.user_id,
             feedback=feedback,
             categories=wanted,
+            matched_terms=False,
         )
-        results = _visible_results(viewer, ranked, limit, hubs)
+        results = _visible_results(
+            viewer,
+            ranked,
+            limit,
+            hubs,
+            fill=lambda result: engine.fill_matched_terms(result, query, language),
+        )
         if len(results) >= limit or len(ranked) < k:
             break
     return results
@@ -165,12 +196,14 @@ def opportunity_matches(
     """Counterparts for an opportunity: complementary opportunities (and fitting organizations)."""
     engine = matching_engine()
     subject_id = item_id(OPPORTUNITY, opportunity.pk)
-    row = opportunity_rows([opportunity.pk]).first()
-    if row is None:
-        raise Http404("opportunity")
-    subject = opportunity_item(row)
     vector = None
-    if subject_id not in engine:
+    if subject_id in engine:  # as current as every candidate (the engine syncs each second)
+        subject = engine.item(subject_id)
+    else:  # a draft, or not yet picked up: read it, with its stored vector if any
+        row = opportunity_rows([opportunity.pk]).first()
+        if row is None:
+            raise Http404("opportunity")
+        subject = opportunity_item(row)
         stored = stored_vectors(OPPORTUNITY, [opportunity.pk]).get(opportunity.pk)
         vector = stored[1] if stored is not None else None
     feedback = user_feedback(viewer)

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from puente.core.database import refresh_planner_statistics
 from puente.core.models import Hub, TaxonomyTerm
 from puente.core.reference_data import ensure_reference_data
 
@@ -159,6 +160,7 @@ def seed_demo(*, seed: int = DEFAULT_SEED, size: str = "full", reset: bool = Fal
         for step in load_steps():
             step.run(context)
         DemoSeed.objects.create(seed=seed, size=size, counts=context.counts)
+    refresh_planner_statistics()
     _forget_caches()
     return DemoResult(
         seeded=True,

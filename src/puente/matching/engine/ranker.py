@@ -464,13 +464,16 @@ class MatchingEngine:
         query_vector: np.ndarray | None = None,
         settings: SearchSettings | None = None,
         categories: Collection[str] | None = None,
+        matched_terms: bool = True,
     ) -> list[RankedItem]:
         """The ``k`` items most relevant to a free-text ``query`` written in ``language``.
 
         ``allowed`` restricts the candidates, ``excluded`` and the user's hidden items are
         never returned; ``categories`` keeps only items of those categories in the results
         (others still lend relevance to their neighbours). Scores are relative to this query
-        (standardized), not absolute.
+        (standardized), not absolute. With ``matched_terms=False`` the words behind each
+        ``text_match`` factor are left for :meth:`fill_matched_terms` (a caller that keeps only
+        some results fills only those).
         """
         settings = settings or self.settings.search
         snapshot = self._arrays()
@@ -515,12 +518,11 @@ class MatchingEngine:
                 )
             ]
             if fused.lexical[row] > 0:
+                terms = (
+                    self.matched_terms(query, language, snapshot.ids[row]) if matched_terms else []
+                )
                 row_factors.append(
-                    Factor(
-                        codes.TEXT_MATCH,
-                        float(fused.lexical[row]),
-                        {"terms": self.matched_terms(query, language, snapshot.ids[row])},
-                    )
+                    Factor(codes.TEXT_MATCH, float(fused.lexical[row]), {"terms": terms})
                 )
             if received[row]:
                 row_factors.append(Factor(codes.SIMILAR_NEIGHBOURS, float(received[row]), {}))
@@ -654,14 +656,18 @@ class MatchingEngine:
             elif result.score > best[0]:
                 heapq.heapreplace(best, result.score)
         scored.sort(key=lambda entry: (entry[0], entry[1]))
-        return [self._with_matched_terms(entry[2], subject) for entry in scored[:k]]
+        return [
+            self.fill_matched_terms(entry[2], subject.text(), subject.language)
+            for entry in scored[:k]
+        ]
 
-    def _with_matched_terms(self, result: RankedItem, subject: Item) -> RankedItem:
-        """Fill the words of the TEXT_MATCH factor (only done for returned results)."""
+    def fill_matched_terms(self, result: RankedItem, query: str, language: str) -> RankedItem:
+        """The result with the words of its ``text_match`` factor filled in (matches do it only
+        for the results they return; searches when asked)."""
         text_match = result.factor(codes.TEXT_MATCH)
         if text_match is None:
             return result
-        terms = self.matched_terms(subject.text(), subject.language, result.id)
+        terms = self.matched_terms(query, language, result.id)
         filled = replace(text_match, params={"terms": terms})
         factors = tuple(filled if f is text_match else f for f in result.factors)
         return replace(result, factors=factors)
