@@ -413,6 +413,9 @@ def main() -> None:
                 organization_id = owners[pk]
                 if organization_id not in member_clients:
                     member_clients[organization_id] = member_client(organization_id)
+                    # One handler for every client, as one server process has: a client's
+                    # first request would otherwise load the middleware (static files) again.
+                    member_clients[organization_id].handler = client.handler
                 response = member_clients[organization_id].get(
                     f"/api/v1/opportunities/{pk}/matches", {"limit": 10}
                 )

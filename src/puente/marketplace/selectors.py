@@ -122,17 +122,16 @@ def opportunity_list(
     return OpportunityPage(items=items, count=count)
 
 
-def opportunity_for_viewer(viewer: Viewer, pk: int) -> Opportunity:
-    """The opportunity, or the same 404 whether it does not exist or the viewer may not see it."""
-    opportunity = (
-        opportunities_visible_to(viewer)
-        .select_related(
-            "organization", "organization__type", "organization__hub", "hub", "kind", "created_by"
-        )
-        .prefetch_related("sectors", "technologies", "stages", "target_hubs")
-        .filter(pk=pk)
-        .first()
+def opportunity_for_viewer(viewer: Viewer, pk: int, *, with_terms: bool = True) -> Opportunity:
+    """The opportunity, or the same 404 whether it does not exist or the viewer may not see it.
+    ``with_terms=False`` skips reading its sectors, technologies, stages and target hubs (four
+    queries) for callers that only need the opportunity itself."""
+    rows = opportunities_visible_to(viewer).select_related(
+        "organization", "organization__type", "organization__hub", "hub", "kind", "created_by"
     )
+    if with_terms:
+        rows = rows.prefetch_related("sectors", "technologies", "stages", "target_hubs")
+    opportunity = rows.filter(pk=pk).first()
     if opportunity is None:
         raise Http404("opportunity")
     return opportunity

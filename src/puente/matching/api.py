@@ -149,7 +149,9 @@ def opportunity_matches(
 ) -> RankedPage:
     user = caller(request)
     viewer = viewer_for(user)
-    opportunity = marketplace_selectors.opportunity_for_viewer(viewer, opportunity_id)
+    opportunity = marketplace_selectors.opportunity_for_viewer(
+        viewer, opportunity_id, with_terms=False
+    )
     if not marketplace_services.can_manage_opportunities(user, opportunity.organization):
         raise PermissionDenied(
             _("Only members of the organization can see the matches of its opportunities.")
