@@ -179,6 +179,7 @@ class ScheduleModel:
                 self.constant_breaks += value
                 self.constant_break_values.append(value)
         self.busy: dict[tuple[int, int], Literal_] = {}
+        self.single_window: set[int] = set()  # zero_breaks participants so encoded
         self.starts: dict[int, list[Literal_]] = {}
         self.any_meeting: dict[int, Literal_] = {}
         self.breaks: dict[int, cp_model.LinearExprT] = {}
@@ -199,6 +200,7 @@ class ScheduleModel:
                     busy.append(var)
                 self.busy[(p, t)] = busy[t]
             if p in self.request.zero_breaks and self._add_single_window(p, busy):
+                self.single_window.add(p)
                 self.starts[p] = []
                 self.any_meeting[p] = 1
                 self.breaks[p] = cp_model.LinearExpr.sum([])

@@ -675,7 +675,8 @@ def _split_target(
         zero = frozenset(p for p, cap in caps.items() if cap == 0) | never
         case = ScheduleModel(index, replace(model.request, zero_breaks=zero))
         case.add_hint(hint)
-        case = case.restricted({p: c for p, c in caps.items() if p not in zero}, raised)
+        kept = {p: c for p, c in caps.items() if p not in case.single_window}
+        case = case.restricted(kept, raised)
         run.spend(len(case.x) * SPLIT_BUILD_PER_CELL)
         result = run.run_model(
             case,
