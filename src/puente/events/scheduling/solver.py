@@ -63,11 +63,12 @@ LNS_ITERATIONS_PER_SECOND = 8
 WINDOWS = {"fast": True, "exact": True}
 #: Share of the budget left after the fairness stage that the target stage may use
 #: (see :func:`_target_search`), by mode; the breaks optimisation gets the rest.
-TARGET_SHARE = {"fast": 0.8, "exact": 0.8}
+TARGET_SHARE = {"fast": 0.9, "exact": 0.9}
 #: CP-SAT deterministic time per nominal second for the target stage's single worker
 #: without linear relaxation (measured 1.2 to 2.9 units per CPU second on the realistic
-#: instances; kept at the low end, as DTIME_PER_SECOND is for the full models).
-TARGET_DTIME_PER_SECOND = 1.5
+#: instances; 1.55 to 1.97 units per wall second, mean 1.78, over seven runs of the
+#: case split on ``r2`` at load 3.7-4.8, where one worker has a core; 1.5 before).
+TARGET_DTIME_PER_SECOND = 1.8
 #: Nominal seconds of the first attempt at one target; each open attempt is followed by
 #: one with the next seed and twice the work (the search time to a "yes" varies a lot
 #: between seeds: 0.6 to 12 CPU seconds on ``r1``).
@@ -91,8 +92,15 @@ POST_TARGET_ANNEAL_SHARE = 0.9
 #: Python (not CP-SAT work; measured 1.5e-5 to 2e-5 s per cell on the realistic
 #: instances at load 4, 0.014 s for ``r2`` to 0.084 s for ``r6``).
 SPLIT_BUILD_PER_CELL = 2e-5
+#: Nominal seconds charged per case for what its CP-SAT call costs beyond its work
+#: units (model copy, presolve set-up; measured about 0.014 s per case on ``r3``, whose
+#: cases take 0.005 units each).
+SPLIT_CASE_OVERHEAD = 0.015
+#: Order of the participants in a case split after those above their floor in the
+#: incumbent: 1 for fewer meetings first, -1 for more meetings first.
+SPLIT_DEGREE_ORDER = -1
 #: Open attempts at a question before it is split (tests set 0: split at once).
-SPLIT_AFTER_OPEN = 1
+SPLIT_AFTER_OPEN = 0
 #: Participants per case when one unit of slack is left (a group case is infeasible
 #: when each single one is; on ``r2`` groups of 4 took 28 work units against 39 for
 #: single participants).
@@ -109,6 +117,13 @@ ANNEAL_SHARE_EXACT = 0.02
 #: work. :data:`ANNEAL_MOVES_PER_SECOND` (40,000) stays the rate of the large
 #: problems' path (205,000 moves per second measured on the large instance).
 ANNEAL_MOVES_PER_SECOND_MODELS = 200_000
+#: What those moves are charged: a move costs about proportionally to the number of
+#: slots (measured moves per second x slots: 4.4 to 5.3 million on the six realistic
+#: instances, 8 to 22 slots, load about 4), so the annealing before the CP-SAT stages
+#: is charged at ``ANNEAL_MOVE_SLOTS_PER_SECOND / slots`` moves per nominal second, at
+#: most :data:`ANNEAL_MAX_MOVES_PER_SECOND` (``r2``: 550,000; ``r6``: 200,000).
+ANNEAL_MOVE_SLOTS_PER_SECOND = 4_400_000
+ANNEAL_MAX_MOVES_PER_SECOND = 600_000
 
 
 @dataclass
@@ -350,6 +365,12 @@ def _initial_schedule(run: _Run) -> Schedule:
     return min(candidates, key=lambda s: (-s.placed_priority(), s.breaks_total()))
 
 
+def _anneal_charge_rate(index: Index) -> int:
+    """Annealing moves per nominal second on a small or medium problem (by its slots)."""
+    by_slots = ANNEAL_MOVE_SLOTS_PER_SECOND // max(1, index.n_slots)
+    return max(1, min(ANNEAL_MAX_MOVES_PER_SECOND, by_slots))
+
+
 def _priority_upper_bound(index: Index) -> int:
     return sum(p for p, d in zip(index.priority, index.domain, strict=True) if d)
 
@@ -359,12 +380,13 @@ def _solve_with_models(run: _Run) -> _Outcome:
     total_budget = run.nominal_remaining()
     incumbent = _initial_schedule(run)
     share = ANNEAL_SHARE_FAST if run.mode == "fast" else ANNEAL_SHARE_EXACT
+    anneal_rate = _anneal_charge_rate(index)
     incumbent = _anneal_if_better(
         run,
         incumbent,
         int(total_budget * share * ANNEAL_MOVES_PER_SECOND_MODELS),
         run.seed,
-        rate=ANNEAL_MOVES_PER_SECOND_MODELS,
+        rate=anneal_rate,
     )
     run.report(
         "anneal",
@@ -460,10 +482,8 @@ def _solve_with_models(run: _Run) -> _Outcome:
         and not run.previous
         and incumbent.breaks_total() > lower_bound
     ):
-        moves = run.nominal_remaining() * POST_TARGET_ANNEAL_SHARE * ANNEAL_MOVES_PER_SECOND_MODELS
-        candidate = _anneal_if_better(
-            run, incumbent, int(moves), run.seed + 1, rate=ANNEAL_MOVES_PER_SECOND_MODELS
-        )
+        moves = run.nominal_remaining() * POST_TARGET_ANNEAL_SHARE * anneal_rate
+        candidate = _anneal_if_better(run, incumbent, int(moves), run.seed + 1, rate=anneal_rate)
         if (
             candidate.breaks_total() < incumbent.breaks_total()
             and candidate.placed_priority() >= placed_priority
@@ -645,7 +665,7 @@ def _split_target(
         (p for p in model.breaks if len(index.meetings_of[p]) - 1 > floor[p]),
         key=lambda p: (
             -(breaks_of_mask(hinted.busy[p]) - floor[p]),
-            len(index.meetings_of[p]),
+            SPLIT_DEGREE_ORDER * len(index.meetings_of[p]),
             p,
         ),
     )
@@ -661,7 +681,7 @@ def _split_target(
         chosen, start, stop = stack.pop()
         remaining = slack - len(chosen)
         leaf = remaining == 0 or stop - start <= 1
-        small = leaf or (remaining == 1 and stop - start <= SPLIT_GROUP)
+        small = leaf or (not chosen and remaining == 1 and stop - start <= SPLIT_GROUP)
         if not small and SPLIT_NODE_SLICE <= 0:
             stack.extend(reversed(_split_children(chosen, start, stop, remaining, parts)))
             continue
@@ -677,7 +697,7 @@ def _split_target(
         case.add_hint(hint)
         kept = {p: c for p, c in caps.items() if p not in case.single_window}
         case = case.restricted(kept, raised)
-        run.spend(len(case.x) * SPLIT_BUILD_PER_CELL)
+        run.spend(SPLIT_CASE_OVERHEAD + len(case.x) * SPLIT_BUILD_PER_CELL)
         result = run.run_model(
             case,
             min(left, SPLIT_CASE_SLICE if small else SPLIT_NODE_SLICE),
@@ -710,7 +730,7 @@ def _split_children(
     ``parts[j]``, and later ones come after it.
     """
     if remaining == 1:
-        size = 1 if stop - start <= SPLIT_GROUP else SPLIT_GROUP
+        size = 1 if chosen or stop - start <= SPLIT_GROUP else SPLIT_GROUP
         return [(chosen, j, min(j + size, stop)) for j in range(start, stop, size)]
     children = [(chosen, stop, stop)] if chosen else []
     children += [((*chosen, parts[j]), j + 1, stop) for j in range(start, stop)]
