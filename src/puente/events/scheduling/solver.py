@@ -97,13 +97,15 @@ SPLIT_BUILD_PER_CELL = 2e-5
 #: cases take 0.005 units each).
 SPLIT_CASE_OVERHEAD = 0.015
 #: Order of the participants in a case split after those above their floor in the
-#: incumbent: 1 for fewer meetings first, -1 for more meetings first.
+#: incumbent: 1 for fewer meetings first, -1 for more meetings first (on ``r2``, "at
+#: most 3 breaks?" found a schedule after 15 cases with -1, none in 60 nominal seconds
+#: with 1).
 SPLIT_DEGREE_ORDER = -1
 #: Open attempts at a question before it is split (tests set 0: split at once).
 SPLIT_AFTER_OPEN = 0
-#: Participants per case when one unit of slack is left (a group case is infeasible
-#: when each single one is; on ``r2`` groups of 4 took 28 work units against 39 for
-#: single participants).
+#: Participants per case for the first participant above its floor when the slack is
+#: 1 (a group case is infeasible when each single one is; on ``r2`` groups of 4 took
+#: 24-28 work units against 39 for single participants, groups of 2, 6, 8, 16: 27-59).
 SPLIT_GROUP = 4
 #: Share of the budget spent annealing before the CP-SAT stages, by mode (at
 #: :data:`ANNEAL_MOVES_PER_SECOND_MODELS`: the same number of moves as the earlier
@@ -648,14 +650,15 @@ def _split_target(
     ``b`` breaks (the total stays a constraint). Each case is the question with a few
     more bounds, which CP-SAT's presolve and search refute in a fraction of a second
     where the whole question stays open for minutes (``r2``: "at most 2 breaks?",
-    66 participants that may exceed their floor). With one unit of slack left, the
-    candidates for the next participant are grouped by :data:`SPLIT_GROUP` (one case
-    per group; a group left open is split into single participants). A case that
+    66 participants that may exceed their floor). With one unit of slack and nobody
+    chosen yet, the candidates are grouped by :data:`SPLIT_GROUP` (one case per group;
+    a group left open is split into single participants). A case that
     cannot be split further and stays open makes the answer "open" (the other cases
     are still tried, for a schedule).
 
-    The order puts first the participants above their floor in the ``hint`` schedule
-    (a "yes" is then met early), then by increasing number of meetings.
+    The order puts first the participants above their floor in the ``hint`` schedule,
+    then by number of meetings (:data:`SPLIT_DEGREE_ORDER`: more first), which is
+    where a "yes" was met early on ``r2``.
     """
     index = run.index
     floor = {p: floors.get(p, 0) for p in model.breaks}
@@ -724,8 +727,8 @@ def _split_children(
     """Cases covering case ``(chosen, start, stop)`` with ``remaining`` slack.
 
     With one unit left, the next participant above its floor (if any) is one of
-    ``parts[start:stop]``: groups of :data:`SPLIT_GROUP` of them, or single ones when
-    the case is already a group. With more, either nobody else exceeds (skipped when
+    ``parts[start:stop]``: groups of :data:`SPLIT_GROUP` of them when nobody is chosen
+    yet, else (or when the case is already a group) single ones. With more, either nobody else exceeds (skipped when
     nobody is chosen: that is the refuted target minus one) or the next one is
     ``parts[j]``, and later ones come after it.
     """
