@@ -210,7 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     load_before = _load()
     rows = []
     for spec in realistic:
-        rows.append(run_instance(spec, limit, args.repeats, not args.nondeterministic, args.mode))
+        rows.append(
+            run_instance(
+                spec, limit, args.repeats, not args.nondeterministic, args.mode, args.work_limit
+            )
+        )
         if not args.json:
             print(f"  done {spec.name}", file=sys.stderr, flush=True)
     if not args.skip_large:

@@ -9,7 +9,8 @@ fewest breaks. It shares no code with the solver.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,6 +27,10 @@ from puente.events.scheduling import (
 )
 from puente.events.scheduling import solver as solver_module
 from puente.events.scheduling.generator import InstanceSpec, generate
+from puente.events.scheduling.index import build_index
+from puente.events.scheduling.lower_bounds import participant_bounds
+from puente.events.scheduling.model import ModelRequest, ScheduleModel
+from puente.events.scheduling.state import UNPLACED, Schedule
 
 
 @dataclass(frozen=True)
@@ -251,3 +256,193 @@ def test_exact_mode_proves_a_dense_medium_instance() -> None:
     assert validate(problem, solution) == []
     assert solution.status == "optimal", solution.stats.get("cp_sat_calls")
     assert solution.breaks_total == solution.lower_bound
+
+
+def _split_question(problem: Problem, target: int, fairness: int) -> str:
+    """Outcome of the case split of "at most ``target`` breaks?" (every meeting placed)."""
+    index = build_index(problem)
+    floors = participant_bounds(index)
+    started = time.perf_counter()
+    run = solver_module._Run(
+        index=index,
+        seed=0,
+        mode="exact",
+        started=started,
+        deadline=started + 600,
+        workers=2,
+        deterministic=True,
+        progress=None,
+        previous={},
+        nominal_total=1e6,
+    )
+    base = [UNPLACED] * index.n_meetings
+    breaks_floor = {p: f for p, f in enumerate(floors) if f > 0}
+    model = ScheduleModel(
+        index,
+        ModelRequest(
+            objective="none",
+            base=base,
+            must_place=set(range(index.n_meetings)),
+            fairness_bound=fairness,
+            max_breaks=target,
+            breaks_floor=breaks_floor,
+            windows=True,
+        ),
+    )
+    status, slot_of = solver_module._split_target(
+        run, model, base, model.breaks_slack(target), breaks_floor, budget=1e6
+    )
+    if status == "found":
+        assert slot_of is not None
+        schedule = Schedule(index, slot_of)
+        assert schedule.breaks_total() <= target
+        assert all(s != UNPLACED for s in slot_of)
+    return status
+
+
+@st.composite
+def dense_problems(draw: st.DrawFn) -> Problem:
+    """3-5 participants meeting most of the others in 3-5 slots: breaks forced by the
+    meeting graph (a triangle needs one) beyond the participant floors."""
+    n_slots = draw(st.integers(3, 5))
+    slots = tuple(Slot(id=f"s{t}", capacity=draw(st.integers(1, 3))) for t in range(n_slots))
+    n_people = draw(st.integers(3, 5))
+    people = tuple(
+        Participant(
+            id=f"p{i}",
+            unavailable=tuple(s.id for s in slots if draw(st.integers(0, 7)) == 0),
+        )
+        for i in range(n_people)
+    )
+    pairs = list(itertools.combinations(range(n_people), 2))
+    chosen = draw(st.lists(st.sampled_from(pairs), min_size=3, max_size=6, unique=True))
+    meetings = tuple(
+        Meeting(id=f"m{k}", participants=(f"p{a}", f"p{b}")) for k, (a, b) in enumerate(chosen)
+    )
+    return Problem(
+        slots=slots, participants=people, meetings=meetings, fairness=draw(st.integers(0, 2))
+    )
+
+
+def fewest_breaks_all_placed(problem: Problem) -> int | None:
+    """Fewest breaks over the schedules that place every meeting within the fairness
+    bound (None when there is none), by enumeration."""
+    order = {slot.id: i for i, slot in enumerate(problem.slots)}
+    capacity = {slot.id: slot.capacity for slot in problem.slots}
+    best: int | None = None
+    options = [_allowed_slots(problem, m) for m in problem.meetings]
+    for choice in itertools.product(*options):
+        used: dict[str, list[int]] = {p.id: [] for p in problem.participants}
+        load: dict[str, int] = {}
+        for meeting, slot in zip(problem.meetings, choice, strict=True):
+            load[slot] = load.get(slot, 0) + 1
+            for participant in meeting.participants:
+                used[participant].append(order[slot])
+        if any(load[s] > capacity[s] for s in load):
+            continue
+        if any(len(set(v)) < len(v) for v in used.values()):
+            continue
+        breaks = [
+            sum(1 for a, b in itertools.pairwise(sorted(v)) if b - a > 1) for v in used.values()
+        ]
+        if max(breaks) - min(breaks) > problem.fairness:
+            continue
+        if best is None or sum(breaks) < best:
+            best = sum(breaks)
+    return best
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dense_problems(), st.booleans())
+def test_case_split_answers_like_the_brute_force_oracle(
+    problem: Problem, solve_nodes: bool
+) -> None:
+    """Every target between the participant floors and the optimum: the split says
+    "infeasible" below the optimum and finds a schedule at it (cases solved directly, or
+    always split down to single participants)."""
+    optimum = fewest_breaks_all_placed(problem)
+    if optimum is None:
+        return
+    floor_total = sum(participant_bounds(build_index(problem)))
+    saved = solver_module.SPLIT_NODE_SLICE, solver_module.SPLIT_GROUP
+    try:
+        solver_module.SPLIT_NODE_SLICE = saved[0] if solve_nodes else 0.0
+        solver_module.SPLIT_GROUP = 4 if solve_nodes else 1
+        for target in range(floor_total + 1, optimum + 1):
+            outcome = _split_question(problem, target, problem.fairness)
+            assert outcome == ("found" if target == optimum else "infeasible")
+    finally:
+        solver_module.SPLIT_NODE_SLICE, solver_module.SPLIT_GROUP = saved
+
+
+def test_dense_problems_reach_beyond_the_participant_floors() -> None:
+    """The oracle test above is not vacuous: a triangle needs one break, its floors 0."""
+    triangle = Problem(
+        slots=tuple(Slot(id=f"s{t}", capacity=2) for t in range(4)),
+        participants=tuple(Participant(id=f"p{i}") for i in range(3)),
+        meetings=tuple(
+            Meeting(id=f"m{k}", participants=(f"p{a}", f"p{b}"))
+            for k, (a, b) in enumerate(itertools.combinations(range(3), 2))
+        ),
+    )
+    assert fewest_breaks_all_placed(triangle) == 1
+    assert sum(participant_bounds(build_index(triangle))) == 0
+    assert _split_question(triangle, 1, triangle.fairness) == "found"
+
+
+@ORACLE
+@given(tiny_problems())
+def test_exact_mode_with_the_case_split_reaches_the_brute_force_optimum(
+    problem: Problem,
+) -> None:
+    """The target stage splits every open question at once (and every case down to
+    the leaves): the optimum and the proven bound are still the oracle's."""
+    expected = brute_force(problem)
+    saved = (solver_module.SPLIT_AFTER_OPEN, solver_module.SPLIT_NODE_SLICE)
+    try:
+        solver_module.SPLIT_AFTER_OPEN = 0
+        solver_module.SPLIT_NODE_SLICE = 0.0
+        solution = solve(problem, time_limit=30, work_limit=2, mode="exact")
+    finally:
+        solver_module.SPLIT_AFTER_OPEN, solver_module.SPLIT_NODE_SLICE = saved
+    assert validate(problem, solution) == []
+    if expected is None:
+        assert solution.status == "infeasible"
+        return
+    assert solution.status == "optimal", solution.stats
+    assert solution.breaks_total == expected.breaks
+    assert solution.lower_bound == expected.breaks
+
+
+def test_case_split_refutes_and_reaches_the_optimum_of_medium_instances() -> None:
+    """``m1`` (optimum 3, participant floors 1): "at most 2?" is refuted by cases (one
+    participant above its floor) and "at most 3?" (two) finds a schedule; ``m2``
+    (optimum 2, floors 1) is reached at slack 1."""
+    m1 = generate(InstanceSpec("m1-16p-40m-8s", 16, 40, 8, 6, seed=31))
+    assert _split_question(m1, 2, m1.fairness) == "infeasible"
+    assert _split_question(m1, 3, m1.fairness) == "found"
+    m2 = generate(InstanceSpec("m2-20p-50m-8s", 20, 50, 8, 8, seed=32))
+    assert _split_question(m2, 2, m2.fairness) == "found"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems())
+def test_single_window_encoding_equals_a_cap_of_zero(problem: Problem) -> None:
+    """Participants in ``zero_breaks`` (window alone, no break literals) admit exactly the
+    schedules where they have no break: same feasibility as capping their breaks at 0."""
+    index = build_index(problem)
+    everyone = frozenset(range(index.n_participants))
+    request = ModelRequest(
+        objective="none",
+        base=[UNPLACED] * index.n_meetings,
+        must_place=set(range(index.n_meetings)),
+        fairness_bound=problem.fairness,
+    )
+    capped = ScheduleModel(index, request).restricted(dict.fromkeys(everyone, 0), {})
+    windowed = ScheduleModel(index, replace(request, zero_breaks=everyone))
+    status = [
+        model.solve(seed=0, time_limit=10, deterministic_limit=None, workers=1).status
+        for model in (capped, windowed)
+    ]
+    assert status[0] == status[1]
+    assert status[0] in ("optimal", "infeasible")

@@ -13,7 +13,8 @@ use this for large-neighbourhood search on instances too big for one model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import copy
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -52,6 +53,7 @@ class ModelRequest:
     counted: set[int] | None = None
     relax_outside_order: bool = False
     windows: bool = False
+    zero_breaks: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -79,6 +81,7 @@ class ScheduleModel:
         n = index.n_meetings
         self.free = list(range(n)) if request.free is None else sorted(request.free)
         free_set = set(self.free)
+        self._free_set = free_set
         self.fixed_busy = [0] * index.n_participants
         self.fixed_load = [0] * index.n_slots
         for m in range(n):
@@ -176,6 +179,7 @@ class ScheduleModel:
                 self.constant_breaks += value
                 self.constant_break_values.append(value)
         self.busy: dict[tuple[int, int], Literal_] = {}
+        self.single_window: set[int] = set()  # zero_breaks participants so encoded
         self.starts: dict[int, list[Literal_]] = {}
         self.any_meeting: dict[int, Literal_] = {}
         self.breaks: dict[int, cp_model.LinearExprT] = {}
@@ -195,6 +199,12 @@ class ScheduleModel:
                     model.add(cp_model.LinearExpr.sum(column[t]) == var)
                     busy.append(var)
                 self.busy[(p, t)] = busy[t]
+            if p in self.request.zero_breaks and self._add_single_window(p, busy):
+                self.single_window.add(p)
+                self.starts[p] = []
+                self.any_meeting[p] = 1
+                self.breaks[p] = cp_model.LinearExpr.sum([])
+                continue
             starts = self._break_literals(p, busy)
             self.starts[p] = starts
             if self.fixed_busy[p] or p in forced:
@@ -305,6 +315,56 @@ class ScheduleModel:
         model.add_exactly_one([*windows, gap])
         model.add(self.breaks[p] >= 1).only_enforce_if(gap)
 
+    def _meeting_count(self, p: int) -> int | None:
+        """Meetings ``p`` will have (fixed ones plus free ones that must be placed), or
+        None when one of its free meetings may stay unplaced."""
+        k = self.fixed_busy[p].bit_count()
+        must = self.request.must_place
+        free_set = self._free_set
+        for m in self.index.meetings_of[p]:
+            if m in free_set:
+                if m not in must:
+                    return None
+                k += 1
+        return k
+
+    def _add_single_window(self, p: int, busy: list[Literal_]) -> bool:
+        """Encode "``p`` has no break" by its window alone (``zero_breaks``).
+
+        Exactly one window literal ``w[p, s]`` is true, and ``busy[p, t]`` is true exactly
+        when ``t`` lies in the chosen window; no break literals are made for ``p``, whose
+        breaks are the constant 0. Returns False (nothing added) when ``p`` has a meeting
+        that may stay unplaced: its number of meetings, so its window, is not known.
+        """
+        k = self._meeting_count(p)
+        if k is None:
+            return False
+        model = self.model
+        n_slots = self.index.n_slots
+        if k <= 1:
+            return True
+        windows: list[cp_model.IntVar] = []
+        covering: list[list[cp_model.IntVar]] = [[] for _ in range(n_slots)]
+        for s in range(n_slots - k + 1):
+            if any(isinstance(busy[t], int) and busy[t] == 0 for t in range(s, s + k)):
+                continue
+            if self.fixed_busy[p] & ~(((1 << k) - 1) << s):
+                continue
+            var = model.new_bool_var(f"window_{p}_{s}")
+            windows.append(var)
+            for t in range(s, s + k):
+                covering[t].append(var)
+        model.add_exactly_one(windows)
+        for t in range(n_slots):
+            lit = busy[t]
+            if isinstance(lit, int):
+                continue
+            if covering[t]:
+                model.add(lit == cp_model.LinearExpr.sum(covering[t]))
+            else:
+                model.add(lit == 0)
+        return True
+
     def _participants_with_forced_meeting(self) -> set[int]:
         result: set[int] = set()
         for m in self.request.must_place:
@@ -367,9 +427,16 @@ class ScheduleModel:
         counted = self.request.counted
         floors = self.request.breaks_floor
         chosen = [p for p in self.breaks if counted is None or p in counted]
-        slack = max(0, max_breaks - self.constant_breaks - sum(floors.get(p, 0) for p in chosen))
+        slack = max(0, self.breaks_slack(max_breaks))
         for p in chosen:
             self.model.add(self.breaks[p] <= floors.get(p, 0) + slack)
+
+    def breaks_slack(self, max_breaks: int) -> int:
+        """``max_breaks`` minus the constant breaks and the counted participants' floors."""
+        counted = self.request.counted
+        floors = self.request.breaks_floor
+        chosen = [p for p in self.breaks if counted is None or p in counted]
+        return max_breaks - self.constant_breaks - sum(floors.get(p, 0) for p in chosen)
 
     def _moved_terms(self) -> list[cp_model.LinearExprT]:
         previous = self.request.previous or {}
@@ -407,6 +474,26 @@ class ScheduleModel:
             model.add(high - low <= bound + self.excess)
         else:
             model.add(high - low <= bound)
+
+    def restricted(self, caps: Mapping[int, int], raised: Mapping[int, int]) -> ScheduleModel:
+        """A copy of this model with ``breaks[p] <= caps[p]`` and ``breaks[q] >= raised[q]``.
+
+        The copy shares the variables (and the hint already given) and adds the bounds
+        to a clone of the CP-SAT model, so one case of a case split (see
+        ``solver._split_target``) costs no model rebuild. Participants outside this
+        model's touched set are ignored (their breaks are constants).
+        """
+        clone = copy.copy(self)
+        clone.model = self.model.clone()
+        for p, cap in caps.items():
+            expr = self.breaks.get(p)
+            if expr is not None:
+                clone.model.add(expr <= cap)
+        for p, low in raised.items():
+            expr = self.breaks.get(p)
+            if expr is not None:
+                clone.model.add(expr >= low)
+        return clone
 
     # ------------------------------------------------------------------ solving
     def add_hint(self, slot_of: list[int]) -> None:

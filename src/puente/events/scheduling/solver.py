@@ -28,7 +28,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .heuristics import fill_unplaced, place_locked, sweep_schedule
@@ -63,18 +64,74 @@ LNS_ITERATIONS_PER_SECOND = 8
 WINDOWS = {"fast": True, "exact": True}
 #: Share of the budget left after the fairness stage that the target stage may use
 #: (see :func:`_target_search`), by mode; the breaks optimisation gets the rest.
-TARGET_SHARE = {"fast": 0.6, "exact": 0.6}
+TARGET_SHARE = {"fast": 0.9, "exact": 0.9}
 #: CP-SAT deterministic time per nominal second for the target stage's single worker
 #: without linear relaxation (measured 1.2 to 2.9 units per CPU second on the realistic
-#: instances; kept at the low end, as DTIME_PER_SECOND is for the full models).
-TARGET_DTIME_PER_SECOND = 1.5
+#: instances; 1.55 to 1.97 units per wall second, mean 1.78, over seven runs of the
+#: case split on ``r2`` at load 3.7-4.8, where one worker has a core; 1.5 before).
+TARGET_DTIME_PER_SECOND = 1.8
 #: Nominal seconds of the first attempt at one target; each open attempt is followed by
 #: one with the next seed and twice the work (the search time to a "yes" varies a lot
 #: between seeds: 0.6 to 12 CPU seconds on ``r1``).
 TARGET_FIRST_SLICE = 1.0
-#: Share of the budget spent annealing before the CP-SAT stages, by mode.
-ANNEAL_SHARE_FAST = 0.5
-ANNEAL_SHARE_EXACT = 0.1
+#: Largest slack (target minus the participant floors) at which an open target question
+#: is split into cases (see :func:`_split_target`); the cases grow as participants^slack.
+SPLIT_MAX_SLACK = 2
+#: Nominal seconds of one case that is not split further (measured on ``r2``: 0.2 to
+#: 3 work units, most under 0.5) and of one case that can still be split.
+SPLIT_CASE_SLICE = 3.0
+SPLIT_NODE_SLICE = 0.25
+#: Share of the budget left after the target stage that fast mode spends annealing
+#: again from the incumbent (when the stage left a gap and every meeting is placed),
+#: before the breaks optimisation model, which gets the rest. Measured from the first
+#: annealing's schedule, 1,000,000 more moves (2-5 s): ``r3`` 11 -> 9-10, ``r5`` 20 ->
+#: 17-18, ``r6`` 30 -> 27-30, ``r2`` 7 -> 6-7 (seeds 1-2); the optimisation model's
+#: 5 nominal seconds there moved none of them. In 30 s runs about 5 nominal seconds
+#: are left here (about 1,000,000 moves at this share).
+POST_TARGET_ANNEAL_SHARE = 0.9
+#: Nominal seconds charged per (meeting, slot) cell for building one case's model in
+#: Python (not CP-SAT work; measured 1.5e-5 to 2e-5 s per cell on the realistic
+#: instances at load 4, 0.014 s for ``r2`` to 0.084 s for ``r6``).
+SPLIT_BUILD_PER_CELL = 2e-5
+#: Nominal seconds charged per case for what its CP-SAT call costs beyond its work
+#: units (model copy, presolve set-up; measured about 0.014 s per case on ``r3``, whose
+#: cases take 0.005 units each).
+SPLIT_CASE_OVERHEAD = 0.015
+#: Order of the participants in a case split after those above their floor in the
+#: incumbent: 1 for fewer meetings first, -1 for more meetings first (on ``r2``, "at
+#: most 3 breaks?" found a schedule after 15 cases with -1, none in 60 nominal seconds
+#: with 1).
+SPLIT_DEGREE_ORDER = -1
+#: Cases of a split solved side by side (one CP-SAT worker each, in threads: CP-SAT
+#: releases the GIL; 8 cases of ``r2`` took 1.3 s on two threads against 2.5 s on one,
+#: load 1.9). Capped by ``solve(workers=...)``. Every case is charged its full work, so
+#: the budget and the outcome are those of one thread; only the wall time shrinks.
+SPLIT_THREADS = 2
+#: Open attempts at a question before it is split (tests set 0: split at once).
+SPLIT_AFTER_OPEN = 0
+#: Participants per case for the first participant above its floor when the slack is
+#: 1 (a group case is infeasible when each single one is; on ``r2`` groups of 4 took
+#: 24-28 work units against 39 for single participants, groups of 2, 6, 8, 16: 27-59).
+SPLIT_GROUP = 4
+#: Share of the budget spent annealing before the CP-SAT stages, by mode (at
+#: :data:`ANNEAL_MOVES_PER_SECOND_MODELS`: the same number of moves as the earlier
+#: shares 0.5 and 0.1 at 40,000 moves per second, charged at the measured rate).
+ANNEAL_SHARE_FAST = 0.1
+ANNEAL_SHARE_EXACT = 0.02
+#: Annealing moves per nominal second before the CP-SAT stages (small and medium
+#: problems). Measured 240,000 to 560,000 moves per CPU second on the realistic
+#: instances (load about 4 on 2 cores), where 40,000 was assumed before, so the
+#: annealing was charged 15 nominal seconds of a 30-second budget for about 1-2 s of
+#: work. :data:`ANNEAL_MOVES_PER_SECOND` (40,000) stays the rate of the large
+#: problems' path (205,000 moves per second measured on the large instance).
+ANNEAL_MOVES_PER_SECOND_MODELS = 200_000
+#: What those moves are charged: a move costs about proportionally to the number of
+#: slots (measured moves per second x slots: 4.4 to 5.3 million on the six realistic
+#: instances, 8 to 22 slots, load about 4), so the annealing before the CP-SAT stages
+#: is charged at ``ANNEAL_MOVE_SLOTS_PER_SECOND / slots`` moves per nominal second, at
+#: most :data:`ANNEAL_MAX_MOVES_PER_SECOND` (``r2``: 550,000; ``r6``: 200,000).
+ANNEAL_MOVE_SLOTS_PER_SECOND = 4_400_000
+ANNEAL_MAX_MOVES_PER_SECOND = 600_000
 
 
 @dataclass
@@ -313,6 +370,12 @@ def _initial_schedule(run: _Run) -> Schedule:
     return min(candidates, key=lambda s: (-s.placed_priority(), s.breaks_total()))
 
 
+def _anneal_charge_rate(index: Index) -> int:
+    """Annealing moves per nominal second on a small or medium problem (by its slots)."""
+    by_slots = ANNEAL_MOVE_SLOTS_PER_SECOND // max(1, index.n_slots)
+    return max(1, min(ANNEAL_MAX_MOVES_PER_SECOND, by_slots))
+
+
 def _priority_upper_bound(index: Index) -> int:
     return sum(p for p, d in zip(index.priority, index.domain, strict=True) if d)
 
@@ -322,8 +385,13 @@ def _solve_with_models(run: _Run) -> _Outcome:
     total_budget = run.nominal_remaining()
     incumbent = _initial_schedule(run)
     share = ANNEAL_SHARE_FAST if run.mode == "fast" else ANNEAL_SHARE_EXACT
+    anneal_rate = _anneal_charge_rate(index)
     incumbent = _anneal_if_better(
-        run, incumbent, int(total_budget * share * ANNEAL_MOVES_PER_SECOND), run.seed
+        run,
+        incumbent,
+        int(total_budget * share * ANNEAL_MOVES_PER_SECOND_MODELS),
+        run.seed,
+        rate=anneal_rate,
     )
     run.report(
         "anneal",
@@ -412,7 +480,21 @@ def _solve_with_models(run: _Run) -> _Outcome:
         fairness_used=fairness_used,
         breaks_floor=breaks_floor,
     )
-    # Stage 3b: breaks.
+    # Stage 3b: breaks, first by annealing again (fast mode), then the optimisation model.
+    if (
+        run.mode == "fast"
+        and all_placed
+        and not run.previous
+        and incumbent.breaks_total() > lower_bound
+    ):
+        moves = run.nominal_remaining() * POST_TARGET_ANNEAL_SHARE * anneal_rate
+        candidate = _anneal_if_better(run, incumbent, int(moves), run.seed + 1, rate=anneal_rate)
+        if (
+            candidate.breaks_total() < incumbent.breaks_total()
+            and candidate.placed_priority() >= placed_priority
+            and _spread(candidate) <= fairness_used
+        ):
+            incumbent = candidate
     reserve = 0.25 if run.previous else 0.0
     breaks = incumbent.breaks_total()
     if breaks > lower_bound:
@@ -472,15 +554,19 @@ def _target_search(
     Each question is a satisfaction model (no objective) solved by one CP-SAT worker
     without linear relaxation: clause learning settles these fast where the
     optimisation model's search and bound both stall. "Infeasible" proves the bound
-    up by one; a schedule found has breaks equal to the bound, so it is optimal. The
-    stage stops at the first question left open when its ``budget`` (nominal seconds)
-    runs out; the breaks optimisation then continues from the incumbent. An open
-    attempt is retried with the next seed and twice the work (restarts: the time to a
-    "yes" varies widely between seeds).
+    up by one; a schedule found has breaks equal to the bound, so it is optimal. An
+    open question whose slack over the participant floors is between 1 and
+    :data:`SPLIT_MAX_SLACK`, and whose target minus one was refuted here, is split
+    into cases by the participants that exceed their floor (:func:`_split_target`);
+    other open questions are retried with the next seed and twice the work (restarts:
+    the time to a "yes" varies widely between seeds). The stage stops at the first
+    question left open when its ``budget`` (nominal seconds) runs out; the breaks
+    optimisation then continues from the incumbent.
     """
     index = run.index
     used = run.nominal_used
     attempt = 0
+    refuted_below = False  # "at most lower_bound - 1 breaks?" was refuted in this stage
     while lower_bound < incumbent.breaks_total():
         left = budget - (run.nominal_used - used)
         if left < 0.05 or run.remaining() < 0.1:
@@ -498,24 +584,44 @@ def _target_search(
                 windows=WINDOWS[run.mode],
             ),
         )
-        slice_ = min(left, TARGET_FIRST_SLICE * 2**attempt)
-        result = run.run_model(
-            model,
-            slice_,
-            "target",
-            incumbent.slot_of,
-            single_worker=True,
-            seed=run.seed + attempt,
-        )
-        if result.status == "infeasible":
+        slack = model.breaks_slack(lower_bound)
+        split = refuted_below and 1 <= slack <= SPLIT_MAX_SLACK and attempt == SPLIT_AFTER_OPEN
+        if split:
+            status, slot_of = _split_target(
+                run,
+                model,
+                incumbent.slot_of,
+                slack,
+                breaks_floor,
+                budget - (run.nominal_used - used),
+            )
+            run.stats.setdefault("split", []).append(
+                {"target": lower_bound, "slack": slack, "outcome": status}
+            )
+            if status == "open":
+                break
+            result_status, result_slot_of = status, slot_of
+        else:
+            slice_ = min(left, TARGET_FIRST_SLICE * 2**attempt)
+            result = run.run_model(
+                model,
+                slice_,
+                "target",
+                incumbent.slot_of,
+                single_worker=True,
+                seed=run.seed + attempt,
+            )
+            result_status, result_slot_of = result.status, result.slot_of
+        if result_status == "infeasible":
             lower_bound += 1
             attempt = 0
+            refuted_below = True
             run.report("target", run.fraction(), bound=lower_bound)
             continue
-        if result.slot_of is None:
-            attempt += 1  # open: ask again with another seed and twice the work
+        if result_slot_of is None:
+            attempt += 1  # open: ask again (split, or another seed and twice the work)
             continue
-        candidate = Schedule(index, result.slot_of)
+        candidate = Schedule(index, result_slot_of)
         if (
             candidate.breaks_total() < incumbent.breaks_total()
             and candidate.placed_priority() >= incumbent.placed_priority()
@@ -524,6 +630,156 @@ def _target_search(
             incumbent = candidate
         break
     return incumbent, lower_bound
+
+
+def _split_target(
+    run: _Run,
+    model: ScheduleModel,
+    hint: list[int],
+    slack: int,
+    floors: dict[int, int],
+    budget: float,
+) -> tuple[Literal["infeasible", "found", "open"], list[int] | None]:
+    """Settle "at most ``b`` breaks?" (``model``) by cases, when "at most ``b - 1``?"
+    is already refuted and ``b`` exceeds the participant floors by ``slack``.
+
+    In a schedule with at most ``b`` breaks, the participants whose breaks exceed their
+    floor, taken in a fixed order, are ``q1, q2, ...`` (at most ``slack`` of them, at
+    least one since ``b - 1`` is refuted). A case ``(chosen, start, stop)`` says: the
+    ``chosen`` participants (a prefix of that list) exceed their floor; the next one,
+    if any, is among ``order[start:stop]``; every other participant is at its floor.
+    The children of a case cover it, so when every case of a cover is infeasible the
+    question is answered "no"; any case answered "yes" gives a schedule with at most
+    ``b`` breaks (the total stays a constraint). Each case is the question with a few
+    more bounds, which CP-SAT's presolve and search refute in a fraction of a second
+    where the whole question stays open for minutes (``r2``: "at most 2 breaks?",
+    66 participants that may exceed their floor). With one unit of slack and nobody
+    chosen yet, the candidates are grouped by :data:`SPLIT_GROUP` (one case per group;
+    a group left open is split into single participants). A case that
+    cannot be split further and stays open makes the answer "open" (the other cases
+    are still tried, for a schedule).
+
+    The order puts first the participants above their floor in the ``hint`` schedule,
+    then by number of meetings (:data:`SPLIT_DEGREE_ORDER`: more first), which is
+    where a "yes" was met early on ``r2``.
+    """
+    index = run.index
+    floor = {p: floors.get(p, 0) for p in model.breaks}
+    hinted = Schedule(index, hint)
+    # Only participants that can exceed their floor at all (k meetings: k - 1 breaks).
+    parts = sorted(
+        (p for p in model.breaks if len(index.meetings_of[p]) - 1 > floor[p]),
+        key=lambda p: (
+            -(breaks_of_mask(hinted.busy[p]) - floor[p]),
+            SPLIT_DEGREE_ORDER * len(index.meetings_of[p]),
+            p,
+        ),
+    )
+    never = frozenset(p for p in model.breaks if floor[p] == 0 and p not in set(parts))
+    used = run.nominal_used
+    n = len(parts)
+    stack = list(reversed(_split_children((), 0, n, slack, parts)))
+    undecided = False
+    threads = max(1, min(run.workers, SPLIT_THREADS))
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        while stack:
+            left = budget - (run.nominal_used - used)
+            if left < 0.05 or run.remaining() < 0.1:
+                return "open", None
+            # Up to ``threads`` cases from the top of the stack, solved side by side;
+            # their results are then taken in stack order, so the outcome does not
+            # depend on which finishes first.
+            batch: list[tuple[tuple[tuple[int, ...], int, int], ScheduleModel, float]] = []
+            while stack and len(batch) < threads:
+                chosen, start, stop = stack.pop()
+                remaining = slack - len(chosen)
+                leaf = remaining == 0 or stop - start <= 1
+                small = leaf or (not chosen and remaining == 1 and stop - start <= SPLIT_GROUP)
+                if not small and SPLIT_NODE_SLICE <= 0:
+                    stack.extend(reversed(_split_children(chosen, start, stop, remaining, parts)))
+                    continue
+                chosen_set = set(chosen)
+                caps = {p: floor[p] for p in parts if p not in chosen_set}
+                caps.update({p: floor[p] + remaining for p in parts[start:stop]})
+                caps.update({q: floor[q] + remaining + 1 for q in chosen})
+                raised = {q: floor[q] + 1 for q in chosen}
+                # Participants held at 0 breaks are encoded by their window alone (a
+                # smaller model than the break literals with a cap of 0).
+                zero = frozenset(p for p, cap in caps.items() if cap == 0) | never
+                case = ScheduleModel(index, replace(model.request, zero_breaks=zero))
+                case.add_hint(hint)
+                kept = {p: c for p, c in caps.items() if p not in case.single_window}
+                case = case.restricted(kept, raised)
+                run.spend(SPLIT_CASE_OVERHEAD + len(case.x) * SPLIT_BUILD_PER_CELL)
+                slice_ = min(left, SPLIT_CASE_SLICE if small else SPLIT_NODE_SLICE)
+                batch.append(((chosen, start, stop), case, slice_))
+            if not batch:
+                continue
+            futures = [pool.submit(_solve_case, run, case, slice_) for _, case, slice_ in batch]
+            later: list[list[tuple[tuple[int, ...], int, int]]] = []
+            for (node, _, slice_), future in zip(batch, futures, strict=True):
+                result = future.result()
+                _charge_case(run, result, slice_)
+                chosen, start, stop = node
+                remaining = slack - len(chosen)
+                if result.status == "infeasible":
+                    continue
+                if result.slot_of is not None:
+                    return "found", result.slot_of
+                if remaining == 0 or stop - start <= 1:
+                    undecided = True  # this case stays open; others may still find one
+                    continue
+                later.append(_split_children(chosen, start, stop, remaining, parts))
+            for children in reversed(later):
+                stack.extend(reversed(children))
+    return ("open" if undecided else "infeasible"), None
+
+
+def _solve_case(run: _Run, case: ScheduleModel, budget: float) -> ModelResult:
+    """Solve one case of a split like a target question (one worker, no LP), without
+    touching the run's shared state (it may run in a thread beside another case)."""
+    budget = max(0.05, budget)
+    return case.solve(
+        seed=run.seed,
+        time_limit=run.remaining() if run.deterministic else min(budget, run.remaining()),
+        deterministic_limit=budget * TARGET_DTIME_PER_SECOND if run.deterministic else None,
+        workers=1,
+        interleave=run.deterministic,
+        extra=[("linearization_level", 0)],
+    )
+
+
+def _charge_case(run: _Run, result: ModelResult, budget: float) -> None:
+    """Charge one solved case to the run (in the split's order: deterministic)."""
+    rate = TARGET_DTIME_PER_SECOND
+    limit = max(0.05, budget) * rate
+    if (
+        run.deterministic
+        and result.status in ("feasible", "unknown")
+        and result.deterministic_time < limit * 0.98
+    ):
+        run.wall_cut()
+    run.spend(result.deterministic_time / rate if run.deterministic else result.wall_time)
+    run.stats["split_cases"] = run.stats.get("split_cases", 0) + 1
+
+
+def _split_children(
+    chosen: tuple[int, ...], start: int, stop: int, remaining: int, parts: list[int]
+) -> list[tuple[tuple[int, ...], int, int]]:
+    """Cases covering case ``(chosen, start, stop)`` with ``remaining`` slack.
+
+    With one unit left, the next participant above its floor (if any) is one of
+    ``parts[start:stop]``: groups of :data:`SPLIT_GROUP` of them when nobody is chosen
+    yet, else (or when the case is already a group) single ones. With more, either nobody else exceeds (skipped when
+    nobody is chosen: that is the refuted target minus one) or the next one is
+    ``parts[j]``, and later ones come after it.
+    """
+    if remaining == 1:
+        size = 1 if chosen or stop - start <= SPLIT_GROUP else SPLIT_GROUP
+        return [(chosen, j, min(j + size, stop)) for j in range(start, stop, size)]
+    children = [(chosen, stop, stop)] if chosen else []
+    children += [((*chosen, parts[j]), j + 1, stop) for j in range(start, stop)]
+    return children
 
 
 def _minimise_moves(
@@ -615,7 +871,12 @@ def _solve_large(run: _Run) -> _Outcome:
 
 
 def _anneal_if_better(
-    run: _Run, incumbent: Schedule, moves: int, seed: int, start_temperature: float = 0.6
+    run: _Run,
+    incumbent: Schedule,
+    moves: int,
+    seed: int,
+    start_temperature: float = 0.6,
+    rate: int = ANNEAL_MOVES_PER_SECOND,
 ) -> Schedule:
     if moves <= 0 or run.index.n_meetings == 0:
         return incumbent
@@ -634,7 +895,7 @@ def _anneal_if_better(
     )
     if done < moves:
         run.wall_cut()
-    run.spend(done / ANNEAL_MOVES_PER_SECOND)
+    run.spend(done / rate)
     run.stats["anneal_moves"] = run.stats.get("anneal_moves", 0) + done
     return candidate if _better(candidate, incumbent, run.previous, fairness) else incumbent
 
