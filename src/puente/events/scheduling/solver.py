@@ -586,6 +586,7 @@ def _target_search(
         )
         slack = model.breaks_slack(lower_bound)
         split = refuted_below and 1 <= slack <= SPLIT_MAX_SLACK and attempt == SPLIT_AFTER_OPEN
+        result_status: str  # "infeasible", or a schedule found / the question still open
         if split:
             status, slot_of = _split_target(
                 run,
