@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from puente.directory.models import Organization
 from tests.factories import make_manager
@@ -67,7 +68,8 @@ def test_manager_checks_then_imports_the_valid_rows(
 
     page.get_by_label(texts["skip"]).check()
     page.get_by_role("button", name=texts["import"]).click()
-    assert texts["done"] in page.locator("#import-report").inner_text()
+    # The check's report is on the page until the import's answer replaces it: wait for it.
+    expect(page.locator("#import-report")).to_contain_text(texts["done"])
     page.get_by_role("link", name="Café Trace").click()
     page.wait_for_url("**/directory/organizations/cafe-trace/")
     assert list(Organization.objects.values_list("external_id", flat=True)) == ["web-1"]
