@@ -34,8 +34,11 @@ def _direction_code(direction: object) -> int:
 class _Vocabulary:
     """Codes of one attribute, numbered in order of appearance."""
 
-    def __init__(self) -> None:
-        self.number: dict[str, int] = {}
+    def __init__(self, number: dict[str, int] | None = None) -> None:
+        self.number: dict[str, int] = dict(number or {})
+
+    def copy(self) -> _Vocabulary:
+        return _Vocabulary(self.number)
 
     def add(self, code: str | None) -> int:
         if not code:
@@ -101,6 +104,26 @@ def _shared(bits: np.ndarray, subject_bits: np.ndarray) -> np.ndarray:
     return np.bitwise_count(bits & subject_bits).sum(axis=1, dtype=np.int64)
 
 
+_ARRAY_FIELDS = (
+    "kind",
+    "direction",
+    "organization_type",
+    "accepted_types",
+    "any_accepted_type",
+    "sectors",
+    "technologies",
+    "stage",
+    "accepted_stages",
+    "any_accepted_stage",
+    "has_amount",
+    "currency",
+    "amount_low",
+    "amount_high",
+    "hub",
+    "target_hubs",
+)
+
+
 @dataclass
 class FactorArrays:
     """Every item's structured attributes, row-aligned with the engine's vector index."""
@@ -131,10 +154,20 @@ class FactorArrays:
 
     @classmethod
     def build(cls, items: Sequence[Item]) -> FactorArrays:
-        kinds, stages, types = _Vocabulary(), _Vocabulary(), _Vocabulary()
-        hubs, currencies = _Vocabulary(), _Vocabulary()
-        sectors, technologies = _Vocabulary(), _Vocabulary()
+        return cls._build(items, *(_Vocabulary() for _ in range(7)))
 
+    @classmethod
+    def _build(
+        cls,
+        items: Sequence[Item],
+        kinds: _Vocabulary,
+        stages: _Vocabulary,
+        types: _Vocabulary,
+        hubs: _Vocabulary,
+        currencies: _Vocabulary,
+        sectors: _Vocabulary,
+        technologies: _Vocabulary,
+    ) -> FactorArrays:
         def codes(vocabulary: _Vocabulary, values: Iterable[str | None]) -> np.ndarray:
             return np.array([vocabulary.add(value) for value in values], dtype=np.int32)
 
@@ -173,6 +206,43 @@ class FactorArrays:
 
     def __len__(self) -> int:
         return int(self.kind.shape[0])
+
+    def with_rows(self, rows: np.ndarray, items: Sequence[Item], size: int) -> FactorArrays | None:
+        """A copy grown to ``size`` rows with ``items`` written at ``rows`` (this one is left
+        as it is, for readers still using it); None when a new code would need wider bit
+        sets, so the caller builds afresh."""
+        vocabularies = [
+            v.copy()
+            for v in (
+                self.kinds,
+                self.stages,
+                self.types,
+                self.hubs,
+                self.currencies,
+                self.sectors_vocabulary,
+                self.technologies_vocabulary,
+            )
+        ]
+        part = FactorArrays._build(items, *vocabularies)
+        fields = {}
+        for name in _ARRAY_FIELDS:
+            old, new = getattr(self, name), getattr(part, name)
+            if old.shape[1:] != new.shape[1:]:
+                return None
+            grown = np.zeros((size, *old.shape[1:]), dtype=old.dtype)
+            grown[: old.shape[0]] = old
+            grown[rows] = new
+            fields[name] = grown
+        return FactorArrays(
+            kinds=part.kinds,
+            stages=part.stages,
+            types=part.types,
+            hubs=part.hubs,
+            currencies=part.currencies,
+            sectors_vocabulary=part.sectors_vocabulary,
+            technologies_vocabulary=part.technologies_vocabulary,
+            **fields,
+        )
 
     def totals(self, subject: Item, w: ComplementarityWeights) -> np.ndarray:
         """For every row, the sum of the contributions ``complementarity(subject, row)``

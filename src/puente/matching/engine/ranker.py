@@ -68,6 +68,8 @@ _BOUND_SLACK = 1e-9
 # Explained items whose words are kept, and analysed queries (explanations of a page reuse them).
 _WORD_CACHE = 20_000
 _QUERY_TERM_CACHE = 256
+# Upserts of at most this many items patch the row-aligned arrays instead of dropping them.
+_PATCH_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class _Snapshot:
     classes: np.ndarray  # each row's (category, direction), numbered
     factors: FactorArrays
     lexical_rows: dict[str, np.ndarray]  # per language: the row of each BM25 slot (-1: gone)
+    dangling: frozenset[ItemId]  # neighbours named by some item that have no row
 
     def organization_of(self, organization_id: ItemId | None) -> int:
         """The number of an organization id in :attr:`organizations` (-2 when unknown)."""
@@ -220,11 +223,13 @@ class MatchingEngine:
             self._items[item.id] = item
             self._lexical.upsert(item.id, item.fields, item.language)
             self._word_cache.pop(item.id, None)
-        self._snapshot = None
+        old, self._snapshot = self._snapshot, None
         if estimate:
             rows = self._estimate_rows()
             for start in range(0, len(ids), rows):
                 self._estimate_statistics(ids[start : start + rows], vectors[start : start + rows])
+            if old is not None and len(ids) <= _PATCH_LIMIT:
+                self._snapshot = self._patched(old, ids)
 
     def remove(self, ids: Iterable[ItemId]) -> None:
         """Forget items (unknown ids are ignored)."""
@@ -317,9 +322,9 @@ class MatchingEngine:
             }
             k = self.settings.neighbours_k
             neighbours = np.full((len(ids), k), len(ids), dtype=np.int64)
+            dangling: set[ItemId] = set()
             for row, item_id in enumerate(ids):
-                for column, other in enumerate(self._neighbours.get(item_id, ())[:k]):
-                    neighbours[row, column] = row_of.get(other, len(ids))
+                self._neighbour_row(neighbours, row, item_id, row_of, dangling)
             organization_number: dict[ItemId, int] = {}
             organizations = np.array(
                 [
@@ -353,12 +358,109 @@ class MatchingEngine:
                 class_number=class_number,
                 classes=classes,
                 factors=FactorArrays.build(items),
-                lexical_rows={
-                    language: np.array([row_of.get(i, -1) for i in slot_ids], dtype=np.int64)
-                    for language, slot_ids in self._lexical.slot_ids().items()
-                },
+                lexical_rows=self._lexical_rows(row_of),
+                dangling=frozenset(dangling),
             )
         return self._snapshot
+
+    def _neighbour_row(
+        self,
+        neighbours: np.ndarray,
+        row: int,
+        item_id: ItemId,
+        row_of: dict[ItemId, int],
+        dangling: set[ItemId],
+    ) -> None:
+        """Write an item's neighbours as rows (the last row index + 1 when one has no row)."""
+        missing = neighbours.shape[0]
+        neighbours[row] = missing
+        for column, other in enumerate(self._neighbours.get(item_id, ())[: neighbours.shape[1]]):
+            found = row_of.get(other)
+            if found is None:
+                dangling.add(other)
+                found = missing
+            neighbours[row, column] = found
+
+    def _lexical_rows(self, row_of: dict[ItemId, int]) -> dict[str, np.ndarray]:
+        return {
+            language: np.array([row_of.get(i, -1) for i in slot_ids], dtype=np.int64)
+            for language, slot_ids in self._lexical.slot_ids().items()
+        }
+
+    def _patched(self, old: _Snapshot, changed: Sequence[ItemId]) -> _Snapshot | None:
+        """The snapshot after ``changed`` items were upserted, from the one before: their rows
+        rewritten and new rows appended, in tens of milliseconds where a rebuild of 100,000
+        rows takes seconds. The old snapshot is not modified (requests may still read it).
+        None when only a rebuild gives the same arrays (rows moved, a new reference language,
+        wider factor bit sets, an added item other items already named as neighbour)."""
+        ids = self._require_index().row_ids()
+        n_old, n = len(old.ids), len(ids)
+        if n < n_old or ids[:n_old] != old.ids:
+            return None
+        added = ids[n_old:]
+        if old.dangling.intersection(added):
+            return None
+        row_of = dict(old.row_of)
+        row_of.update((item_id, n_old + offset) for offset, item_id in enumerate(added))
+        unique = list(dict.fromkeys(changed))
+        rows = np.array([row_of[item_id] for item_id in unique], dtype=np.int64)
+        items = [self._items[item_id] for item_id in unique]
+        reference_languages = {lang for i in unique for lang in self._reference.get(i, {})}
+        if not reference_languages <= set(old.reference):
+            return None
+        factors = old.factors.with_rows(rows, items, n)
+        if factors is None:
+            return None
+
+        def grown(array: np.ndarray, fill: object) -> np.ndarray:
+            result = np.full((n, *array.shape[1:]), fill, dtype=array.dtype)
+            result[:n_old] = array
+            return result
+
+        width = max([1, old.languages.dtype.itemsize // 4, *(len(i.language or "") for i in items)])
+        languages = grown(old.languages.astype(f"<U{width}"), "")
+        languages[rows] = [item.language or "" for item in items]
+        reference = {}
+        for language, values in old.reference.items():
+            reference[language] = grown(values, 0.0)
+            reference[language][rows] = [
+                self._reference.get(item_id, {}).get(language, 0.0) for item_id in unique
+            ]
+        neighbours = grown(old.neighbours, n)
+        neighbours[:n_old][old.neighbours == n_old] = n  # the "no row" index moved
+        dangling = set(old.dangling)
+        for row, item_id in zip(rows.tolist(), unique, strict=True):
+            self._neighbour_row(neighbours, row, item_id, row_of, dangling)
+        organization_number = dict(old.organization_number)
+        organizations = grown(old.organizations, -1)
+        organizations[rows] = [
+            -1
+            if item.organization_id is None
+            else organization_number.setdefault(item.organization_id, len(organization_number))
+            for item in items
+        ]
+        class_number = dict(old.class_number)
+        classes = grown(old.classes, 0)
+        classes[rows] = [
+            class_number.setdefault(
+                (item.category or "", str(item.direction or "")), len(class_number)
+            )
+            for item in items
+        ]
+        return _Snapshot(
+            ids=ids,
+            row_of=row_of,
+            languages=languages,
+            reference=reference,
+            neighbours=neighbours,
+            organization_number=organization_number,
+            organizations=organizations,
+            class_number=class_number,
+            classes=classes,
+            factors=factors,
+            lexical_rows=self._lexical_rows(row_of),
+            dangling=frozenset(dangling),
+        )
 
     # --- shared scoring pieces ------------------------------------------------------------
     def _query_vector(self, text: str, language: str, vector: np.ndarray | None) -> np.ndarray:
