@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,9 @@ from puente.landing.screening import screening_consensus
 
 if TYPE_CHECKING:
     from puente.introductions.models import Introduction
+
+
+M = TypeVar("M", bound=Model)
 
 
 def manages_program(viewer: Viewer, program: Program) -> bool:
@@ -360,40 +363,33 @@ def case_file_for_viewer(viewer: Viewer, pk: int) -> CaseFile:
     return case_file
 
 
+def _in_visible_case_file(
+    viewer: Viewer, rows: QuerySet[M], pk: int, case_file_path: str, missing: str
+) -> M:
+    """The row ``pk`` of ``rows`` when its case file (reached by ``case_file_path``) is one the
+    viewer may see; otherwise the same 404 as a missing row."""
+    row = rows.filter(pk=pk, **{f"{case_file_path}__in": case_files_visible_to(viewer)}).first()
+    if row is None:
+        raise Http404(missing)
+    return row
+
+
 def milestone_for_viewer(viewer: Viewer, pk: int) -> Milestone:
     """A milestone of a case file the viewer may see, or the same 404 as a missing one."""
-    milestone = (
-        Milestone.objects.filter(pk=pk, case_file__in=case_files_visible_to(viewer))
-        .select_related("case_file")
-        .first()
-    )
-    if milestone is None:
-        raise Http404("milestone")
-    return milestone
+    rows = Milestone.objects.select_related("case_file")
+    return _in_visible_case_file(viewer, rows, pk, "case_file", "milestone")
 
 
 def checklist_item_for_viewer(viewer: Viewer, pk: int) -> ChecklistItem:
     """A checklist item of a case file the viewer may see, or the same 404 as a missing one."""
-    item = (
-        ChecklistItem.objects.filter(pk=pk, case_file__in=case_files_visible_to(viewer))
-        .select_related("case_file")
-        .first()
-    )
-    if item is None:
-        raise Http404("checklist item")
-    return item
+    rows = ChecklistItem.objects.select_related("case_file")
+    return _in_visible_case_file(viewer, rows, pk, "case_file", "checklist item")
 
 
 def evidence_for_viewer(viewer: Viewer, pk: int) -> EvidenceDocument:
     """An evidence document of a case file the viewer may see, or the same 404 as a missing one."""
-    document = (
-        EvidenceDocument.objects.filter(pk=pk, item__case_file__in=case_files_visible_to(viewer))
-        .select_related("item", "item__case_file")
-        .first()
-    )
-    if document is None:
-        raise Http404("evidence")
-    return document
+    rows = EvidenceDocument.objects.select_related("item", "item__case_file")
+    return _in_visible_case_file(viewer, rows, pk, "item__case_file", "evidence")
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ class _Snapshot:
     def class_mask(self, classes: Collection[CandidateClass]) -> np.ndarray:
         """Rows whose (category, direction) is one of ``classes``."""
         wanted = [
-            self.class_number.get((category or "", str(direction or "")), -1)
+            self.class_number.get(_class_key(category, direction), -1)
             for category, direction in classes
         ]
         return one_of(self.classes, wanted, len(self.class_number))
@@ -326,27 +326,9 @@ class MatchingEngine:
             for row, item_id in enumerate(ids):
                 self._neighbour_row(neighbours, row, item_id, row_of, dangling)
             organization_number: dict[ItemId, int] = {}
-            organizations = np.array(
-                [
-                    -1
-                    if item.organization_id is None
-                    else organization_number.setdefault(
-                        item.organization_id, len(organization_number)
-                    )
-                    for item in items
-                ],
-                dtype=np.int64,
-            )
+            organizations = np.array(_organization_numbers(items, organization_number), np.int64)
             class_number: dict[tuple[str, str], int] = {}
-            classes = np.array(
-                [
-                    class_number.setdefault(
-                        (item.category or "", str(item.direction or "")), len(class_number)
-                    )
-                    for item in items
-                ],
-                dtype=np.int64,
-            )
+            classes = np.array(_class_numbers(items, class_number), dtype=np.int64)
             self._snapshot = _Snapshot(
                 ids=ids,
                 row_of=row_of,
@@ -433,20 +415,10 @@ class MatchingEngine:
             self._neighbour_row(neighbours, row, item_id, row_of, dangling)
         organization_number = dict(old.organization_number)
         organizations = grown(old.organizations, -1)
-        organizations[rows] = [
-            -1
-            if item.organization_id is None
-            else organization_number.setdefault(item.organization_id, len(organization_number))
-            for item in items
-        ]
+        organizations[rows] = _organization_numbers(items, organization_number)
         class_number = dict(old.class_number)
         classes = grown(old.classes, 0)
-        classes[rows] = [
-            class_number.setdefault(
-                (item.category or "", str(item.direction or "")), len(class_number)
-            )
-            for item in items
-        ]
+        classes[rows] = _class_numbers(items, class_number)
         return _Snapshot(
             ids=ids,
             row_of=row_of,
@@ -773,6 +745,28 @@ class MatchingEngine:
         filled = replace(text_match, params={"terms": terms})
         factors = tuple(filled if f is text_match else f for f in result.factors)
         return replace(result, factors=factors)
+
+
+def _class_key(category: str | None, direction: object) -> tuple[str, str]:
+    return (category or "", str(direction or ""))
+
+
+def _class_numbers(items: Sequence[Item], numbering: dict[tuple[str, str], int]) -> list[int]:
+    """Each item's (category, direction) class, numbered in ``numbering`` (extended)."""
+    return [
+        numbering.setdefault(_class_key(item.category, item.direction), len(numbering))
+        for item in items
+    ]
+
+
+def _organization_numbers(items: Sequence[Item], numbering: dict[ItemId, int]) -> list[int]:
+    """Each item's organization, numbered in ``numbering`` (extended); -1 for none."""
+    return [
+        -1
+        if item.organization_id is None
+        else numbering.setdefault(item.organization_id, len(numbering))
+        for item in items
+    ]
 
 
 def _rows_by_decreasing(values: np.ndarray, mask: np.ndarray, k: int) -> Iterator[int]:
