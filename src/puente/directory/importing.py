@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from puente.accounts.models import User
 from puente.accounts.viewer import Viewer, viewer_for
+from puente.core.database import refresh_planner_statistics
 from puente.core.errors import Conflict, PermissionDenied
 from puente.core.forms import form_errors
 from puente.core.models import Hub, Visibility
@@ -232,6 +233,7 @@ def records_import(
             code="import_conflict",
         ) from error
     report.committed = True
+    refresh_planner_statistics()  # a bulk load changes the plans the database should pick
     return report
 
 

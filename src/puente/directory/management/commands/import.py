@@ -12,7 +12,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from puente.accounts.models import User
-from puente.core.database import refresh_planner_statistics
 from puente.core.errors import DomainError
 from puente.directory import importing
 from puente.directory.import_decoding import refuse_oversize
@@ -91,8 +90,6 @@ class Command(BaseCommand):
             )
         except DomainError as error:
             raise CommandError(error.message) from None
-        if report.committed and report.created + report.updated > 0:
-            refresh_planner_statistics()  # a bulk load changes what the planner should do
         for warning in report.warnings():
             self.stderr.write(self.style.WARNING(_("Warning: %(warning)s") % {"warning": warning}))
         for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
