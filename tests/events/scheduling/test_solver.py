@@ -256,6 +256,26 @@ def test_same_seed_gives_identical_output_in_neighbourhood_search(
     assert first == _fingerprint(problem, 3)
 
 
+def test_wide_gap_is_annealed_before_the_target_questions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Any gap counts as wide: the annealing before the target stage always runs.
+    monkeypatch.setattr(solver_module, "GAP_ANNEAL_THRESHOLD", -1)
+    problem = generate(InstanceSpec("determinism-hard", 30, 90, 10, 10, seed=8))
+    solution = solve(problem, time_limit=60, work_limit=4, seed=1)
+    assert validate(problem, solution) == []
+    gap = solution.stats["gap_anneal"]
+    assert gap["after"] <= gap["before"]
+    assert solution.breaks_total <= gap["after"]
+    assert gap["bound"] <= solution.lower_bound <= solution.breaks_total
+    assert _fingerprint(problem, 1, work=4) == _fingerprint(problem, 1, work=4)
+
+
+def test_narrow_gap_goes_straight_to_the_target_questions(small_problem: Problem) -> None:
+    solution = solve(small_problem, time_limit=10, seed=0)
+    assert "gap_anneal" not in solution.stats
+
+
 def test_progress_callback_reports_fractions(small_problem: Problem) -> None:
     events: list[dict[str, Any]] = []
     solve(small_problem, time_limit=5, progress=events.append)
