@@ -262,13 +262,16 @@ def test_wide_gap_is_annealed_before_the_target_questions(
     # Any gap counts as wide: the annealing before the target stage always runs.
     monkeypatch.setattr(solver_module, "GAP_ANNEAL_THRESHOLD", -1)
     problem = generate(InstanceSpec("determinism-hard", 30, 90, 10, 10, seed=8))
-    solution = solve(problem, time_limit=60, work_limit=4, seed=1)
+    solution = solve(problem, time_limit=60, work_limit=2, seed=1)
+    assert not solution.stats.get("wall_clock_cut"), "machine too slow for this check"
     assert validate(problem, solution) == []
     gap = solution.stats["gap_anneal"]
     assert gap["after"] <= gap["before"]
     assert solution.breaks_total <= gap["after"]
     assert gap["bound"] <= solution.lower_bound <= solution.breaks_total
-    assert _fingerprint(problem, 1, work=4) == _fingerprint(problem, 1, work=4)
+    first = solution_to_dict(solution)
+    first.pop("elapsed_s")
+    assert first == _fingerprint(problem, 1, work=2)
 
 
 def test_narrow_gap_goes_straight_to_the_target_questions(small_problem: Problem) -> None:
