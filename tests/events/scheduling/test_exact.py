@@ -9,7 +9,6 @@ fewest breaks. It shares no code with the solver.
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass, replace
 
 from hypothesis import HealthCheck, given, settings
@@ -262,19 +261,7 @@ def _split_question(problem: Problem, target: int, fairness: int) -> str:
     """Outcome of the case split of "at most ``target`` breaks?" (every meeting placed)."""
     index = build_index(problem)
     floors = participant_bounds(index)
-    started = time.perf_counter()
-    run = solver_module._Run(
-        index=index,
-        seed=0,
-        mode="exact",
-        started=started,
-        deadline=started + 600,
-        workers=2,
-        deterministic=True,
-        progress=None,
-        previous={},
-        nominal_total=1e6,
-    )
+    run = solver_module._Run.begin(index, time_limit=600, work_limit=1e6, mode="exact")
     base = [UNPLACED] * index.n_meetings
     breaks_floor = {p: f for p, f in enumerate(floors) if f > 0}
     model = ScheduleModel(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -102,19 +101,7 @@ def test_target_stage_reaches_the_bound_from_a_worse_schedule() -> None:
     for meeting, slot in enumerate((0, 3, 1)):  # p1: s1 s2, p2: s1 s4, p3: s2 s4
         bad.place(meeting, slot)
     assert bad.breaks_total() == 2
-    started = time.perf_counter()
-    run = solver_module._Run(
-        index=index,
-        seed=0,
-        mode="exact",
-        started=started,
-        deadline=started + 10,
-        workers=2,
-        deterministic=True,
-        progress=None,
-        previous={},
-        nominal_total=10,
-    )
+    run = solver_module._Run.begin(index, time_limit=10, mode="exact")
     schedule, bound = solver_module._target_search(
         run,
         bad,

@@ -280,27 +280,14 @@ class ScheduleModel:
         instead of slot-by-slot links. Skipped when ``p`` has a meeting that may stay
         unplaced (``k`` is not known then).
         """
-        index = self.index
         model = self.model
-        n_slots = index.n_slots
-        must = self.request.must_place
-        free_set = set(self.free)
-        k = self.fixed_busy[p].bit_count()
-        for m in index.meetings_of[p]:
-            if m in free_set:
-                if m not in must:
-                    return
-                k += 1
-        if k < 2:
+        n_slots = self.index.n_slots
+        k = self._meeting_count(p)
+        if k is None or k < 2:
             return
         model.add(cp_model.LinearExpr.sum(busy) == k)
         windows: list[cp_model.IntVar] = []
-        for s in range(n_slots - k + 1):
-            inside = range(s, s + k)
-            if any(isinstance(busy[t], int) and busy[t] == 0 for t in inside):
-                continue
-            if self.fixed_busy[p] & ~(((1 << k) - 1) << s):
-                continue
+        for s in self._window_starts(p, busy, k):
             var = model.new_bool_var(f"window_{p}_{s}")
             for t in range(n_slots):
                 lit = busy[t]
@@ -328,6 +315,16 @@ class ScheduleModel:
                 k += 1
         return k
 
+    def _window_starts(self, p: int, busy: list[Literal_], k: int) -> list[int]:
+        """First slots of the windows of ``k`` consecutive slots ``p`` could be busy in:
+        none of them closed to ``p``, and every slot ``p`` is already fixed in inside."""
+        return [
+            s
+            for s in range(self.index.n_slots - k + 1)
+            if not any(isinstance(busy[t], int) and busy[t] == 0 for t in range(s, s + k))
+            and not self.fixed_busy[p] & ~(((1 << k) - 1) << s)
+        ]
+
     def _add_single_window(self, p: int, busy: list[Literal_]) -> bool:
         """Encode "``p`` has no break" by its window alone (``zero_breaks``).
 
@@ -345,11 +342,7 @@ class ScheduleModel:
             return True
         windows: list[cp_model.IntVar] = []
         covering: list[list[cp_model.IntVar]] = [[] for _ in range(n_slots)]
-        for s in range(n_slots - k + 1):
-            if any(isinstance(busy[t], int) and busy[t] == 0 for t in range(s, s + k)):
-                continue
-            if self.fixed_busy[p] & ~(((1 << k) - 1) << s):
-                continue
+        for s in self._window_starts(p, busy, k):
             var = model.new_bool_var(f"window_{p}_{s}")
             windows.append(var)
             for t in range(s, s + k):
@@ -424,19 +417,21 @@ class ScheduleModel:
         the caps cut each participant's breaks directly (with no slack, a participant
         with floor 0 must keep its meetings in one window).
         """
-        counted = self.request.counted
         floors = self.request.breaks_floor
-        chosen = [p for p in self.breaks if counted is None or p in counted]
         slack = max(0, self.breaks_slack(max_breaks))
-        for p in chosen:
+        for p in self._counted_participants():
             self.model.add(self.breaks[p] <= floors.get(p, 0) + slack)
+
+    def _counted_participants(self) -> list[int]:
+        """Participants whose breaks count towards ``max_breaks``."""
+        counted = self.request.counted
+        return [p for p in self.breaks if counted is None or p in counted]
 
     def breaks_slack(self, max_breaks: int) -> int:
         """``max_breaks`` minus the constant breaks and the counted participants' floors."""
-        counted = self.request.counted
         floors = self.request.breaks_floor
-        chosen = [p for p in self.breaks if counted is None or p in counted]
-        return max_breaks - self.constant_breaks - sum(floors.get(p, 0) for p in chosen)
+        floor_sum = sum(floors.get(p, 0) for p in self._counted_participants())
+        return max_breaks - self.constant_breaks - floor_sum
 
     def _moved_terms(self) -> list[cp_model.LinearExprT]:
         previous = self.request.previous or {}

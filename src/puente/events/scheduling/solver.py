@@ -168,6 +168,37 @@ class _Run:
     nominal_used: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def begin(
+        cls,
+        index: Index,
+        *,
+        time_limit: float,
+        work_limit: float | None = None,
+        seed: int = 0,
+        mode: Mode = "fast",
+        workers: int = 2,
+        deterministic: bool = True,
+        progress: ProgressCallback | None = None,
+        previous: dict[int, int] | None = None,
+        started: float | None = None,
+    ) -> _Run:
+        """A run starting now (or at ``started``): ``time_limit`` wall-clock seconds,
+        ``work_limit`` (default ``time_limit``) nominal seconds of deterministic work."""
+        started = time.perf_counter() if started is None else started
+        return cls(
+            index=index,
+            seed=seed,
+            mode=mode,
+            started=started,
+            deadline=started + max(0.1, time_limit),
+            workers=workers,
+            deterministic=deterministic,
+            progress=progress,
+            previous=previous or {},
+            nominal_total=max(0.1, time_limit if work_limit is None else work_limit),
+        )
+
     def remaining(self) -> float:
         """Wall-clock seconds left (the safety net)."""
         return max(0.0, self.deadline - time.perf_counter())
@@ -184,6 +215,18 @@ class _Run:
         """Share of the budget used so far (the larger of nominal and wall clock)."""
         wall = self.elapsed() / max(1e-9, self.deadline - self.started)
         return min(1.0, max(wall, self.nominal_used / max(1e-9, self.nominal_total)))
+
+    def charge(self, result: ModelResult, dtime_limit: float, rate: float) -> None:
+        """Charge one CP-SAT call: its deterministic work at ``rate`` units per nominal
+        second (its wall time when not deterministic), noting a wall-clock cut when it
+        stopped open before ``dtime_limit``."""
+        if (
+            self.deterministic
+            and result.status in ("feasible", "unknown")
+            and result.deterministic_time < dtime_limit * 0.98
+        ):
+            self.wall_cut()
+        self.spend(result.deterministic_time / rate if self.deterministic else result.wall_time)
 
     def wall_cut(self) -> None:
         """Note that the wall clock, not the deterministic budget, stopped some work."""
@@ -239,14 +282,7 @@ class _Run:
             on_improvement=hook if self.progress else None,
             extra=[("linearization_level", 0)] if single_worker else (),
         )
-        if (
-            self.deterministic
-            and result.status in ("feasible", "unknown")
-            and dtime is not None
-            and result.deterministic_time < dtime * 0.98
-        ):
-            self.wall_cut()
-        self.spend(result.deterministic_time / rate if self.deterministic else result.wall_time)
+        self.charge(result, budget * rate, rate)
         self.stats.setdefault("cp_sat_calls", []).append(
             {
                 "stage": stage,
@@ -294,17 +330,17 @@ def solve(
         previous_tables = {a.meeting: a.table for a in previous.assignments}
         previous = previous.slot_of()
     previous_slots = _previous_positions(index, previous)
-    run = _Run(
-        index=index,
+    run = _Run.begin(
+        index,
+        time_limit=time_limit,
+        work_limit=work_limit,
         seed=seed,
         mode=mode,
-        started=started,
-        deadline=started + max(0.1, time_limit),
         workers=workers,
         deterministic=deterministic,
         progress=progress,
         previous=previous_slots,
-        nominal_total=max(0.1, time_limit if work_limit is None else work_limit),
+        started=started,
     )
     run.report("start", 0.0)
     cells = sum(len(d) for d in index.domain)
@@ -551,11 +587,7 @@ def _solve_with_models(run: _Run) -> _Outcome:
         )
         if result.slot_of is not None:
             candidate = Schedule(index, result.slot_of)
-            if (
-                candidate.breaks_total() < incumbent.breaks_total()
-                and candidate.placed_priority() >= placed_priority
-                and _spread(candidate) <= fairness_used
-            ):
+            if _improves(candidate, incumbent, fairness_used):
                 incumbent = candidate
         if result.bound is not None:
             lower_bound = max(lower_bound, _ceil(result.bound) + model.constant_breaks)
@@ -659,11 +691,7 @@ def _target_search(
             attempt += 1  # open: ask again (split, or another seed and twice the work)
             continue
         candidate = Schedule(index, result_slot_of)
-        if (
-            candidate.breaks_total() < incumbent.breaks_total()
-            and candidate.placed_priority() >= incumbent.placed_priority()
-            and _spread(candidate) <= fairness_used
-        ):
+        if _improves(candidate, incumbent, fairness_used):
             incumbent = candidate
         break
     return incumbent, lower_bound
@@ -712,7 +740,8 @@ def _split_target(
             p,
         ),
     )
-    never = frozenset(p for p in model.breaks if floor[p] == 0 and p not in set(parts))
+    can_exceed = set(parts)
+    never = frozenset(p for p in model.breaks if floor[p] == 0 and p not in can_exceed)
     used = run.nominal_used
     n = len(parts)
     stack = list(reversed(_split_children((), 0, n, slack, parts)))
@@ -732,9 +761,6 @@ def _split_target(
                 remaining = slack - len(chosen)
                 leaf = remaining == 0 or stop - start <= 1
                 small = leaf or (not chosen and remaining == 1 and stop - start <= SPLIT_GROUP)
-                if not small and SPLIT_NODE_SLICE <= 0:
-                    stack.extend(reversed(_split_children(chosen, start, stop, remaining, parts)))
-                    continue
                 chosen_set = set(chosen)
                 caps = {p: floor[p] for p in parts if p not in chosen_set}
                 caps.update({p: floor[p] + remaining for p in parts[start:stop]})
@@ -789,14 +815,7 @@ def _solve_case(run: _Run, case: ScheduleModel, budget: float) -> ModelResult:
 def _charge_case(run: _Run, result: ModelResult, budget: float) -> None:
     """Charge one solved case to the run (in the split's order: deterministic)."""
     rate = TARGET_DTIME_PER_SECOND
-    limit = max(0.05, budget) * rate
-    if (
-        run.deterministic
-        and result.status in ("feasible", "unknown")
-        and result.deterministic_time < limit * 0.98
-    ):
-        run.wall_cut()
-    run.spend(result.deterministic_time / rate if run.deterministic else result.wall_time)
+    run.charge(result, max(0.05, budget) * rate, rate)
     run.stats["split_cases"] = run.stats.get("split_cases", 0) + 1
 
 
@@ -926,13 +945,16 @@ def _reanneal(
         start_temperature=REANNEAL_TEMPERATURE,
         rate=rate,
     )
-    if (
+    return candidate if _improves(candidate, incumbent, fairness_used) else incumbent
+
+
+def _improves(candidate: Schedule, incumbent: Schedule, fairness_used: int) -> bool:
+    """Fewer breaks than ``incumbent``, as much placed priority, within the spread bound."""
+    return (
         candidate.breaks_total() < incumbent.breaks_total()
         and candidate.placed_priority() >= incumbent.placed_priority()
         and _spread(candidate) <= fairness_used
-    ):
-        return candidate
-    return incumbent
+    )
 
 
 def _anneal_if_better(
