@@ -12,7 +12,7 @@ candidate. The engine uses it to rank; it still explains the few candidates it r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -104,6 +104,16 @@ def _shared(bits: np.ndarray, subject_bits: np.ndarray) -> np.ndarray:
     return np.bitwise_count(bits & subject_bits).sum(axis=1, dtype=np.int64)
 
 
+#: The vocabularies, in the order :meth:`FactorArrays._build` takes them.
+_VOCABULARY_FIELDS = (
+    "kinds",
+    "stages",
+    "types",
+    "hubs",
+    "currencies",
+    "sectors_vocabulary",
+    "technologies_vocabulary",
+)
 _ARRAY_FIELDS = (
     "kind",
     "direction",
@@ -154,7 +164,7 @@ class FactorArrays:
 
     @classmethod
     def build(cls, items: Sequence[Item]) -> FactorArrays:
-        return cls._build(items, *(_Vocabulary() for _ in range(7)))
+        return cls._build(items, *(_Vocabulary() for _ in _VOCABULARY_FIELDS))
 
     @classmethod
     def _build(
@@ -211,18 +221,7 @@ class FactorArrays:
         """A copy grown to ``size`` rows with ``items`` written at ``rows`` (this one is left
         as it is, for readers still using it); None when a new code would need wider bit
         sets, so the caller builds afresh."""
-        vocabularies = [
-            v.copy()
-            for v in (
-                self.kinds,
-                self.stages,
-                self.types,
-                self.hubs,
-                self.currencies,
-                self.sectors_vocabulary,
-                self.technologies_vocabulary,
-            )
-        ]
+        vocabularies = [getattr(self, name).copy() for name in _VOCABULARY_FIELDS]
         part = FactorArrays._build(items, *vocabularies)
         fields = {}
         for name in _ARRAY_FIELDS:
@@ -233,16 +232,7 @@ class FactorArrays:
             grown[: old.shape[0]] = old
             grown[rows] = new
             fields[name] = grown
-        return FactorArrays(
-            kinds=part.kinds,
-            stages=part.stages,
-            types=part.types,
-            hubs=part.hubs,
-            currencies=part.currencies,
-            sectors_vocabulary=part.sectors_vocabulary,
-            technologies_vocabulary=part.technologies_vocabulary,
-            **fields,
-        )
+        return replace(part, **fields)  # the grown vocabularies, the grown arrays
 
     def totals(self, subject: Item, w: ComplementarityWeights) -> np.ndarray:
         """For every row, the sum of the contributions ``complementarity(subject, row)``
