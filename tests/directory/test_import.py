@@ -469,3 +469,16 @@ def test_people_rows_with_unknown_organization_or_bad_flags_are_reported() -> No
         "line 4: organization: give the external id of the organization where the person has this title.",
     ]
     assert Person.objects.count() == 0
+
+
+def test_planner_statistics_are_refreshed_after_rows_are_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    refreshed: list[bool] = []
+    monkeypatch.setattr(importing, "refresh_planner_statistics", lambda: refreshed.append(True))
+    run(csv_file(*GOOD_ROWS), dry_run=True)
+    assert refreshed == []  # a check writes nothing
+    run(csv_file(*GOOD_ROWS))
+    assert refreshed == [True]
+    run(csv_file(*GOOD_ROWS))  # the same rows again: all unchanged, nothing written
+    assert refreshed == [True]

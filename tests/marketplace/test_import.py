@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from puente.core.models import AuditEntry
+from puente.marketplace import importing
 from puente.marketplace.importing import opportunities_import
 from puente.marketplace.models import Opportunity, Status
 from tests.factories import OrganizationFactory, hub, make_manager
@@ -124,3 +125,16 @@ def test_bad_files_get_messages_not_tracebacks(tmp_path: Path) -> None:
     for content in ("", "not,a,header\n1,2,3\n", '{"broken json\n', "\x00\x01\x02"):
         with pytest.raises(CommandError):
             run(tmp_path, content, name="bad.csv")
+
+
+def test_planner_statistics_are_refreshed_after_rows_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refreshed: list[bool] = []
+    monkeypatch.setattr(importing, "refresh_planner_statistics", lambda: refreshed.append(True))
+    run(tmp_path, f"{HEADER}\n{GOOD}\n", "--dry-run")
+    assert refreshed == []  # a check writes nothing
+    run(tmp_path, f"{HEADER}\n{GOOD}\n")
+    assert refreshed == [True]
+    run(tmp_path, f"{HEADER}\n{GOOD}\n")  # unchanged: nothing written
+    assert refreshed == [True]

@@ -233,7 +233,8 @@ def records_import(
             code="import_conflict",
         ) from error
     report.committed = True
-    refresh_planner_statistics()  # a bulk load changes the plans the database should pick
+    if report.created + report.updated:
+        refresh_planner_statistics()  # a bulk load changes the plans the database should pick
     return report
 
 

@@ -137,7 +137,8 @@ def opportunities_import(
             code="import_conflict",
         ) from error
     report.committed = True
-    refresh_planner_statistics()  # a bulk load changes the plans the database should pick
+    if report.created + report.updated:
+        refresh_planner_statistics()  # a bulk load changes the plans the database should pick
     return report
 
 
