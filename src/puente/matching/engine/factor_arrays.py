@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -223,7 +224,7 @@ class FactorArrays:
         sets, so the caller builds afresh."""
         vocabularies = [getattr(self, name).copy() for name in _VOCABULARY_FIELDS]
         part = FactorArrays._build(items, *vocabularies)
-        fields = {}
+        fields: dict[str, Any] = {}
         for name in _ARRAY_FIELDS:
             old, new = getattr(self, name), getattr(part, name)
             if old.shape[1:] != new.shape[1:]:
