@@ -15,6 +15,7 @@ from puente.events.scheduling import (
     solution_to_dict,
     solve,
 )
+from puente.events.scheduling.io import solution_from_dict
 
 from .conftest import make_document
 
@@ -196,3 +197,53 @@ def test_bad_locks_raise(label: str, locked: list[dict[str, Any]], code: str, re
         problem_from_dict(make_document(locked=locked))
     assert caught.value.code == code, label
     assert caught.value.ref == ref
+
+
+def test_solution_documents_read_back() -> None:
+    problem = problem_from_dict(make_document())
+    solution = solve(problem, time_limit=5)
+    again = solution_from_dict(solution_to_dict(solution))
+    assert again.assignments == solution.assignments
+    assert again.breaks_per_participant == solution.breaks_per_participant
+    assert (again.status, again.breaks_total, again.lower_bound, again.placed_priority) == (
+        solution.status,
+        solution.breaks_total,
+        solution.lower_bound,
+        solution.placed_priority,
+    )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        [],
+        {"assignments": []},
+        {"status": "done"},
+        {"status": "optimal", "assignments": {}},
+        {"status": "optimal", "assignments": [{"meeting": "m1", "slot": 2, "table": 1}]},
+        {"status": "optimal", "assignments": [{"meeting": "m1", "slot": "s1"}]},
+        {"status": "optimal", "assignments": [], "unscheduled": [1]},
+    ],
+)
+def test_malformed_solution_documents_raise(document: Any) -> None:
+    with pytest.raises(ProblemError):
+        solution_from_dict(document)
+
+
+def test_solution_figures_must_be_counts() -> None:
+    base = {
+        "status": "feasible",
+        "assignments": [],
+        "unscheduled": [],
+        "breaks_per_participant": {"p1": 0},
+        "breaks_total": 0,
+        "lower_bound": 0,
+    }
+    assert solution_from_dict(base).placed_priority is None
+    for key, value in (("breaks_total", -1), ("lower_bound", True), ("placed_priority", "3")):
+        with pytest.raises(ProblemError, match=key):
+            solution_from_dict({**base, key: value})
+    with pytest.raises(ProblemError, match="breaks_per_participant"):
+        solution_from_dict({**base, "breaks_per_participant": {"p1": -2}})
+    with pytest.raises(ProblemError, match="elapsed_s"):
+        solution_from_dict({**base, "elapsed_s": "fast"})

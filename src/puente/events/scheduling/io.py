@@ -226,6 +226,55 @@ def previous_from_dict(data: object) -> dict[str, str]:
     return dict(document)
 
 
-def assignments_from_dicts(items: list[Mapping[str, Any]]) -> list[Assignment]:
-    """Read the ``assignments`` list of a solution document."""
-    return [Assignment(meeting=i["meeting"], slot=i["slot"], table=i["table"]) for i in items]
+_STATUSES = ("optimal", "feasible", "infeasible")
+
+
+def solution_from_dict(data: object) -> Solution:
+    """Read a solution document (the output format), e.g. one written by another tool.
+
+    The seven documented keys are required (``elapsed_s`` may be missing); the
+    explanatory keys are optional and other keys are ignored. Shapes and types are
+    checked here, and raise :class:`ProblemError`; whether the schedule keeps the
+    problem's constraints is :func:`~.validation.validate`'s job. A missing
+    ``placed_priority`` is ``None`` (the caller recomputes it).
+    """
+    document = _as_mapping(data, "solution")
+    status = _field(document, "status", "solution")
+    if status not in _STATUSES:
+        raise ProblemError("bad_status", f"solution status must be one of {_STATUSES}: {status!r}")
+    assignments: list[Assignment] = []
+    for item in _as_list(_field(document, "assignments", "solution"), "assignments"):
+        entry = _as_mapping(item, "assignment")
+        meeting, slot = entry.get("meeting"), entry.get("slot")
+        if not isinstance(meeting, str) or not isinstance(slot, str) or "table" not in entry:
+            raise ProblemError(
+                "bad_type", f"an assignment needs string meeting and slot and a table: {entry!r}"
+            )
+        assignments.append(Assignment(meeting=meeting, slot=slot, table=entry["table"]))
+    unscheduled = _str_list(_field(document, "unscheduled", "solution"), "unscheduled", None)
+    breaks = _field(document, "breaks_per_participant", "solution")
+    per_participant = dict(_as_mapping(breaks, "breaks_per_participant"))
+    if not all(_is_count(v) for v in per_participant.values()):
+        raise ProblemError("bad_type", "breaks_per_participant values must be integers >= 0")
+    figures = {key: _field(document, key, "solution") for key in ("breaks_total", "lower_bound")}
+    placed_priority = document.get("placed_priority")
+    for key, value in (*figures.items(), ("placed_priority", placed_priority)):
+        if not _is_count(value) and not (key == "placed_priority" and value is None):
+            raise ProblemError("bad_type", f"solution {key} must be an integer >= 0: {value!r}")
+    elapsed = document.get("elapsed_s", 0.0)
+    if isinstance(elapsed, bool) or not isinstance(elapsed, int | float):
+        raise ProblemError("bad_type", f"solution elapsed_s must be a number: {elapsed!r}")
+    return Solution(
+        status=status,
+        assignments=assignments,
+        unscheduled=list(unscheduled),
+        breaks_total=figures["breaks_total"],
+        breaks_per_participant=per_participant,
+        lower_bound=figures["lower_bound"],
+        elapsed_s=float(elapsed),
+        placed_priority=placed_priority,  # type: ignore[arg-type]
+    )
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
