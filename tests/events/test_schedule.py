@@ -3,6 +3,7 @@ against the hard constraints, publishing, and the agenda's calendar file."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -290,3 +291,105 @@ def test_no_show_without_standby_leaves_the_slot_free() -> None:
     assert services_schedule.participant_mark_no_show(participant=people[1], actor=manager) == 0
     meetings[0].refresh_from_db()
     assert meetings[0].slot is None
+
+
+def _unproven(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's solve reports "feasible" (as a cut-short run on a big event would), so the
+    table check runs on this small event."""
+    real = services_schedule.solve
+
+    def cut_short(*args: Any, **kwargs: Any) -> Any:
+        return dataclasses.replace(real(*args, **kwargs), status="feasible")
+
+    monkeypatch.setattr(services_schedule, "solve", cut_short)
+
+
+def test_a_run_not_proven_optimal_checks_whether_more_tables_help(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event, _people, _meetings = busy_event(tables=1)
+    _unproven(monkeypatch)
+    run = run_now(event, make_manager("medellin"), django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE
+    advice = run.table_advice
+    assert run.advice_state == "done"
+    assert run.is_settled
+    assert advice["current"]["breaks"] == run.breaks_total
+    assert advice["unlimited"]["breaks"] <= run.breaks_total
+    if advice["helps"]:
+        best = advice["recommended"]
+        assert best["extra_tables"] >= 1
+        assert best["breaks"] < run.breaks_total or best["placed"] > run.meetings_placed
+    # The advice never touches the stored schedule: one table per slot still holds.
+    assert set(Meeting.objects.filter(event=event).values_list("table", flat=True)) == {1}
+
+
+def test_table_advice_shows_on_the_run_page(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.test import Client
+
+    event, _people, _meetings = busy_event(tables=1)
+    manager = make_manager("medellin")
+    _unproven(monkeypatch)
+    run = run_now(event, manager, django_capture_on_commit_callbacks)
+    assert run.table_advice["helps"], run.table_advice  # one table per slot forces breaks
+    client = Client()
+    client.force_login(manager)
+    extra = run.table_advice["recommended"]["extra_tables"]
+    pages = {}
+    for language in ("en", "es"):
+        client.post("/i18n/setlang/", {"language": language, "next": "/"})
+        pages[language] = client.get(
+            f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true"
+        ).content.decode()
+    assert "Would more tables help?" in pages["en"]
+    assert f"With {extra} more per slot ({1 + extra} in all)" in pages["en"]
+    assert "¿Ayudarían más mesas?" in pages["es"]
+    assert f"Con {extra} más por franja ({1 + extra} en total)" in pages["es"]
+    for body in pages.values():
+        assert 'id="run-advice-options"' in body
+        assert "hx-trigger" not in body
+
+
+def test_no_table_check_when_proven_optimal_or_not_asked(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event, _people, _meetings = busy_event()
+    manager = make_manager("medellin")
+    run = run_now(event, manager, django_capture_on_commit_callbacks)
+    assert run.solver_status == "optimal"
+    assert run.table_advice == {}
+    _unproven(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services_schedule.schedule_run_start(
+            event=event, actor=manager, time_limit=5, advise_tables=False
+        )
+    run.refresh_from_db()
+    assert run.table_advice == {}
+    assert run.advice_state == ""
+
+
+def test_a_failed_or_dead_table_check_leaves_the_schedule_alone(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event, _people, _meetings = busy_event(tables=1)
+    _unproven(monkeypatch)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(services_schedule, "advise_tables", broken)
+    run = run_now(event, make_manager("medellin"), django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE
+    assert run.meetings_placed == 6
+    assert run.advice_state == "failed"
+    # A check whose worker died stays "running" in the row: it counts as failed once its
+    # time limit and a margin have passed, so the page stops polling.
+    ScheduleRun.objects.filter(pk=run.pk).update(table_advice={"state": "running"})
+    run.refresh_from_db()
+    assert run.advice_state == "running"
+    assert not run.is_settled
+    run.finished_at = run.finished_at - dt.timedelta(seconds=run.time_limit, minutes=6)
+    assert run.advice_state == "failed"
+    assert run.is_settled

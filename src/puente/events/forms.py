@@ -270,6 +270,12 @@ class RunForm(forms.Form):
     seed = forms.IntegerField(
         label=_("Seed"), min_value=0, max_value=2**31 - 1, initial=0, required=False
     )
+    advise_tables = forms.BooleanField(
+        label=_("If the schedule is not proven optimal, check whether more tables would help"),
+        help_text=_("Takes up to the time limit again, after the schedule is saved."),
+        required=False,
+        initial=True,
+    )
 
 
 class StatusForm(forms.Form):

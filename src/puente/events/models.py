@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -472,6 +473,10 @@ class Meeting(models.Model):
         return self.second if participant.pk == self.first_id else self.first
 
 
+#: A table check still "running" this long after its time limit is taken as dead.
+ADVICE_MARGIN = dt.timedelta(minutes=5)
+
+
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
@@ -523,6 +528,15 @@ class ScheduleRun(models.Model):
     )
     elapsed_s = models.FloatField(_("seconds"), null=True, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
+    advise_tables = models.BooleanField(
+        _("check whether more tables would help"),
+        default=True,
+        help_text=_(
+            "When the schedule is not proven optimal, the run goes on, for up to its "
+            "time limit again, to find how many more tables would reduce breaks."
+        ),
+    )
+    table_advice = models.JSONField(_("table advice"), default=dict, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -545,3 +559,19 @@ class ScheduleRun(models.Model):
     @property
     def percent(self) -> int:
         return round(min(1.0, max(0.0, self.progress)) * 100)
+
+    @property
+    def advice_state(self) -> str:
+        """``""`` (none asked or needed), ``"running"``, ``"done"`` or ``"failed"`` (also a
+        check still "running" long after it should have ended: its worker died)."""
+        state = str(self.table_advice.get("state", "")) if self.table_advice else ""
+        if state == "running" and self.finished_at is not None:
+            deadline = self.finished_at + dt.timedelta(seconds=self.time_limit) + ADVICE_MARGIN
+            if timezone.now() > deadline:
+                return "failed"
+        return state
+
+    @property
+    def is_settled(self) -> bool:
+        """Finished, and no table advice still being computed (the page stops polling)."""
+        return self.is_finished and self.advice_state != "running"

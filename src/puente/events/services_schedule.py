@@ -4,6 +4,7 @@ hard constraint, and publishing the agenda."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from typing import Any
 
@@ -30,9 +31,12 @@ from puente.events.models import (
     ScheduleRun,
     Slot,
 )
-from puente.events.scheduling import ProblemError, solve
+from puente.events.scheduling import Problem, ProblemError, Solution, solve
+from puente.events.scheduling.advice import advise_tables
 from puente.events.services import participant_users, require_organizer
 from puente.impact.services import activity_sync, retract_activity
+
+logger = logging.getLogger(__name__)
 
 _MEETING_STATE = ["slot_id", "table", "locked", "session_id", "priority"]
 #: A run still "running" after its time limit plus this margin is taken as dead.
@@ -54,9 +58,10 @@ def _active_run(event: Event) -> ScheduleRun | None:
 
 @transaction.atomic
 def schedule_run_start(
-    *, event: Event, actor: User, time_limit: int = 30, seed: int = 0
+    *, event: Event, actor: User, time_limit: int = 30, seed: int = 0, advise_tables: bool = True
 ) -> ScheduleRun:
-    """Queue a scheduler run for the event; a background job places the meetings."""
+    """Queue a scheduler run for the event; a background job places the meetings (and, with
+    ``advise_tables``, then checks whether more tables would reduce breaks)."""
     require_organizer(actor, event)
     if not 1 <= time_limit <= 600:
         raise ValidationFailed(
@@ -70,13 +75,17 @@ def schedule_run_start(
     if _active_run(event) is not None:
         raise Conflict(_("The scheduler is already running for this event."), code="run_active")
     run = ScheduleRun.objects.create(
-        event=event, requested_by=actor, time_limit=time_limit, seed=max(0, seed)
+        event=event,
+        requested_by=actor,
+        time_limit=time_limit,
+        seed=max(0, seed),
+        advise_tables=advise_tables,
     )
     audit_record(
         actor=actor,
         action="event.schedule_start",
         target=run,
-        after=snapshot(run, ["event_id", "time_limit", "seed"]),
+        after=snapshot(run, ["event_id", "time_limit", "seed", "advise_tables"]),
         hub=event.hub,
     )
     run_id = run.pk
@@ -132,7 +141,25 @@ def schedule_run_execute(*, run_id: int) -> ScheduleRun | None:
     )
     if solution.status == "infeasible":
         return _fail(run, solution.message or _("No schedule honours the locked meetings."))
-    return _apply(run, event, built.meeting_ids, solution)
+    run = _apply(run, event, built.meeting_ids, solution)
+    if run.advise_tables and solution.status != "optimal":
+        _advise(run, built.problem, solution)
+    return run
+
+
+def _advise(run: ScheduleRun, problem: Problem, solution: Solution) -> None:
+    """Check whether more tables would reduce breaks, after the schedule is applied (the
+    organizer can already publish it); the answer is stored with the run."""
+    run.table_advice = {"state": "running"}
+    run.save(update_fields=["table_advice"])
+    try:
+        advice = advise_tables(problem, solution, time_limit=run.time_limit, seed=run.seed)
+    except Exception:  # the schedule stands; only the advice is lost, and logged
+        logger.exception("table advice failed for scheduler run %s", run.pk)
+        run.table_advice = {"state": "failed"}
+    else:
+        run.table_advice = {"state": "done", **advice.to_dict()}
+    run.save(update_fields=["table_advice"])
 
 
 def _fail(run: ScheduleRun, message: str) -> ScheduleRun:

@@ -194,6 +194,7 @@ def run_start(request: HttpRequest, slug: str) -> HttpResponse:
             actor=signed_in_account(request),
             time_limit=values["time_limit"],
             seed=values.get("seed") or 0,
+            advise_tables=bool(values.get("advise_tables")),
         )
         return _("The scheduler is running; its progress shows below.")
 
