@@ -6,6 +6,7 @@ Run from the repository root::
     PYTHONPATH=src python bench/scheduler.py --quick    # smoke run (under a minute)
     PYTHONPATH=src python bench/scheduler.py --json     # machine-readable output
     PYTHONPATH=src python bench/scheduler.py --mode exact --skip-large   # proofs
+    PYTHONPATH=src python bench/scheduler.py --skip-large --advise-tables  # more tables?
 
 The table gives, per instance: meetings placed, breaks, the proven lower bound on
 breaks, whether the schedule is proven optimal (``proven``: breaks equal the bound and
@@ -31,6 +32,7 @@ from dataclasses import asdict
 from typing import Any
 
 from puente.events.scheduling import greedy_first_come, solve, validate
+from puente.events.scheduling.advice import advise_tables
 from puente.events.scheduling.generator import InstanceSpec, generate
 
 REALISTIC = [
@@ -64,14 +66,17 @@ def run_instance(
     deterministic: bool = True,
     mode: str = "fast",
     work_limit: float | None = None,
+    advise: bool = False,
 ) -> dict[str, Any]:
-    """Solve one instance ``repeats`` times (seeds 0..) and the baseline once."""
+    """Solve one instance ``repeats`` times (seeds 0..) and the baseline once; with
+    ``advise``, also ask seed 0's schedule, when not proven, whether more tables help."""
     problem = generate(spec)
     started = time.perf_counter()
     greedy = greedy_first_come(problem)
     greedy_time = time.perf_counter() - started
     assert validate(problem, greedy) == [], "baseline produced an invalid schedule"
     runs: list[dict[str, Any]] = []
+    advice_row: dict[str, Any] | None = None
     for seed in range(repeats):
         cpu_started = time.process_time()
         solution = solve(
@@ -100,6 +105,12 @@ def run_instance(
                 "wall_clock_cut": bool(solution.stats.get("wall_clock_cut")),
             }
         )
+        if advise and seed == 0 and solution.status == "feasible":
+            started = time.perf_counter()
+            advice = advise_tables(
+                problem, solution, time_limit=time_limit, seed=0, work_limit=work_limit
+            )
+            advice_row = {**advice.to_dict(), "wall_s": round(time.perf_counter() - started, 1)}
     median_breaks = statistics.median(r["breaks"] for r in runs)
     return {
         "instance": spec.name,
@@ -129,6 +140,7 @@ def run_instance(
         "breaks_ratio": (
             round(median_breaks / greedy.breaks_total, 3) if greedy.breaks_total else None
         ),
+        "table_advice": advice_row,
     }
 
 
@@ -159,6 +171,30 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         )
 
 
+def print_advice(rows: list[dict[str, Any]]) -> None:
+    """Table advice for the instances that had it: tables now and for the best result."""
+    advised = [row for row in rows if row.get("table_advice")]
+    if not advised:
+        return
+    print()
+    header = (
+        f"{'instance':<24}{'tables':>7}{'breaks':>7}{'| unlimited breaks':>18}{'proven':>7}"
+        f"{'| tables':>9}{'breaks':>7}{'time s':>8}  tried (tables: breaks)"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in advised:
+        advice = row["table_advice"]
+        tables = row["spec"]["tables"]
+        best = advice["recommended"] or advice["unlimited"]
+        tried = ", ".join(f"{tables + o['extra_tables']}: {o['breaks']}" for o in advice["options"])
+        print(
+            f"{row['instance']:<24}{tables:>7}{advice['current']['breaks']:>7}"
+            f"{advice['unlimited']['breaks']:>18}{'yes' if advice['unlimited']['proven'] else 'no':>7}"
+            f"{tables + best['extra_tables']:>9}{best['breaks']:>7}{advice['wall_s']:>8.1f}  {tried}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse options, run the instances, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -186,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument(
+        "--advise-tables",
+        action="store_true",
+        help="for realistic instances not proven optimal, find how many more tables help",
+    )
+    parser.add_argument(
         "--medium", action="store_true", help="run the smaller MEDIUM instances instead"
     )
     parser.add_argument(
@@ -212,7 +253,13 @@ def main(argv: list[str] | None = None) -> int:
     for spec in realistic:
         rows.append(
             run_instance(
-                spec, limit, args.repeats, not args.nondeterministic, args.mode, args.work_limit
+                spec,
+                limit,
+                args.repeats,
+                not args.nondeterministic,
+                args.mode,
+                args.work_limit,
+                advise=args.advise_tables,
             )
         )
         if not args.json:
@@ -238,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"mode {args.mode}; load average (1/5/15 min) before {load_before}")
         print_table(rows)
+        print_advice(rows)
         print(f"load average after {load_after} on {os.cpu_count()} cores")
     return 0
 

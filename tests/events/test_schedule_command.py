@@ -19,7 +19,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from puente.events.scheduling import problem_from_dict, validate
+from puente.events.scheduling import problem_from_dict, problem_to_dict, validate
+from puente.events.scheduling.generator import InstanceSpec, generate
 from puente.events.scheduling.io import solution_from_dict
 from tests.events.scheduling.conftest import make_document
 
@@ -223,3 +224,21 @@ def test_the_console_command_exits_non_zero_in_spanish_without_a_traceback(
     assert "no es un problema válido" in result.stderr
     assert "'s2'" in result.stderr
     assert not target.exists()
+
+
+def test_advise_tables_adds_the_advice_when_the_schedule_is_not_proven(tmp_path: Path) -> None:
+    # A tight generated event (5 tables per slot) that two nominal seconds do not prove.
+    problem = generate(InstanceSpec("advice", 20, 50, 8, 5, seed=6))
+    source = write_json(tmp_path, problem_to_dict(problem))
+    budget = ("--time-limit", "60", "--work-limit", "2")
+    out, _ = schedule("solve", source, *budget, "--advise-tables")
+    result = json.loads(out)
+    assert result["status"] == "feasible"
+    advice = result["table_advice"]
+    assert advice["current"]["breaks"] == result["breaks_total"]
+    assert advice["helps"]
+    assert advice["recommended"]["breaks"] < result["breaks_total"]
+    assert advice["recommended"]["extra_tables"] >= 1
+    plain = json.loads(schedule("solve", source, *budget)[0])
+    assert "table_advice" not in plain
+    assert plain["assignments"] == result["assignments"]  # the advice changes no schedule

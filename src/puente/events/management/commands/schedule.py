@@ -1,5 +1,8 @@
 """``puente schedule solve INPUT.json --out OUTPUT.json --time-limit SECONDS [--seed N]``.
 
+``--advise-tables`` adds how many more tables per slot would reduce breaks (see
+``scheduling/advice.py``) when the schedule is not proven optimal.
+
 Schedules a brokerage event described in the JSON interchange format (docs/scheduling.md)
 without touching the database. ``puente schedule validate INPUT.json SOLUTION.json`` checks
 a schedule written by any tool against every hard constraint and its reported breaks.
@@ -30,6 +33,7 @@ from puente.events.scheduling import (
     solve,
     validate,
 )
+from puente.events.scheduling.advice import advise_tables
 from puente.events.scheduling.io import solution_from_dict
 
 #: Longest time limit the command accepts (one hour).
@@ -74,6 +78,14 @@ class Command(BaseCommand):
             type=float,
             help="Nominal seconds of deterministic work (results independent of the "
             "machine's load); the time limit stays the wall-clock cap.",
+        )
+        solve_parser.add_argument(
+            "--advise-tables",
+            dest="advise_tables",
+            action="store_true",
+            help="When the schedule is not proven optimal, also find how many more tables "
+            "per slot would reduce breaks (up to the time limit again); adds "
+            '"table_advice" to the output.',
         )
         check_parser = actions.add_parser(
             "validate", help="Check a schedule against every hard constraint of INPUT."
@@ -126,7 +138,17 @@ class Command(BaseCommand):
             previous=previous,
             work_limit=work_limit,
         )
-        text = json.dumps(solution_to_dict(solution), ensure_ascii=False, indent=2) + "\n"
+        document = solution_to_dict(solution)
+        if options.get("advise_tables") and solution.status == "feasible":
+            advice = advise_tables(
+                problem,
+                solution,
+                time_limit=time_limit,
+                seed=options["seed"],
+                work_limit=work_limit,
+            )
+            document["table_advice"] = advice.to_dict()
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         if not out:
             self.stdout.write(text, ending="")
         else:
