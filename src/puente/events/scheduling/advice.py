@@ -108,10 +108,9 @@ def advise_tables(
     deadline = started + time_limit
     work = time_limit if work_limit is None else work_limit
     now = TableOption.of(0, current)
-    # Enough tables for every meeting in every slot: capacity never binds.
-    unbounded = max(0, len(problem.meetings) - min(s.capacity for s in problem.slots))
+    # A table for every meeting in every open slot: capacity never binds.
     loose = solve(
-        with_extra_tables(problem, unbounded),
+        with_extra_tables(problem, len(problem.meetings)),
         time_limit=max(0.01, deadline - time.perf_counter()),
         seed=seed,
         work_limit=work * UNLIMITED_SHARE,
@@ -130,22 +129,14 @@ def advise_tables(
     probe_work = work * (1 - UNLIMITED_SHARE) / probes
     while high - low > 1 and time.perf_counter() < deadline:
         middle = (low + high) // 2
-        wider = with_extra_tables(problem, middle)
-        option = TableOption.of(middle, current)  # replaced by the first attempt
-        for attempt in range(ATTEMPTS_PER_COUNT):
-            found = TableOption.of(
-                middle,
-                solve(
-                    wider,
-                    time_limit=max(0.01, deadline - time.perf_counter()),
-                    seed=seed + attempt,
-                    work_limit=probe_work / ATTEMPTS_PER_COUNT,
-                ),
-            )
-            if attempt == 0 or _better(found, option):
-                option = found
-            if _reaches(option, unlimited) or time.perf_counter() >= deadline:
-                break
+        option = _best_attempt(
+            with_extra_tables(problem, middle),
+            middle,
+            unlimited,
+            seed=seed,
+            work=probe_work,
+            deadline=deadline,
+        )
         tried[middle] = option
         if _better(option, unlimited):
             # Better than the unlimited solve found (so that one was not optimal). The
@@ -165,6 +156,35 @@ def advise_tables(
     options = tuple(tried[k] for k in sorted(tried))
     recommended = next(o for o in options if _reaches(o, unlimited))
     return TableAdvice(True, now, unlimited, recommended, options, time.perf_counter() - started)
+
+
+def _best_attempt(
+    wider: Problem,
+    extra: int,
+    target: TableOption,
+    *,
+    seed: int,
+    work: float,
+    deadline: float,
+) -> TableOption:
+    """The best of up to :data:`ATTEMPTS_PER_COUNT` solves of ``wider`` (seeds ``seed``,
+    ``seed + 1``, ..., ``work`` shared equally), stopping at the first that reaches
+    ``target``."""
+    best: TableOption | None = None
+    for attempt in range(ATTEMPTS_PER_COUNT):
+        solution = solve(
+            wider,
+            time_limit=max(0.01, deadline - time.perf_counter()),
+            seed=seed + attempt,
+            work_limit=work / ATTEMPTS_PER_COUNT,
+        )
+        found = TableOption.of(extra, solution)
+        if best is None or _better(found, best):
+            best = found
+        if _reaches(best, target) or time.perf_counter() >= deadline:
+            break
+    assert best is not None  # ATTEMPTS_PER_COUNT >= 1
+    return best
 
 
 def _extra_needed(problem: Problem, solution: Solution) -> int:
