@@ -350,6 +350,38 @@ def test_table_advice_shows_on_the_run_page(
     for body in pages.values():
         assert 'id="run-advice-options"' in body
         assert "hx-trigger" not in body
+    assert f'name="tables" value="{1 + extra}"' in pages["en"]
+    assert f"Use {1 + extra} tables per slot and run again" in pages["en"]
+    # One click: the event gets the advised tables and a new run is queued.
+    response = client.post(
+        f"/events/{event.slug}/runs/",
+        {"tables": 1 + extra, "time_limit": 5, "seed": 0, "advise_tables": "on"},
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.tables == 1 + extra
+    queued = ScheduleRun.objects.filter(event=event).exclude(pk=run.pk).get()
+    assert (queued.status, queued.advise_tables) == (RunStatus.QUEUED, True)
+    # The old run's advice still counts from its own tables, without the button.
+    old = client.get(f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true")
+    body = old.content.decode()
+    assert f"({1 + extra} en total)" in body  # the page is still in Spanish
+    assert 'id="run-advice-apply"' not in body
+
+
+def test_a_run_can_set_the_tables_first() -> None:
+    event, _people, _meetings = busy_event(tables=2)
+    manager = make_manager("medellin")
+    with pytest.raises(ValidationFailed):
+        services_schedule.schedule_run_start(event=event, actor=manager, tables=0)
+    with pytest.raises(ValidationFailed):
+        services_schedule.schedule_run_start(event=event, actor=manager, tables=501)
+    event.refresh_from_db()
+    assert event.tables == 2
+    assert not ScheduleRun.objects.filter(event=event).exists()
+    services_schedule.schedule_run_start(event=event, actor=manager, tables=3)
+    event.refresh_from_db()
+    assert event.tables == 3
 
 
 def test_no_table_check_when_proven_optimal_or_not_asked(

@@ -270,6 +270,9 @@ class RunForm(forms.Form):
     seed = forms.IntegerField(
         label=_("Seed"), min_value=0, max_value=2**31 - 1, initial=0, required=False
     )
+    tables = forms.IntegerField(
+        min_value=1, max_value=500, required=False, widget=forms.HiddenInput
+    )
     advise_tables = forms.BooleanField(
         label=_("If the schedule is not proven optimal, check whether more tables would help"),
         help_text=_("Takes up to the time limit again, after the schedule is saved."),

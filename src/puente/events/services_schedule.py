@@ -33,7 +33,7 @@ from puente.events.models import (
 )
 from puente.events.scheduling import Problem, ProblemError, Solution, solve
 from puente.events.scheduling.advice import advise_tables
-from puente.events.services import participant_users, require_organizer
+from puente.events.services import event_update, participant_users, require_organizer
 from puente.impact.services import activity_sync, retract_activity
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 _MEETING_STATE = ["slot_id", "table", "locked", "session_id", "priority"]
 #: A run still "running" after its time limit plus this margin is taken as dead.
 STALE_RUN_MARGIN = dt.timedelta(minutes=5)
+#: Most tables per slot an event may have (the model's validator).
+MAX_TABLES = 500
 #: Progress is written at most this often (seconds), so the solver is not slowed by writes.
 PROGRESS_INTERVAL = 0.5
 
@@ -58,10 +60,17 @@ def _active_run(event: Event) -> ScheduleRun | None:
 
 @transaction.atomic
 def schedule_run_start(
-    *, event: Event, actor: User, time_limit: int = 30, seed: int = 0, advise_tables: bool = True
+    *,
+    event: Event,
+    actor: User,
+    time_limit: int = 30,
+    seed: int = 0,
+    advise_tables: bool = True,
+    tables: int | None = None,
 ) -> ScheduleRun:
     """Queue a scheduler run for the event; a background job places the meetings (and, with
-    ``advise_tables``, then checks whether more tables would reduce breaks)."""
+    ``advise_tables``, then checks whether more tables would reduce breaks). ``tables``
+    first sets the event's tables per slot (as a table advice recommends)."""
     require_organizer(actor, event)
     if not 1 <= time_limit <= 600:
         raise ValidationFailed(
@@ -74,6 +83,14 @@ def schedule_run_start(
     Event.objects.select_for_update(of=("self",)).filter(pk=event.pk).first()
     if _active_run(event) is not None:
         raise Conflict(_("The scheduler is already running for this event."), code="run_active")
+    if tables is not None and tables != event.tables:
+        if not 1 <= tables <= MAX_TABLES:
+            raise ValidationFailed(
+                _("Tables per slot go from 1 to %(max)d.") % {"max": MAX_TABLES},
+                code="bad_tables",
+                field="tables",
+            )
+        event = event_update(event=event, actor=actor, values={"tables": tables})
     run = ScheduleRun.objects.create(
         event=event,
         requested_by=actor,
@@ -143,11 +160,11 @@ def schedule_run_execute(*, run_id: int) -> ScheduleRun | None:
         return _fail(run, solution.message or _("No schedule honours the locked meetings."))
     run = _apply(run, event, built.meeting_ids, solution)
     if run.advise_tables and solution.status != "optimal":
-        _advise(run, built.problem, solution)
+        _advise(run, event, built.problem, solution)
     return run
 
 
-def _advise(run: ScheduleRun, problem: Problem, solution: Solution) -> None:
+def _advise(run: ScheduleRun, event: Event, problem: Problem, solution: Solution) -> None:
     """Check whether more tables would reduce breaks, after the schedule is applied (the
     organizer can already publish it); the answer is stored with the run."""
     run.table_advice = {"state": "running"}
@@ -158,7 +175,9 @@ def _advise(run: ScheduleRun, problem: Problem, solution: Solution) -> None:
         logger.exception("table advice failed for scheduler run %s", run.pk)
         run.table_advice = {"state": "failed"}
     else:
-        run.table_advice = {"state": "done", **advice.to_dict()}
+        # The event's tables when advised: the options are counted from there, even if
+        # the organizer changes the tables later.
+        run.table_advice = {"state": "done", "tables": event.tables, **advice.to_dict()}
     run.save(update_fields=["table_advice"])
 
 

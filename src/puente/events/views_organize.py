@@ -195,6 +195,7 @@ def run_start(request: HttpRequest, slug: str) -> HttpResponse:
             time_limit=values["time_limit"],
             seed=values.get("seed") or 0,
             advise_tables=bool(values.get("advise_tables")),
+            tables=values.get("tables"),
         )
         return _("The scheduler is running; its progress shows below.")
 
