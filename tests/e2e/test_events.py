@@ -4,17 +4,21 @@ reads the agenda in both time zones and downloads the .ics (parsed with icalenda
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zoneinfo
 from pathlib import Path
 from typing import Any
 
+import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
 from puente.directory.models import MembershipRole
+from puente.events import services_schedule
 from puente.events.models import Event, Meeting
+from tests.events.helpers import accepted_meeting, make_event, register
 from tests.factories import OrganizationFactory, hub, make_manager, make_member
 
 PASSWORD = "correct horse battery staple"
@@ -127,3 +131,42 @@ def test_organizer_schedules_and_a_participant_reads_the_agenda_in_both_zones(
     assert entry.decoded("DTSTART").astimezone(dt.UTC) == meeting.slot.starts_at
     assert "Cafetal Digital" in str(entry["SUMMARY"])
     assert str(entry["UID"]) == f"meeting-{meeting.uid}@puente"
+
+
+def test_organizer_sees_table_advice_and_applies_it_in_one_click(
+    new_page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One table per slot for a busy event: the run (reported as cut short, as on a big
+    # event) leaves breaks, and the check finds that a second table removes them.
+    real = services_schedule.solve
+    monkeypatch.setattr(
+        services_schedule,
+        "solve",
+        lambda *args, **kwargs: dataclasses.replace(real(*args, **kwargs), status="feasible"),
+    )
+    manager = make_manager("medellin", language="en")
+    event = make_event(
+        tables=1,
+        organizer=manager,
+        sessions=[
+            ("Morning", dt.time(9, 0), dt.time(10, 0)),
+            ("Afternoon", dt.time(14, 0), dt.time(15, 0)),
+        ],
+    )
+    people = [register(event) for _ in range(5)]
+    for a, b in [(0, 1), (0, 2), (1, 2), (2, 3), (3, 4), (0, 4)]:
+        accepted_meeting(people[a], people[b])
+    page = new_page("en")
+    sign_in(page, manager.email)
+    page.goto(f"/events/{event.slug}/organize/")
+    page.get_by_label("Time limit (seconds)").fill("5")
+    expect(page.get_by_label(re.compile("check whether more tables would help"))).to_be_checked()
+    page.get_by_role("button", name="Run the scheduler").click()
+    advice = page.locator("#run-advice")
+    expect(advice).to_contain_text("Would more tables help?")
+    expect(advice).to_contain_text("With 1 more per slot (2 in all)")
+    expect(page.locator("#run-advice-options tr.highlight")).to_contain_text("2")
+    page.get_by_role("button", name="Use 2 tables per slot and run again").click()
+    expect(page.locator(".messages")).to_contain_text("The scheduler is running")
+    event.refresh_from_db()
+    assert event.tables == 2
