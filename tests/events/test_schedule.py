@@ -425,3 +425,21 @@ def test_a_failed_or_dead_table_check_leaves_the_schedule_alone(
     run.finished_at = run.finished_at - dt.timedelta(seconds=run.time_limit, minutes=6)
     assert run.advice_state == "failed"
     assert run.is_settled
+
+
+def test_staff_read_a_runs_table_advice_in_the_admin() -> None:
+    from django.test import Client
+
+    event = make_event()
+    run = ScheduleRun.objects.create(
+        event=event, status=RunStatus.DONE, table_advice={"state": "done", "helps": False}
+    )
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(staff)
+    page = client.get(f"/admin/events/schedulerun/{run.pk}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Comprobar si más mesas ayudarían" in body  # the admin speaks Spanish here
+    assert "Consejo sobre mesas" in body
+    assert "&quot;helps&quot;: false" in body

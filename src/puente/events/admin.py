@@ -71,4 +71,4 @@ class ScheduleRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "solver_status"]
     search_fields = ["event__title"]
-    readonly_fields = ["breaks_per_participant", "unscheduled"]
+    readonly_fields = ["breaks_per_participant", "unscheduled", "table_advice"]
