@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from puente.events.scheduling import Meeting, Participant, Problem, Slot, solve, validate
-from puente.events.scheduling.advice import advise_tables, with_extra_tables
+from puente.events.scheduling import (
+    Meeting,
+    Participant,
+    Problem,
+    Slot,
+    Solution,
+    solve,
+    validate,
+)
+from puente.events.scheduling.advice import (
+    TableOption,
+    _envelope,
+    advise_tables,
+    with_extra_tables,
+)
 from puente.events.scheduling.generator import InstanceSpec, generate
 
 
@@ -117,3 +130,40 @@ def test_bisection_reports_the_fewest_tables_that_reached_the_best_result() -> N
         # The recommended count is the first that reached it; fewer tables did not.
         assert reaches == (option.extra_tables >= advice.recommended.extra_tables)
     assert advice.recommended.breaks < current.breaks_total
+
+
+def test_options_never_get_worse_with_more_tables() -> None:
+    problem = generate(InstanceSpec("advice", 20, 50, 8, 5, seed=6))
+    current = solve(problem, time_limit=60, work_limit=2)
+    advice = advise_tables(problem, current, time_limit=60, work_limit=3)
+    previous = advice.current
+    for option in advice.options:
+        assert (option.placed_priority, -option.breaks) >= (
+            previous.placed_priority,
+            -previous.breaks,
+        )
+        previous = option
+
+
+def test_envelope_carries_the_best_result_to_larger_counts() -> None:
+    now = TableOption(0, 3, 3, 10, False)
+    found = [
+        TableOption(2, 3, 3, 12, False),  # a short solve did worse than now
+        TableOption(4, 3, 3, 4, True),
+        TableOption(6, 3, 3, 7, False),  # and worse than with 4
+    ]
+    loose = Solution(
+        status="optimal",
+        assignments=[],
+        unscheduled=[],
+        breaks_total=4,
+        breaks_per_participant={},
+        lower_bound=4,
+        elapsed_s=0.0,
+        placed_priority=3,
+        priority_upper_bound=3,
+    )
+    options = _envelope(now, found, loose)
+    assert [(o.extra_tables, o.breaks) for o in options] == [(2, 10), (4, 4), (6, 4)]
+    # Carried results are proven only when they meet the unlimited solve's bounds.
+    assert [o.proven for o in options] == [False, True, True]
