@@ -164,7 +164,7 @@ def test_organizer_sees_table_advice_and_applies_it_in_one_click(
     page.get_by_role("button", name="Run the scheduler").click()
     advice = page.locator("#run-advice")
     expect(advice).to_contain_text("Would more tables help?")
-    expect(advice).to_contain_text("With 1 more per slot (2 in all)")
+    expect(advice).to_contain_text("With 1 more table per slot (2 in all)")
     expect(page.locator("#run-advice-options tr.highlight")).to_contain_text("2")
     page.get_by_role("button", name="Use 2 tables per slot and run again").click()
     expect(page.locator(".messages")).to_contain_text("The scheduler is running")

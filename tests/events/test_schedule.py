@@ -344,9 +344,10 @@ def test_table_advice_shows_on_the_run_page(
             f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true"
         ).content.decode()
     assert "Would more tables help?" in pages["en"]
-    assert f"With {extra} more per slot ({1 + extra} in all)" in pages["en"]
+    table, mesa = ("table", "mesa") if extra == 1 else ("tables", "mesas")
+    assert f"With {extra} more {table} per slot ({1 + extra} in all)" in pages["en"]
     assert "¿Ayudarían más mesas?" in pages["es"]
-    assert f"Con {extra} más por franja ({1 + extra} en total)" in pages["es"]
+    assert f"Con {extra} {mesa} más por franja ({1 + extra} en total)" in pages["es"]
     for body in pages.values():
         assert 'id="run-advice-options"' in body
         assert "hx-trigger" not in body
