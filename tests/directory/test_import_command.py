@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ from django.core.management.base import CommandError
 
 from puente.core.models import AuditEntry
 from puente.directory.models import Organization
+from tests.console import run_puente
 from tests.factories import OrganizationFactory, hub, make_manager
 
 pytestmark = pytest.mark.django_db
@@ -300,21 +298,13 @@ def test_export_to_standard_output() -> None:
 
 def test_the_puente_console_command_exits_non_zero_without_a_traceback(tmp_path: Path) -> None:
     path = write(tmp_path, b"\x00\x01\x02binary")
-    env = {
-        **os.environ,
-        "PUENTE_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-        "PUENTE_LANGUAGE": "en",
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    puente = Path(sys.executable).with_name("puente")
-    result = subprocess.run(
-        [str(puente), "import", "organizations", path],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
+    result = run_puente(
+        "import",
+        "organizations",
+        path,
+        data_dir=tmp_path,
+        language="en",
+        database_url=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

@@ -9,9 +9,6 @@ from __future__ import annotations
 import copy
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ from django.core.management.base import CommandError
 from puente.events.scheduling import problem_from_dict, problem_to_dict, validate
 from puente.events.scheduling.generator import InstanceSpec, generate
 from puente.events.scheduling.io import solution_from_dict
+from tests.console import run_puente
 from tests.events.scheduling.conftest import make_document
 
 
@@ -58,7 +56,7 @@ def test_solve_writes_a_valid_schedule_in_the_documented_format(tmp_path: Path) 
         "elapsed_s",
     ]
     problem = problem_from_dict(make_document())
-    assert validate(problem, solution_from_dict(document)) == []
+    assert validate(problem, solution_from_dict(document, problem)) == []
     assert document["status"] == "optimal"
     assert len(document["assignments"]) == len(problem.meetings)
     assert "4 of 4 meetings placed" in err
@@ -208,16 +206,16 @@ def test_the_console_command_exits_non_zero_in_spanish_without_a_traceback(
 ) -> None:
     source = write_json(tmp_path, _broken(lambda d: d["slots"][1].update(capacity=-1)))
     target = tmp_path / "schedule.json"
-    env = {**os.environ, "PUENTE_DATA_DIR": str(tmp_path), "PUENTE_LANGUAGE": "es"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    puente = Path(sys.executable).with_name("puente")
-    result = subprocess.run(
-        [str(puente), "schedule", "solve", source, "--out", str(target), "--time-limit", "5"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
+    result = run_puente(
+        "schedule",
+        "solve",
+        source,
+        "--out",
+        str(target),
+        "--time-limit",
+        "5",
+        data_dir=tmp_path,
+        language="es",
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

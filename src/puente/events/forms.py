@@ -13,7 +13,14 @@ from puente.core.forms import CodeChoiceField, CodeMultipleChoiceField
 from puente.core.models import Hub, Visibility
 from puente.core.timezones import common_time_zones
 from puente.directory.models import Organization
-from puente.events.models import Event, EventFormat, EventSession, Participant, Slot
+from puente.events.models import (
+    MAX_TABLES,
+    Event,
+    EventFormat,
+    EventSession,
+    Participant,
+    Slot,
+)
 
 PRIORITY_CHOICES = [
     (1, _("Normal")),
@@ -71,7 +78,7 @@ class EventForm(forms.Form):
         label=_("Minutes between meetings"), min_value=0, max_value=60, initial=5
     )
     tables = forms.IntegerField(
-        label=_("Tables (or video rooms) per slot"), min_value=1, max_value=500, initial=10
+        label=_("Tables (or video rooms) per slot"), min_value=1, max_value=MAX_TABLES, initial=10
     )
     registration_closes_at = forms.DateTimeField(
         label=_("Registration closes"), required=False, widget=DateTimeInput
@@ -232,7 +239,7 @@ class MoveForm(forms.Form):
     """Placing a meeting by hand: a slot (empty takes it out) and an optional table."""
 
     slot = forms.ModelChoiceField(label=_("Slot"), queryset=Slot.objects.none(), required=False)
-    table = forms.IntegerField(label=_("Table"), min_value=1, max_value=500, required=False)
+    table = forms.IntegerField(label=_("Table"), min_value=1, max_value=MAX_TABLES, required=False)
     lock = forms.BooleanField(label=_("Lock"), required=False, initial=True)
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
@@ -271,7 +278,7 @@ class RunForm(forms.Form):
         label=_("Seed"), min_value=0, max_value=2**31 - 1, initial=0, required=False
     )
     tables = forms.IntegerField(
-        min_value=1, max_value=500, required=False, widget=forms.HiddenInput
+        min_value=1, max_value=MAX_TABLES, required=False, widget=forms.HiddenInput
     )
     advise_tables = forms.BooleanField(
         label=_("If the schedule is not proven optimal, check whether more tables would help"),

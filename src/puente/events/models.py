@@ -18,6 +18,12 @@ from django.utils.translation import pgettext_lazy
 from puente.core.models import Hub, Visibility, validate_time_zone
 from puente.directory.models import Organization
 
+#: A run (or its table check) still "running" this long after its time limit is taken
+#: as dead: its worker stopped.
+RUN_STALE_MARGIN = dt.timedelta(minutes=5)
+#: Most tables (or video rooms) per slot an event may have.
+MAX_TABLES = 500
+
 
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft: only the organizers see it")
@@ -84,7 +90,7 @@ class Event(models.Model):
     tables = models.PositiveSmallIntegerField(
         _("tables (or video rooms) per slot"),
         default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TABLES)],
     )
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     requests_close_at = models.DateTimeField(_("meeting requests close"), null=True, blank=True)
@@ -473,10 +479,6 @@ class Meeting(models.Model):
         return self.second if participant.pk == self.first_id else self.first
 
 
-#: A table check still "running" this long after its time limit is taken as dead.
-ADVICE_MARGIN = dt.timedelta(minutes=5)
-
-
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
@@ -566,7 +568,7 @@ class ScheduleRun(models.Model):
         check still "running" long after it should have ended: its worker died)."""
         state = str(self.table_advice.get("state", "")) if self.table_advice else ""
         if state == "running" and self.finished_at is not None:
-            deadline = self.finished_at + dt.timedelta(seconds=self.time_limit) + ADVICE_MARGIN
+            deadline = self.finished_at + dt.timedelta(seconds=self.time_limit) + RUN_STALE_MARGIN
             if timezone.now() > deadline:
                 return "failed"
         return state

@@ -20,6 +20,8 @@ from puente.core.errors import Conflict, ValidationFailed
 from puente.core.notifications import notify
 from puente.events import adapter
 from puente.events.models import (
+    MAX_TABLES,
+    RUN_STALE_MARGIN,
     Event,
     EventSession,
     EventStatus,
@@ -39,10 +41,6 @@ from puente.impact.services import activity_sync, retract_activity
 logger = logging.getLogger(__name__)
 
 _MEETING_STATE = ["slot_id", "table", "locked", "session_id", "priority"]
-#: A run still "running" after its time limit plus this margin is taken as dead.
-STALE_RUN_MARGIN = dt.timedelta(minutes=5)
-#: Most tables per slot an event may have (the model's validator).
-MAX_TABLES = 500
 #: Progress is written at most this often (seconds), so the solver is not slowed by writes.
 PROGRESS_INTERVAL = 0.5
 
@@ -52,7 +50,7 @@ def _active_run(event: Event) -> ScheduleRun | None:
     for run in ScheduleRun.objects.filter(
         event=event, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
     ):
-        deadline = run.created_at + dt.timedelta(seconds=run.time_limit) + STALE_RUN_MARGIN
+        deadline = run.created_at + dt.timedelta(seconds=run.time_limit) + RUN_STALE_MARGIN
         if deadline > timezone.now():
             return run
     return None

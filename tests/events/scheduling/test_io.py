@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from puente.events.scheduling import (
+    Problem,
     ProblemError,
     previous_from_dict,
     problem_from_dict,
@@ -202,7 +203,7 @@ def test_bad_locks_raise(label: str, locked: list[dict[str, Any]], code: str, re
 def test_solution_documents_read_back() -> None:
     problem = problem_from_dict(make_document())
     solution = solve(problem, time_limit=5)
-    again = solution_from_dict(solution_to_dict(solution))
+    again = solution_from_dict(solution_to_dict(solution), problem)
     assert again.assignments == solution.assignments
     assert again.breaks_per_participant == solution.breaks_per_participant
     assert (again.status, again.breaks_total, again.lower_bound, again.placed_priority) == (
@@ -225,25 +226,27 @@ def test_solution_documents_read_back() -> None:
         {"status": "optimal", "assignments": [], "unscheduled": [1]},
     ],
 )
-def test_malformed_solution_documents_raise(document: Any) -> None:
+def test_malformed_solution_documents_raise(document: Any, small_problem: Problem) -> None:
     with pytest.raises(ProblemError):
-        solution_from_dict(document)
+        solution_from_dict(document, small_problem)
 
 
-def test_solution_figures_must_be_counts() -> None:
+def test_solution_figures_must_be_counts(small_problem: Problem) -> None:
     base = {
         "status": "feasible",
-        "assignments": [],
+        "assignments": [{"meeting": "m3", "slot": "s1", "table": 1}],
         "unscheduled": [],
         "breaks_per_participant": {"p1": 0},
         "breaks_total": 0,
         "lower_bound": 0,
     }
-    assert solution_from_dict(base).placed_priority is None
+    # Not reported (another tool): recomputed from the problem (m3 has priority 2).
+    assert solution_from_dict(base, small_problem).placed_priority == 2
+    assert solution_from_dict({**base, "placed_priority": 5}, small_problem).placed_priority == 5
     for key, value in (("breaks_total", -1), ("lower_bound", True), ("placed_priority", "3")):
         with pytest.raises(ProblemError, match=key):
-            solution_from_dict({**base, key: value})
+            solution_from_dict({**base, key: value}, small_problem)
     with pytest.raises(ProblemError, match="breaks_per_participant"):
-        solution_from_dict({**base, "breaks_per_participant": {"p1": -2}})
+        solution_from_dict({**base, "breaks_per_participant": {"p1": -2}}, small_problem)
     with pytest.raises(ProblemError, match="elapsed_s"):
-        solution_from_dict({**base, "elapsed_s": "fast"})
+        solution_from_dict({**base, "elapsed_s": "fast"}, small_problem)

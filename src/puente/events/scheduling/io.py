@@ -208,16 +208,8 @@ def previous_from_dict(data: object) -> dict[str, str]:
     """Read a previous schedule: a solution document or a plain ``{meeting: slot}`` map."""
     document = _as_mapping(data, "previous schedule")
     if "assignments" in document:
-        result: dict[str, str] = {}
-        for item in _as_list(document["assignments"], "previous assignments"):
-            entry = _as_mapping(item, "previous assignment")
-            meeting, slot = entry.get("meeting"), entry.get("slot")
-            if not isinstance(meeting, str) or not isinstance(slot, str):
-                raise ProblemError(
-                    "bad_type", f"previous assignment needs string meeting and slot: {entry!r}"
-                )
-            result[meeting] = slot
-        return result
+        items = _as_list(document["assignments"], "previous assignments")
+        return dict(_meeting_and_slot(item, "previous assignment") for item in items)
     for meeting, slot in document.items():
         if not isinstance(meeting, str) or not isinstance(slot, str):
             raise ProblemError(
@@ -229,14 +221,25 @@ def previous_from_dict(data: object) -> dict[str, str]:
 _STATUSES = ("optimal", "feasible", "infeasible")
 
 
-def solution_from_dict(data: object) -> Solution:
-    """Read a solution document (the output format), e.g. one written by another tool.
+def _meeting_and_slot(item: object, what: str) -> tuple[str, str]:
+    """The string meeting and slot ids of one assignment of a schedule document."""
+    entry = _as_mapping(item, what)
+    meeting, slot = entry.get("meeting"), entry.get("slot")
+    if not isinstance(meeting, str) or not isinstance(slot, str):
+        raise ProblemError("bad_type", f"{what} needs string meeting and slot: {entry!r}")
+    return meeting, slot
+
+
+def solution_from_dict(data: object, problem: Problem) -> Solution:
+    """Read a solution document of ``problem`` (the output format), e.g. one written by
+    another tool.
 
     The seven documented keys are required (``elapsed_s`` may be missing); the
     explanatory keys are optional and other keys are ignored. Shapes and types are
     checked here, and raise :class:`ProblemError`; whether the schedule keeps the
     problem's constraints is :func:`~.validation.validate`'s job. A missing
-    ``placed_priority`` is ``None`` (the caller recomputes it).
+    ``placed_priority`` (another tool may not report it) is recomputed from ``problem``,
+    so it is not compared.
     """
     document = _as_mapping(data, "solution")
     status = _field(document, "status", "solution")
@@ -244,12 +247,10 @@ def solution_from_dict(data: object) -> Solution:
         raise ProblemError("bad_status", f"solution status must be one of {_STATUSES}: {status!r}")
     assignments: list[Assignment] = []
     for item in _as_list(_field(document, "assignments", "solution"), "assignments"):
+        meeting, slot = _meeting_and_slot(item, "assignment")
         entry = _as_mapping(item, "assignment")
-        meeting, slot = entry.get("meeting"), entry.get("slot")
-        if not isinstance(meeting, str) or not isinstance(slot, str) or "table" not in entry:
-            raise ProblemError(
-                "bad_type", f"an assignment needs string meeting and slot and a table: {entry!r}"
-            )
+        if "table" not in entry:
+            raise ProblemError("missing_field", f"assignment needs a table: {entry!r}")
         assignments.append(Assignment(meeting=meeting, slot=slot, table=entry["table"]))
     unscheduled = _str_list(_field(document, "unscheduled", "solution"), "unscheduled", None)
     breaks = _field(document, "breaks_per_participant", "solution")
@@ -257,9 +258,14 @@ def solution_from_dict(data: object) -> Solution:
     if not all(_is_count(v) for v in per_participant.values()):
         raise ProblemError("bad_type", "breaks_per_participant values must be integers >= 0")
     figures = {key: _field(document, key, "solution") for key in ("breaks_total", "lower_bound")}
-    placed_priority = document.get("placed_priority")
-    for key, value in (*figures.items(), ("placed_priority", placed_priority)):
-        if not _is_count(value) and not (key == "placed_priority" and value is None):
+    if document.get("placed_priority") is None:
+        meetings = problem.meeting_by_id
+        placed = (meetings[a.meeting].priority for a in assignments if a.meeting in meetings)
+        figures["placed_priority"] = sum(placed)
+    else:
+        figures["placed_priority"] = document["placed_priority"]
+    for key, value in figures.items():
+        if not _is_count(value):
             raise ProblemError("bad_type", f"solution {key} must be an integer >= 0: {value!r}")
     elapsed = document.get("elapsed_s", 0.0)
     if isinstance(elapsed, bool) or not isinstance(elapsed, int | float):
@@ -272,7 +278,7 @@ def solution_from_dict(data: object) -> Solution:
         breaks_per_participant=per_participant,
         lower_bound=figures["lower_bound"],
         elapsed_s=float(elapsed),
-        placed_priority=placed_priority,  # type: ignore[arg-type]
+        placed_priority=figures["placed_priority"],
     )
 
 

@@ -159,17 +159,12 @@ class Command(BaseCommand):
     def _validate(self, options: dict[str, Any]) -> None:
         problem = _read_problem(options["input"])
         try:
-            solution = solution_from_dict(_read_json(options["solution"]))
+            solution = solution_from_dict(_read_json(options["solution"]), problem)
         except ProblemError as error:
             raise CommandError(
                 _("%(path)s is not a schedule: %(reason)s")
                 % {"path": options["solution"], "reason": error}
             ) from None
-        if solution.placed_priority is None:  # not reported: nothing to compare
-            meetings = problem.meeting_by_id
-            solution.placed_priority = sum(
-                meetings[a.meeting].priority for a in solution.assignments if a.meeting in meetings
-            )
         errors = validate(problem, solution)
         if errors:
             for line in errors:
