@@ -14,9 +14,9 @@ from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
 from puente.core.models import Notification
 from puente.events import adapter, selectors, services_schedule
 from puente.events.calendar import agenda_calendar
-from puente.events.models import EventStatus, Meeting, RunStatus, ScheduleRun, Slot
-from puente.events.scheduling import count_breaks, validate
-from puente.events.services import event_session_add
+from puente.events.models import EventStatus, Meeting, Participant, RunStatus, ScheduleRun, Slot
+from puente.events.scheduling import count_breaks, solve, validate
+from puente.events.services import event_session_add, event_update
 from tests.events.helpers import EVENT_DAY, accepted_meeting, make_event, register
 from tests.factories import UserFactory, make_manager
 
@@ -198,6 +198,30 @@ def test_new_slot_length_recuts_slots_and_unplaces_lost_meetings() -> None:
         )
 
 
+def test_a_rerun_keeps_the_tables_of_meetings_that_keep_their_slot(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    event, _people, _meetings = busy_event(tables=3)
+    manager = make_manager("medellin")
+    run_now(event, manager, django_capture_on_commit_callbacks)
+    # Printed agendas name tables: move two meetings of one slot to other tables by hand.
+    by_slot: dict[int, list[Meeting]] = {}
+    for meeting in Meeting.objects.filter(event=event, slot__isnull=False).order_by("pk"):
+        by_slot.setdefault(meeting.slot_id, []).append(meeting)
+    shared = next(group for group in by_slot.values() if len(group) >= 2)
+    first, second = shared[0], shared[1]
+    Meeting.objects.filter(pk=first.pk).update(table=None)
+    Meeting.objects.filter(pk=second.pk).update(table=3)
+    Meeting.objects.filter(pk=first.pk).update(table=second.table)
+    before = {m.pk: (m.slot_id, m.table, m.sequence) for m in Meeting.objects.filter(event=event)}
+    assert before[second.pk][1] == 3
+    run = run_now(event, manager, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.DONE
+    assert run.moved == 0
+    after = {m.pk: (m.slot_id, m.table, m.sequence) for m in Meeting.objects.filter(event=event)}
+    assert after == before  # same slots, same tables, so no calendar update either
+
+
 def test_agenda_ics_has_a_vtimezone_and_round_trips(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -262,8 +286,18 @@ def test_no_show_frees_meetings_for_checked_in_participants_on_standby() -> None
     services_schedule.participant_check_in(participant=standby, actor=manager)
     # Not checked in: never picked.
     assert busy_standby.checked_in_at is None
-    reassigned = services_schedule.participant_mark_no_show(participant=people[0], actor=manager)
+    before_the_day = slots[0].starts_at - dt.timedelta(hours=1)
+    reassigned = services_schedule.participant_mark_no_show(
+        participant=people[0], actor=manager, now=before_the_day
+    )
     assert reassigned == 2
+    # Both sides of each new meeting are told.
+    assert (
+        Notification.objects.filter(user=standby.user, kind="events.standby_meeting").count() == 2
+    )
+    told = Notification.objects.get(user=people[1].user, kind="events.meeting_replaced")
+    assert told.params["other"] == standby.display_name
+    assert told.params["time"] == "09:00"
     people[0].refresh_from_db()
     assert people[0].no_show
     for original, counterpart, slot, table in (
@@ -283,14 +317,113 @@ def test_no_show_frees_meetings_for_checked_in_participants_on_standby() -> None
         services_schedule.participant_mark_no_show(participant=people[1], actor=people[1].user)
 
 
+def test_schedule_changes_wait_for_a_run_to_finish() -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slot = Slot.objects.filter(event=event).order_by("starts_at").first()
+    run = ScheduleRun.objects.create(event=event, status=RunStatus.RUNNING, time_limit=30)
+    attempts = [
+        lambda: services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slot),
+        lambda: services_schedule.meeting_add(
+            event=event, actor=manager, first=people[0], second=people[3]
+        ),
+        lambda: services_schedule.meeting_remove(meeting=meetings[1], actor=manager),
+        lambda: services_schedule.participant_mark_no_show(participant=people[2], actor=manager),
+        lambda: event_update(event=event, actor=manager, values={"tables": 5}),
+    ]
+    for attempt in attempts:
+        with pytest.raises(Conflict) as error:
+            attempt()
+        assert error.value.code == "run_active"
+    ScheduleRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE)
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slot)
+
+
+def test_a_run_whose_schedule_collides_with_a_change_fails_cleanly(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event, _people, _meetings = busy_event()
+    manager = make_manager("medellin")
+
+    def collide(*args: Any, **kwargs: Any) -> Any:
+        from django.db import IntegrityError
+
+        raise IntegrityError("meeting_one_per_table")
+
+    monkeypatch.setattr(services_schedule, "_apply", collide)
+    run = run_now(event, manager, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.FAILED
+    assert "run it again" in run.message or "vuelva a" in run.message.lower()
+    assert selectors.active_run(event) is None
+
+
 def test_no_show_without_standby_leaves_the_slot_free() -> None:
     event, people, meetings = busy_event()
     manager = make_manager("medellin")
     slot = Slot.objects.filter(event=event).order_by("starts_at").first()
     services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slot)
-    assert services_schedule.participant_mark_no_show(participant=people[1], actor=manager) == 0
+    early = slot.starts_at - dt.timedelta(minutes=5)
+    assert (
+        services_schedule.participant_mark_no_show(participant=people[1], actor=manager, now=early)
+        == 0
+    )
     meetings[0].refresh_from_db()
     assert meetings[0].slot is None
+
+
+def test_no_show_during_the_event_keeps_the_meetings_already_begun() -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slots[0], table=1)
+    services_schedule.meeting_move(meeting=meetings[1], actor=manager, slot=slots[1], table=2)
+    standby = register(event, standby=True)
+    services_schedule.participant_check_in(participant=standby, actor=manager)
+    during_the_first = slots[0].starts_at + dt.timedelta(minutes=10)
+    reassigned = services_schedule.participant_mark_no_show(
+        participant=people[0], actor=manager, now=during_the_first
+    )
+    assert reassigned == 1
+    meetings[0].refresh_from_db()
+    meetings[1].refresh_from_db()
+    assert (meetings[0].slot, meetings[0].table) == (slots[0], 1)  # history stays
+    assert meetings[1].slot is None
+    assert not Meeting.objects.filter(replaces=meetings[0]).exists()
+    assert Meeting.objects.get(replaces=meetings[1]).slot == slots[1]
+
+
+def test_a_rerun_leaves_out_absent_participants_and_slots_already_begun() -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
+    services_schedule.meeting_move(
+        meeting=meetings[0], actor=manager, slot=slots[0], table=1, lock=False
+    )
+    Participant.objects.filter(pk=people[3].pk).update(no_show=True)
+    built = adapter.event_problem(event, now=slots[1].starts_at + dt.timedelta(minutes=1))
+    ids = {m.id for m in built.problem.meetings}
+    assert all(
+        adapter.participant_key(people[3].pk) not in m.participants for m in built.problem.meetings
+    )
+    assert len(ids) < len(meetings)
+    # The meeting held in the first slot is kept there, with its table.
+    assert [(lock.meeting, lock.slot, lock.table) for lock in built.problem.locked] == [
+        (adapter.meeting_key(meetings[0].pk), adapter.slot_key(slots[0].pk), 1)
+    ]
+    # Nobody else can be placed in the two slots that have begun.
+    begun = {adapter.slot_key(slots[0].pk), adapter.slot_key(slots[1].pk)}
+    for participant in built.problem.participants:
+        holds_first = participant.id in {
+            adapter.participant_key(meetings[0].first_id),
+            adapter.participant_key(meetings[0].second_id),
+        }
+        expected = begun - {adapter.slot_key(slots[0].pk)} if holds_first else begun
+        assert expected <= set(participant.unavailable)
+    solution = solve(built.problem, time_limit=10, seed=0)
+    assert all(
+        a.slot not in begun or a.meeting == adapter.meeting_key(meetings[0].pk)
+        for a in solution.assignments
+    )
 
 
 def _unproven(monkeypatch: pytest.MonkeyPatch) -> None:

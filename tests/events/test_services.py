@@ -248,6 +248,50 @@ def test_expired_requests_cannot_be_accepted_and_expire_in_bulk() -> None:
     assert services.meeting_requests_expire_due() == 0
 
 
+def test_an_expired_request_shows_expired_and_does_not_block_a_new_one() -> None:
+    from puente.events import selectors
+
+    event = make_event()
+    first, second = register(event), register(event)
+    request = pending_request(first, second)
+    MeetingRequest.objects.filter(pk=request.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    shown = selectors.requests_of(second)["received"]
+    assert [item.status for item in shown] == [RequestStatus.EXPIRED]  # no Accept button
+    again = services.meeting_request_create(actor=second.user, requester=second, target=first)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.EXPIRED
+    assert again.status == RequestStatus.PENDING
+
+
+def test_after_requests_close_a_request_can_be_declined_not_accepted() -> None:
+    event = make_event()
+    first, second = register(event), register(event)
+    request = pending_request(first, second)
+    event.requests_close_at = timezone.now() - dt.timedelta(minutes=1)
+    event.save(update_fields=["requests_close_at"])
+    with pytest.raises(ValidationFailed) as error:
+        services.meeting_request_answer(request=request, actor=second.user, accept=True)
+    assert error.value.code == "closed"
+    services.meeting_request_answer(request=request, actor=second.user, accept=False)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DECLINED
+
+
+def test_accepting_a_meeting_the_organizers_already_added_creates_no_second_one() -> None:
+    event = make_event()
+    first, second = register(event), register(event)
+    added = Meeting.objects.create(event=event, first=second, second=first)
+    request = pending_request(first, second)
+    services.meeting_request_answer(request=request, actor=second.user, accept=True)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ACCEPTED
+    assert list(Meeting.objects.filter(event=event)) == [added]
+    added.refresh_from_db()
+    assert added.request_id == request.pk
+
+
 def test_limits_on_requests_sent_and_meetings_held() -> None:
     event = make_event(max_requests_per_participant=1, max_meetings_per_participant=1)
     first, second, third = register(event), register(event), register(event)

@@ -154,6 +154,17 @@ def test_agenda_shows_both_zones_and_downloads_the_ics() -> None:
     (entry,) = calendar.walk("VEVENT")
     assert entry.decoded("DTSTART") == meeting.slot.starts_at
     assert calendar.walk("VTIMEZONE")
+    # An organizer in Medellín printing this agenda sees the participant's Miami time, not
+    # their own.
+    organizer = make_manager("medellin")
+    printed = (
+        signed_in(organizer)
+        .get(f"/events/{event.slug}/agenda/?participant={mine.pk}", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "Participant's time (America/New_York)" in printed
+    assert "10:00–10:20" in printed
+    assert "09:00–09:20" in printed
 
 
 def test_agenda_of_an_unpublished_event_is_not_shown_to_participants() -> None:
@@ -268,7 +279,7 @@ def test_organizer_page_does_not_grow_with_meetings() -> None:
 
 # Pinned: session, user, viewer (memberships, hub roles, partnerships) and the page's own.
 LIST_QUERIES = 7
-DETAIL_QUERIES = 11
+DETAIL_QUERIES = 13  # with the joint hubs and the participants' linked opportunities
 
 
 def test_suggestions_rank_participants_for_what_i_seek() -> None:
@@ -302,12 +313,27 @@ def test_run_progress_fragment_polls_until_the_run_is_finished() -> None:
     from puente.events.models import RunStatus, ScheduleRun
 
     event = make_event()
-    run = ScheduleRun.objects.create(event=event, status=RunStatus.RUNNING, progress=0.42)
+    run = ScheduleRun.objects.create(
+        event=event, status=RunStatus.RUNNING, progress=0.42, stage="target"
+    )
     client = signed_in(make_manager("medellin"))
-    fragment = client.get(f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true")
+    fragment = client.get(
+        f"/events/{event.slug}/runs/{run.pk}/", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    )
     body = fragment.content.decode()
     assert 'hx-trigger="every 1s"' in body
     assert "42%" in body
+    assert '<span class="run-stage">proving the fewest breaks</span>' in body
+    spanish = (
+        signed_in(make_manager("medellin"))
+        .get(
+            f"/events/{event.slug}/runs/{run.pk}/",
+            HTTP_HX_REQUEST="true",
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+        .content.decode()
+    )
+    assert '<span class="run-stage">demostrando el mínimo de huecos</span>' in spanish
     assert "<html" not in body
     ScheduleRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE, breaks_total=3, lower_bound=3
@@ -317,6 +343,46 @@ def test_run_progress_fragment_polls_until_the_run_is_finished() -> None:
     ).content.decode()
     assert "hx-trigger" not in body
     assert 'id="run-breaks">3<' in body
+
+
+def test_the_edit_page_in_spanish_shows_dates_the_browser_can_read() -> None:
+    """Date pickers read only ISO values: a Spanish ``10/03/2026`` would show as empty and
+    the save would clear the closing times."""
+    closes = dt.datetime(2026, 3, 5, 18, 30, tzinfo=dt.UTC)
+    event = make_event(requests_close_at=closes)
+    client = signed_in(make_manager("medellin"))
+    body = client.get(f"/events/{event.slug}/edit/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'lang="es"' in body
+    assert f'name="start_date" value="{EVENT_DAY.isoformat()}"' in body
+    assert 'name="requests_close_at" value="2026-03-05T' in body
+
+
+def test_a_joint_hubs_manager_edits_the_event_without_taking_it_over() -> None:
+    event = make_event()
+    event.other_hubs.set([hub("miami")])
+    miami = make_manager("miami")
+    client = signed_in(miami)
+    page = client.get(f"/events/{event.slug}/edit/")
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert "medellin" in [choice for choice, _ in form.fields["hub"].choices]
+    data = {
+        **{k: v for k, v in form.initial.items() if v is not None},
+        "title": "Rueda conjunta",
+        "start_date": EVENT_DAY.isoformat(),
+        "end_date": EVENT_DAY.isoformat(),
+    }
+    response = client.post(f"/events/{event.slug}/edit/", data)
+    assert response.status_code == 302, page.context["form"].errors
+    event.refresh_from_db()
+    assert (event.title, event.hub.slug) == ("Rueda conjunta", "medellin")
+    assert [h.slug for h in event.other_hubs.all()] == ["miami"]
+    # Taking the event to their own hub is refused.
+    response = client.post(f"/events/{event.slug}/edit/", {**data, "hub": "miami"})
+    assert response.status_code == 403
+    event.refresh_from_db()
+    assert event.hub.slug == "medellin"
+    assert [h.slug for h in event.other_hubs.all()] == ["miami"]
 
 
 def test_organizer_edits_the_event_and_the_slots_follow() -> None:

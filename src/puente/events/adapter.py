@@ -8,6 +8,7 @@ without lookups by name.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from puente.events.models import Event, Meeting, Participant, ParticipantStatus, Slot
@@ -43,19 +44,23 @@ class EventProblem:
 
     problem: Problem
     previous: dict[str, str]
+    previous_tables: dict[str, int]
     meeting_ids: list[int]
 
 
-def event_problem(event: Event) -> EventProblem:
+def event_problem(event: Event, *, now: dt.datetime | None = None) -> EventProblem:
     """The event's slots, registered participants and meetings as a scheduling problem.
 
     Locked meetings become locks; the current places of the other meetings are the previous
-    schedule, so a re-run moves as few of them as it can. Raises ``ProblemError`` when the
-    locks contradict each other or the participants' availability.
+    schedule, so a re-run moves as few of them as it can. Participants marked absent are
+    left out with their meetings. With ``now`` (the event under way), slots that have begun
+    are history: their meetings stay where they are and nothing else is placed there.
+    Raises ``ProblemError`` when the locks contradict each other or the participants'
+    availability.
     """
     slots = list(Slot.objects.filter(event=event).order_by("starts_at", "id"))
     participants = list(
-        Participant.objects.filter(event=event, status=ParticipantStatus.REGISTERED)
+        Participant.objects.filter(event=event, status=ParticipantStatus.REGISTERED, no_show=False)
         .prefetch_related("unavailable_slots")
         .order_by("id")
     )
@@ -65,6 +70,12 @@ def event_problem(event: Event) -> EventProblem:
         for m in Meeting.objects.filter(event=event).order_by("id")
         if m.first_id in registered and m.second_id in registered
     ]
+    begun = {s.pk for s in slots if now is not None and s.starts_at <= now}
+    held: dict[int, set[int]] = {}  # participant -> begun slots where they hold a meeting
+    for m in meetings:
+        if m.slot_id in begun:
+            held.setdefault(m.first_id, set()).add(m.slot_id)
+            held.setdefault(m.second_id, set()).add(m.slot_id)
     problem_slots = tuple(
         ProblemSlot(id=slot_key(s.pk), session=session_key(s.session_id), capacity=event.tables)
         for s in slots
@@ -72,7 +83,12 @@ def event_problem(event: Event) -> EventProblem:
     problem_participants = tuple(
         ProblemParticipant(
             id=participant_key(p.pk),
-            unavailable=tuple(slot_key(s.pk) for s in p.unavailable_slots.all()),
+            unavailable=tuple(
+                slot_key(pk)
+                for pk in sorted(
+                    {s.pk for s in p.unavailable_slots.all()} | (begun - held.get(p.pk, set()))
+                )
+            ),
         )
         for p in participants
     )
@@ -88,15 +104,26 @@ def event_problem(event: Event) -> EventProblem:
         )
         for m in meetings
     )
-    locks = tuple(
-        Lock(meeting=meeting_key(m.pk), slot=slot_key(m.slot_id), table=m.table)
+    # Locked meetings and those held in a slot that has begun stay where they are.
+    kept = {
+        m.pk: (m.slot_id, m.table)
         for m in meetings
-        if m.locked and m.slot_id is not None
+        if m.slot_id is not None and (m.locked or m.slot_id in begun)
+    }
+    locks = tuple(
+        Lock(meeting=meeting_key(pk), slot=slot_key(slot_id), table=table)
+        for pk, (slot_id, table) in kept.items()
     )
+    kept_ids = set(kept)
     previous = {
         meeting_key(m.pk): slot_key(m.slot_id)
         for m in meetings
-        if not m.locked and m.slot_id is not None
+        if m.pk not in kept_ids and m.slot_id is not None
+    }
+    previous_tables = {
+        meeting_key(m.pk): m.table
+        for m in meetings
+        if m.pk not in kept_ids and m.slot_id is not None and m.table is not None
     }
     problem = Problem(
         slots=problem_slots,
@@ -105,7 +132,12 @@ def event_problem(event: Event) -> EventProblem:
         fairness=event.fairness,
         locked=locks,
     )
-    return EventProblem(problem=problem, previous=previous, meeting_ids=[m.pk for m in meetings])
+    return EventProblem(
+        problem=problem,
+        previous=previous,
+        previous_tables=previous_tables,
+        meeting_ids=[m.pk for m in meetings],
+    )
 
 
 def placements(solution: Solution) -> dict[int, tuple[int, int]]:

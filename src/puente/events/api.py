@@ -4,7 +4,7 @@ iCalendar). Each endpoint parses its input, calls one selector or service and an
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -20,6 +20,7 @@ from puente.directory.models import Organization
 from puente.events import selectors, services
 from puente.events.calendar import agenda_calendar
 from puente.events.models import Event, MeetingRequest, Participant, Slot
+from puente.marketplace.models import Opportunity
 
 router = Router(tags=["events"])
 
@@ -85,6 +86,7 @@ class ParticipantOut(Schema):
     seek: str
     language: str
     unavailable_slots: list[int]
+    opportunities: list[int] = Field(..., description="Ids of the linked opportunities.")
 
 
 class RegistrationIn(InputSchema):
@@ -97,6 +99,12 @@ class RegistrationIn(InputSchema):
     language: Literal["es", "en"] = "es"
     unavailable_slots: list[int] = Field(
         [], max_length=500, description="Slot ids you cannot attend."
+    )
+    opportunities: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        [],
+        max_length=100,
+        description="Ids of your organization's published opportunities to link to your "
+        "catalogue entry.",
     )
 
 
@@ -192,6 +200,7 @@ def participant_out(participant: Participant) -> ParticipantOut:
         seek=participant.seek,
         language=participant.language,
         unavailable_slots=[slot.pk for slot in participant.unavailable_slots.all()],
+        opportunities=sorted(o.pk for o in participant.opportunities.all()),
     )
 
 
@@ -281,13 +290,19 @@ def register(
         raise ValidationFailed(
             _("Choose slots of this event."), code="bad_slot", field="unavailable_slots"
         )
+    opportunities = list(Opportunity.objects.filter(pk__in=payload.opportunities))
+    if len(opportunities) != len(set(payload.opportunities)):
+        raise ValidationFailed(
+            _("There is no such opportunity."), code="bad_opportunity", field="opportunities"
+        )
     participant = services.participant_register(
         event=event,
         actor=user,
         organization=organization,
         values={
-            **payload.dict(exclude={"organization", "unavailable_slots"}),
+            **payload.dict(exclude={"organization", "unavailable_slots", "opportunities"}),
             "unavailable_slots": slots,
+            "opportunities": opportunities,
         },
     )
     return Status(201, participant_out(participant))

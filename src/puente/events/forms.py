@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,6 +22,7 @@ from puente.events.models import (
     Participant,
     Slot,
 )
+from puente.marketplace.models import Opportunity
 
 PRIORITY_CHOICES = [
     (1, _("Normal")),
@@ -30,15 +32,28 @@ PRIORITY_CHOICES = [
 
 
 class DateInput(forms.DateInput):
+    """A date picker: browsers read only ISO dates, whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
 
 class DateTimeInput(forms.DateTimeInput):
+    """A date-and-time picker (ISO ``YYYY-MM-DDTHH:MM``, whatever the page's language)."""
+
     input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 class EventForm(forms.Form):
@@ -150,6 +165,10 @@ class SlotChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
+def _opportunity_with_organization(opportunity: Opportunity) -> str:
+    return f"{opportunity.title} ({opportunity.organization.name})"
+
+
 class RegistrationForm(forms.Form):
     """Registering for an event: for which organization, the catalogue entry, availability."""
 
@@ -182,6 +201,16 @@ class RegistrationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    opportunities = forms.ModelMultipleChoiceField(
+        label=_("Your opportunities in the marketplace"),
+        help_text=_(
+            "Link your organization's published offers and requests: other participants see "
+            "them, and the matching engine suggests meetings from them."
+        ),
+        queryset=Opportunity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(
         self,
@@ -190,6 +219,7 @@ class RegistrationForm(forms.Form):
         organizations: list[Organization],
         slot_label: Any = str,
         with_organization: bool = True,
+        opportunities: QuerySet[Opportunity] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -205,6 +235,20 @@ class RegistrationForm(forms.Form):
         slots = self.fields["unavailable_slots"]
         slots.queryset = Slot.objects.filter(event=event).order_by("starts_at")  # type: ignore[attr-defined]
         slots.label_from_instance = slot_label  # type: ignore[attr-defined]
+        # Only the live opportunities of the participating organization(s) can be linked;
+        # someone taking part on their own has none to link.
+        owners = (
+            set(opportunities.values_list("organization_id", flat=True))
+            if opportunities is not None
+            else set()
+        )
+        if not owners:
+            del self.fields["opportunities"]
+        else:
+            linked = self.fields["opportunities"]
+            linked.queryset = opportunities  # type: ignore[attr-defined]
+            if len(owners) > 1:
+                linked.label_from_instance = _opportunity_with_organization  # type: ignore[attr-defined]
 
     def clean_organization(self) -> Organization | None:
         pk = self.cleaned_data.get("organization")

@@ -486,6 +486,20 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+#: The solver's stages (``scheduling.solver``) as the organizer reads them.
+RUN_STAGE_LABELS = {
+    "model": _("preparing"),
+    "start": _("preparing"),
+    "anneal": _("searching for a good schedule"),
+    "priority": _("placing as many meetings as possible"),
+    "fairness": _("balancing breaks between participants"),
+    "target": _("proving the fewest breaks"),
+    "breaks": _("reducing breaks"),
+    "moves": _("keeping changes to the schedule few"),
+    "done": _("saving"),
+}
+
+
 class ScheduleRun(models.Model):
     """One run of the scheduler for an event: its progress and what it found."""
 
@@ -561,6 +575,12 @@ class ScheduleRun(models.Model):
     @property
     def percent(self) -> int:
         return round(min(1.0, max(0.0, self.progress)) * 100)
+
+    @property
+    def stage_label(self) -> str:
+        """What the scheduler is doing, in the reader's language (the solver's stage names
+        are internal)."""
+        return str(RUN_STAGE_LABELS.get(self.stage, self.stage))
 
     @property
     def advice_state(self) -> str:

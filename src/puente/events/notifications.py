@@ -12,3 +12,11 @@ register_kind(
     "events.meeting_declined", _("%(target)s declined your meeting request at %(event)s.")
 )
 register_kind("events.agenda_published", _("Your agenda for %(event)s is published."))
+register_kind(
+    "events.meeting_replaced",
+    _("%(absent)s is absent from %(event)s: at %(time)s you meet %(other)s instead."),
+)
+register_kind(
+    "events.standby_meeting",
+    _("From standby at %(event)s: you meet %(other)s at %(time)s, see your agenda."),
+)

@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from puente.accounts.viewer import Viewer
 from puente.core.errors import NotFound
 from puente.events.models import (
+    RUN_STALE_MARGIN,
     Event,
     EventStatus,
     Meeting,
@@ -27,6 +29,20 @@ from puente.events.models import (
     ScheduleRun,
     Slot,
 )
+from puente.marketplace.models import Opportunity
+from puente.marketplace.models import Status as OpportunityStatus
+from puente.marketplace.selectors import opportunities_visible_to
+
+
+def active_run(event: Event) -> ScheduleRun | None:
+    """The event's scheduler run that is queued or running (and not given up as dead)."""
+    for run in ScheduleRun.objects.filter(
+        event=event, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ):
+        deadline = run.created_at + dt.timedelta(seconds=run.time_limit) + RUN_STALE_MARGIN
+        if deadline > timezone.now():
+            return run
+    return None
 
 
 def _other_hubs(hub_ids: frozenset[int]) -> QuerySet[Any]:
@@ -86,6 +102,39 @@ def participants_of(event: Event) -> QuerySet[Participant]:
     )
 
 
+def _live_opportunity() -> Q:
+    return Q(status=OpportunityStatus.PUBLISHED) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+
+
+def linkable_opportunities(organization_ids: Iterable[int]) -> QuerySet[Opportunity]:
+    """Opportunities a participant may link to its catalogue entry: the live (published,
+    unexpired) ones of its organization."""
+    return (
+        Opportunity.objects.filter(_live_opportunity(), organization_id__in=list(organization_ids))
+        .select_related("organization")
+        .order_by("organization__name", "title", "id")
+    )
+
+
+def _shown_opportunities(viewer: Viewer) -> Prefetch:
+    """Linked opportunities as ``linked_opportunities``: only live ones the viewer may see, so
+    every link opens."""
+    return Prefetch(
+        "opportunities",
+        queryset=opportunities_visible_to(viewer)
+        .filter(_live_opportunity())
+        .order_by("title", "id"),
+        to_attr="linked_opportunities",
+    )
+
+
+def catalogue_of(viewer: Viewer, event: Event) -> QuerySet[Participant]:
+    """The registered participants with the linked opportunities the viewer may see."""
+    return participants_of(event).prefetch_related(_shown_opportunities(viewer))
+
+
 def participant_in_event(event: Event, pk: int) -> Participant:
     participant = participants_of(event).filter(pk=pk).first()
     if participant is None:
@@ -98,14 +147,20 @@ def slots_of(event: Event) -> QuerySet[Slot]:
 
 
 def requests_of(participant: Participant) -> dict[str, list[MeetingRequest]]:
-    """Requests the participant received and sent, newest first."""
+    """Requests the participant received and sent, newest first. A pending request past its
+    answer time shows as expired (the periodic job records it; answers are refused already)."""
     base = MeetingRequest.objects.select_related(
         "requester__organization", "requester__user", "target__organization", "target__user"
     )
-    return {
+    now = timezone.now()
+    found = {
         "received": list(base.filter(target=participant)),
         "sent": list(base.filter(requester=participant)),
     }
+    for item in found["received"] + found["sent"]:
+        if item.status == RequestStatus.PENDING and item.expires_at <= now:
+            item.status = RequestStatus.EXPIRED
+    return found
 
 
 def request_for_viewer(user: Any, pk: int) -> MeetingRequest:
@@ -154,8 +209,9 @@ class AgendaItem:
     video_url: str
 
 
-def agenda_of(participant: Participant) -> list[AgendaItem]:
-    """The participant's placed meetings in time order."""
+def agenda_of(participant: Participant, viewer: Viewer | None = None) -> list[AgendaItem]:
+    """The participant's placed meetings in time order; given a viewer, each counterpart
+    carries the linked opportunities that viewer may see (one query for all)."""
     event = participant.event
     items = []
     for meeting in _meetings(event).filter(
@@ -174,6 +230,8 @@ def agenda_of(participant: Participant) -> list[AgendaItem]:
             )
         )
     items.sort(key=lambda item: (item.slot.starts_at, item.table))
+    if viewer is not None:
+        prefetch_related_objects([item.counterpart for item in items], _shown_opportunities(viewer))
     return items
 
 
@@ -274,45 +332,86 @@ def upcoming_cutoff() -> dt.date:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A participant the matching engine ranks well for what the viewer seeks."""
+    """A participant the matching engine ranks well for the viewer's opportunities or what
+    they seek."""
 
     participant: Participant
     score: float
     reasons: list[Any]
 
 
+#: How many of ``me``'s linked opportunities are matched for suggestions.
+MAX_MATCHED_OPPORTUNITIES = 10
+
+
 def suggested_participants(
     viewer: Viewer, me: Participant, *, limit: int = 8, depth: int = 200
 ) -> list[Suggestion]:
-    """Participants of the same event whose organizations the matching engine ranks for what
-    ``me`` seeks (and offers), best first; those already asked or asking are left out."""
-    from puente.matching.items import ORGANIZATION
-    from puente.matching.selectors import search
+    """Participants of the same event the matching engine ranks as counterparts, best first.
 
-    query = " ".join(part for part in (me.seek, me.offer) if part).strip()
-    if not query:
-        return []
-    others = {
-        p.organization_id: p
-        for p in participants_of(me.event).exclude(pk=me.pk)
-        if p.organization_id is not None
-    }
-    if not others:
-        return []
-    asked: set[int] = set()
+    First the matches of each of ``me``'s live linked opportunities (a matched opportunity of
+    another participant's organization, or that organization itself, suggests the
+    participant; the best score wins), then a free-text search on what ``me`` seeks fills up
+    to ``limit``. What ``me`` offers is not searched: who offers the same is a competitor.
+    Participants already asked or asking, and ``me``, are left out."""
+    from puente.matching.explanations import Reason
+    from puente.matching.items import OPPORTUNITY, ORGANIZATION
+    from puente.matching.selectors import opportunity_matches, search
+
+    asked: set[int] = {me.pk}
     for pair in MeetingRequest.objects.filter(
         Q(requester=me) | Q(target=me),
         status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
     ).values_list("requester_id", "target_id"):
         asked.update(pair)
-    suggestions = []
-    for result in search(viewer, query, types=[ORGANIZATION], limit=depth):
-        participant = others.get(result.id)
-        if participant is None or participant.pk in asked:
-            continue
-        suggestions.append(
-            Suggestion(participant=participant, score=result.score, reasons=result.reasons)
-        )
-        if len(suggestions) >= limit:
-            break
+    by_organization = {
+        p.organization_id: p
+        for p in participants_of(me.event).exclude(pk__in=asked)
+        if p.organization_id is not None
+    }
+    if not by_organization:
+        return []
+    best: dict[int, Suggestion] = {}
+    mine = me.opportunities.filter(_live_opportunity()).order_by("id")[:MAX_MATCHED_OPPORTUNITIES]
+    for opportunity in mine:
+        for result in opportunity_matches(viewer, opportunity, limit=depth):
+            if result.item_type == OPPORTUNITY:
+                organization_id = result.object.organization_id  # type: ignore[attr-defined]
+                because = _("Matches your opportunity “%(mine)s” with their “%(theirs)s”.") % {
+                    "mine": opportunity.title,
+                    "theirs": result.object.title,  # type: ignore[attr-defined]
+                }
+            elif result.item_type == ORGANIZATION:
+                organization_id = result.id
+                because = _("Fits your opportunity “%(mine)s”.") % {"mine": opportunity.title}
+            else:
+                continue
+            participant = by_organization.get(organization_id)
+            if participant is None:
+                continue
+            current = best.get(participant.pk)
+            if current is None or result.score > current.score:
+                linked = Reason(
+                    code="linked_opportunity",
+                    text=because,
+                    contribution=0.0,
+                    params={"opportunity": opportunity.pk, "item_type": result.item_type},
+                )
+                best[participant.pk] = Suggestion(
+                    participant=participant,
+                    score=result.score,
+                    reasons=[linked, *result.reasons],
+                )
+    suggestions = sorted(best.values(), key=lambda s: (-s.score, s.participant.pk))[:limit]
+    if len(suggestions) < limit and me.seek.strip():
+        for result in search(viewer, me.seek, types=[ORGANIZATION], limit=depth):
+            participant = by_organization.get(result.id)
+            if participant is None or participant.pk in best:
+                continue
+            best[participant.pk] = Suggestion(
+                participant=participant, score=result.score, reasons=result.reasons
+            )
+            suggestions.append(best[participant.pk])
+            if len(suggestions) >= limit:
+                break
     return suggestions

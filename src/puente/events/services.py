@@ -33,6 +33,7 @@ from puente.events.models import (
 )
 from puente.events.slots import session_slots
 from puente.impact.services import activity_sync, retract_activity
+from puente.marketplace.models import Opportunity
 
 EVENT_FIELDS = [
     "title",
@@ -74,6 +75,18 @@ def can_organize(user: Any, event: Event) -> bool:
 def require_organizer(user: Any, event: Event) -> None:
     if not can_organize(user, event):
         raise PermissionDenied(_("Only the managers of the event's hubs can organize it."))
+
+
+def require_no_run(event: Event) -> None:
+    """Changes to the schedule's inputs wait for a scheduler run to finish (it would
+    overwrite them when it applies its schedule)."""
+    from puente.events.selectors import active_run
+
+    if active_run(event) is not None:
+        raise Conflict(
+            _("The scheduler is running for this event: wait for it to finish."),
+            code="run_active",
+        )
 
 
 def acts_for(user: Any, participant: Participant) -> bool:
@@ -158,8 +171,12 @@ def event_update(*, event: Event, actor: User, values: dict[str, Any]) -> Event:
     """The organizer changes the event; a new slot length re-cuts the sessions' slots."""
     require_organizer(actor, event)
     moves_hub = "hub" in values and values["hub"].pk != event.hub_id
+    # Moving the event takes it from its hub: only who manages both hubs may do it (a joint
+    # hub's manager organizes the event but does not take it over).
     if moves_hub and not viewer_for(actor).manages_any({values["hub"].pk}):
         raise PermissionDenied(_("Only the managers of a hub can create events for it."))
+    if moves_hub and not viewer_for(actor).manages_any({event.hub_id}):
+        raise PermissionDenied(_("Only the managers of the organizing hub can move the event."))
     merged = {name: values.get(name, getattr(event, name)) for name in ("start_date", "end_date")}
     merged["registration_closes_at"] = values.get(
         "registration_closes_at", event.registration_closes_at
@@ -168,6 +185,8 @@ def event_update(*, event: Event, actor: User, values: dict[str, Any]) -> Event:
     _check_event_values(merged)
     before = snapshot(event, [*EVENT_FIELDS, "other_hubs"])
     reshape = any(name in values and values[name] != getattr(event, name) for name in _SLOT_SHAPE)
+    if reshape or values.get("tables", event.tables) != event.tables:
+        require_no_run(event)
     for name in _EDITABLE:
         if name in values and name != "status":
             setattr(event, name, values[name])
@@ -256,6 +275,7 @@ def _cut_slots(event: Event, session: EventSession) -> list[Slot]:
 def event_session_add(*, event: Event, actor: User, values: dict[str, Any]) -> EventSession:
     """Add a session (a day's block of slots, with an optional pause) and cut its slots."""
     require_organizer(actor, event)
+    require_no_run(event)
     day = values["date"]
     if not event.start_date <= day <= event.end_date:
         raise ValidationFailed(
@@ -306,6 +326,7 @@ def event_session_remove(*, session: EventSession, actor: User) -> None:
     """Remove a session and its slots; meetings placed in them go back to unscheduled."""
     event = session.event
     require_organizer(actor, event)
+    require_no_run(event)
     Meeting.objects.filter(slot__session=session).update(slot=None, table=None, locked=False)
     audit_record(
         actor=actor,
@@ -332,6 +353,29 @@ def _check_slots_of(event: Event, slots: Iterable[Slot]) -> list[Slot]:
             _("Choose slots of this event."), code="bad_slot", field="unavailable_slots"
         )
     return slots
+
+
+def _check_opportunities_of(
+    organization_id: int | None, opportunities: Iterable[Opportunity]
+) -> list[Opportunity]:
+    """Only live (published, unexpired) opportunities of the participating organization can
+    be linked to its catalogue entry."""
+    opportunities = list(opportunities)
+    if not opportunities:
+        return []
+    if organization_id is None:
+        raise ValidationFailed(
+            _("Only participants taking part for an organization can link opportunities."),
+            code="bad_opportunity",
+            field="opportunities",
+        )
+    if any(o.organization_id != organization_id or not o.is_live for o in opportunities):
+        raise ValidationFailed(
+            _("Choose published opportunities of the organization taking part."),
+            code="bad_opportunity",
+            field="opportunities",
+        )
+    return opportunities
 
 
 @transaction.atomic
@@ -369,6 +413,9 @@ def participant_register(
     if duplicate.exclude(status=ParticipantStatus.CANCELLED).exists():
         raise Conflict(_("Already registered for this event."), code="already_registered")
     unavailable = _check_slots_of(event, values.get("unavailable_slots") or [])
+    opportunities = _check_opportunities_of(
+        organization.pk if organization is not None else None, values.get("opportunities") or []
+    )
     previous = duplicate.first()
     try:
         with transaction.atomic():
@@ -389,11 +436,6 @@ def participant_register(
             _("Already registered for this event."), code="already_registered"
         ) from error
     participant.unavailable_slots.set(unavailable)
-    opportunities = [
-        o
-        for o in values.get("opportunities") or []
-        if o.organization_id == participant.organization_id
-    ]
     participant.opportunities.set(opportunities)
     audit_record(
         actor=actor,
@@ -417,12 +459,27 @@ def participant_update(
         raise ValidationFailed(
             _("The agenda is published: ask the organizers for changes."), code="published"
         )
-    fields = ["attendees", "offer", "seek", "language", "standby", "unavailable_slots"]
+    fields = [
+        "attendees",
+        "offer",
+        "seek",
+        "language",
+        "standby",
+        "unavailable_slots",
+        "opportunities",
+    ]
     before = snapshot(participant, fields)
+    opportunities = None
+    if "opportunities" in values:
+        opportunities = _check_opportunities_of(
+            participant.organization_id, values["opportunities"] or []
+        )
     for name in ("attendees", "offer", "seek", "language", "standby"):
         if name in values:
             setattr(participant, name, values[name])
     participant.save()
+    if opportunities is not None:
+        participant.opportunities.set(opportunities)
     if "unavailable_slots" in values:
         unavailable = _check_slots_of(event, values["unavailable_slots"])
         participant.unavailable_slots.set(unavailable)
@@ -481,6 +538,14 @@ def _meeting_count(participant: Participant) -> int:
     return Meeting.objects.filter(Q(first=participant) | Q(second=participant)).count()
 
 
+def _meeting_between(first: Participant, second: Participant) -> Meeting | None:
+    return (
+        Meeting.objects.filter(Q(first=first, second=second) | Q(first=second, second=first))
+        .order_by("pk")
+        .first()
+    )
+
+
 def _open_request_between(first: Participant, second: Participant) -> MeetingRequest | None:
     return (
         MeetingRequest.objects.filter(status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED])
@@ -524,6 +589,14 @@ def meeting_request_create(
             code="bad_priority",
             field="priority",
         )
+    # A request that ran out of time no longer stands between them, even before the
+    # periodic job has recorded it.
+    for stale in MeetingRequest.objects.select_for_update(of=("self",)).filter(
+        Q(requester=requester, target=target) | Q(requester=target, target=requester),
+        status=RequestStatus.PENDING,
+        expires_at__lte=timezone.now(),
+    ):
+        _expire(stale)
     if _open_request_between(requester, target) is not None:
         raise Conflict(
             _("There is already an open meeting request between you."), code="request_exists"
@@ -612,9 +685,16 @@ def meeting_request_answer(
     request.answered_at, request.answered_by = timezone.now(), actor
     request.answer_message = message.strip()[:500]
     if accept:
+        if not requests_open(event):
+            # Accepting after the close would add meetings behind the organizers' schedule.
+            raise ValidationFailed(
+                _("Meeting requests for this event are closed: it can only be declined."),
+                code="closed",
+            )
+        existing = _meeting_between(request.requester, request.target)
         limit = event.max_meetings_per_participant
         for side in (request.requester, request.target):
-            if _meeting_count(side) >= limit:
+            if existing is None and _meeting_count(side) >= limit:
                 raise ValidationFailed(
                     _("%(name)s already has the most meetings this event allows (%(limit)d).")
                     % {"name": side.display_name, "limit": limit},
@@ -622,13 +702,18 @@ def meeting_request_answer(
                 )
         request.status = RequestStatus.ACCEPTED
         request.save()
-        Meeting.objects.create(
-            event=event,
-            request=request,
-            first=request.requester,
-            second=request.target,
-            priority=request.priority,
-        )
+        if existing is None:
+            Meeting.objects.create(
+                event=event,
+                request=request,
+                first=request.requester,
+                second=request.target,
+                priority=request.priority,
+            )
+        elif existing.request_id is None:
+            # The organizers already added this meeting: the request is answered by it.
+            existing.request = request
+            existing.save(update_fields=["request"])
     else:
         request.status = RequestStatus.DECLINED
         request.save()

@@ -8,7 +8,7 @@ import logging
 import time
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,9 @@ from puente.accounts.models import User
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, ValidationFailed
 from puente.core.notifications import notify
-from puente.events import adapter
+from puente.events import adapter, selectors
 from puente.events.models import (
     MAX_TABLES,
-    RUN_STALE_MARGIN,
     Event,
     EventSession,
     EventStatus,
@@ -35,7 +34,12 @@ from puente.events.models import (
 )
 from puente.events.scheduling import Problem, ProblemError, Solution, solve
 from puente.events.scheduling.advice import advise_tables
-from puente.events.services import event_update, participant_users, require_organizer
+from puente.events.services import (
+    event_update,
+    participant_users,
+    require_no_run,
+    require_organizer,
+)
 from puente.impact.services import activity_sync, retract_activity
 
 logger = logging.getLogger(__name__)
@@ -46,16 +50,6 @@ PROGRESS_INTERVAL = 0.5
 
 
 # --- scheduler runs ------------------------------------------------------------------------
-def _active_run(event: Event) -> ScheduleRun | None:
-    for run in ScheduleRun.objects.filter(
-        event=event, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
-    ):
-        deadline = run.created_at + dt.timedelta(seconds=run.time_limit) + RUN_STALE_MARGIN
-        if deadline > timezone.now():
-            return run
-    return None
-
-
 @transaction.atomic
 def schedule_run_start(
     *,
@@ -79,7 +73,7 @@ def schedule_run_start(
     if event.status in (EventStatus.DRAFT, EventStatus.CANCELLED):
         raise ValidationFailed(_("Open the event before scheduling its meetings."), code="not_open")
     Event.objects.select_for_update(of=("self",)).filter(pk=event.pk).first()
-    if _active_run(event) is not None:
+    if selectors.active_run(event) is not None:
         raise Conflict(_("The scheduler is already running for this event."), code="run_active")
     if tables is not None and tables != event.tables:
         if not 1 <= tables <= MAX_TABLES:
@@ -140,8 +134,10 @@ def schedule_run_execute(*, run_id: int) -> ScheduleRun | None:
         run.status, run.stage, run.progress = RunStatus.RUNNING, "model", 0.0
         run.save(update_fields=["status", "stage", "progress"])
     event = Event.objects.get(pk=run.event_id)
+    # Once the agenda is out, the slots that have begun are history (the event under way).
+    history_until = timezone.now() if event.status == EventStatus.PUBLISHED else None
     try:
-        built = adapter.event_problem(event)
+        built = adapter.event_problem(event, now=history_until)
     except ProblemError as error:
         return _fail(
             run,
@@ -152,11 +148,16 @@ def schedule_run_execute(*, run_id: int) -> ScheduleRun | None:
         time_limit=run.time_limit,
         seed=run.seed,
         previous=built.previous,
+        previous_tables=built.previous_tables,
         progress=_progress_writer(run.pk),
     )
     if solution.status == "infeasible":
         return _fail(run, solution.message or _("No schedule honours the locked meetings."))
-    run = _apply(run, event, built.meeting_ids, solution)
+    try:
+        run = _apply(run, event, built.meeting_ids, solution)
+    except IntegrityError:  # a meeting was placed by other means meanwhile: nothing changed
+        logger.warning("scheduler run %s collided with a change to the schedule", run.pk)
+        return _fail(run, _("The schedule changed while the scheduler ran: run it again."))
     if run.advise_tables and solution.status != "optimal":
         _advise(run, event, built.problem, solution)
     return run
@@ -308,6 +309,7 @@ def meeting_move(
     """The organizer places a meeting by hand (locked by default, so re-runs keep it), or takes
     it out of the schedule with ``slot=None``."""
     require_organizer(actor, meeting.event)
+    require_no_run(meeting.event)
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("event", "first", "second", "session")
@@ -332,6 +334,7 @@ def meeting_move(
 def meeting_set_lock(*, meeting: Meeting, actor: User, locked: bool) -> Meeting:
     """Lock a placed meeting (re-runs keep it) or unlock it."""
     require_organizer(actor, meeting.event)
+    require_no_run(meeting.event)
     if locked and meeting.slot_id is None:
         raise ValidationFailed(
             _("Place the meeting in a slot before locking it."), code="not_placed"
@@ -355,6 +358,7 @@ def meeting_add(
 ) -> Meeting:
     """The organizer adds a meeting between two registered participants."""
     require_organizer(actor, event)
+    require_no_run(event)
     for participant in (first, second):
         if participant.event_id != event.pk or participant.status != ParticipantStatus.REGISTERED:
             raise ValidationFailed(
@@ -386,6 +390,7 @@ def meeting_add(
 def meeting_remove(*, meeting: Meeting, actor: User) -> None:
     """The organizer removes a meeting; the request behind it, if any, is cancelled."""
     require_organizer(actor, meeting.event)
+    require_no_run(meeting.event)
     _record(meeting, actor, "event.meeting_remove", snapshot(meeting, _MEETING_STATE))
     if meeting.request_id is not None:
         meeting.request.status = RequestStatus.CANCELLED  # type: ignore[union-attr]
@@ -401,7 +406,7 @@ def event_publish(*, event: Event, actor: User) -> Event:
     require_organizer(actor, event)
     if event.status not in (EventStatus.OPEN, EventStatus.PUBLISHED):
         raise ValidationFailed(_("Open the event before publishing its agenda."), code="not_open")
-    if _active_run(event) is not None:
+    if selectors.active_run(event) is not None:
         raise Conflict(_("Wait for the scheduler to finish before publishing."), code="run_active")
     if not Meeting.objects.filter(event=event, slot__isnull=False).exists():
         raise ValidationFailed(
@@ -490,33 +495,36 @@ def _standby_for(
 
 
 @transaction.atomic
-def participant_mark_no_show(*, participant: Participant, actor: User) -> int:
-    """The organizer marks a participant absent: each of their placed meetings is given, same
-    slot and table, to a checked-in participant on standby when one is free. Returns how many
-    meetings were reassigned."""
+def participant_mark_no_show(
+    *, participant: Participant, actor: User, now: dt.datetime | None = None
+) -> int:
+    """The organizer marks a participant absent: each of their meetings still to come is
+    given, same slot and table, to a checked-in participant on standby when one is free
+    (both are told), else taken out of the schedule. Meetings whose slot has begun stay as
+    they are. Returns how many meetings were reassigned."""
     event = participant.event
     require_organizer(actor, event)
+    require_no_run(event)
+    now = now or timezone.now()
     before = snapshot(participant, _DAY_STATE)
     participant.no_show, participant.checked_in_at = True, None
     participant.save(update_fields=["no_show", "checked_in_at"])
     reassigned = 0
     freed = list(
         Meeting.objects.select_for_update(of=("self",))
-        .filter(Q(first=participant) | Q(second=participant), slot__isnull=False)
-        .select_related("event", "first", "second")
+        .filter(Q(first=participant) | Q(second=participant), slot__starts_at__gt=now)
+        .select_related("event", "first", "second", "slot")
         .order_by("slot__starts_at")
     )
     for meeting in freed:
         counterpart = meeting.other(participant)
-        slot_id, table = meeting.slot_id, meeting.table
+        slot, table = meeting.slot, meeting.table
         meeting.slot, meeting.table, meeting.locked = None, None, False
         meeting.sequence += 1
         meeting.save(update_fields=["slot", "table", "locked", "sequence", "updated_at"])
-        if counterpart.no_show:
+        if counterpart.no_show or slot is None:
             continue
-        if slot_id is None:
-            continue
-        standby = _standby_for(event, slot_id, counterpart, participant)
+        standby = _standby_for(event, slot.pk, counterpart, participant)
         if standby is None:
             continue
         replacement = Meeting.objects.create(
@@ -524,13 +532,14 @@ def participant_mark_no_show(*, participant: Participant, actor: User) -> int:
             first=counterpart,
             second=standby,
             priority=meeting.priority,
-            slot_id=slot_id,
+            slot=slot,
             table=table,
             locked=True,
             replaces=meeting,
         )
         _record(replacement, actor, "event.standby_reassign", None)
         activity_sync(sources=[replacement])
+        _tell_replacement(event, replacement, slot, absent=participant)
         reassigned += 1
     activity_sync(sources=[event, *freed])
     audit_record(
@@ -542,3 +551,27 @@ def participant_mark_no_show(*, participant: Participant, actor: User) -> int:
         hub=event.hub,
     )
     return reassigned
+
+
+def _tell_replacement(event: Event, meeting: Meeting, slot: Slot, *, absent: Participant) -> None:
+    """Tell both sides of a standby meeting (in the app: it is the event day)."""
+    url = reverse("events:agenda", kwargs={"slug": event.slug})
+    start = slot.starts_at.astimezone(event.zone).strftime("%H:%M")
+    counterpart, standby = meeting.first, meeting.second
+    notify(
+        users=participant_users([counterpart]),
+        kind="events.meeting_replaced",
+        params={
+            "absent": absent.display_name,
+            "other": standby.display_name,
+            "time": start,
+            "event": event.title,
+        },
+        url=url,
+    )
+    notify(
+        users=participant_users([standby]),
+        kind="events.standby_meeting",
+        params={"other": counterpart.display_name, "time": start, "event": event.title},
+        url=url,
+    )

@@ -87,7 +87,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_for(request.user)
     event = selectors.event_for_viewer(viewer, slug=slug)
     me = selectors.participant_for(request.user, event)
-    participants = list(selectors.participants_of(event))
+    participants = list(selectors.catalogue_of(viewer, event))
     open_with: set[int] = set()
     if me is not None:
         requests = selectors.requests_of(me)
@@ -122,12 +122,14 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
         Organization.objects.filter(pk__in=viewer.organization_ids).order_by("name")
     )
     zone_name = _viewer_zone(request)
+    owners = [o.pk for o in organizations] if me is None else [me.organization_id]
     form = RegistrationForm(
         request.POST or None,
         event=event,
         organizations=organizations,
         slot_label=lambda slot: slot_label(slot, zone_name),
         with_organization=me is None,
+        opportunities=selectors.linkable_opportunities(pk for pk in owners if pk is not None),
         initial=_registration_initial(me, request),
     )
     if request.method == "POST":
@@ -177,6 +179,7 @@ def _registration_initial(me: Participant | None, request: HttpRequest) -> dict[
         "language": me.language,
         "standby": me.standby,
         "unavailable_slots": list(me.unavailable_slots.all()),
+        "opportunities": list(me.opportunities.all()),
     }
 
 
@@ -337,9 +340,12 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             {"event": event, "message": error.message},
             status=404,
         )
-    viewer_zone = _viewer_zone(request)
+    own = services.acts_for(request.user, participant)
+    # "Their time": the viewer's own zone on their agenda, else (an organizer printing a
+    # participant's agenda) the zone of the account that registered the participant.
+    viewer_zone = _viewer_zone(request) if own else participant.user.time_zone
     rows = []
-    for item in selectors.agenda_of(participant):
+    for item in selectors.agenda_of(participant, viewer):
         rows.append(
             {
                 "item": item,
@@ -358,6 +364,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "participant": participant,
             "rows": rows,
             "viewer_zone": viewer_zone,
+            "own": own,
             "same_zone": viewer_zone == event.time_zone,
             "ics_url": reverse("events:agenda_ics", kwargs={"slug": event.slug}) + query,
         },

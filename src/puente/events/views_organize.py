@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, NotFound, PermissionDenied
 from puente.core.forms import validated
+from puente.core.models import Hub
 from puente.directory.views import forbidden_page, is_fragment_request, signed_in_account
 from puente.events import selectors, services, services_schedule
 from puente.events.forms import (
@@ -72,9 +73,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @not_found_as_404
 def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
     event = _organized_event(request, slug)
-    form = EventForm(
-        request.POST or None, hubs=hubs_managed(request.user), initial=event_initial(event)
-    )
+    # The current hub stays a choice for a joint hub's manager, who may not move the event.
+    hubs = hubs_managed(request.user) | Hub.objects.filter(pk=event.hub_id)
+    form = EventForm(request.POST or None, hubs=hubs.distinct(), initial=event_initial(event))
     if request.method == "POST":
         try:
             values = validated(form)

@@ -303,6 +303,7 @@ def solve(
     seed: int = 0,
     mode: Mode = "fast",
     previous: Mapping[str, str] | Solution | None = None,
+    previous_tables: Mapping[str, int] | None = None,
     progress: ProgressCallback | None = None,
     workers: int = 2,
     deterministic: bool = True,
@@ -314,8 +315,9 @@ def solve(
     ``mode="fast"`` switches to neighbourhood search on large problems. ``previous``
     maps meeting ids to the slot ids of an earlier schedule (unknown ids are ignored), or
     is an earlier :class:`Solution` (then meetings that keep their slot also keep their
-    table when possible): the solver moves as few of those meetings as it can (below
-    breaks in the objective order). ``work_limit`` (default: ``time_limit``) is the
+    table when possible; ``previous_tables``, meeting id to table, does the same for a
+    mapping): the solver moves as few of those meetings as it can (below breaks in the
+    objective order). ``work_limit`` (default: ``time_limit``) is the
     budget in nominal seconds of deterministic work; ``time_limit`` stays the wall-clock
     cap. Set a ``work_limit`` well below ``time_limit`` for results that do not depend on
     the machine's load. ``progress`` receives dicts with ``stage``, ``fraction`` (of the
@@ -325,7 +327,7 @@ def solve(
         raise ValueError(f"unknown mode {mode!r}")
     started = time.perf_counter()
     index = build_index(problem)
-    previous_tables: dict[str, int] = {}
+    previous_tables = dict(previous_tables or {})
     if isinstance(previous, Solution):
         previous_tables = {a.meeting: a.table for a in previous.assignments}
         previous = previous.slot_of()
