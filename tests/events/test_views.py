@@ -167,6 +167,110 @@ def test_agenda_shows_both_zones_and_downloads_the_ics() -> None:
     assert "09:00–09:20" in printed
 
 
+def test_tables_can_have_their_own_video_rooms() -> None:
+    event = make_event(status=EventStatus.PUBLISHED, online_url="https://meet.example.org/rueda")
+    client = signed_in(make_manager("medellin"))
+    page = client.get(f"/events/{event.slug}/edit/")
+    data = {
+        **{k: v for k, v in page.context["form"].initial.items() if v is not None},
+        "start_date": EVENT_DAY.isoformat(),
+        "end_date": EVENT_DAY.isoformat(),
+        "room_links": "https://zoom.example.org/j/111\n\n  not a link  \n",
+    }
+    response = client.post(f"/events/{event.slug}/edit/", data)
+    assert response.status_code == 200
+    assert "Line 2 is not a web address" in response.content.decode() or (
+        "La línea 2 no es una dirección web" in response.content.decode()
+    )
+    data["room_links"] = "https://zoom.example.org/j/111\r\nzoom.example.org/j/222\r\n"
+    response = client.post(f"/events/{event.slug}/edit/", data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.room_links == ["https://zoom.example.org/j/111", "https://zoom.example.org/j/222"]
+    assert (
+        "https://zoom.example.org/j/222"
+        in client.get(f"/events/{event.slug}/edit/").content.decode()
+    )
+    assert event.video_link(2) == "https://zoom.example.org/j/222"
+    assert event.video_link(3) == "https://meet.example.org/rueda/3"  # no room of its own
+    assert event.video_link(None) == ""
+    mine, theirs = register(event), register(event)
+    meeting = accepted_meeting(mine, theirs)
+    meeting.slot, meeting.table = event.slots.first(), 1
+    meeting.save()
+    agenda = signed_in(mine.user).get(f"/events/{event.slug}/agenda/").content.decode()
+    assert 'href="https://zoom.example.org/j/111"' in agenda
+    ics = signed_in(mine.user).get(f"/events/{event.slug}/agenda.ics")
+    (entry,) = Calendar.from_ical(ics.content).walk("VEVENT")
+    assert str(entry["URL"]) == "https://zoom.example.org/j/111"
+
+
+def test_a_participant_withdraws_and_the_counterparts_are_told() -> None:
+    from puente.core.models import Notification
+
+    event = make_event()
+    mine, theirs = register(event), register(event)
+    accepted_meeting(mine, theirs)
+    pending_request(register(event), mine)
+    client = signed_in(mine.user)
+    assert 'id="withdraw"' in client.get(f"/events/{event.slug}/register/").content.decode()
+    assert client.get(f"/events/{event.slug}/withdraw/").status_code == 405
+    response = client.post(f"/events/{event.slug}/withdraw/")
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == "cancelled"
+    assert not Meeting.objects.filter(event=event).exists()
+    assert not MeetingRequest.objects.filter(event=event, status="pending").exists()
+    told = Notification.objects.get(user=theirs.user, kind="events.participant_withdrew")
+    assert told.params["name"] == mine.display_name
+    # Nothing left to withdraw.
+    assert client.post(f"/events/{event.slug}/withdraw/").status_code == 404
+    assert signed_in(UserFactory()).post(f"/events/{event.slug}/withdraw/").status_code == 404
+
+
+def test_organizer_filters_pages_and_sees_the_grid(monkeypatch: pytest.MonkeyPatch) -> None:
+    from puente.events import views_organize
+
+    event = make_event(tables=2)
+    people = [register(event, OrganizationFactory(name=f"Empresa {n}")) for n in "ABCD"]
+    meetings = [
+        accepted_meeting(people[0], people[1]),
+        accepted_meeting(people[0], people[2]),
+        accepted_meeting(people[2], people[3]),
+    ]
+    first_slot = event.slots.order_by("starts_at").first()
+    Meeting.objects.filter(pk=meetings[0].pk).update(slot=first_slot, table=2, locked=True)
+    client = signed_in(make_manager("medellin"))
+    url = f"/events/{event.slug}/organize/"
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert body.count('<tr data-slot="') == event.slots.count()
+    grid = body[body.index('id="schedule-grid"') :]
+    assert "Empresa A · Empresa B" in grid[: grid.index("</table>")]
+    assert 'class="grid-meeting grid-locked"' in grid
+    assert "1 of 2" in grid
+    assert "3 meetings of 3" in body
+
+    def rows(query: str) -> int:
+        page = client.get(url + query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        return page.count("<tr data-meeting=")
+
+    assert rows("?show=unplaced") == 2
+    assert rows("?show=locked") == 1
+    assert rows(f"?slot={first_slot.pk}") == 1
+    assert rows("?q=empresa+d") == 1
+    assert rows("?q=nobody") == 0
+    for bad in ("?show=zzz", "?slot=999999", "?slot=abc", "?page=abc", "?page=99"):
+        assert client.get(url + bad).status_code == 200
+    monkeypatch.setattr(views_organize, "MEETINGS_PER_PAGE", 2)
+    first = client.get(url + "?show=all", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert first.count("<tr data-meeting=") == 2
+    assert "show=all&amp;page=2" in first
+    assert rows("?show=all&page=2") == 1
+    # A wide event gets the list's filters instead of a grid.
+    monkeypatch.setattr(views_organize, "GRID_MAX_TABLES", 1)
+    assert 'id="schedule-grid"' not in client.get(url).content.decode()
+
+
 def test_agenda_of_an_unpublished_event_is_not_shown_to_participants() -> None:
     event = make_event()
     mine = register(event)

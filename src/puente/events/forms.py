@@ -56,6 +56,42 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class RoomLinksField(forms.CharField):
+    """Links typed one per line, read as a list of web addresses (table 1 first)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list):
+            return [str(item) for item in value]
+        lines = [line.strip() for line in str(value or "").splitlines()]
+        return [line for line in lines if line]
+
+    def validate(self, value: Any) -> None:
+        if len(value) > MAX_TABLES:
+            raise forms.ValidationError(
+                _("At most %(max)d links, one per table.") % {"max": MAX_TABLES}
+            )
+        check = forms.URLField(max_length=300, assume_scheme="https")
+        for number, link in enumerate(value, start=1):
+            try:
+                check.clean(link)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("Line %(line)d is not a web address: %(link)s")
+                    % {"line": number, "link": link[:80]}
+                ) from None
+
+    def clean(self, value: Any) -> list[str]:
+        links = self.to_python(value)
+        self.validate(links)
+        check = forms.URLField(max_length=300, assume_scheme="https")
+        return [check.clean(link) for link in links]
+
+    def prepare_value(self, value: Any) -> str:
+        return "\n".join(value) if isinstance(value, list) else str(value or "")
+
+
 class EventForm(forms.Form):
     """An event's settings. The hubs offered are those the author manages."""
 
@@ -83,6 +119,14 @@ class EventForm(forms.Form):
     venue = forms.CharField(label=_("Venue"), max_length=240, required=False)
     online_url = forms.URLField(
         label=_("Video link"), max_length=300, required=False, assume_scheme="https"
+    )
+    room_links = RoomLinksField(
+        label=_("Video room links, one per table"),
+        required=False,
+        help_text=_(
+            "Optional: one link per line, for table 1, 2, ... (Zoom, Meet or Teams rooms). "
+            "Tables without one use the video link followed by the room number."
+        ),
     )
     start_date = forms.DateField(label=_("First day"), widget=DateInput)
     end_date = forms.DateField(label=_("Last day"), widget=DateInput)
@@ -341,3 +385,26 @@ class StatusForm(forms.Form):
             ("cancelled", pgettext_lazy("event", "Cancelled")),
         ],
     )
+
+
+class MeetingFilterForm(forms.Form):
+    """The organizer's filters of the meeting list (a GET form: bad values are ignored)."""
+
+    q = forms.CharField(label=_("Participant"), max_length=100, required=False)
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("all", _("All meetings")),
+            ("unplaced", _("Not placed")),
+            ("placed", _("Placed")),
+            ("locked", _("Locked")),
+        ],
+    )
+    slot = SlotChoiceField(label=_("Slot"), queryset=Slot.objects.none(), required=False)
+
+    def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = Slot.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[slot.pk for slot in slots]
+        ).order_by("starts_at", "id")

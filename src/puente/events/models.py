@@ -77,6 +77,15 @@ class Event(models.Model):
         blank=True,
         help_text=_("Virtual meetings use this link, followed by the room number."),
     )
+    room_links = models.JSONField(
+        _("video room links"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "One link per table, in table order (Zoom, Meet or Teams rooms); tables without "
+            "one use the video link followed by the room number."
+        ),
+    )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     slot_minutes = models.PositiveSmallIntegerField(
@@ -146,6 +155,14 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def video_link(self, table: int | None) -> str:
+        """The video room of a table: its own link, else the event's link and the number."""
+        if table is None:
+            return ""
+        if 1 <= table <= len(self.room_links):
+            return str(self.room_links[table - 1])
+        return f"{self.online_url.rstrip('/')}/{table}" if self.online_url else ""
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

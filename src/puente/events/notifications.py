@@ -20,3 +20,7 @@ register_kind(
     "events.standby_meeting",
     _("From standby at %(event)s: you meet %(other)s at %(time)s, see your agenda."),
 )
+register_kind(
+    "events.participant_withdrew",
+    _("%(name)s withdrew from %(event)s: your meeting with them is cancelled."),
+)

@@ -219,7 +219,7 @@ def agenda_of(participant: Participant, viewer: Viewer | None = None) -> list[Ag
     ):
         assert meeting.slot is not None
         assert meeting.table is not None
-        video = f"{event.online_url.rstrip('/')}/{meeting.table}" if event.online_url else ""
+        video = event.video_link(meeting.table)
         items.append(
             AgendaItem(
                 meeting=meeting,
@@ -237,6 +237,55 @@ def agenda_of(participant: Participant, viewer: Viewer | None = None) -> list[Ag
 
 def meetings_of(event: Event) -> list[Meeting]:
     return list(_meetings(event).order_by("slot__starts_at", "table", "id"))
+
+
+#: Meeting filters of the organizer's list.
+MEETING_FILTERS = ("all", "unplaced", "locked", "placed")
+
+
+def filter_meetings(
+    meetings: list[Meeting], *, text: str = "", show: str = "all", slot_id: int | None = None
+) -> list[Meeting]:
+    """The organizer's list narrowed to a participant's name, a state and a slot."""
+    words = text.casefold().split()
+    kept = []
+    for meeting in meetings:
+        names = f"{meeting.first.display_name} {meeting.second.display_name}".casefold()
+        if any(word not in names for word in words):
+            continue
+        if show == "unplaced" and meeting.slot_id is not None:
+            continue
+        if show == "placed" and meeting.slot_id is None:
+            continue
+        if show == "locked" and not meeting.locked:
+            continue
+        if slot_id is not None and meeting.slot_id != slot_id:
+            continue
+        kept.append(meeting)
+    return kept
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One slot of the schedule grid: the meeting at each table (``None`` when free)."""
+
+    slot: Slot
+    cells: list[Meeting | None]
+
+    @property
+    def used(self) -> int:
+        return sum(cell is not None for cell in self.cells)
+
+
+def schedule_grid(event: Event, slots: list[Slot], meetings: list[Meeting]) -> list[GridRow]:
+    """Slots by tables: who meets where, as the organizer checks the day at a glance."""
+    at: dict[tuple[int, int], Meeting] = {
+        (m.slot_id, m.table): m for m in meetings if m.slot_id is not None and m.table is not None
+    }
+    return [
+        GridRow(slot=slot, cells=[at.get((slot.pk, t)) for t in range(1, event.tables + 1)])
+        for slot in slots
+    ]
 
 
 def latest_run(event: Event) -> ScheduleRun | None:

@@ -44,6 +44,7 @@ EVENT_FIELDS = [
     "format",
     "venue",
     "online_url",
+    "room_links",
     "start_date",
     "end_date",
     "slot_minutes",
@@ -512,9 +513,18 @@ def participant_cancel(*, participant: Participant, actor: User) -> Participant:
         status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
     ).update(status=RequestStatus.CANCELLED)
     withdrawn = Meeting.objects.filter(Q(first=participant) | Q(second=participant))
+    counterparts = [
+        meeting.other(participant) for meeting in withdrawn.select_related("first", "second")
+    ]
     retract_activity(sources=list(withdrawn))
     withdrawn.delete()
     activity_sync(sources=[event])
+    notify(
+        users=participant_users(counterparts),
+        kind="events.participant_withdrew",
+        params={"name": participant.display_name, "event": event.title},
+        url=reverse("events:detail", kwargs={"slug": event.slug}),
+    )
     audit_record(
         actor=actor,
         action="event.participant_cancel",

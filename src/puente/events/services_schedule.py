@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -105,7 +107,26 @@ def schedule_run_start(
 def _enqueue(run_id: int) -> None:
     from puente.events.tasks import run_scheduler
 
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.EVENTS_SCHEDULER_THREAD:
+        # Embedded mode (no broker): a thread of the web process runs it, so the page
+        # answers at once and shows the progress, as with a worker.
+        threading.Thread(
+            target=_run_in_thread, args=(run_id,), name=f"scheduler-run-{run_id}", daemon=True
+        ).start()
+        return
     run_scheduler.delay(run_id)
+
+
+def _run_in_thread(run_id: int) -> None:
+    try:
+        schedule_run_execute(run_id=run_id)
+    except Exception:  # no worker to retry: the run is marked failed, not left running
+        logger.exception("scheduler run %s failed", run_id)
+        run = ScheduleRun.objects.filter(pk=run_id).first()
+        if run is not None and not run.is_finished:
+            _fail(run, _("The scheduler stopped with an error; nothing was changed."))
+    finally:
+        connections.close_all()
 
 
 def _progress_writer(run_id: int) -> Any:
@@ -498,10 +519,10 @@ def _standby_for(
 def participant_mark_no_show(
     *, participant: Participant, actor: User, now: dt.datetime | None = None
 ) -> int:
-    """The organizer marks a participant absent: each of their meetings still to come is
-    given, same slot and table, to a checked-in participant on standby when one is free
-    (both are told), else taken out of the schedule. Meetings whose slot has begun stay as
-    they are. Returns how many meetings were reassigned."""
+    """The organizer marks a participant absent: their meetings are taken out of the
+    schedule (they do not happen, nor count as held), and each one still to come is given,
+    same slot and table, to a checked-in participant on standby when one is free (both
+    are told). Returns how many meetings were reassigned."""
     event = participant.event
     require_organizer(actor, event)
     require_no_run(event)
@@ -512,7 +533,7 @@ def participant_mark_no_show(
     reassigned = 0
     freed = list(
         Meeting.objects.select_for_update(of=("self",))
-        .filter(Q(first=participant) | Q(second=participant), slot__starts_at__gt=now)
+        .filter(Q(first=participant) | Q(second=participant), slot__isnull=False)
         .select_related("event", "first", "second", "slot")
         .order_by("slot__starts_at")
     )
@@ -522,8 +543,8 @@ def participant_mark_no_show(
         meeting.slot, meeting.table, meeting.locked = None, None, False
         meeting.sequence += 1
         meeting.save(update_fields=["slot", "table", "locked", "sequence", "updated_at"])
-        if counterpart.no_show or slot is None:
-            continue
+        if counterpart.no_show or slot is None or slot.starts_at <= now:
+            continue  # nobody to meet, or the slot has begun: too late for standby
         standby = _standby_for(event, slot.pk, counterpart, participant)
         if standby is None:
             continue

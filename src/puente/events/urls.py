@@ -11,6 +11,7 @@ urlpatterns = [
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/register/", views.event_register, name="register"),
+    path("<slug:slug>/withdraw/", views.event_withdraw, name="withdraw"),
     path(
         "<slug:slug>/participants/<int:pk>/request/",
         views.meeting_request_new,

@@ -183,6 +183,24 @@ def _registration_initial(me: Participant | None, request: HttpRequest) -> dict[
     }
 
 
+@require_POST
+@login_required
+@not_found_as_404
+def event_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    """The participant withdraws: open requests are cancelled, meetings removed."""
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        raise NotFound(_("You are not registered for this event."))
+    try:
+        services.participant_cancel(participant=me, actor=signed_in_account(request))
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    messages.success(request, _("You withdrew from the event."))
+    return _back(request, event)
+
+
 # --- meeting requests ----------------------------------------------------------------------
 @login_required
 @not_found_as_404

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from puente.events import selectors, services, services_schedule
 from puente.events.forms import (
     AddMeetingForm,
     EventForm,
+    MeetingFilterForm,
     MoveForm,
     RunForm,
     SessionForm,
@@ -98,6 +100,17 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
     meetings = selectors.meetings_of(event)
     zone_name = event.time_zone
     slots = list(selectors.slots_of(event))
+    filters = MeetingFilterForm(request.GET or None, slots=slots)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    shown = selectors.filter_meetings(
+        meetings,
+        text=wanted.get("q") or "",
+        show=wanted.get("show") or "all",
+        slot_id=wanted["slot"].pk if wanted.get("slot") else None,
+    )
+    page = Paginator(shown, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "events/organize.html",
@@ -107,6 +120,13 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
             "slots": slots,
             "slot_labels": {slot.pk: slot_label(slot, zone_name) for slot in slots},
             "meetings": meetings,
+            "page": page,
+            "filters": filters,
+            "filter_query": query.urlencode(),
+            "grid": selectors.schedule_grid(event, slots, meetings)
+            if event.tables <= GRID_MAX_TABLES
+            else None,
+            "grid_max_tables": GRID_MAX_TABLES,
             "stats": selectors.event_statistics(event, meetings),
             "run": selectors.latest_run(event),
             "session_form": SessionForm(),
@@ -116,6 +136,12 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
             "participants": {p.pk: p for p in selectors.participants_of(event)},
         },
     )
+
+
+#: Meetings per page of the organizer's list (each row carries its own move form).
+MEETINGS_PER_PAGE = 50
+#: Widest event whose slots-by-tables grid is drawn (wider ones use the list's filters).
+GRID_MAX_TABLES = 40
 
 
 def _organizer_action(

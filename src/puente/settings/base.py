@@ -148,6 +148,9 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL or None)
 # Without a broker the embedded mode runs every job inline, in the request that schedules it.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# ... except scheduler runs (up to minutes): a thread of the web process runs them, so the
+# organizer's page answers at once and shows their progress.
+EVENTS_SCHEDULER_THREAD = CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -12,6 +12,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_BROKER_URL = ""
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = True
+EVENTS_SCHEDULER_THREAD = False  # tests run scheduler jobs inline, in order
 SITE_URL = "http://testserver"
 LOGIN_LOCKOUT_ATTEMPTS = 5
 DEBUG = False
