@@ -146,6 +146,8 @@ def test_agenda_shows_both_zones_and_downloads_the_ics() -> None:
     assert "10:00–10:20" in page
     assert "09:00–09:20" in page
     assert "Café Trazable" in page
+    profile = f"/directory/organizations/{theirs.organization.slug}/"
+    assert f'href="{profile}">Café Trazable</a>' in page
     assert "https://meet.example.org/rueda/3" in page
     response = client.get(f"/events/{event.slug}/agenda.ics")
     assert response.status_code == 200
@@ -269,6 +271,45 @@ def test_organizer_filters_pages_and_sees_the_grid(monkeypatch: pytest.MonkeyPat
     # A wide event gets the list's filters instead of a grid.
     monkeypatch.setattr(views_organize, "GRID_MAX_TABLES", 1)
     assert 'id="schedule-grid"' not in client.get(url).content.decode()
+
+
+def test_organizer_downloads_the_schedule_as_a_spreadsheet() -> None:
+    import csv
+    import io
+
+    event = make_event(online_url="https://meet.example.org/rueda")
+    first = register(event, OrganizationFactory(name="Café Trazable"))
+    second = register(event, OrganizationFactory(name="=HYPERLINK(1)"))
+    third = register(event, OrganizationFactory(name="Coral Pay"))
+    placed = accepted_meeting(first, second)
+    accepted_meeting(first, third)
+    Meeting.objects.filter(pk=placed.pk).update(
+        slot=event.slots.order_by("starts_at").first(), table=2, locked=True
+    )
+    url = f"/events/{event.slug}/organize/schedule.csv"
+    response = signed_in(make_manager("medellin")).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == f'attachment; filename="{event.slug}-schedule.csv"'
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][:5] == ["Day", "Start", "End", "Session", "Table"]
+    assert rows[1] == [
+        EVENT_DAY.isoformat(),
+        "09:00",
+        "09:20",
+        "Mañana",
+        "2",
+        "Café Trazable",
+        "'=HYPERLINK(1)",  # never a formula
+        "1",
+        "yes",
+        "https://meet.example.org/rueda/2",
+    ]
+    assert rows[2][0] == "Not placed"
+    assert rows[2][5:7] == ["Café Trazable", "Coral Pay"]
+    assert signed_in(first.user).get(url).status_code == 403
 
 
 def test_agenda_of_an_unpublished_event_is_not_shown_to_participants() -> None:

@@ -190,9 +190,9 @@ def request_for_viewer(user: Any, pk: int) -> MeetingRequest:
 def _meetings(event: Event) -> QuerySet[Meeting]:
     return Meeting.objects.filter(event=event).select_related(
         "slot__session",
-        "first__organization",
+        "first__organization__hub",
         "first__user",
-        "second__organization",
+        "second__organization__hub",
         "second__user",
         "session",
     )

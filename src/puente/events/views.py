@@ -373,6 +373,17 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
                 "event_end": item.slot.ends_at.astimezone(event.zone),
             }
         )
+    # Counterparts' directory profiles the viewer may open.
+    profiles = {
+        row["item"].counterpart.organization_id
+        for row in rows
+        if (organization := row["item"].counterpart.organization) is not None
+        and viewer.can_see(
+            organization.profile_visibility,
+            hub_ids=[organization.hub_id],
+            organization_ids=[organization.pk],
+        )
+    }
     query = f"?participant={participant.pk}" if request.GET.get("participant") else ""
     return render(
         request,
@@ -383,6 +394,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "viewer_zone": viewer_zone,
             "own": own,
+            "profiles": profiles,
             "same_zone": viewer_zone == event.time_zone,
             "ics_url": reverse("events:agenda_ics", kwargs={"slug": event.slug}) + query,
         },
