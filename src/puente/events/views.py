@@ -363,7 +363,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     # participant's agenda) the zone of the account that registered the participant.
     viewer_zone = _viewer_zone(request) if own else participant.user.time_zone
     rows = []
-    for item in selectors.agenda_of(participant, viewer):
+    items = selectors.agenda_of(participant, viewer)
+    for item in items:
         rows.append(
             {
                 "item": item,
@@ -375,9 +376,9 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         )
     # Counterparts' directory profiles the viewer may open.
     profiles = {
-        row["item"].counterpart.organization_id
-        for row in rows
-        if (organization := row["item"].counterpart.organization) is not None
+        organization.pk
+        for item in items
+        if (organization := item.counterpart.organization) is not None
         and viewer.can_see(
             organization.profile_visibility,
             hub_ids=[organization.hub_id],
