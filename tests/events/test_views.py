@@ -146,6 +146,7 @@ def test_agenda_shows_both_zones_and_downloads_the_ics() -> None:
     assert "10:00–10:20" in page
     assert "09:00–09:20" in page
     assert "Café Trazable" in page
+    assert "Attending:" not in page  # the counterpart named nobody
     profile = f"/directory/organizations/{theirs.organization.slug}/"
     assert f'href="{profile}">Café Trazable</a>' in page
     assert "https://meet.example.org/rueda/3" in page
@@ -310,6 +311,24 @@ def test_organizer_downloads_the_schedule_as_a_spreadsheet() -> None:
     assert rows[2][0] == "Not placed"
     assert rows[2][5:7] == ["Café Trazable", "Coral Pay"]
     assert signed_in(first.user).get(url).status_code == 403
+
+
+def test_attendees_are_shown_to_participants_and_organizers_not_to_the_public() -> None:
+    event = make_event(status=EventStatus.PUBLISHED, visibility="public")
+    mine = register(event, OrganizationFactory(name="Coral Pay"))
+    theirs = register(event, OrganizationFactory(name="Café Trazable"), attendees="Ana Gómez (CEO)")
+    meeting = accepted_meeting(mine, theirs)
+    meeting.slot, meeting.table = event.slots.first(), 1
+    meeting.save()
+    detail = f"/events/{event.slug}/"
+    assert "Ana Gómez (CEO)" in signed_in(mine.user).get(detail).content.decode()
+    assert "Ana Gómez (CEO)" in signed_in(make_manager("medellin")).get(detail).content.decode()
+    assert "Ana Gómez (CEO)" not in Client().get(detail).content.decode()
+    assert "Ana Gómez (CEO)" not in signed_in(UserFactory()).get(detail).content.decode()
+    agenda = signed_in(mine.user).get(f"/events/{event.slug}/agenda/").content.decode()
+    assert "Ana Gómez (CEO)" in agenda
+    organize = signed_in(make_manager("medellin")).get(f"/events/{event.slug}/organize/")
+    assert "Ana Gómez (CEO)" in organize.content.decode()
 
 
 def test_agenda_of_an_unpublished_event_is_not_shown_to_participants() -> None:

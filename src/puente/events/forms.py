@@ -219,7 +219,15 @@ class RegistrationForm(forms.Form):
     organization = forms.TypedChoiceField(
         label=_("Take part as"), coerce=int, empty_value=None, required=False
     )
-    attendees = forms.CharField(label=_("Who will attend"), max_length=300, required=False)
+    attendees = forms.CharField(
+        label=_("Who will attend"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Names and roles, e.g. Ana Gómez (CEO), Luis Ríos (sales). Shown to the other "
+            "participants and the organizers, for the meetings and the check-in desk."
+        ),
+    )
     offer = forms.CharField(
         label=_("What you offer"),
         max_length=2000,
