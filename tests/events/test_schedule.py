@@ -243,6 +243,47 @@ def test_agenda_ics_has_a_vtimezone_and_round_trips(
     assert Calendar.from_ical(calendar.to_ical()).to_ical() == calendar.to_ical()
 
 
+def test_a_meeting_taken_out_of_the_schedule_comes_cancelled_in_the_calendar(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    event, people, _meetings = busy_event()
+    manager = make_manager("medellin")
+    run_now(event, manager, django_capture_on_commit_callbacks)
+    (first, *_rest) = selectors.agenda_of(people[0])
+    uid = f"meeting-{first.meeting.uid}@puente"
+    before = Calendar.from_ical(agenda_calendar(event, people[0], selectors.agenda_of(people[0])))
+    old = next(e for e in before.walk("VEVENT") if str(e["UID"]) == uid)
+    services_schedule.meeting_move(meeting=first.meeting, actor=manager, slot=None)
+    cancelled = selectors.cancelled_of(people[0])
+    assert [item.meeting.pk for item in cancelled] == [first.meeting.pk]
+    body = agenda_calendar(
+        event, people[0], selectors.agenda_of(people[0]), selectors.cancelled_of(people[0])
+    )
+    after = Calendar.from_ical(body)
+    entry = next(e for e in after.walk("VEVENT") if str(e["UID"]) == uid)
+    assert str(entry["STATUS"]) == "CANCELLED"
+    assert entry.decoded("DTSTART") == first.slot.starts_at  # where the client has it
+    assert int(entry["SEQUENCE"]) > int(old["SEQUENCE"])  # so the client applies it
+    # The other side gets the same cancellation; placed again, it is an ordinary event.
+    other = first.counterpart
+    assert [i.meeting.pk for i in selectors.cancelled_of(other)] == [first.meeting.pk]
+    services_schedule.meeting_move(meeting=first.meeting, actor=manager, slot=first.slot)
+    assert selectors.cancelled_of(people[0]) == []
+    # The web download carries it too.
+    services_schedule.meeting_move(meeting=first.meeting, actor=manager, slot=None)
+    event.status = EventStatus.PUBLISHED
+    event.save(update_fields=["status"])
+    from django.test import Client
+
+    client = Client()
+    client.force_login(manager)
+    response = client.get(f"/events/{event.slug}/agenda.ics?participant={people[0].pk}")
+    statuses = {
+        str(e["UID"]): str(e["STATUS"]) for e in Calendar.from_ical(response.content).walk("VEVENT")
+    }
+    assert statuses[uid] == "CANCELLED"
+
+
 def test_solver_schedule_meets_hard_constraints(django_capture_on_commit_callbacks: Any) -> None:
     event, _people, _meetings = busy_event(tables=1)
     manager = make_manager("medellin")

@@ -427,7 +427,12 @@ def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
 def my_agenda_ics(request: HttpRequest, event_id: ObjectId) -> HttpResponse:
     event = _event(request, event_id)
     participant = _agenda_participant(request, event)
-    body = agenda_calendar(event, participant, selectors.agenda_of(participant))
+    body = agenda_calendar(
+        event,
+        participant,
+        selectors.agenda_of(participant),
+        selectors.cancelled_of(participant),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
     return response

@@ -8,6 +8,7 @@ when it moves, so importing a newer file replaces a rescheduled meeting instead 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +25,15 @@ def meeting_uid(item: AgendaItem) -> str:
     return f"meeting-{item.meeting.uid}@puente"
 
 
-def agenda_calendar(event: Event, participant: Participant, items: list[AgendaItem]) -> bytes:
-    """The iCalendar file (bytes) of a participant's agenda at an event."""
+def agenda_calendar(
+    event: Event,
+    participant: Participant,
+    items: list[AgendaItem],
+    cancelled: Sequence[AgendaItem] = (),
+) -> bytes:
+    """The iCalendar file (bytes) of a participant's agenda at an event; ``cancelled``
+    meetings (that left the schedule) come as cancelled events with their last time, so a
+    client that imported them drops them."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -69,6 +77,23 @@ def agenda_calendar(event: Event, participant: Participant, items: list[AgendaIt
         entry.add("description", "\n".join(lines))
         entry.add("status", "CONFIRMED")
         entry.add("transp", "OPAQUE")
+        entry.add(
+            "last-modified", item.meeting.updated_at.astimezone(dt.UTC).replace(microsecond=0)
+        )
+        calendar.add_component(entry)
+    for item in cancelled:
+        entry = CalendarEvent()
+        entry.add("uid", meeting_uid(item))
+        entry.add("sequence", item.meeting.sequence)
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", item.slot.starts_at.astimezone(zone))
+        entry.add("dtend", item.slot.ends_at.astimezone(zone))
+        entry.add(
+            "summary",
+            _("Cancelled: meeting with %(name)s") % {"name": item.counterpart.display_name},
+        )
+        entry.add("status", "CANCELLED")
+        entry.add("transp", "TRANSPARENT")
         entry.add(
             "last-modified", item.meeting.updated_at.astimezone(dt.UTC).replace(microsecond=0)
         )

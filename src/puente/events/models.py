@@ -452,6 +452,17 @@ class Meeting(models.Model):
         verbose_name=_("slot"),
     )
     table = models.PositiveSmallIntegerField(_("table"), null=True, blank=True)
+    last_slot = models.ForeignKey(
+        Slot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last slot"),
+        help_text=_(
+            "Where the meeting was before it left the schedule: calendars get it cancelled."
+        ),
+    )
     locked = models.BooleanField(
         _("locked"),
         default=False,

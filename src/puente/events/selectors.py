@@ -235,6 +235,27 @@ def agenda_of(participant: Participant, viewer: Viewer | None = None) -> list[Ag
     return items
 
 
+def cancelled_of(participant: Participant) -> list[AgendaItem]:
+    """The participant's meetings that left the schedule after being placed, at the slot
+    they had (``table`` 0): calendars that imported them are told they are cancelled."""
+    items = [
+        AgendaItem(
+            meeting=meeting,
+            slot=meeting.last_slot,
+            counterpart=meeting.other(participant),
+            table=0,
+            video_url="",
+        )
+        for meeting in _meetings(participant.event)
+        .filter(Q(first=participant) | Q(second=participant), slot__isnull=True)
+        .exclude(last_slot=None)
+        .select_related("last_slot")
+        if meeting.last_slot is not None
+    ]
+    items.sort(key=lambda item: item.slot.starts_at)
+    return items
+
+
 def meetings_of(event: Event) -> list[Meeting]:
     return list(_meetings(event).order_by("slot__starts_at", "table", "id"))
 

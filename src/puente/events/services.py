@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -199,7 +199,7 @@ def event_update(*, event: Event, actor: User, values: dict[str, Any]) -> Event:
             _cut_slots(event, session)
     if "tables" in values:
         Meeting.objects.filter(event=event, table__gt=event.tables).update(
-            slot=None, table=None, locked=False
+            last_slot=F("slot"), slot=None, table=None, locked=False, sequence=F("sequence") + 1
         )
     audit_record(
         actor=actor,

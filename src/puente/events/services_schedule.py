@@ -227,9 +227,11 @@ def _apply(run: ScheduleRun, event: Event, meeting_ids: list[int], solution: Any
             slot_id, table = None, None
         if (slot_id, table) != (meeting.slot_id, meeting.table):
             meeting.sequence += 1
+        if slot_id is None and meeting.slot_id is not None:
+            meeting.last_slot_id = meeting.slot_id  # calendars get it cancelled
         meeting.slot_id, meeting.table = slot_id, table
         changed.append(meeting)
-    Meeting.objects.bulk_update(changed, ["slot", "table", "sequence"])
+    Meeting.objects.bulk_update(changed, ["slot", "table", "sequence", "last_slot"])
     activity_sync(sources=changed)
     run.status = RunStatus.DONE
     run.progress, run.stage = 1.0, "done"
@@ -338,6 +340,8 @@ def meeting_move(
     )
     before = snapshot(meeting, _MEETING_STATE)
     if slot is None:
+        if meeting.slot_id is not None:
+            meeting.last_slot_id = meeting.slot_id  # calendars get it cancelled
         meeting.slot, meeting.table, meeting.locked = None, None, False
     else:
         meeting.table = _check_place(meeting, slot, table)
@@ -540,9 +544,12 @@ def participant_mark_no_show(
     for meeting in freed:
         counterpart = meeting.other(participant)
         slot, table = meeting.slot, meeting.table
+        meeting.last_slot = slot
         meeting.slot, meeting.table, meeting.locked = None, None, False
         meeting.sequence += 1
-        meeting.save(update_fields=["slot", "table", "locked", "sequence", "updated_at"])
+        meeting.save(
+            update_fields=["slot", "table", "locked", "sequence", "last_slot", "updated_at"]
+        )
         if counterpart.no_show or slot is None or slot.starts_at <= now:
             continue  # nobody to meet, or the slot has begun: too late for standby
         standby = _standby_for(event, slot.pk, counterpart, participant)

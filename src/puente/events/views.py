@@ -408,7 +408,12 @@ def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_for(request.user)
     event = selectors.event_for_viewer(viewer, slug=slug)
     participant = _agenda_participant(request, event)
-    body = agenda_calendar(event, participant, selectors.agenda_of(participant))
+    body = agenda_calendar(
+        event,
+        participant,
+        selectors.agenda_of(participant),
+        selectors.cancelled_of(participant),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
     return response
