@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -256,7 +258,9 @@ def test_screening_votes_and_milestones_through_the_api_with_bad_input_refused(
         f"/landing/milestones/{created.data['id']}/reached", {}, token=tokens["manager"]
     )
     assert reached.status == 200
-    assert reached.data["reached_on"] == timezone.localdate().isoformat()
+    # "Today" is the acting manager's day (their zone is active), not the server's UTC one.
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(landing.manager.time_zone))
+    assert reached.data["reached_on"] == today.isoformat()
     services_cases.evidence_add(
         actor=landing.applicant,
         item=Application.objects.get(pk=application.pk).case_file.items.first(),

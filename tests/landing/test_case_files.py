@@ -4,6 +4,7 @@ permission check), the timeline of all activity, and pinned query counts of the 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -116,7 +117,9 @@ def test_milestone_pages_add_and_mark_reached_with_bad_input_refused(
         == 404
     )
     admin.post(f"/landing/milestones/{milestone.pk}/reached/", {})
-    assert Milestone.objects.get().reached_on == timezone.localdate()
+    # "Today" is the acting user's day (their zone is active), not the server's UTC one.
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(landing.applicant.time_zone))
+    assert Milestone.objects.get().reached_on == today
     for tampered in (
         "/landing/milestones/99999/reached/",
         f"/landing/cases/{'9' * 30}/milestones/",
