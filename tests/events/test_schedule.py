@@ -358,6 +358,24 @@ def test_no_show_frees_meetings_for_checked_in_participants_on_standby() -> None
         services_schedule.participant_mark_no_show(participant=people[1], actor=people[1].user)
 
 
+def test_a_lock_that_cannot_be_kept_fails_the_run_naming_the_meeting(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    manager.language = "en"
+    manager.save(update_fields=["language"])
+    slot = Slot.objects.filter(event=event).order_by("starts_at").first()
+    Meeting.objects.filter(pk=meetings[0].pk).update(slot=slot, table=1, locked=True)
+    meetings[0].first.unavailable_slots.add(slot)  # the organizer's lock, then a change
+    run = run_now(event, manager, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.FAILED
+    first, second = meetings[0].first.display_name, meetings[0].second.display_name
+    assert f"{first} – {second}" in run.message
+    assert "one of its participants cannot attend that slot" in run.message  # the asker's
+    assert f"m{meetings[0].pk}" not in run.message  # no internal ids
+
+
 def test_schedule_changes_wait_for_a_run_to_finish() -> None:
     event, people, meetings = busy_event()
     manager = make_manager("medellin")

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from puente.accounts.models import User
 from puente.core.audit import audit_record, snapshot
@@ -154,16 +155,25 @@ def schedule_run_execute(*, run_id: int) -> ScheduleRun | None:
             return run
         run.status, run.stage, run.progress = RunStatus.RUNNING, "model", 0.0
         run.save(update_fields=["status", "stage", "progress"])
+    # Messages stored with the run are in the language of the organizer who asked for it
+    # (a worker or a thread has no request to take it from).
+    language = (
+        User.objects.filter(pk=run.requested_by_id).values_list("language", flat=True).first()
+        if run.requested_by_id is not None
+        else None
+    )
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _execute(run)
+
+
+def _execute(run: ScheduleRun) -> ScheduleRun:
     event = Event.objects.get(pk=run.event_id)
     # Once the agenda is out, the slots that have begun are history (the event under way).
     history_until = timezone.now() if event.status == EventStatus.PUBLISHED else None
     try:
         built = adapter.event_problem(event, now=history_until)
     except ProblemError as error:
-        return _fail(
-            run,
-            _("The locked meetings cannot all be honoured: %(reason)s") % {"reason": str(error)},
-        )
+        return _fail(run, _lock_problem(event, error))
     solution = solve(
         built.problem,
         time_limit=run.time_limit,
@@ -199,6 +209,48 @@ def _advise(run: ScheduleRun, event: Event, problem: Problem, solution: Solution
         # the organizer changes the tables later.
         run.table_advice = {"state": "done", "tables": event.tables, **advice.to_dict()}
     run.save(update_fields=["table_advice"])
+
+
+#: Why a locked meeting cannot be kept, by the scheduler's ``ProblemError`` code.
+_LOCK_REASONS = {
+    "slot_unavailable": gettext_lazy("one of its participants cannot attend that slot"),
+    "session_mismatch": gettext_lazy("its slot is outside the session the meeting requires"),
+    "lock_conflict": gettext_lazy(
+        "it clashes with another locked meeting (same participant, same table, or more "
+        "locked meetings than tables in that slot)"
+    ),
+    "bad_table": gettext_lazy("its table is beyond the event's tables per slot"),
+}
+
+
+def _lock_problem(event: Event, error: ProblemError) -> str:
+    """The organizer's reading of a contradiction among locks: which meeting (by its
+    participants and time) and why, in their language; the solver's own text (with its
+    internal ids) when it names no meeting of this event."""
+    meeting = None
+    if error.ref and error.ref.startswith("m") and error.ref[1:].isdigit():
+        meeting = (
+            Meeting.objects.filter(event=event, pk=adapter.key_pk(error.ref))
+            .select_related("first__organization", "first__user", "second__organization")
+            .select_related("second__user", "slot")
+            .first()
+        )
+    if meeting is None or error.code not in _LOCK_REASONS:
+        return _("The locked meetings cannot all be honoured: %(reason)s") % {"reason": str(error)}
+    when = (
+        meeting.slot.starts_at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M")
+        if meeting.slot
+        else "—"
+    )
+    return _(
+        "The locked meeting %(first)s – %(second)s (%(when)s) cannot be kept: %(reason)s. "
+        "Move or unlock it and run the scheduler again."
+    ) % {
+        "first": meeting.first.display_name,
+        "second": meeting.second.display_name,
+        "when": when,
+        "reason": _LOCK_REASONS[error.code],
+    }
 
 
 def _fail(run: ScheduleRun, message: str) -> ScheduleRun:
