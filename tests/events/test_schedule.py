@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -14,7 +15,15 @@ from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
 from puente.core.models import Notification
 from puente.events import adapter, selectors, services_schedule
 from puente.events.calendar import agenda_calendar
-from puente.events.models import EventStatus, Meeting, Participant, RunStatus, ScheduleRun, Slot
+from puente.events.models import (
+    Event,
+    EventStatus,
+    Meeting,
+    Participant,
+    RunStatus,
+    ScheduleRun,
+    Slot,
+)
 from puente.events.scheduling import count_breaks, solve, validate
 from puente.events.services import event_session_add, event_update
 from tests.events.helpers import EVENT_DAY, accepted_meeting, make_event, register
@@ -361,7 +370,7 @@ def test_no_show_frees_meetings_for_checked_in_participants_on_standby() -> None
 def test_a_lock_that_cannot_be_kept_fails_the_run_naming_the_meeting(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    event, people, meetings = busy_event()
+    event, _people, meetings = busy_event()
     manager = make_manager("medellin")
     manager.language = "en"
     manager.save(update_fields=["language"])
@@ -459,6 +468,80 @@ def test_a_run_whose_schedule_collides_with_a_change_fails_cleanly(
     assert run.status == RunStatus.FAILED
     assert "run it again" in run.message or "vuelve a" in run.message.lower()
     assert selectors.active_run(event) is None
+
+
+def test_self_check_in_opens_on_the_event_day_only() -> None:
+    event, people, _meetings = busy_event()
+    slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
+    first, last = slots[0].starts_at, slots[-1].ends_at
+    me = people[0]
+    with pytest.raises(ValidationFailed) as error:  # not published yet
+        services_schedule.participant_self_check_in(participant=me, actor=me.user, now=first)
+    assert error.value.code == "check_in_closed"
+    event.status = EventStatus.PUBLISHED
+    event.save(update_fields=["status"])
+    assert not services_schedule.self_check_in_open(event, first - dt.timedelta(hours=4))
+    assert services_schedule.self_check_in_open(event, first - dt.timedelta(hours=2))
+    assert services_schedule.self_check_in_open(event, last)
+    assert not services_schedule.self_check_in_open(event, last + dt.timedelta(minutes=1))
+    assert not services_schedule.self_check_in_open(event, first + dt.timedelta(days=1))
+    with pytest.raises(PermissionDenied):
+        services_schedule.participant_self_check_in(participant=me, actor=people[1].user, now=first)
+    services_schedule.participant_self_check_in(participant=me, actor=me.user, now=first)
+    me.refresh_from_db()
+    assert me.checked_in_at == first
+    services_schedule.participant_self_check_in(participant=me, actor=me.user, now=last)
+    me.refresh_from_db()
+    assert me.checked_in_at == first  # the first arrival stands
+    assert selectors.event_statistics(event).checked_in == 1
+    absent = people[1]
+    Participant.objects.filter(pk=absent.pk).update(no_show=True)
+    absent.refresh_from_db()
+    with pytest.raises(ValidationFailed) as error:
+        services_schedule.participant_self_check_in(
+            participant=absent, actor=absent.user, now=first
+        )
+    assert error.value.code == "marked_absent"
+
+
+def test_a_participant_checks_in_from_the_agenda_on_the_event_day() -> None:
+    from django.test import Client
+
+    from puente.events.models import EventSession
+    from puente.events.services import _cut_slots
+
+    zone = zoneinfo.ZoneInfo("America/Bogota")
+    today = dt.datetime.now(zone).date()
+    event = make_event(status=EventStatus.PUBLISHED, sessions=[])
+    Event.objects.filter(pk=event.pk).update(start_date=today, end_date=today)
+    event.refresh_from_db()
+    session = EventSession.objects.create(
+        event=event,
+        name="Todo el día",
+        date=today,
+        start_time=dt.time(0, 0),
+        end_time=dt.time(23, 55),
+    )
+    _cut_slots(event, session)
+    me = register(event)
+    client = Client()
+    client.force_login(me.user)
+    page = client.get(f"/events/{event.slug}/agenda/").content.decode()
+    assert 'id="self-check-in"' in page
+    response = client.post(f"/events/{event.slug}/check-in/")
+    assert response.status_code == 302
+    me.refresh_from_db()
+    assert me.checked_in_at is not None
+    assert (
+        'action="/events/'
+        not in client.get(f"/events/{event.slug}/agenda/")
+        .content.decode()
+        .split('id="self-check-in"')[1]
+        .split("</div>")[0]
+    )
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    assert stranger.post(f"/events/{event.slug}/check-in/").status_code == 404
 
 
 def test_no_show_without_standby_leaves_the_slot_free() -> None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from puente.accounts.models import User
 from puente.core.audit import audit_record, snapshot
-from puente.core.errors import Conflict, ValidationFailed
+from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
 from puente.core.notifications import notify
 from puente.events import adapter, selectors
 from puente.events.models import (
@@ -38,6 +38,7 @@ from puente.events.models import (
 from puente.events.scheduling import Problem, ProblemError, Solution, solve
 from puente.events.scheduling.advice import advise_tables
 from puente.events.services import (
+    acts_for,
     event_update,
     participant_users,
     require_no_run,
@@ -539,6 +540,64 @@ def participant_check_in(
         before=before,
         after=snapshot(participant, _DAY_STATE),
         hub=participant.event.hub,
+    )
+    return participant
+
+
+#: Self check-in opens this long before the event day's first slot.
+SELF_CHECK_IN_OPENS = dt.timedelta(hours=3)
+
+
+def self_check_in_open(event: Event, now: dt.datetime | None = None) -> bool:
+    """Whether participants can check themselves in now: the agenda is published and it is
+    an event day, from three hours before its first slot to the end of its last."""
+    if event.status != EventStatus.PUBLISHED:
+        return False
+    now = now or timezone.now()
+    today = now.astimezone(event.zone).date()
+    slots = [
+        s
+        for s in Slot.objects.filter(event=event)
+        if s.starts_at.astimezone(event.zone).date() == today
+    ]
+    if not slots:
+        return False
+    first = min(s.starts_at for s in slots)
+    last = max(s.ends_at for s in slots)
+    return first - SELF_CHECK_IN_OPENS <= now <= last
+
+
+@transaction.atomic
+def participant_self_check_in(
+    *, participant: Participant, actor: User, now: dt.datetime | None = None
+) -> Participant:
+    """A participant tells the organizers they have arrived (on the event day)."""
+    event = participant.event
+    if not acts_for(actor, participant):
+        raise PermissionDenied(_("You can only check in your own registration."))
+    if not self_check_in_open(event, now):
+        raise ValidationFailed(
+            _("Check-in opens on the event day, three hours before the first meeting."),
+            code="check_in_closed",
+        )
+    if participant.no_show:
+        raise ValidationFailed(
+            _("The organizers marked you absent: please see the check-in desk."),
+            code="marked_absent",
+        )
+    if participant.checked_in_at is not None:
+        return participant
+    before = snapshot(participant, _DAY_STATE)
+    participant.checked_in_at = now or timezone.now()
+    participant.save(update_fields=["checked_in_at"])
+    activity_sync(sources=[event])
+    audit_record(
+        actor=actor,
+        action="event.self_check_in",
+        target=participant,
+        before=before,
+        after=snapshot(participant, _DAY_STATE),
+        hub=event.hub,
     )
     return participant
 

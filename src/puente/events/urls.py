@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/register/", views.event_register, name="register"),
     path("<slug:slug>/withdraw/", views.event_withdraw, name="withdraw"),
+    path("<slug:slug>/check-in/", views.self_check_in, name="self_check_in"),
     path(
         "<slug:slug>/participants/<int:pk>/request/",
         views.meeting_request_new,

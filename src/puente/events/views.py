@@ -26,7 +26,7 @@ from puente.core.models import Hub
 from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
 from puente.directory.views import forbidden_page, signed_in_account
-from puente.events import selectors, services
+from puente.events import selectors, services, services_schedule
 from puente.events.calendar import agenda_calendar
 from puente.events.forms import AnswerForm, MeetingRequestForm, RegistrationForm
 from puente.events.models import Event, Participant, RequestStatus
@@ -199,6 +199,27 @@ def event_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
         return forbidden_page(request, error.message)
     messages.success(request, _("You withdrew from the event."))
     return _back(request, event)
+
+
+@require_POST
+@login_required
+@not_found_as_404
+def self_check_in(request: HttpRequest, slug: str) -> HttpResponse:
+    """On the event day, a participant checks in from their agenda."""
+    viewer = viewer_for(request.user)
+    event = selectors.event_for_viewer(viewer, slug=slug)
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        raise NotFound(_("You are not registered for this event."))
+    try:
+        services_schedule.participant_self_check_in(
+            participant=me, actor=signed_in_account(request)
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You are checked in. Enjoy your meetings!"))
+    return redirect("events:agenda", slug=event.slug)
 
 
 # --- meeting requests ----------------------------------------------------------------------
@@ -395,6 +416,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "viewer_zone": viewer_zone,
             "own": own,
+            "check_in_open": own and services_schedule.self_check_in_open(event),
             "profiles": profiles,
             "same_zone": viewer_zone == event.time_zone,
             "ics_url": reverse("events:agenda_ics", kwargs={"slug": event.slug}) + query,
