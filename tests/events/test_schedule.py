@@ -544,6 +544,38 @@ def test_a_participant_checks_in_from_the_agenda_on_the_event_day() -> None:
     assert stranger.post(f"/events/{event.slug}/check-in/").status_code == 404
 
 
+def test_participants_are_reminded_once_a_day_before_their_first_meeting(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+
+    event, people, meetings = busy_event()
+    manager = make_manager("medellin")
+    slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
+    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slots[1], table=1)
+    services_schedule.meeting_move(meeting=meetings[1], actor=manager, slot=slots[0], table=1)
+    first = slots[0].starts_at
+    # Not published: nobody is reminded.
+    assert services_schedule.agenda_reminders_send(now=first - dt.timedelta(hours=1)) == 0
+    event.status = EventStatus.PUBLISHED
+    event.save(update_fields=["status"])
+    assert services_schedule.agenda_reminders_send(now=first - dt.timedelta(hours=25)) == 0
+    Participant.objects.filter(pk=meetings[1].second_id).update(no_show=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services_schedule.agenda_reminders_send(now=first - dt.timedelta(hours=23))
+    placed = {meetings[0].first_id, meetings[0].second_id, meetings[1].first_id}
+    assert sent == len(placed)
+    reminded = Notification.objects.filter(kind="events.agenda_reminder")
+    assert reminded.count() == len(placed)
+    mine = reminded.get(user=people[0].user)  # participant 0 meets in slots 0 and 1
+    assert mine.params["time"] == "09:00"
+    assert mine.params["count"] == 2
+    assert mine.url == f"/events/{event.slug}/agenda/"
+    assert len(mail.outbox) == len(placed)
+    assert any("09:00" in message.subject for message in mail.outbox)
+    assert services_schedule.agenda_reminders_send(now=first - dt.timedelta(hours=22)) == 0
+
+
 def test_no_show_without_standby_leaves_the_slot_free() -> None:
     event, people, meetings = busy_event()
     manager = make_manager("medellin")

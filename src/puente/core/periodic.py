@@ -52,6 +52,8 @@ JOBS: tuple[PeriodicJob, ...] = (
     # Pending meeting requests hold no slot; they expire after the event's configured time.
     PeriodicJob("puente.events.tasks.expire_meeting_requests", 15 * MINUTE),
     PeriodicJob("puente.spaces.tasks.remind_event_attendees", HOUR),
+    # A day before their first meeting, each brokerage participant is reminded once.
+    PeriodicJob("puente.events.tasks.remind_participants", HOUR),
     PeriodicJob("puente.accounts.tasks.purge_login_attempts", 15 * MINUTE),
     PeriodicJob("puente.introductions.tasks.expire_introductions", HOUR),
     PeriodicJob("puente.marketplace.tasks.expire_opportunities", HOUR),

@@ -299,6 +299,12 @@ class Participant(models.Model):
     )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     no_show = models.BooleanField(_("did not show up"), default=False)
+    reminded_at = models.DateTimeField(
+        _("reminded"),
+        null=True,
+        blank=True,
+        help_text=_("When the participant was reminded of their first meeting (once)."),
+    )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:

@@ -24,3 +24,7 @@ register_kind(
     "events.participant_withdrew",
     _("%(name)s withdrew from %(event)s: your meeting with them is cancelled."),
 )
+register_kind(
+    "events.agenda_reminder",
+    _("%(event)s: your first meeting is at %(time)s (%(zone)s), %(count)s in all."),
+)

@@ -714,3 +714,64 @@ def _tell_replacement(event: Event, meeting: Meeting, slot: Slot, *, absent: Par
         params={"other": counterpart.display_name, "time": start, "event": event.title},
         url=url,
     )
+
+
+# --- reminders -------------------------------------------------------------------------------
+#: Participants are reminded this long before their first meeting.
+REMINDER_AHEAD = dt.timedelta(hours=24)
+
+
+def agenda_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Remind each participant of a published event, once, when their first meeting is less
+    than a day away: the time in the event's zone and how many meetings, with a link to the
+    agenda and its calendar file (a periodic job, safe to repeat). Returns how many
+    participants were reminded."""
+    now = now or timezone.now()
+    first_of: dict[int, Meeting] = {}
+    for meeting in (
+        Meeting.objects.filter(
+            event__status=EventStatus.PUBLISHED,
+            slot__starts_at__gt=now,
+            slot__starts_at__lte=now + REMINDER_AHEAD,
+        )
+        .select_related("event", "slot")
+        .order_by("slot__starts_at", "id")
+    ):
+        for participant_id in (meeting.first_id, meeting.second_id):
+            first_of.setdefault(participant_id, meeting)
+    due = Participant.objects.filter(
+        pk__in=first_of,
+        status=ParticipantStatus.REGISTERED,
+        no_show=False,
+        reminded_at__isnull=True,
+    ).select_related("event", "user", "organization")
+    sent = 0
+    for participant in due:
+        # Claimed one by one, so two overlapping jobs never remind twice.
+        if not Participant.objects.filter(pk=participant.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        ):
+            continue
+        meeting = first_of[participant.pk]
+        event = meeting.event
+        assert meeting.slot is not None
+        count = Meeting.objects.filter(
+            Q(first=participant) | Q(second=participant), slot__isnull=False
+        ).count()
+        when = meeting.slot.starts_at.astimezone(event.zone)
+        params = {
+            "event": event.title,
+            "time": when.strftime("%H:%M"),
+            "zone": event.time_zone,
+            "count": count,
+        }
+        notify(
+            users=participant_users([participant]),
+            kind="events.agenda_reminder",
+            params=params,
+            url=reverse("events:agenda", kwargs={"slug": event.slug}),
+            email_template="events/email/agenda_reminder",
+            email_context={**params, "date": when.date().isoformat()},
+        )
+        sent += 1
+    return sent

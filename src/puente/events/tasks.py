@@ -18,3 +18,9 @@ def run_scheduler(run_id: int) -> str:
 def expire_meeting_requests() -> int:
     """Hourly: meeting requests nobody answered in time expire (they never held a slot)."""
     return services.meeting_requests_expire_due()
+
+
+@shared_task
+def remind_participants() -> int:
+    """Hourly: each participant is reminded, once, a day before their first meeting."""
+    return services_schedule.agenda_reminders_send()
