@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -409,10 +410,20 @@ class MeetingFilterForm(forms.Form):
             ("locked", _("Locked")),
         ],
     )
-    slot = SlotChoiceField(label=_("Slot"), queryset=Slot.objects.none(), required=False)
+    slot = SlotChoiceField(
+        label=_("Slot"), queryset=Slot.objects.none(), required=False, empty_label=_("All slots")
+    )
 
-    def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        slots: list[Slot],
+        slot_label: Callable[[Slot], str] = str,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = Slot.objects.filter(  # type: ignore[attr-defined]
+        field = self.fields["slot"]
+        field.queryset = Slot.objects.filter(  # type: ignore[attr-defined]
             pk__in=[slot.pk for slot in slots]
         ).order_by("starts_at", "id")
+        field.label_from_instance = slot_label  # type: ignore[attr-defined]

@@ -102,7 +102,9 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
     meetings = selectors.meetings_of(event)
     zone_name = event.time_zone
     slots = list(selectors.slots_of(event))
-    filters = MeetingFilterForm(request.GET or None, slots=slots)
+    filters = MeetingFilterForm(
+        request.GET or None, slots=slots, slot_label=lambda slot: slot_label(slot, zone_name)
+    )
     wanted = filters.cleaned_data if filters.is_valid() else {}
     shown = selectors.filter_meetings(
         meetings,
