@@ -262,6 +262,7 @@ def test_organizer_filters_pages_and_sees_the_grid(monkeypatch: pytest.MonkeyPat
     assert rows(f"?slot={first_slot.pk}") == 1
     assert rows("?q=empresa+d") == 1
     assert rows("?q=nobody") == 0
+    assert 'id="no-meeting-matches"' in client.get(url + "?q=nobody").content.decode()
     for bad in ("?show=zzz", "?slot=999999", "?slot=abc", "?page=abc", "?page=99"):
         assert client.get(url + bad).status_code == 200
     monkeypatch.setattr(views_organize, "MEETINGS_PER_PAGE", 2)

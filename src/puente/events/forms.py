@@ -407,7 +407,7 @@ class MeetingFilterForm(forms.Form):
             ("all", _("All meetings")),
             ("unplaced", _("Not placed")),
             ("placed", _("Placed")),
-            ("locked", _("Locked")),
+            ("locked", pgettext_lazy("meetings", "Locked")),
         ],
     )
     slot = SlotChoiceField(
