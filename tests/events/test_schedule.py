@@ -324,16 +324,22 @@ def test_solver_schedule_meets_hard_constraints(django_capture_on_commit_callbac
     assert sum(breaks.values()) == run.breaks_total
 
 
-def test_no_show_frees_meetings_for_checked_in_participants_on_standby() -> None:
+def standby_scene() -> tuple[Any, list[Any], list[Meeting], list[Slot], Any, Any]:
+    """Participant 0 meets 1 in slot 0 (table 1) and 2 in slot 1 (table 2); one participant
+    on standby is checked in."""
     event, people, meetings = busy_event()
     manager = make_manager("medellin")
     slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
-    # Participant 0 meets 1 (slot 0) and 2 (slot 1).
     services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slots[0], table=1)
     services_schedule.meeting_move(meeting=meetings[1], actor=manager, slot=slots[1], table=2)
     standby = register(event, standby=True)
-    busy_standby = register(event, standby=True)
     services_schedule.participant_check_in(participant=standby, actor=manager)
+    return event, people, meetings, slots, manager, standby
+
+
+def test_no_show_frees_meetings_for_checked_in_participants_on_standby() -> None:
+    event, people, meetings, slots, manager, standby = standby_scene()
+    busy_standby = register(event, standby=True)
     # Not checked in: never picked.
     assert busy_standby.checked_in_at is None
     before_the_day = slots[0].starts_at - dt.timedelta(hours=1)
@@ -591,13 +597,7 @@ def test_no_show_without_standby_leaves_the_slot_free() -> None:
 
 
 def test_no_show_during_the_event_gives_standby_only_the_meetings_to_come() -> None:
-    event, people, meetings = busy_event()
-    manager = make_manager("medellin")
-    slots = list(Slot.objects.filter(event=event).order_by("starts_at"))
-    services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=slots[0], table=1)
-    services_schedule.meeting_move(meeting=meetings[1], actor=manager, slot=slots[1], table=2)
-    standby = register(event, standby=True)
-    services_schedule.participant_check_in(participant=standby, actor=manager)
+    _event, people, meetings, slots, manager, _standby = standby_scene()
     during_the_first = slots[0].starts_at + dt.timedelta(minutes=10)
     reassigned = services_schedule.participant_mark_no_show(
         participant=people[0], actor=manager, now=during_the_first

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from puente.accounts.viewer import Viewer
 from puente.core.errors import ValidationFailed
 from puente.core.models import Hub
+from puente.core.spreadsheets import safe_cell
 from puente.directory import selectors
-from puente.directory.import_files import FORMULA_STARTS
 from puente.directory.importing import (
     LOCAL_ID_PREFIX,
     ORGANIZATION_COLUMNS,
@@ -166,10 +166,6 @@ def person_record(person: Person, viewer: Viewer | None = None) -> dict[str, Any
 # --- writing files -----------------------------------------------------------------------------
 
 
-def _protect(text: str) -> str:
-    return "'" + text if text[:1] in FORMULA_STARTS else text
-
-
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -177,7 +173,7 @@ def _csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return ";".join(str(item) for item in value)
-    return _protect(str(value))
+    return safe_cell(str(value))
 
 
 def csv_lines(records: Iterable[dict[str, Any]], spec: ColumnSpec) -> Iterator[str]:

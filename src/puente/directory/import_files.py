@@ -20,6 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from puente.core.errors import ValidationFailed
+from puente.core.spreadsheets import FORMULA_STARTS
 
 FORMATS = ("csv", "jsonl")
 EXTENSIONS = {
@@ -31,9 +32,6 @@ EXTENSIONS = {
     ".json": "jsonl",
 }
 DELIMITERS = (",", ";", "\t")
-# Cells a spreadsheet would run as a formula are written with a leading apostrophe on export
-# (see exporting.py); the importer removes it again so files round-trip.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"true", "yes", "y", "1", "si", "sí", "x", "verdadero"}
 FALSE_WORDS = {"false", "no", "n", "0", "", "falso"}
 

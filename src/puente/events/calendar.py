@@ -52,12 +52,7 @@ def agenda_calendar(
     )
     stamp = timezone.now().replace(microsecond=0)
     for item in items:
-        entry = CalendarEvent()
-        entry.add("uid", meeting_uid(item))
-        entry.add("sequence", item.meeting.sequence)
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", item.slot.starts_at.astimezone(zone))
-        entry.add("dtend", item.slot.ends_at.astimezone(zone))
+        entry = _entry(item, stamp, zone)
         entry.add(
             "summary",
             _("Meeting with %(name)s") % {"name": item.counterpart.display_name},
@@ -77,25 +72,27 @@ def agenda_calendar(
         entry.add("description", "\n".join(lines))
         entry.add("status", "CONFIRMED")
         entry.add("transp", "OPAQUE")
-        entry.add(
-            "last-modified", item.meeting.updated_at.astimezone(dt.UTC).replace(microsecond=0)
-        )
         calendar.add_component(entry)
     for item in cancelled:
-        entry = CalendarEvent()
-        entry.add("uid", meeting_uid(item))
-        entry.add("sequence", item.meeting.sequence)
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", item.slot.starts_at.astimezone(zone))
-        entry.add("dtend", item.slot.ends_at.astimezone(zone))
+        entry = _entry(item, stamp, zone)
         entry.add(
             "summary",
             _("Cancelled: meeting with %(name)s") % {"name": item.counterpart.display_name},
         )
         entry.add("status", "CANCELLED")
         entry.add("transp", "TRANSPARENT")
-        entry.add(
-            "last-modified", item.meeting.updated_at.astimezone(dt.UTC).replace(microsecond=0)
-        )
         calendar.add_component(entry)
     return calendar.to_ical()
+
+
+def _entry(item: AgendaItem, stamp: dt.datetime, zone: dt.tzinfo) -> CalendarEvent:
+    """A meeting's event with what every version of it carries: its UID and SEQUENCE, its
+    time in the event's zone and when it last changed."""
+    entry = CalendarEvent()
+    entry.add("uid", meeting_uid(item))
+    entry.add("sequence", item.meeting.sequence)
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", item.slot.starts_at.astimezone(zone))
+    entry.add("dtend", item.slot.ends_at.astimezone(zone))
+    entry.add("last-modified", item.meeting.updated_at.astimezone(dt.UTC).replace(microsecond=0))
+    return entry

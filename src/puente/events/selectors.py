@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from puente.accounts.viewer import Viewer
 from puente.core.errors import NotFound
+from puente.core.spreadsheets import safe_cell
 from puente.events.models import (
     RUN_STALE_MARGIN,
     Event,
@@ -258,6 +259,47 @@ def cancelled_of(participant: Participant) -> list[AgendaItem]:
 
 def meetings_of(event: Event) -> list[Meeting]:
     return list(_meetings(event).order_by("slot__starts_at", "table", "id"))
+
+
+def schedule_rows(event: Event) -> list[list[Any]]:
+    """The schedule as spreadsheet rows, header first: placed meetings in time order (times
+    in the event's zone), then those not placed; names safe from formula injection."""
+    rows: list[list[Any]] = [
+        [
+            _("Day"),
+            _("Start"),
+            _("End"),
+            _("Session"),
+            _("Table"),
+            _("Participant"),
+            _("Other participant"),
+            _("Priority"),
+            _("Locked"),
+            _("Video link"),
+        ]
+    ]
+    meetings = meetings_of(event)
+    meetings.sort(key=lambda m: m.slot is None)  # stable: placed ones keep their order
+    for meeting in meetings:
+        slot = meeting.slot
+        start = slot.starts_at.astimezone(event.zone) if slot else None
+        end = slot.ends_at.astimezone(event.zone) if slot else None
+        session = slot.session if slot else meeting.session
+        rows.append(
+            [
+                start.date().isoformat() if start else _("Not placed"),
+                start.strftime("%H:%M") if start else "",
+                end.strftime("%H:%M") if end else "",
+                session.name if session else "",
+                meeting.table or "",
+                safe_cell(meeting.first.display_name),
+                safe_cell(meeting.second.display_name),
+                meeting.priority,
+                _("yes") if meeting.locked else "",
+                event.video_link(meeting.table) if slot else "",
+            ]
+        )
+    return rows
 
 
 #: Meeting filters of the organizer's list.

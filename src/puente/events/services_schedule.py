@@ -7,11 +7,12 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connections, transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -555,16 +556,13 @@ def self_check_in_open(event: Event, now: dt.datetime | None = None) -> bool:
         return False
     now = now or timezone.now()
     today = now.astimezone(event.zone).date()
-    slots = [
-        s
-        for s in Slot.objects.filter(event=event)
-        if s.starts_at.astimezone(event.zone).date() == today
-    ]
-    if not slots:
+    day_start = dt.datetime.combine(today, dt.time(), tzinfo=event.zone)
+    day = Slot.objects.filter(
+        event=event, starts_at__gte=day_start, starts_at__lt=day_start + dt.timedelta(days=1)
+    ).aggregate(first=Min("starts_at"), last=Max("ends_at"))
+    if day["first"] is None:
         return False
-    first = min(s.starts_at for s in slots)
-    last = max(s.ends_at for s in slots)
-    return first - SELF_CHECK_IN_OPENS <= now <= last
+    return bool(day["first"] - SELF_CHECK_IN_OPENS <= now <= day["last"])
 
 
 @transaction.atomic
@@ -745,6 +743,13 @@ def agenda_reminders_send(*, now: dt.datetime | None = None) -> int:
         no_show=False,
         reminded_at__isnull=True,
     ).select_related("event", "user", "organization")
+    placed = Counter(
+        participant_id
+        for pair in Meeting.objects.filter(
+            Q(first__in=due) | Q(second__in=due), slot__isnull=False
+        ).values_list("first_id", "second_id")
+        for participant_id in pair
+    )
     sent = 0
     for participant in due:
         # Claimed one by one, so two overlapping jobs never remind twice.
@@ -755,9 +760,7 @@ def agenda_reminders_send(*, now: dt.datetime | None = None) -> int:
         meeting = first_of[participant.pk]
         event = meeting.event
         assert meeting.slot is not None
-        count = Meeting.objects.filter(
-            Q(first=participant) | Q(second=participant), slot__isnull=False
-        ).count()
+        count = placed[participant.pk]
         when = meeting.slot.starts_at.astimezone(event.zone)
         params = {
             "event": event.title,

@@ -183,16 +183,21 @@ def _registration_initial(me: Participant | None, request: HttpRequest) -> dict[
     }
 
 
+def _my_registration(request: HttpRequest, slug: str) -> tuple[Event, Participant]:
+    """The event and the viewer's own registration for it, else NotFound."""
+    event = selectors.event_for_viewer(viewer_for(request.user), slug=slug)
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        raise NotFound(_("You are not registered for this event."))
+    return event, me
+
+
 @require_POST
 @login_required
 @not_found_as_404
 def event_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     """The participant withdraws: open requests are cancelled, meetings removed."""
-    viewer = viewer_for(request.user)
-    event = selectors.event_for_viewer(viewer, slug=slug)
-    me = selectors.participant_for(request.user, event)
-    if me is None:
-        raise NotFound(_("You are not registered for this event."))
+    event, me = _my_registration(request, slug)
     try:
         services.participant_cancel(participant=me, actor=signed_in_account(request))
     except PermissionDenied as error:
@@ -206,11 +211,7 @@ def event_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def self_check_in(request: HttpRequest, slug: str) -> HttpResponse:
     """On the event day, a participant checks in from their agenda."""
-    viewer = viewer_for(request.user)
-    event = selectors.event_for_viewer(viewer, slug=slug)
-    me = selectors.participant_for(request.user, event)
-    if me is None:
-        raise NotFound(_("You are not registered for this event."))
+    event, me = _my_registration(request, slug)
     try:
         services_schedule.participant_self_check_in(
             participant=me, actor=signed_in_account(request)

@@ -156,52 +156,12 @@ def schedule_csv(request: HttpRequest, slug: str) -> HttpResponse:
     event = _organized_event(request, slug)
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            _("Day"),
-            _("Start"),
-            _("End"),
-            _("Session"),
-            _("Table"),
-            _("Participant"),
-            _("Other participant"),
-            _("Priority"),
-            _("Locked"),
-            _("Video link"),
-        ]
-    )
-    zone = event.zone
-    meetings = selectors.meetings_of(event)  # placed in time order, then the others
-    meetings.sort(key=lambda m: m.slot is None)
-    for meeting in meetings:
-        slot = meeting.slot
-        start = slot.starts_at.astimezone(zone) if slot else None
-        end = slot.ends_at.astimezone(zone) if slot else None
-        writer.writerow(
-            [
-                start.date().isoformat() if start else _("Not placed"),
-                start.strftime("%H:%M") if start else "",
-                end.strftime("%H:%M") if end else "",
-                slot.session.name if slot else (meeting.session.name if meeting.session else ""),
-                meeting.table or "",
-                _csv_safe(meeting.first.display_name),
-                _csv_safe(meeting.second.display_name),
-                meeting.priority,
-                _("yes") if meeting.locked else "",
-                event.video_link(meeting.table) if slot else "",
-            ]
-        )
+    csv.writer(buffer).writerows(selectors.schedule_rows(event))
     response = HttpResponse(
         buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-schedule.csv"'
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """A name as a spreadsheet cell: one starting with = + - @ would run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _organizer_action(

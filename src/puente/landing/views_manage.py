@@ -21,6 +21,7 @@ from puente.accounts.models import User
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, PermissionDenied, ValidationFailed
 from puente.core.forms import validated
+from puente.core.spreadsheets import safe_cell
 from puente.directory.views import forbidden_page, signed_in_account
 from puente.landing import selectors, services, services_screening
 from puente.landing.forms import (
@@ -221,22 +222,17 @@ def call_export(request: HttpRequest, pk: int) -> HttpResponse:
         writer.writerow(
             [
                 row.place.rank,
-                _safe_cell(application.organization.name),
+                safe_cell(application.organization.name),
                 application.organization.hub.slug,
                 application.state,
                 application.submitted_at.isoformat() if application.submitted_at else "",
                 row.place.reviews,
                 "" if row.place.raw is None else f"{row.place.raw:.3f}",
                 "" if row.place.normalized is None else f"{row.place.normalized:.3f}",
-                *[_safe_cell(str(application.answers.get(field.key, ""))) for field in fields],
+                *[safe_cell(str(application.answers.get(field.key, ""))) for field in fields],
             ]
         )
     return response
-
-
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; quote them."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 @login_required

@@ -1,0 +1,15 @@
+"""Cells of files people open in a spreadsheet.
+
+A cell starting with ``= + - @`` (or a tab or carriage return) is run as a formula by
+Excel and its kin; exports write such text with a leading apostrophe, which spreadsheets
+show as plain text (and the directory's importer removes again).
+"""
+
+from __future__ import annotations
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """``text`` as a cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
