@@ -432,6 +432,16 @@ TABLE.update(
             lambda w, r: f"/events/{_events(w).published.pk}/agenda.ics",
             expect(404, anonymous=401, **_SPEAKERS),
         ),
+        ("POST", "/events/{event_id}/agenda/subscription"): Case(
+            lambda w, r: f"/events/{_events(w).published.pk}/agenda/subscription",
+            expect(404, anonymous=401, **_SPEAKERS),
+            body={},
+            happened=lambda world, role: Participant.objects.filter(
+                event=_events(world).published
+            )
+            .exclude(calendar_token="")
+            .exists(),
+        ),
     }
 )
 

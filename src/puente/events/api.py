@@ -150,6 +150,10 @@ class AgendaItemOut(Schema):
     counterpart_name: str
     counterpart_offer: str
     counterpart_seek: str
+    counterpart_attendees: str
+    counterpart_opportunities: list[int] = Field(
+        ..., description="Ids of the counterpart's linked opportunities that you may see."
+    )
 
 
 class AgendaOut(Schema):
@@ -159,6 +163,17 @@ class AgendaOut(Schema):
     event_time_zone: str
     your_time_zone: str
     items: list[AgendaItemOut]
+
+
+class SubscriptionIn(InputSchema):
+    renew: bool = Field(
+        False, description="Replace the address: the old one stops working at once."
+    )
+
+
+class SubscriptionOut(Schema):
+    url: str = Field(..., description="The agenda as a calendar feed; no sign-in needed.")
+    webcal_url: str = Field(..., description="The same address for calendar apps (webcal://).")
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -405,8 +420,13 @@ def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
             counterpart_name=item.counterpart.display_name,
             counterpart_offer=item.counterpart.offer,
             counterpart_seek=item.counterpart.seek,
+            counterpart_attendees=item.counterpart.attendees,
+            counterpart_opportunities=[
+                opportunity.pk
+                for opportunity in getattr(item.counterpart, "linked_opportunities", [])
+            ],
         )
-        for item in selectors.agenda_of(participant)
+        for item in selectors.agenda_of(participant, viewer_for(user))
     ]
     return AgendaOut(
         event=event.pk,
@@ -416,6 +436,24 @@ def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
         your_time_zone=your_zone,
         items=items,
     )
+
+
+@router.post(
+    "/events/{event_id}/agenda/subscription",
+    response={200: SubscriptionOut, **ERRORS},
+    auth=required_auth,
+    summary="The address of your agenda as a calendar subscription (made on first call)",
+)
+def agenda_subscription(
+    request: HttpRequest, event_id: ObjectId, payload: SubscriptionIn | None = None
+) -> SubscriptionOut:
+    event = _event(request, event_id)
+    participant = _agenda_participant(request, event)
+    key = services.calendar_feed_key(
+        participant=participant, actor=caller(request), renew=bool(payload and payload.renew)
+    )
+    url = request.build_absolute_uri(reverse("events:agenda_feed", kwargs={"key": key}))
+    return SubscriptionOut(url=url, webcal_url="webcal://" + url.split("://", 1)[1])
 
 
 @router.get(

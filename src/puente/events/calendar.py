@@ -9,31 +9,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
-from puente.events.models import Event, Participant
-from puente.events.selectors import AgendaItem
+from puente.events.models import Event, Participant, Slot
+from puente.events.selectors import AgendaItem, CancelledItem
 
 PRODID = "-//Puente//Brokerage events//EN"
 
 
-def meeting_uid(item: AgendaItem) -> str:
-    return f"meeting-{item.meeting.uid}@puente"
+def meeting_uid(uid: Any) -> str:
+    """The iCalendar UID of a meeting, from its calendar id."""
+    return f"meeting-{uid}@puente"
 
 
 def agenda_calendar(
     event: Event,
     participant: Participant,
     items: list[AgendaItem],
-    cancelled: Sequence[AgendaItem] = (),
+    cancelled: Sequence[CancelledItem] = (),
+    refresh: dt.timedelta | None = None,
 ) -> bytes:
     """The iCalendar file (bytes) of a participant's agenda at an event; ``cancelled``
     meetings (that left the schedule) come as cancelled events with their last time, so a
-    client that imported them drops them."""
+    client that imported them drops them. ``refresh`` (for a subscribed feed) tells clients
+    how often to read it again."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -41,6 +45,9 @@ def agenda_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"{event.title} — {participant.display_name}")
     calendar.add("x-wr-timezone", event.time_zone)
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", refresh)
     zone = event.zone
     # Transitions for a year either side of the event: enough for any client, and small.
     calendar.add_component(
@@ -52,7 +59,14 @@ def agenda_calendar(
     )
     stamp = timezone.now().replace(microsecond=0)
     for item in items:
-        entry = _entry(item, stamp, zone)
+        entry = _entry(
+            uid=item.meeting.uid,
+            sequence=item.meeting.sequence,
+            modified=item.meeting.updated_at,
+            slot=item.slot,
+            stamp=stamp,
+            zone=zone,
+        )
         entry.add(
             "summary",
             _("Meeting with %(name)s") % {"name": item.counterpart.display_name},
@@ -73,11 +87,18 @@ def agenda_calendar(
         entry.add("status", "CONFIRMED")
         entry.add("transp", "OPAQUE")
         calendar.add_component(entry)
-    for item in cancelled:
-        entry = _entry(item, stamp, zone)
+    for gone in cancelled:
+        entry = _entry(
+            uid=gone.uid,
+            sequence=gone.sequence,
+            modified=gone.modified,
+            slot=gone.slot,
+            stamp=stamp,
+            zone=zone,
+        )
         entry.add(
             "summary",
-            _("Cancelled: meeting with %(name)s") % {"name": item.counterpart.display_name},
+            _("Cancelled: meeting with %(name)s") % {"name": gone.counterpart.display_name},
         )
         entry.add("status", "CANCELLED")
         entry.add("transp", "TRANSPARENT")
@@ -85,14 +106,22 @@ def agenda_calendar(
     return calendar.to_ical()
 
 
-def _entry(item: AgendaItem, stamp: dt.datetime, zone: dt.tzinfo) -> CalendarEvent:
+def _entry(
+    *,
+    uid: Any,
+    sequence: int,
+    modified: dt.datetime,
+    slot: Slot,
+    stamp: dt.datetime,
+    zone: dt.tzinfo,
+) -> CalendarEvent:
     """A meeting's event with what every version of it carries: its UID and SEQUENCE, its
     time in the event's zone and when it last changed."""
     entry = CalendarEvent()
-    entry.add("uid", meeting_uid(item))
-    entry.add("sequence", item.meeting.sequence)
+    entry.add("uid", meeting_uid(uid))
+    entry.add("sequence", sequence)
     entry.add("dtstamp", stamp)
-    entry.add("dtstart", item.slot.starts_at.astimezone(zone))
-    entry.add("dtend", item.slot.ends_at.astimezone(zone))
-    entry.add("last-modified", item.meeting.updated_at.astimezone(dt.UTC).replace(microsecond=0))
+    entry.add("dtstart", slot.starts_at.astimezone(zone))
+    entry.add("dtend", slot.ends_at.astimezone(zone))
+    entry.add("last-modified", modified.astimezone(dt.UTC).replace(microsecond=0))
     return entry

@@ -305,6 +305,17 @@ class Participant(models.Model):
         blank=True,
         help_text=_("When the participant was reminded of their first meeting (once)."),
     )
+    calendar_token = models.CharField(
+        _("calendar feed key"),
+        max_length=64,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_(
+            "The secret in the address of the participant's calendar subscription; "
+            "empty until they ask for one."
+        ),
+    )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
@@ -321,6 +332,11 @@ class Participant(models.Model):
                 fields=["event", "user"],
                 condition=Q(organization__isnull=True),
                 name="participant_one_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["calendar_token"],
+                condition=~Q(calendar_token=""),
+                name="participant_calendar_token_unique",
             ),
         ]
 
@@ -508,6 +524,42 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first} ↔ {self.second}"
+
+    def other(self, participant: Participant) -> Participant:
+        return self.second if participant.pk == self.first_id else self.first
+
+
+class MeetingCancellation(models.Model):
+    """A meeting removed for good after it had a place in the schedule. Kept (with the
+    meeting's calendar id, a higher revision and its last time) so that the calendar files
+    of both participants tell clients that imported the meeting to drop it."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="cancellations", verbose_name=_("event")
+    )
+    first = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("participant")
+    )
+    second = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("other participant"),
+    )
+    slot = models.ForeignKey(
+        Slot, on_delete=models.CASCADE, related_name="+", verbose_name=_("last slot")
+    )
+    uid = models.UUIDField(_("calendar id"), unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar revision"))
+    cancelled_at = models.DateTimeField(_("cancelled on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["slot__starts_at", "id"]
+        verbose_name = _("cancelled meeting")
+        verbose_name_plural = _("cancelled meetings")
+
+    def __str__(self) -> str:
+        return f"{self.first} ↔ {self.second} ({self.uid})"
 
     def other(self, participant: Participant) -> Participant:
         return self.second if participant.pk == self.first_id else self.first

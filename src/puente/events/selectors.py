@@ -22,6 +22,7 @@ from puente.events.models import (
     Event,
     EventStatus,
     Meeting,
+    MeetingCancellation,
     MeetingRequest,
     Participant,
     ParticipantStatus,
@@ -76,6 +77,27 @@ def event_for_viewer(viewer: Viewer, *, slug: str | None = None, pk: int | None 
     if event is None:
         raise NotFound(_("There is no such event, or you cannot see it."))
     return event
+
+
+def participant_by_feed_key(key: str) -> Participant:
+    """The participant whose calendar subscription has this key, at an event whose agenda
+    is published (or was, before the event was cancelled); else NotFound. A withdrawn
+    participant keeps the feed, which then only cancels."""
+    participant = (
+        Participant.objects.filter(
+            calendar_token=key,
+            event__published_at__isnull=False,
+            event__status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED],
+            status__in=[ParticipantStatus.REGISTERED, ParticipantStatus.CANCELLED],
+        )
+        .select_related("event", "organization", "user")
+        .first()
+        if key
+        else None
+    )
+    if participant is None:
+        raise NotFound(_("This calendar address is not valid (any more)."))
+    return participant
 
 
 def participant_for(user: Any, event: Event) -> Participant | None:
@@ -236,25 +258,75 @@ def agenda_of(participant: Participant, viewer: Viewer | None = None) -> list[Ag
     return items
 
 
-def cancelled_of(participant: Participant) -> list[AgendaItem]:
-    """The participant's meetings that left the schedule after being placed, at the slot
-    they had (``table`` 0): calendars that imported them are told they are cancelled."""
+@dataclass(frozen=True)
+class CancelledItem:
+    """A meeting that left a participant's schedule, at the last time it had: what a
+    calendar file needs to tell clients that imported it to drop it."""
+
+    uid: Any
+    sequence: int
+    modified: dt.datetime
+    slot: Slot
+    counterpart: Participant
+
+
+def cancelled_of(participant: Participant) -> list[CancelledItem]:
+    """The participant's meetings that left the schedule after being placed: those still
+    to place again (at the slot they had) and those removed for good."""
+    mine = Q(first=participant) | Q(second=participant)
     items = [
-        AgendaItem(
-            meeting=meeting,
+        CancelledItem(
+            uid=meeting.uid,
+            sequence=meeting.sequence,
+            modified=meeting.updated_at,
             slot=meeting.last_slot,
             counterpart=meeting.other(participant),
-            table=0,
-            video_url="",
         )
         for meeting in _meetings(participant.event)
-        .filter(Q(first=participant) | Q(second=participant), slot__isnull=True)
+        .filter(mine, slot__isnull=True)
         .exclude(last_slot=None)
         .select_related("last_slot")
         if meeting.last_slot is not None
     ]
+    items.extend(
+        CancelledItem(
+            uid=gone.uid,
+            sequence=gone.sequence,
+            modified=gone.cancelled_at,
+            slot=gone.slot,
+            counterpart=gone.other(participant),
+        )
+        for gone in MeetingCancellation.objects.filter(mine, event_id=participant.event_id)
+        .select_related(
+            "slot",
+            "first__organization",
+            "first__user",
+            "second__organization",
+            "second__user",
+        )
+    )
     items.sort(key=lambda item: item.slot.starts_at)
     return items
+
+
+def feed_of(participant: Participant) -> tuple[list[AgendaItem], list[CancelledItem]]:
+    """What the participant's calendar subscription carries: the agenda and the meetings
+    that left it; when the event is cancelled, every meeting as cancelled."""
+    items, cancelled = agenda_of(participant), cancelled_of(participant)
+    if participant.event.status != EventStatus.CANCELLED:
+        return items, cancelled
+    cancelled.extend(
+        CancelledItem(
+            uid=item.meeting.uid,
+            sequence=item.meeting.sequence + 1,
+            modified=participant.event.updated_at,
+            slot=item.slot,
+            counterpart=item.counterpart,
+        )
+        for item in items
+    )
+    cancelled.sort(key=lambda item: item.slot.starts_at)
+    return [], cancelled
 
 
 def meetings_of(event: Event) -> list[Meeting]:

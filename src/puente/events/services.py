@@ -4,6 +4,7 @@ their answers. Scheduling, manual adjustments and publishing live in ``services_
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,7 @@ from puente.events.models import (
     EventSession,
     EventStatus,
     Meeting,
+    MeetingCancellation,
     MeetingRequest,
     Participant,
     ParticipantStatus,
@@ -114,6 +116,24 @@ def participant_users(participants: Iterable[Participant]) -> list[User]:
         ).select_related("user"):
             users.setdefault(membership.user_id, membership.user)
     return list(users.values())
+
+
+def cancel_in_calendars(meetings: Iterable[Meeting]) -> None:
+    """Before meetings of a published event are deleted, those that had a place in the
+    schedule leave a cancellation, so the participants' calendar files drop them."""
+    MeetingCancellation.objects.bulk_create(
+        MeetingCancellation(
+            event_id=meeting.event_id,
+            first_id=meeting.first_id,
+            second_id=meeting.second_id,
+            slot_id=slot_id,
+            uid=meeting.uid,
+            sequence=meeting.sequence + 1,
+        )
+        for meeting in meetings
+        if meeting.event.published_at is not None
+        and (slot_id := meeting.slot_id or meeting.last_slot_id) is not None
+    )
 
 
 def _event_path(event: Event, name: str = "events:detail") -> str:
@@ -517,6 +537,7 @@ def participant_cancel(*, participant: Participant, actor: User) -> Participant:
         meeting.other(participant) for meeting in withdrawn.select_related("first", "second")
     ]
     retract_activity(sources=list(withdrawn))
+    cancel_in_calendars(withdrawn.select_related("event"))
     withdrawn.delete()
     activity_sync(sources=[event])
     notify(
@@ -534,6 +555,31 @@ def participant_cancel(*, participant: Participant, actor: User) -> Participant:
         hub=event.hub,
     )
     return participant
+
+
+@transaction.atomic
+def calendar_feed_key(*, participant: Participant, actor: User, renew: bool = False) -> str:
+    """The secret key in the address of the participant's calendar subscription, made on
+    first request. ``renew`` replaces it: the old address stops working at once."""
+    if not acts_for(actor, participant):
+        raise PermissionDenied(_("Only the participant can subscribe to their agenda."))
+    if participant.status != ParticipantStatus.REGISTERED:
+        raise ValidationFailed(
+            _("Only registered participants have an agenda to subscribe to."),
+            code="not_registered",
+        )
+    if participant.calendar_token and not renew:
+        return participant.calendar_token
+    renewing = bool(participant.calendar_token)
+    participant.calendar_token = secrets.token_urlsafe(32)
+    participant.save(update_fields=["calendar_token"])
+    audit_record(
+        actor=actor,
+        action="event.calendar_feed_renew" if renewing else "event.calendar_feed_create",
+        target=participant,
+        hub=participant.event.hub,
+    )
+    return participant.calendar_token
 
 
 # --- meeting requests ----------------------------------------------------------------------

@@ -40,6 +40,7 @@ from puente.events.scheduling import Problem, ProblemError, Solution, solve
 from puente.events.scheduling.advice import advise_tables
 from puente.events.services import (
     acts_for,
+    cancel_in_calendars,
     event_update,
     participant_users,
     require_no_run,
@@ -475,6 +476,7 @@ def meeting_remove(*, meeting: Meeting, actor: User) -> None:
         meeting.request.status = RequestStatus.CANCELLED  # type: ignore[union-attr]
         meeting.request.save(update_fields=["status"])  # type: ignore[union-attr]
     retract_activity(sources=[meeting])
+    cancel_in_calendars([meeting])
     meeting.delete()
 
 

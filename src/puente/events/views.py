@@ -6,18 +6,20 @@ Views parse input, call one selector or service and render; refusals show the re
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, NotFound, PermissionDenied
@@ -32,6 +34,7 @@ from puente.events.forms import AnswerForm, MeetingRequestForm, RegistrationForm
 from puente.events.models import Event, Participant, RequestStatus
 
 MAX_ID = 2**63 - 1
+FEED_REFRESH = dt.timedelta(hours=1)
 
 
 def not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -408,6 +411,11 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         )
     }
     query = f"?participant={participant.pk}" if request.GET.get("participant") else ""
+    feed_url = ""
+    if own and participant.calendar_token:
+        feed_url = request.build_absolute_uri(
+            reverse("events:agenda_feed", kwargs={"key": participant.calendar_token})
+        )
     return render(
         request,
         "events/agenda.html",
@@ -421,6 +429,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "profiles": profiles,
             "same_zone": viewer_zone == event.time_zone,
             "ics_url": reverse("events:agenda_ics", kwargs={"slug": event.slug}) + query,
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
         },
     )
 
@@ -439,6 +449,49 @@ def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
+    return response
+
+
+@require_POST
+@login_required
+@not_found_as_404
+def agenda_feed_key(request: HttpRequest, slug: str) -> HttpResponse:
+    """The participant asks for the address of their calendar subscription, or a new one."""
+    event, me = _my_registration(request, slug)
+    renew = request.POST.get("renew") == "1"
+    try:
+        services.calendar_feed_key(participant=me, actor=signed_in_account(request), renew=renew)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Your calendar has a new address: the old one no longer works.")
+            if renew
+            else _("Add this address to your calendar: it follows every change to your agenda."),
+        )
+    return redirect(reverse("events:agenda", kwargs={"slug": event.slug}) + "#subscribe")
+
+
+@require_GET
+def agenda_feed(request: HttpRequest, key: str) -> HttpResponse:
+    """A participant's agenda as a calendar subscription: no sign-in, the secret key in the
+    address is the permission. Calendar clients read it again every hour or so."""
+    try:
+        participant = selectors.participant_by_feed_key(key)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    items, cancelled = selectors.feed_of(participant)
+    # In the language of the account that registered the participant: calendar clients
+    # send no useful Accept-Language.
+    with translation.override(participant.user.language or settings.LANGUAGE_CODE):
+        body = agenda_calendar(
+            participant.event, participant, items, cancelled, refresh=FEED_REFRESH
+        )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{participant.event.slug}-agenda.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 
