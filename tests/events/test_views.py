@@ -217,7 +217,16 @@ def test_a_participant_withdraws_and_the_counterparts_are_told() -> None:
     pending_request(register(event), mine)
     client = signed_in(mine.user)
     assert 'id="withdraw"' in client.get(f"/events/{event.slug}/register/").content.decode()
-    assert client.get(f"/events/{event.slug}/withdraw/").status_code == 405
+    # First a page says what withdrawing undoes, and changes nothing.
+    page = client.get(f"/events/{event.slug}/withdraw/")
+    assert page.status_code == 200
+    effects = page.context["effects"]
+    assert effects.counterparts == [theirs]
+    assert effects.placed == 0
+    assert effects.open_requests == 1  # the pending one; the accepted one is a meeting now
+    assert theirs.display_name in page.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == "registered"
     response = client.post(f"/events/{event.slug}/withdraw/")
     assert response.status_code == 302
     mine.refresh_from_db()

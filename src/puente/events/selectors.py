@@ -309,6 +309,31 @@ def cancelled_of(participant: Participant) -> list[CancelledItem]:
     return items
 
 
+@dataclass(frozen=True)
+class WithdrawalEffects:
+    """What withdrawing would undo: the meetings (with whom, placed or not) and the
+    requests still open either way."""
+
+    counterparts: list[Participant]
+    placed: int
+    open_requests: int
+
+
+def withdrawal_effects(participant: Participant) -> WithdrawalEffects:
+    mine = Q(first=participant) | Q(second=participant)
+    meetings = list(_meetings(participant.event).filter(mine).order_by("slot__starts_at", "id"))
+    return WithdrawalEffects(
+        counterparts=[meeting.other(participant) for meeting in meetings],
+        placed=sum(1 for meeting in meetings if meeting.slot_id is not None),
+        open_requests=MeetingRequest.objects.filter(
+            Q(requester=participant) | Q(target=participant),
+            status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
+        )
+        .exclude(meeting__isnull=False)
+        .count(),
+    )
+
+
 def feed_of(participant: Participant) -> tuple[list[AgendaItem], list[CancelledItem]]:
     """What the participant's calendar subscription carries: the agenda and the meetings
     that left it; when the event is cancelled, every meeting as cancelled."""

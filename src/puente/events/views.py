@@ -195,12 +195,18 @@ def _my_registration(request: HttpRequest, slug: str) -> tuple[Event, Participan
     return event, me
 
 
-@require_POST
 @login_required
 @not_found_as_404
 def event_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    """The participant withdraws: open requests are cancelled, meetings removed."""
+    """The participant withdraws: a page says what will happen (GET), then open requests
+    are cancelled and meetings removed (POST)."""
     event, me = _my_registration(request, slug)
+    if request.method != "POST":
+        return render(
+            request,
+            "events/withdraw.html",
+            {"event": event, "participant": me, "effects": selectors.withdrawal_effects(me)},
+        )
     try:
         services.participant_cancel(participant=me, actor=signed_in_account(request))
     except PermissionDenied as error:
