@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from puente.accounts.viewer import Viewer
@@ -114,6 +116,31 @@ def participant_for(user: Any, event: Event) -> Participant | None:
         .order_by("id")
         .first()
     )
+
+
+CHECK_IN_SALT = "puente.events.check-in"
+_CHECK_IN_CODE = re.compile(r"(\d{1,18})-([0-9a-f]{12})/?$")
+
+
+def check_in_code(participant: Participant) -> str:
+    """The participant's check-in code: their id and a keyed hash of it and the event, so
+    codes cannot be guessed and a code of one event means nothing at another."""
+    mac = salted_hmac(CHECK_IN_SALT, f"{participant.event_id}:{participant.pk}").hexdigest()
+    return f"{participant.pk}-{mac[:12]}"
+
+
+def participant_by_check_in_code(event: Event, text: str) -> Participant:
+    """The registered participant whose check-in code is ``text`` (the code, or the whole
+    address a scanner read); else NotFound."""
+    match = _CHECK_IN_CODE.search(text.strip())
+    participant = (
+        participants_of(event).filter(pk=int(match[1])).first() if match is not None else None
+    )
+    if participant is None or not constant_time_compare(
+        check_in_code(participant), f"{match[1]}-{match[2]}"  # type: ignore[index]
+    ):
+        raise NotFound(_("This is not a check-in code of this event."))
+    return participant
 
 
 def participants_of(event: Event) -> QuerySet[Participant]:

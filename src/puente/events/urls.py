@@ -15,6 +15,12 @@ urlpatterns = [
     path("<slug:slug>/withdraw/", views.event_withdraw, name="withdraw"),
     path("<slug:slug>/check-in/", views.self_check_in, name="self_check_in"),
     path(
+        "<slug:slug>/check-in/<str:code>/",
+        views_organize.check_in_by_code,
+        name="check_in_code",
+    ),
+    path("<slug:slug>/check-in-desk/", views_organize.check_in_scan, name="check_in_scan"),
+    path(
         "<slug:slug>/participants/<int:pk>/request/",
         views.meeting_request_new,
         name="request_new",

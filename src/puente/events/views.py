@@ -25,6 +25,7 @@ from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, NotFound, PermissionDenied
 from puente.core.forms import validated
 from puente.core.models import Hub
+from puente.core.qr import qr_svg
 from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
 from puente.directory.views import forbidden_page, signed_in_account
@@ -417,6 +418,17 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         )
     }
     query = f"?participant={participant.pk}" if request.GET.get("participant") else ""
+    check_in_qr = ""
+    if event.is_published:
+        address = request.build_absolute_uri(
+            reverse(
+                "events:check_in_code",
+                kwargs={"slug": event.slug, "code": selectors.check_in_code(participant)},
+            )
+        )
+        check_in_qr = qr_svg(
+            address, label=_("Check-in code of %(name)s") % {"name": participant.display_name}
+        )
     feed_url = ""
     if own and participant.calendar_token:
         feed_url = request.build_absolute_uri(
@@ -436,6 +448,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "same_zone": viewer_zone == event.time_zone,
             "ics_url": reverse("events:agenda_ics", kwargs={"slug": event.slug}) + query,
             "feed_url": feed_url,
+            "check_in_qr": check_in_qr,
+            "check_in_code": selectors.check_in_code(participant),
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
         },
     )

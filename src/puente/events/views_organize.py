@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -165,7 +166,7 @@ def schedule_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _organizer_action(
-    request: HttpRequest, slug: str, action: Callable[[Event], str | None]
+    request: HttpRequest, slug: str, action: Callable[[Event], str | None], anchor: str = ""
 ) -> HttpResponse:
     """Run one organizer action and come back to the organizer's page with its message."""
     try:
@@ -181,7 +182,7 @@ def _organizer_action(
     else:
         if success:
             messages.success(request, success)
-    return redirect("events:organize", slug=event.slug)
+    return redirect(reverse("events:organize", kwargs={"slug": event.slug}) + anchor)
 
 
 def _form_values(form: Any) -> dict[str, Any]:
@@ -367,6 +368,60 @@ def participant_check_in(request: HttpRequest, slug: str, pk: int) -> HttpRespon
         return _("Check-in of %(name)s undone.") % {"name": participant.display_name}
 
     return _organizer_action(request, slug, action)
+
+
+@login_required
+@not_found_as_404
+def check_in_by_code(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """An organizer scanned a participant's check-in code with a phone: who it is, their
+    meetings and state (GET), and one tap to check them in (POST)."""
+    event = selectors.event_for_viewer(viewer_for(request.user), slug=slug)
+    if not services.can_organize(request.user, event):
+        return forbidden_page(
+            request,
+            _("This is a participant's check-in code: the organizers scan it at the desk."),
+        )
+    participant = selectors.participant_by_check_in_code(event, code)
+    if request.method == "POST":
+        try:
+            services_schedule.participant_check_in(
+                participant=participant, actor=signed_in_account(request)
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("%(name)s checked in.") % {"name": participant.display_name}
+            )
+        return redirect("events:check_in_code", slug=event.slug, code=code)
+    meetings = selectors.agenda_of(participant)
+    return render(
+        request,
+        "events/check_in_code.html",
+        {
+            "event": event,
+            "participant": participant,
+            "meetings": meetings,
+            "first_at": meetings[0].slot.starts_at.astimezone(event.zone) if meetings else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def check_in_scan(request: HttpRequest, slug: str) -> HttpResponse:
+    """The check-in desk: a scanner (or a person) types a participant's code or its
+    address into the organizer's page, and they are checked in."""
+
+    def action(event: Event) -> str:
+        participant = selectors.participant_by_check_in_code(event, request.POST.get("code", ""))
+        services_schedule.participant_check_in(
+            participant=participant, actor=signed_in_account(request)
+        )
+        return _("%(name)s checked in.") % {"name": participant.display_name}
+
+    return _organizer_action(request, slug, action, anchor="#day-heading")
 
 
 @login_required
