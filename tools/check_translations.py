@@ -35,8 +35,14 @@ def catalog_problems(app: Path, language: str) -> list[str]:
     if not mo_path.exists():
         problems.append(f"{app.name}: {mo_path.name} is missing; run make messages")
     else:
-        compiled = {(entry.msgctxt, entry.msgid): (entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))) for entry in polib.mofile(str(mo_path))}
-        source = {(entry.msgctxt, entry.msgid): (entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))) for entry in po.translated_entries()}
+        compiled = {
+            (entry.msgctxt, entry.msgid): (entry.msgstr, tuple(sorted(entry.msgstr_plural.items())))
+            for entry in polib.mofile(str(mo_path))
+        }
+        source = {
+            (entry.msgctxt, entry.msgid): (entry.msgstr, tuple(sorted(entry.msgstr_plural.items())))
+            for entry in po.translated_entries()
+        }
         if compiled != source:
             problems.append(f"{app.name}: {mo_path.name} is out of date; run make messages")
     return problems
@@ -58,7 +64,9 @@ def placeholder_problems(app: str, entry: polib.POEntry) -> list[str]:
         found = _placeholders(text)
         # a singular form may leave out the count ("un nodo" for %(counter)s)
         if found - expected or (expected - found) - {"counter", "count"}:
-            problems.append(f"{app}: placeholders differ in {entry.msgid!r}: {sorted(found)} vs {sorted(expected)}")
+            problems.append(
+                f"{app}: placeholders differ in {entry.msgid!r}: {sorted(found)} vs {sorted(expected)}"
+            )
     return problems
 
 
@@ -75,17 +83,44 @@ def unextracted(app: Path, language: str) -> list[str]:
     """Strings in the code that the committed catalog lacks (needs GNU gettext)."""
     if shutil.which("xgettext") is None or not catalog(app, language).exists():
         return []
-    committed = {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(catalog(app, language))) if not entry.obsolete}
+    committed = {
+        (entry.msgctxt, entry.msgid)
+        for entry in polib.pofile(str(catalog(app, language)))
+        if not entry.obsolete
+    }
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / app.name
         shutil.copytree(app, copy, ignore=shutil.ignore_patterns("__pycache__"))
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "puente.settings.test"}
         subprocess.run(
-            [sys.executable, "-P", "-m", "django", "makemessages", "-l", language, "--no-obsolete", "--no-location", "--no-wrap", "-e", "html,txt,py,svg"],
-            cwd=copy, check=True, env=env, capture_output=True,
+            [
+                sys.executable,
+                "-P",
+                "-m",
+                "django",
+                "makemessages",
+                "-l",
+                language,
+                "--no-obsolete",
+                "--no-location",
+                "--no-wrap",
+                "-e",
+                "html,txt,py,svg",
+            ],
+            cwd=copy,
+            check=True,
+            env=env,
+            capture_output=True,
         )
-        fresh = {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(catalog(copy, language))) if not entry.obsolete}
-    return [f"{app.name}: not extracted yet: {msgid!r} (run make messages)" for _ctx, msgid in sorted(fresh - committed, key=str)]
+        fresh = {
+            (entry.msgctxt, entry.msgid)
+            for entry in polib.pofile(str(catalog(copy, language)))
+            if not entry.obsolete
+        }
+    return [
+        f"{app.name}: not extracted yet: {msgid!r} (run make messages)"
+        for _ctx, msgid in sorted(fresh - committed, key=str)
+    ]
 
 
 def inconsistent(language: str) -> list[str]:

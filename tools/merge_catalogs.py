@@ -47,10 +47,18 @@ def merge(path: str) -> None:
 
 
 def main() -> None:
-    conflicted = subprocess.run(["git", "diff", "--name-only", "--diff-filter=U"], capture_output=True, text=True, check=True).stdout.split()
+    conflicted = subprocess.run(
+        ["git", "diff", "--name-only", "--diff-filter=U"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     catalogs = sorted({name[:-3] + ".po" for name in conflicted if name.endswith((".po", ".mo"))})
     for path in catalogs:
-        if subprocess.run(["git", "show", f":2:{path}"], capture_output=True).returncode != 0 and subprocess.run(["git", "show", f":3:{path}"], capture_output=True).returncode != 0:
+        if (
+            subprocess.run(["git", "show", f":2:{path}"], capture_output=True).returncode != 0
+            and subprocess.run(["git", "show", f":3:{path}"], capture_output=True).returncode != 0
+        ):
             # only the .mo conflicted: recompile from the merged .po in the work tree
             catalog = polib.pofile(path)
         else:

@@ -29,7 +29,18 @@ def main() -> None:
         (app / "locale").mkdir(exist_ok=True)
         if not options.compile:
             language_args = [arg for code in LANGUAGES for arg in ("-l", code)]
-            run(["makemessages", *language_args, "--no-obsolete", "--no-location", "--no-wrap", "-e", "html,txt,py,svg"], cwd=str(app))
+            run(
+                [
+                    "makemessages",
+                    *language_args,
+                    "--no-obsolete",
+                    "--no-location",
+                    "--no-wrap",
+                    "-e",
+                    "html,txt,py,svg",
+                ],
+                cwd=str(app),
+            )
         run(["compilemessages", *[arg for code in LANGUAGES for arg in ("-l", code)]], cwd=str(app))
     print(f"Catalogs updated under {ROOT / 'src' / 'puente'}/*/locale")
 

@@ -20,7 +20,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "puente.settings.test")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="only compare, do not write")
     options = parser.parse_args()
 
@@ -33,7 +35,10 @@ def main() -> int:
     current = DOCUMENT_PATH.read_text(encoding="utf-8") if DOCUMENT_PATH.exists() else ""
     if options.check:
         if current != document:
-            print(f"{DOCUMENT_PATH.relative_to(ROOT)} is out of date; run make openapi", file=sys.stderr)
+            print(
+                f"{DOCUMENT_PATH.relative_to(ROOT)} is out of date; run make openapi",
+                file=sys.stderr,
+            )
             return 1
         print(f"{DOCUMENT_PATH.relative_to(ROOT)} is current.")
         return 0

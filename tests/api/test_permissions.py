@@ -436,11 +436,11 @@ TABLE.update(
             lambda w, r: f"/events/{_events(w).published.pk}/agenda/subscription",
             expect(404, anonymous=401, **_SPEAKERS),
             body={},
-            happened=lambda world, role: Participant.objects.filter(
-                event=_events(world).published
-            )
-            .exclude(calendar_token="")
-            .exists(),
+            happened=lambda world, role: (
+                Participant.objects.filter(event=_events(world).published)
+                .exclude(calendar_token="")
+                .exists()
+            ),
         ),
     }
 )

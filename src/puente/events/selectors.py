@@ -137,7 +137,8 @@ def participant_by_check_in_code(event: Event, text: str) -> Participant:
         participants_of(event).filter(pk=int(match[1])).first() if match is not None else None
     )
     if participant is None or not constant_time_compare(
-        check_in_code(participant), f"{match[1]}-{match[2]}"  # type: ignore[index]
+        check_in_code(participant),
+        f"{match[1]}-{match[2]}",  # type: ignore[index]
     ):
         raise NotFound(_("This is not a check-in code of this event."))
     return participant
@@ -323,8 +324,9 @@ def cancelled_of(participant: Participant) -> list[CancelledItem]:
             slot=gone.slot,
             counterpart=gone.other(participant),
         )
-        for gone in MeetingCancellation.objects.filter(mine, event_id=participant.event_id)
-        .select_related(
+        for gone in MeetingCancellation.objects.filter(
+            mine, event_id=participant.event_id
+        ).select_related(
             "slot",
             "first__organization",
             "first__user",
