@@ -22,7 +22,9 @@ _KINDS: dict[str, Promise] = {}
 
 
 def register_kind(kind: str, message: Promise) -> None:
-    """Register a notification kind with its (lazy, translatable) message."""
+    """Register a notification kind with its (lazy, translatable) message: a
+    ``gettext_lazy`` string, or an ``ngettext_lazy`` one whose number is a key of the
+    notification's parameters (``ngettext_lazy(one, many, "count")``)."""
     _KINDS[kind] = message
 
 
@@ -31,7 +33,7 @@ def render_notification(kind: str, params: dict[str, Any]) -> str:
     if message is None:
         return _("You have a new notification.")
     try:
-        return str(message) % params
+        return str(message % params)
     except (KeyError, TypeError, ValueError):
         return str(message)
 

@@ -1,6 +1,7 @@
 """The notification kinds brokerage events send (rendered in each reader's language)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from puente.core.notifications import register_kind
 
@@ -27,4 +28,12 @@ register_kind(
 register_kind(
     "events.agenda_reminder",
     _("%(event)s: your first meeting is at %(time)s (%(zone)s), %(count)s in all."),
+)
+register_kind(
+    "events.agenda_changed",
+    ngettext_lazy(
+        "Your agenda for %(event)s changed: %(count)s meeting moved, added or cancelled.",
+        "Your agenda for %(event)s changed: %(count)s meetings moved, added or cancelled.",
+        "count",
+    ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -136,6 +137,40 @@ def cancel_in_calendars(meetings: Iterable[Meeting]) -> None:
     )
 
 
+def sides_of(meetings: Iterable[Meeting]) -> Counter[int]:
+    """How many of the given meetings each participant (by id) takes part in."""
+    counts: Counter[int] = Counter()
+    for meeting in meetings:
+        counts[meeting.first_id] += 1
+        counts[meeting.second_id] += 1
+    return counts
+
+
+def tell_agenda_changed(event: Event, counts: Counter[int], *, email: bool = False) -> None:
+    """Once the agenda is published, participants whose meetings moved, were placed or left
+    the schedule are told how many (one notification each, in the app and, for a whole
+    scheduler run, by email)."""
+    if event.status != EventStatus.PUBLISHED or not counts:
+        return
+    participants = Participant.objects.filter(
+        pk__in=list(counts), status=ParticipantStatus.REGISTERED
+    ).select_related("user", "organization")
+    by_count: dict[int, list[Participant]] = {}
+    for participant in participants:
+        by_count.setdefault(counts[participant.pk], []).append(participant)
+    path = reverse("events:agenda", kwargs={"slug": event.slug})
+    for count, people in sorted(by_count.items()):
+        params = {"event": event.title, "count": count}
+        notify(
+            users=participant_users(people),
+            kind="events.agenda_changed",
+            params=params,
+            url=path,
+            email_template="events/email/agenda_changed" if email else None,
+            email_context=params,
+        )
+
+
 def _event_path(event: Event, name: str = "events:detail") -> str:
     return reverse(name, kwargs={"slug": event.slug})
 
@@ -218,7 +253,9 @@ def event_update(*, event: Event, actor: User, values: dict[str, Any]) -> Event:
         for session in event.sessions.all():
             _cut_slots(event, session)
     if "tables" in values:
-        Meeting.objects.filter(event=event, table__gt=event.tables).update(
+        beyond = Meeting.objects.filter(event=event, table__gt=event.tables)
+        tell_agenda_changed(event, sides_of(beyond))
+        beyond.update(
             last_slot=F("slot"), slot=None, table=None, locked=False, sequence=F("sequence") + 1
         )
     audit_record(

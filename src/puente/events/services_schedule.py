@@ -45,6 +45,8 @@ from puente.events.services import (
     participant_users,
     require_no_run,
     require_organizer,
+    sides_of,
+    tell_agenda_changed,
 )
 from puente.impact.services import activity_sync, retract_activity
 
@@ -276,18 +278,21 @@ def _apply(run: ScheduleRun, event: Event, meeting_ids: list[int], solution: Any
     # Clear first so a swap of two tables never meets the one-meeting-per-table constraint.
     Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(slot=None, table=None)
     changed: list[Meeting] = []
+    moved: list[Meeting] = []
     for meeting in meetings:
         slot_id, table = placed.get(meeting.pk, (None, None))
         if slot_id is not None and slot_id not in valid_slots:
             slot_id, table = None, None
         if (slot_id, table) != (meeting.slot_id, meeting.table):
             meeting.sequence += 1
+            moved.append(meeting)
         if slot_id is None and meeting.slot_id is not None:
             meeting.last_slot_id = meeting.slot_id  # calendars get it cancelled
         meeting.slot_id, meeting.table = slot_id, table
         changed.append(meeting)
     Meeting.objects.bulk_update(changed, ["slot", "table", "sequence", "last_slot"])
     activity_sync(sources=changed)
+    tell_agenda_changed(event, sides_of(moved), email=True)
     run.status = RunStatus.DONE
     run.progress, run.stage = 1.0, "done"
     run.solver_status = solution.status
@@ -404,6 +409,7 @@ def meeting_move(
         meeting.locked = lock
     if (meeting.slot_id, meeting.table) != (before["slot_id"], before["table"]):
         meeting.sequence += 1
+        tell_agenda_changed(meeting.event, sides_of([meeting]))
     meeting.save()
     activity_sync(sources=[meeting])
     _record(meeting, actor, "event.meeting_move", before)
@@ -477,6 +483,8 @@ def meeting_remove(*, meeting: Meeting, actor: User) -> None:
         meeting.request.save(update_fields=["status"])  # type: ignore[union-attr]
     retract_activity(sources=[meeting])
     cancel_in_calendars([meeting])
+    if meeting.slot_id is not None:
+        tell_agenda_changed(meeting.event, sides_of([meeting]))
     meeting.delete()
 
 
@@ -646,6 +654,7 @@ def participant_mark_no_show(
     participant.no_show, participant.checked_in_at = True, None
     participant.save(update_fields=["no_show", "checked_in_at"])
     reassigned = 0
+    unreplaced: Counter[int] = Counter()
     freed = list(
         Meeting.objects.select_for_update(of=("self",))
         .filter(Q(first=participant) | Q(second=participant), slot__isnull=False)
@@ -665,6 +674,7 @@ def participant_mark_no_show(
             continue  # nobody to meet, or the slot has begun: too late for standby
         standby = _standby_for(event, slot.pk, counterpart, participant)
         if standby is None:
+            unreplaced[counterpart.pk] += 1  # a gap in their agenda: they are told
             continue
         replacement = Meeting.objects.create(
             event=event,
@@ -680,6 +690,7 @@ def participant_mark_no_show(
         activity_sync(sources=[replacement])
         _tell_replacement(event, replacement, slot, absent=participant)
         reassigned += 1
+    tell_agenda_changed(event, unreplaced)
     activity_sync(sources=[event, *freed])
     audit_record(
         actor=actor,
