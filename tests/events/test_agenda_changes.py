@@ -49,10 +49,11 @@ def test_moving_a_meeting_tells_both_sides_once_published() -> None:
     event.save(update_fields=["status"])
     services_schedule.meeting_move(meeting=meetings[0], actor=manager, slot=None)
     (first,) = told(people[0])
-    (second,) = told(people[1])
+    (_second,) = told(people[1])
     assert first.params == {"event": event.title, "count": 1}
     assert first.url == f"/events/{event.slug}/agenda/"
-    assert told(people[2]) == [] and told(people[3]) == []
+    assert told(people[2]) == []
+    assert told(people[3]) == []
     # Locking in place changes nothing anyone sees: nobody is told again.
     services_schedule.meeting_set_lock(meeting=meetings[1], actor=manager, locked=True)
     assert len(told(people[0])) == 1
@@ -61,7 +62,8 @@ def test_moving_a_meeting_tells_both_sides_once_published() -> None:
 def test_removing_a_placed_meeting_tells_both_sides() -> None:
     _event, people, meetings = scene()
     services_schedule.meeting_remove(meeting=meetings[2], actor=make_manager("medellin"))
-    assert len(told(people[2])) == 1 and len(told(people[3])) == 1
+    assert len(told(people[2])) == 1
+    assert len(told(people[3])) == 1
     assert told(people[0]) == []
 
 
@@ -94,7 +96,7 @@ def test_fewer_tables_tell_those_whose_meetings_no_longer_fit() -> None:
 
 
 def test_a_no_show_tells_counterparts_left_without_a_meeting() -> None:
-    event, people, meetings = scene()
+    _event, people, meetings = scene()
     first = meetings[0].slot
     services_schedule.participant_mark_no_show(
         participant=people[0],
