@@ -170,3 +170,50 @@ def test_organizer_sees_table_advice_and_applies_it_in_one_click(
     expect(page.locator(".messages")).to_contain_text("The scheduler is running")
     event.refresh_from_db()
     assert event.tables == 2
+
+
+def test_a_participant_subscribes_to_the_agenda_and_checks_in_by_code(new_page: Any) -> None:
+    """A subscribed calendar follows a move without signing in; at the desk the organizer
+    types the code shown under the participant's QR code, and they are checked in."""
+    manager = make_manager("medellin", language="en")
+    event = make_event(status="published", published_at=dt.datetime.now(dt.UTC), tables=2)
+    coral = OrganizationFactory(name="Coral Pay", hub=hub("miami"))
+    kevin = make_member(coral, role=MembershipRole.ADMIN, language="en")
+    mine = register(event, coral, user=kevin)
+    theirs = register(event, OrganizationFactory(name="Cafetal Digital"))
+    meeting = accepted_meeting(mine, theirs)
+    slots = list(event.slots.order_by("starts_at"))
+    meeting.slot, meeting.table = slots[0], 1
+    meeting.save()
+
+    kevin_page = new_page("en")
+    sign_in(kevin_page, kevin.email)
+    kevin_page.goto(f"/events/{event.slug}/agenda/")
+    kevin_page.get_by_role("button", name="Get a subscription address").click()
+    address = kevin_page.locator("#feed-url").input_value()
+    assert address.startswith("http") and address.endswith(".ics")
+    subscribe = kevin_page.get_by_role("link", name="Subscribe", exact=True)
+    assert subscribe.get_attribute("href") == "webcal://" + address.split("://", 1)[1]
+    code = kevin_page.locator("#check-in-code code").inner_text()
+    expect(kevin_page.locator("#check-in-code svg.qr")).to_be_visible()
+
+    calendar_app = new_page("en")  # no session: the address is the permission
+    first = Calendar.from_ical(calendar_app.request.get(address).body())
+    (entry,) = first.walk("VEVENT")
+    assert entry.decoded("DTSTART") == slots[0].starts_at
+
+    organizer = new_page("en")
+    sign_in(organizer, manager.email)
+    services_schedule.meeting_move(meeting=meeting, actor=manager, slot=slots[2], table=2)
+    moved = Calendar.from_ical(calendar_app.request.get(address).body())
+    (entry_after,) = moved.walk("VEVENT")
+    assert str(entry_after["UID"]) == str(entry["UID"])
+    assert entry_after.decoded("DTSTART") == slots[2].starts_at
+    assert int(entry_after["SEQUENCE"]) > int(entry["SEQUENCE"])
+
+    organizer.goto(f"/events/{event.slug}/organize/")
+    organizer.get_by_label("Scan or type a check-in code").fill(code)
+    organizer.get_by_label("Scan or type a check-in code").press("Enter")
+    expect(organizer.locator(".messages")).to_contain_text("Coral Pay checked in")
+    row = organizer.locator(f'#event-day tr[data-participant="{mine.pk}"]')
+    expect(row).to_contain_text("Checked in")
