@@ -24,7 +24,7 @@ from puente.directory.models import (
     Person,
     VerificationStatus,
 )
-from puente.events.models import EventStatus, MeetingRequest, Participant
+from puente.events.models import EventStatus, MeetingFeedback, MeetingRequest, Participant
 from puente.impact.models import KpiTarget
 from puente.landing.models import Application, Milestone, Review, ScreeningVote
 from puente.spaces.models import Booking, BookingStatus
@@ -366,7 +366,9 @@ def _events(world: World) -> SimpleNamespace:
     )
     meeting.slot, meeting.table = published.slots.first(), 1
     meeting.save()
-    events = SimpleNamespace(open=open_event, published=published, request=request, third=third)
+    events = SimpleNamespace(
+        open=open_event, published=published, request=request, third=third, meeting=meeting
+    )
     world.events = events  # type: ignore[attr-defined]
     return events
 
@@ -431,6 +433,16 @@ TABLE.update(
         ("GET", "/events/{event_id}/agenda.ics"): Case(
             lambda w, r: f"/events/{_events(w).published.pk}/agenda.ics",
             expect(404, anonymous=401, **_SPEAKERS),
+        ),
+        ("POST", "/events/{event_id}/meetings/{meeting_id}/feedback"): Case(
+            lambda w, r: (
+                f"/events/{_events(w).published.pk}/meetings/{_events(w).meeting.pk}/feedback"
+            ),
+            expect(404, anonymous=401, **_SPEAKERS),
+            body={"held": True, "rating": 4},
+            happened=lambda world, role: MeetingFeedback.objects.filter(
+                meeting=_events(world).meeting
+            ).exists(),
         ),
         ("POST", "/events/{event_id}/agenda/subscription"): Case(
             lambda w, r: f"/events/{_events(w).published.pk}/agenda/subscription",

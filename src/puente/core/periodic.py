@@ -54,6 +54,8 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("puente.spaces.tasks.remind_event_attendees", HOUR),
     # A day before their first meeting, each brokerage participant is reminded once.
     PeriodicJob("puente.events.tasks.remind_participants", HOUR),
+    # After their last meeting, each brokerage participant is asked once how it went.
+    PeriodicJob("puente.events.tasks.ask_for_feedback", HOUR),
     PeriodicJob("puente.accounts.tasks.purge_login_attempts", 15 * MINUTE),
     PeriodicJob("puente.introductions.tasks.expire_introductions", HOUR),
     PeriodicJob("puente.marketplace.tasks.expire_opportunities", HOUR),

@@ -4,6 +4,8 @@ from puente.events.models import (
     Event,
     EventSession,
     Meeting,
+    MeetingCancellation,
+    MeetingFeedback,
     MeetingRequest,
     Participant,
     ScheduleRun,
@@ -55,6 +57,19 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ["locked", "event"]
     search_fields = ["first__organization__name", "second__organization__name"]
     raw_id_fields = ["request", "first", "second", "slot"]
+
+
+@admin.register(MeetingFeedback)
+class MeetingFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["participant", "meeting", "held", "rating", "outcome", "updated_at"]
+    list_filter = ["held", "outcome"]
+    raw_id_fields = ["meeting", "participant"]
+
+
+@admin.register(MeetingCancellation)
+class MeetingCancellationAdmin(admin.ModelAdmin):
+    list_display = ["first", "second", "event", "slot", "cancelled_at"]
+    raw_id_fields = ["event", "first", "second", "slot"]
 
 
 @admin.register(ScheduleRun)

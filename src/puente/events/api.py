@@ -17,7 +17,7 @@ from puente.api.schemas import ERRORS, MAX_ID, READ_ERRORS, InputSchema, ObjectI
 from puente.core.errors import NotFound, ValidationFailed
 from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
-from puente.events import selectors, services
+from puente.events import selectors, services, services_feedback
 from puente.events.calendar import agenda_calendar
 from puente.events.models import Event, MeetingRequest, Participant, Slot
 from puente.marketplace.models import Opportunity
@@ -154,6 +154,27 @@ class AgendaItemOut(Schema):
     counterpart_opportunities: list[int] = Field(
         ..., description="Ids of the counterpart's linked opportunities that you may see."
     )
+    feedback: FeedbackOut | None = Field(
+        None, description="Your feedback on the meeting, once given."
+    )
+
+
+class FeedbackIn(InputSchema):
+    held: bool = Field(..., description="Whether the meeting took place.")
+    rating: int | None = Field(None, ge=1, le=5, description="Usefulness, 1 to 5.")
+    outcome: Literal["", "none", "follow_up", "negotiating", "agreement"] = Field(
+        "", description="What comes next (kept only when the meeting took place)."
+    )
+    note: str = Field("", max_length=1000, description="Read only by the organizers.")
+
+
+class FeedbackOut(Schema):
+    meeting: int
+    held: bool
+    rating: int | None
+    outcome: str
+    note: str
+    updated_at: dt.datetime
 
 
 class AgendaOut(Schema):
@@ -425,9 +446,14 @@ def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
                 opportunity.pk
                 for opportunity in getattr(item.counterpart, "linked_opportunities", [])
             ],
+            feedback=None,
         )
         for item in selectors.agenda_of(participant, viewer_for(user))
     ]
+    given = selectors.feedback_of(participant)
+    for entry in items:
+        if (feedback := given.get(entry.meeting)) is not None:
+            entry.feedback = _feedback_out(feedback)
     return AgendaOut(
         event=event.pk,
         participant=participant.pk,
@@ -436,6 +462,35 @@ def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
         your_time_zone=your_zone,
         items=items,
     )
+
+
+def _feedback_out(feedback: Any) -> FeedbackOut:
+    return FeedbackOut(
+        meeting=feedback.meeting_id,
+        held=feedback.held,
+        rating=feedback.rating,
+        outcome=feedback.outcome,
+        note=feedback.note,
+        updated_at=feedback.updated_at,
+    )
+
+
+@router.post(
+    "/events/{event_id}/meetings/{meeting_id}/feedback",
+    response={200: FeedbackOut, **ERRORS},
+    auth=required_auth,
+    summary="Say how one of your meetings went (once its time has come; again to change it)",
+)
+def give_feedback(
+    request: HttpRequest, event_id: ObjectId, meeting_id: ObjectId, payload: FeedbackIn
+) -> FeedbackOut:
+    event = _event(request, event_id)
+    participant = _agenda_participant(request, event)
+    meeting = selectors.meeting_of(participant, meeting_id)
+    feedback = services_feedback.meeting_feedback_give(
+        meeting=meeting, participant=participant, actor=caller(request), values=payload.dict()
+    )
+    return _feedback_out(feedback)
 
 
 @router.post(

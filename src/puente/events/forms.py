@@ -20,6 +20,7 @@ from puente.events.models import (
     Event,
     EventFormat,
     EventSession,
+    MeetingOutcome,
     Participant,
     Slot,
 )
@@ -330,6 +331,39 @@ class AnswerForm(forms.Form):
         coerce=lambda value: value == "1",
     )
     message = forms.CharField(label=_("Reply"), max_length=500, required=False)
+
+
+class FeedbackForm(forms.Form):
+    """One side's word on a meeting: did it take place, how useful, what comes next."""
+
+    held = forms.TypedChoiceField(
+        label=_("Did the meeting take place?"),
+        choices=[("1", _("Yes")), ("0", _("No"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    rating = forms.TypedChoiceField(
+        label=_("How useful was it?"),
+        choices=[("", _("No answer"))] + [(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("From 1 (not useful) to 5 (very useful)."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("What comes next?"),
+        choices=[("", _("No answer")), *MeetingOutcome.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the organizers"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the organizers read it."),
+    )
 
 
 class MoveForm(forms.Form):

@@ -305,6 +305,12 @@ class Participant(models.Model):
         blank=True,
         help_text=_("When the participant was reminded of their first meeting (once)."),
     )
+    feedback_asked_at = models.DateTimeField(
+        _("asked for feedback"),
+        null=True,
+        blank=True,
+        help_text=_("When the participant was asked how their meetings went (once)."),
+    )
     calendar_token = models.CharField(
         _("calendar feed key"),
         max_length=64,
@@ -563,6 +569,57 @@ class MeetingCancellation(models.Model):
 
     def other(self, participant: Participant) -> Participant:
         return self.second if participant.pk == self.first_id else self.first
+
+
+class MeetingOutcome(models.TextChoices):
+    NONE = "none", _("No fit for now")
+    FOLLOW_UP = "follow_up", _("We will follow up")
+    NEGOTIATING = "negotiating", _("We are negotiating a deal")
+    AGREEMENT = "agreement", _("We reached an agreement")
+
+
+class MeetingFeedback(models.Model):
+    """One side's word on a meeting once its time has come: whether it took place, how
+    useful it was and where it leads. A meeting reported as not held by its sides (and by
+    none as held) does not count as held."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("meeting")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("participant")
+    )
+    held = models.BooleanField(_("the meeting took place"))
+    rating = models.PositiveSmallIntegerField(
+        _("usefulness"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("From 1 (not useful) to 5 (very useful)."),
+    )
+    outcome = models.CharField(
+        _("what comes next"), max_length=12, choices=MeetingOutcome.choices, blank=True
+    )
+    note = models.TextField(_("note for the organizers"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["meeting", "participant"]
+        verbose_name = _("meeting feedback")
+        verbose_name_plural = _("meeting feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "participant"], name="meeting_feedback_one_per_side"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="meeting_feedback_rating_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.meeting}"
 
 
 class RunStatus(models.TextChoices):

@@ -37,3 +37,7 @@ register_kind(
         "count",
     ),
 )
+register_kind(
+    "events.feedback_request",
+    _("How did your meetings at %(event)s go? Tell the organizers from your agenda."),
+)

@@ -25,6 +25,8 @@ from puente.events.models import (
     EventStatus,
     Meeting,
     MeetingCancellation,
+    MeetingFeedback,
+    MeetingOutcome,
     MeetingRequest,
     Participant,
     ParticipantStatus,
@@ -554,6 +556,86 @@ def event_statistics(event: Event, meetings: list[Meeting] | None = None) -> Eve
     stats.breaks_per_participant = {pk: count_breaks(p) for pk, p in per_participant.items()}
     stats.breaks_total = sum(stats.breaks_per_participant.values())
     return stats
+
+
+@dataclass
+class FeedbackSummary:
+    """What the participants said about their meetings."""
+
+    answers: int = 0
+    participants: int = 0
+    meetings: int = 0
+    held: int = 0
+    not_held: int = 0
+    average_rating: float | None = None
+    outcomes: list[tuple[str, int]] = field(default_factory=list)
+    notes: list[MeetingFeedback] = field(default_factory=list)
+
+
+#: Notes shown on the organizer's page (the newest).
+FEEDBACK_NOTES_SHOWN = 50
+
+
+def feedback_summary(event: Event) -> FeedbackSummary:
+    """Answers, meetings reported as held or not, average usefulness, outcomes in the order
+    of their choices, and the newest notes for the organizers."""
+    answers = list(
+        MeetingFeedback.objects.filter(meeting__event=event).values_list(
+            "participant_id", "meeting_id", "held", "rating", "outcome"
+        )
+    )
+    summary = FeedbackSummary(answers=len(answers))
+    if not answers:
+        return summary
+    summary.participants = len({row[0] for row in answers})
+    held_by_meeting: dict[int, bool] = {}
+    for _participant, meeting, held, _rating, _outcome in answers:
+        held_by_meeting[meeting] = held_by_meeting.get(meeting, False) or held
+    summary.meetings = len(held_by_meeting)
+    summary.held = sum(1 for held in held_by_meeting.values() if held)
+    summary.not_held = summary.meetings - summary.held
+    ratings = [rating for *_rest, rating, _outcome in answers if rating is not None]
+    if ratings:
+        summary.average_rating = round(sum(ratings) / len(ratings), 1)
+    counted = Counter(outcome for *_rest, outcome in answers if outcome)
+    summary.outcomes = [
+        (str(label), counted[value]) for value, label in MeetingOutcome.choices if counted[value]
+    ]
+    summary.notes = list(
+        MeetingFeedback.objects.filter(meeting__event=event)
+        .exclude(note="")
+        .select_related(
+            "participant__organization",
+            "participant__user",
+            "meeting__first__organization",
+            "meeting__first__user",
+            "meeting__second__organization",
+            "meeting__second__user",
+        )
+        .order_by("-updated_at", "-id")[:FEEDBACK_NOTES_SHOWN]
+    )
+    return summary
+
+
+def meeting_of(participant: Participant, pk: int) -> Meeting:
+    """One of the participant's own meetings, else NotFound."""
+    meeting = (
+        _meetings(participant.event)
+        .filter(Q(first=participant) | Q(second=participant), pk=pk)
+        .select_related("event__hub")
+        .first()
+    )
+    if meeting is None:
+        raise NotFound(_("There is no such meeting on your agenda."))
+    return meeting
+
+
+def feedback_of(participant: Participant) -> dict[int, MeetingFeedback]:
+    """The participant's own feedback, by meeting id."""
+    return {
+        feedback.meeting_id: feedback
+        for feedback in MeetingFeedback.objects.filter(participant=participant)
+    }
 
 
 def run_in_progress(event: Event) -> ScheduleRun | None:

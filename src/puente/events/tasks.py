@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from puente.events import services, services_schedule
+from puente.events import services, services_feedback, services_schedule
 
 
 @shared_task
@@ -24,3 +24,9 @@ def expire_meeting_requests() -> int:
 def remind_participants() -> int:
     """Hourly: each participant is reminded, once, a day before their first meeting."""
     return services_schedule.agenda_reminders_send()
+
+
+@shared_task
+def ask_for_feedback() -> int:
+    """Hourly: each participant is asked, once, how their meetings went, after the last."""
+    return services_feedback.feedback_requests_send()

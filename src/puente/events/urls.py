@@ -30,6 +30,11 @@ urlpatterns = [
     path("<slug:slug>/agenda/", views.agenda, name="agenda"),
     path("<slug:slug>/agenda.ics", views.agenda_ics, name="agenda_ics"),
     path("<slug:slug>/agenda/subscribe/", views.agenda_feed_key, name="agenda_feed_key"),
+    path(
+        "<slug:slug>/agenda/meetings/<int:pk>/feedback/",
+        views.meeting_feedback,
+        name="meeting_feedback",
+    ),
     path("<slug:slug>/edit/", views_organize.event_edit, name="edit"),
     path("<slug:slug>/organize/", views_organize.organize, name="organize"),
     path("<slug:slug>/organize/schedule.csv", views_organize.schedule_csv, name="schedule_csv"),

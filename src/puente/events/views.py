@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,9 +29,9 @@ from puente.core.qr import qr_svg
 from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
 from puente.directory.views import forbidden_page, signed_in_account
-from puente.events import selectors, services, services_schedule
+from puente.events import selectors, services, services_feedback, services_schedule
 from puente.events.calendar import agenda_calendar
-from puente.events.forms import AnswerForm, MeetingRequestForm, RegistrationForm
+from puente.events.forms import AnswerForm, FeedbackForm, MeetingRequestForm, RegistrationForm
 from puente.events.models import Event, Participant, RequestStatus
 
 MAX_ID = 2**63 - 1
@@ -396,10 +396,14 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     viewer_zone = _viewer_zone(request) if own else participant.user.time_zone
     rows = []
     items = selectors.agenda_of(participant, viewer)
+    given = selectors.feedback_of(participant) if own else {}
+    now = timezone.now()
     for item in items:
         rows.append(
             {
                 "item": item,
+                "feedback": given.get(item.meeting.pk),
+                "feedback_open": own and event.is_published and item.slot.starts_at <= now,
                 "mine_start": item.slot.starts_at.astimezone(zone_named(viewer_zone)),
                 "mine_end": item.slot.ends_at.astimezone(zone_named(viewer_zone)),
                 "event_start": item.slot.starts_at.astimezone(event.zone),
@@ -470,6 +474,54 @@ def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
     return response
+
+
+@login_required
+@not_found_as_404
+def meeting_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A side of a meeting says whether it took place, how useful it was and what's next."""
+    event, me = _my_registration(request, slug)
+    meeting = selectors.meeting_of(me, pk)
+    mine = selectors.feedback_of(me).get(meeting.pk)
+    initial = (
+        {
+            "held": "1" if mine.held else "0",
+            "rating": mine.rating,
+            "outcome": mine.outcome,
+            "note": mine.note,
+        }
+        if mine is not None
+        else {"held": "1"}
+    )
+    form = FeedbackForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        try:
+            services_feedback.meeting_feedback_give(
+                meeting=meeting,
+                participant=me,
+                actor=signed_in_account(request),
+                values=validated(form),
+            )
+        except PermissionDenied as error:
+            return forbidden_page(request, error.message)
+        except DomainError as error:
+            if not form.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Thank you: the organizers have your feedback."))
+            return redirect(reverse("events:agenda", kwargs={"slug": event.slug}) + "#agenda")
+    return render(
+        request,
+        "events/feedback.html",
+        {
+            "event": event,
+            "meeting": meeting,
+            "counterpart": meeting.other(me),
+            "when": meeting.slot.starts_at.astimezone(event.zone) if meeting.slot else None,
+            "form": form,
+            "open": services_feedback.feedback_open(meeting),
+        },
+    )
 
 
 @require_POST

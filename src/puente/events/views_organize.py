@@ -133,6 +133,7 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
             else None,
             "grid_max_tables": GRID_MAX_TABLES,
             "stats": selectors.event_statistics(event, meetings),
+            "feedback": selectors.feedback_summary(event),
             "run": selectors.latest_run(event),
             "session_form": SessionForm(),
             "run_form": RunForm(),

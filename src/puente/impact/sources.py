@@ -175,11 +175,16 @@ def _brokerage_event_facts(event: Any) -> list[Fact]:
 
 def _brokerage_meeting_facts(meeting: Any) -> list[Fact]:
     """A meeting is held when it has a place (slot and table) in a published agenda; a no-show
-    takes it out of its slot, which retracts it (a standby replacement is a new meeting)."""
+    takes it out of its slot, which retracts it (a standby replacement is a new meeting).
+    When its sides give feedback, one "it took place" keeps it; "it did not" from those who
+    answered retracts it."""
     from puente.events.models import EventStatus
 
     event = meeting.event
     if event.status != EventStatus.PUBLISHED or meeting.slot_id is None:
+        return []
+    said = [feedback.held for feedback in meeting.feedback.all()]
+    if said and not any(said):
         return []
     return [
         Fact(
@@ -403,7 +408,7 @@ def source_adapters() -> dict[str, SourceAdapter]:
             _brokerage_meeting_facts,
             lambda: Meeting.objects.select_related(
                 "event__hub", "slot", "first__organization", "second__organization"
-            ),
+            ).prefetch_related("feedback"),
         ),
         SourceAdapter(
             "landing.casefile",
