@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from puente.directory.models import MembershipRole
 from puente.events import services_schedule
 from puente.events.models import Event, Meeting
-from tests.events.helpers import accepted_meeting, make_event, register
+from tests.events.helpers import COMING_DAY, accepted_meeting, make_event, register
 from tests.factories import OrganizationFactory, hub, make_manager, make_member
 
 PASSWORD = "correct horse battery staple"
@@ -176,7 +176,9 @@ def test_a_participant_subscribes_to_the_agenda_and_checks_in_by_code(new_page: 
     """A subscribed calendar follows a move without signing in; at the desk the organizer
     types the code shown under the participant's QR code, and they are checked in."""
     manager = make_manager("medellin", language="en")
-    event = make_event(status="published", published_at=dt.datetime.now(dt.UTC), tables=2)
+    event = make_event(
+        status="published", published_at=dt.datetime.now(dt.UTC), tables=2, day=COMING_DAY
+    )
     coral = OrganizationFactory(name="Coral Pay", hub=hub("miami"))
     kevin = make_member(coral, role=MembershipRole.ADMIN, language="en")
     mine = register(event, coral, user=kevin)

@@ -22,6 +22,8 @@ from puente.events.services import _cut_slots
 from tests.factories import OrganizationFactory, hub, make_member
 
 EVENT_DAY = dt.date(2026, 3, 10)  # Miami is on daylight saving time (UTC-4), Medellín UTC-5
+#: A day still to come whenever the tests run (agendas offer subscriptions and check-in codes).
+COMING_DAY = dt.date.today() + dt.timedelta(days=30)
 
 
 def make_event(
@@ -32,6 +34,7 @@ def make_event(
     sessions: list[tuple[str, dt.time, dt.time]] | None = None,
     time_zone: str = "America/Bogota",
     organizer: User | None = None,
+    day: dt.date = EVENT_DAY,
     **fields: Any,
 ) -> Event:
     event = Event.objects.create(
@@ -39,8 +42,8 @@ def make_event(
         title=fields.pop("title", "Rueda de negocios"),
         hub=hub(hub_slug),
         time_zone=time_zone,
-        start_date=EVENT_DAY,
-        end_date=EVENT_DAY,
+        start_date=day,
+        end_date=day,
         slot_minutes=20,
         changeover_minutes=0,
         tables=tables,
@@ -50,7 +53,7 @@ def make_event(
     )
     for name, start, end in sessions or [("Mañana", dt.time(9, 0), dt.time(10, 0))]:
         session = EventSession.objects.create(
-            event=event, name=name, date=EVENT_DAY, start_time=start, end_time=end
+            event=event, name=name, date=day, start_time=start, end_time=end
         )
         _cut_slots(event, session)
     return event

@@ -15,7 +15,7 @@ from puente.core.errors import PermissionDenied, ValidationFailed
 from puente.events import selectors, services, services_schedule
 from puente.events.models import EventStatus, Meeting, MeetingCancellation, Participant
 from tests.api.conftest import ApiClient, token_for
-from tests.events.helpers import accepted_meeting, make_event, register
+from tests.events.helpers import COMING_DAY, accepted_meeting, make_event, register
 from tests.factories import UserFactory, make_manager
 from tests.marketplace.helpers import post_opportunity
 
@@ -32,7 +32,7 @@ def placed_event(
     status: str = EventStatus.PUBLISHED,
 ) -> tuple[Any, list[Participant], list[Meeting]]:
     """Three participants, three meetings placed in the first three slots."""
-    event = make_event(status=status)
+    event = make_event(status=status, day=COMING_DAY)
     if status == EventStatus.PUBLISHED:
         event.published_at = timezone.now()
         event.save(update_fields=["published_at"])
@@ -181,7 +181,9 @@ def test_a_cancelled_event_cancels_every_meeting_in_the_feed() -> None:
 
 
 def test_the_feed_speaks_the_language_of_the_registering_account() -> None:
-    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now())
+    event = make_event(
+        status=EventStatus.PUBLISHED, published_at=timezone.now(), day=COMING_DAY
+    )
     english = register(event, user=UserFactory(language="en"))
     spanish = register(event, user=UserFactory(language="es"))
     meeting = accepted_meeting(english, spanish)

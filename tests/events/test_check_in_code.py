@@ -15,7 +15,7 @@ from puente.core.errors import NotFound
 from puente.core.qr import QUIET_ZONE, qr_modules, qr_svg
 from puente.events import selectors
 from puente.events.models import EventStatus, Participant
-from tests.events.helpers import accepted_meeting, make_event, register
+from tests.events.helpers import COMING_DAY, accepted_meeting, make_event, register
 from tests.factories import UserFactory, make_manager
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,9 @@ def signed_in(user: Any) -> Client:
 
 
 def published_pair() -> tuple[Any, Participant, Participant]:
-    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now())
+    event = make_event(
+        status=EventStatus.PUBLISHED, published_at=timezone.now(), day=COMING_DAY
+    )
     mine, theirs = register(event), register(event)
     meeting = accepted_meeting(mine, theirs)
     meeting.slot, meeting.table = event.slots.order_by("starts_at").first(), 2
@@ -161,3 +163,11 @@ def test_the_desk_checks_in_whoever_is_scanned() -> None:
     assert desk.status_code == 403
     theirs.refresh_from_db()
     assert theirs.checked_in_at is None
+
+
+def test_a_past_event_offers_neither_the_code_nor_the_subscription() -> None:
+    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now())  # March 2026
+    mine = register(event)
+    page = signed_in(mine.user).get(f"/events/{event.slug}/agenda/").content.decode()
+    assert 'class="qr"' not in page
+    assert 'id="subscribe"' not in page

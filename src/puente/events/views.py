@@ -422,8 +422,10 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         )
     }
     query = f"?participant={participant.pk}" if request.GET.get("participant") else ""
+    # Once the event is over, subscribing and checking in have no use.
+    ongoing = selectors.slots_of(event).filter(ends_at__gt=now).exists()
     check_in_qr = ""
-    if event.is_published:
+    if event.is_published and ongoing:
         address = request.build_absolute_uri(
             reverse(
                 "events:check_in_code",
@@ -453,6 +455,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "ics_url": reverse("events:agenda_ics", kwargs={"slug": event.slug}) + query,
             "feed_url": feed_url,
             "check_in_qr": check_in_qr,
+            "ongoing": ongoing,
             "check_in_code": selectors.check_in_code(participant),
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
         },

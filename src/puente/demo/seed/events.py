@@ -1,5 +1,6 @@
-"""Demo step: one joint brokerage event of the first two hubs, with participants of both,
-meeting requests (accepted, pending, declined) and a published, scheduler-made agenda."""
+"""Demo step: two joint brokerage events of the first two hubs, with participants of both,
+meeting requests (accepted, pending, declined) and a published, scheduler-made agenda: one
+coming up, and last edition, held, with check-ins and feedback on its meetings."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from puente.accounts.models import HubRole, User
 from puente.core.audit import audit_record, snapshot
 from puente.core.models import Hub, Visibility
 from puente.demo.seed import SeedContext, seed_step
-from puente.directory.models import Organization, OrganizationMembership
+from puente.directory.models import Organization, OrganizationMembership, Position
 from puente.events import adapter, services_schedule
 from puente.events.models import (
     Event,
@@ -18,6 +19,8 @@ from puente.events.models import (
     EventSession,
     EventStatus,
     Meeting,
+    MeetingFeedback,
+    MeetingOutcome,
     MeetingRequest,
     Participant,
     RequestStatus,
@@ -25,6 +28,7 @@ from puente.events.models import (
 )
 from puente.events.scheduling import solve
 from puente.events.services import _cut_slots
+from puente.impact.services import activity_sync
 
 PER_HUB = {"small": 6, "full": 12}
 TYPES = ["startup", "scaleup", "corporate", "investor", "service_provider"]
@@ -83,20 +87,28 @@ SEEKS = {
 
 @seed_step("events", order=600)
 def seed_events(context: SeedContext) -> None:
+    """An upcoming joint event organized by the first hub, with its agenda published, and
+    last edition, organized by the second hub: held six weeks ago, with check-ins and the
+    participants' feedback on their meetings."""
     rng = context.random("events")
     hubs = sorted(context.hubs.values(), key=lambda hub: (hub.sort_order, hub.slug))[:2]
     if len(hubs) < 2:
         return
     home, guest = hubs
-    organizer = _manager_of(home)
-    event = _event(context, home, guest, organizer)
-    participants = _participants(context, rng, event, hubs)
-    requests = _requests(context, rng, event, participants)
-    _schedule_and_publish(context, event)
-    context.counts["events"] = 1
-    context.counts["event_participants"] = len(participants)
-    context.counts["meeting_requests"] = requests
-    context.counts["meetings"] = Meeting.objects.filter(event=event).count()
+    counts = {"event_participants": 0, "meeting_requests": 0, "meetings": 0}
+    editions = [(home, guest, 21), (guest, home, -42)]
+    for organizing, other, days_away in editions:
+        day = (context.now + dt.timedelta(days=days_away)).date()
+        event = _event(context, organizing, other, _manager_of(organizing), day)
+        participants = _participants(context, rng, event, [organizing, other])
+        counts["meeting_requests"] += _requests(context, rng, event, participants)
+        _schedule_and_publish(context, event)
+        if days_away < 0:
+            _held(context, rng, event)
+        counts["event_participants"] += len(participants)
+        counts["meetings"] += Meeting.objects.filter(event=event).count()
+    context.counts["events"] = len(editions)
+    context.counts.update(counts)
 
 
 def _manager_of(hub: Hub) -> User | None:
@@ -104,8 +116,10 @@ def _manager_of(hub: Hub) -> User | None:
     return role.user if role is not None else User.objects.filter(is_staff=True).first()
 
 
-def _event(context: SeedContext, home: Hub, guest: Hub, organizer: User | None) -> Event:
-    day = (context.now + dt.timedelta(days=21)).date()
+def _event(
+    context: SeedContext, home: Hub, guest: Hub, organizer: User | None, day: dt.date
+) -> Event:
+    opens = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
     event = Event.objects.create(
         slug="rueda-de-negocios-" + home.slug + "-" + guest.slug,
         title=f"Rueda de negocios {home.name_es}–{guest.name_es} / {home.name_en}–{guest.name_en} business matchmaking",
@@ -125,8 +139,8 @@ def _event(context: SeedContext, home: Hub, guest: Hub, organizer: User | None) 
         slot_minutes=20,
         changeover_minutes=5,
         tables=8,
-        registration_closes_at=context.now + dt.timedelta(days=14),
-        requests_close_at=context.now + dt.timedelta(days=18),
+        registration_closes_at=opens - dt.timedelta(days=7),
+        requests_close_at=opens - dt.timedelta(days=3),
         visibility=Visibility.PUBLIC,
         status=EventStatus.OPEN,
     )
@@ -191,7 +205,7 @@ def _participants(
                 event=event,
                 organization=organization,
                 user=user,
-                attendees=user.full_name,
+                attendees=_attendees(organization, user if member is not None else None),
                 offer=offer_es if language == "es" else offer_en,
                 seek=seek_es if language == "es" else seek_en,
                 language=language,
@@ -201,6 +215,15 @@ def _participants(
             participant.unavailable_slots.set(unavailable)
             participants.append(participant)
     return participants
+
+
+def _attendees(organization: Organization, member: User | None) -> str:
+    """Who comes: the member who registered, else up to two people of the directory who
+    work there (with their role); the organizers' own names never stand in."""
+    if member is not None:
+        return member.full_name
+    positions = Position.objects.filter(organization=organization).select_related("person")
+    return ", ".join(f"{p.person.full_name} ({p.title})" for p in positions[:2])
 
 
 def _requests(
@@ -267,3 +290,61 @@ def _schedule_and_publish(context: SeedContext, event: Event) -> None:
     event.status = EventStatus.PUBLISHED
     event.published_at = context.now
     event.save(update_fields=["status", "published_at"])
+
+
+#: Feedback of the past edition: usefulness 1-5 and what comes next, with their weights.
+RATINGS = ([1, 2, 3, 4, 5], [5, 10, 25, 35, 25])
+OUTCOMES = (
+    [
+        MeetingOutcome.NONE,
+        MeetingOutcome.FOLLOW_UP,
+        MeetingOutcome.NEGOTIATING,
+        MeetingOutcome.AGREEMENT,
+    ],
+    [30, 45, 18, 7],
+)
+NOTES = {
+    "es": [
+        "Quedamos en enviar una propuesta la próxima semana.",
+        "Buena conversación; el video se cortó dos veces.",
+        "Nos faltaron diez minutos: pediremos otra reunión.",
+    ],
+    "en": [
+        "We agreed to send a proposal next week.",
+        "Good conversation; the video dropped twice.",
+        "Twenty minutes was short: we will ask for a follow-up.",
+    ],
+}
+
+
+def _held(context: SeedContext, rng: random.Random, event: Event) -> None:
+    """The past edition as it went: most participants checked in, and about two thirds of
+    the sides said how each meeting went."""
+    first_slot = event.slots.order_by("starts_at").first()
+    participants = list(event.participants.all())
+    for participant in participants:
+        participant.feedback_asked_at = context.now - dt.timedelta(days=41)
+        if first_slot is not None and rng.random() < 0.9:
+            participant.checked_in_at = first_slot.starts_at - dt.timedelta(
+                minutes=rng.randint(5, 40)
+            )
+    Participant.objects.bulk_update(participants, ["checked_in_at", "feedback_asked_at"])
+    answers = []
+    meetings = list(Meeting.objects.filter(event=event, slot__isnull=False))
+    for meeting in meetings:
+        for side in (meeting.first, meeting.second):
+            if rng.random() >= 0.67:
+                continue
+            held = rng.random() < 0.93
+            answers.append(
+                MeetingFeedback(
+                    meeting=meeting,
+                    participant=side,
+                    held=held,
+                    rating=rng.choices(*RATINGS)[0] if held else None,
+                    outcome=rng.choices(*OUTCOMES)[0] if held else "",
+                    note=rng.choice(NOTES[side.language]) if rng.random() < 0.15 else "",
+                )
+            )
+    MeetingFeedback.objects.bulk_create(answers)
+    activity_sync(sources=[event, *meetings])
