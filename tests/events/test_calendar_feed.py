@@ -181,9 +181,7 @@ def test_a_cancelled_event_cancels_every_meeting_in_the_feed() -> None:
 
 
 def test_the_feed_speaks_the_language_of_the_registering_account() -> None:
-    event = make_event(
-        status=EventStatus.PUBLISHED, published_at=timezone.now(), day=COMING_DAY
-    )
+    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now(), day=COMING_DAY)
     english = register(event, user=UserFactory(language="en"))
     spanish = register(event, user=UserFactory(language="es"))
     meeting = accepted_meeting(english, spanish)

@@ -28,9 +28,7 @@ def signed_in(user: Any) -> Client:
 
 
 def published_pair() -> tuple[Any, Participant, Participant]:
-    event = make_event(
-        status=EventStatus.PUBLISHED, published_at=timezone.now(), day=COMING_DAY
-    )
+    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now(), day=COMING_DAY)
     mine, theirs = register(event), register(event)
     meeting = accepted_meeting(mine, theirs)
     meeting.slot, meeting.table = event.slots.order_by("starts_at").first(), 2
