@@ -205,3 +205,28 @@ def test_the_api_takes_feedback_and_shows_it_on_the_agenda(client: Client) -> No
         f"/events/{event.pk}/meetings/{meetings[1].pk}/feedback", {"held": True}, token=token
     )
     assert other.status == 404
+
+
+def test_organizers_download_every_answer_as_a_spreadsheet() -> None:
+    import csv
+    import io
+
+    event, people, meetings = scene()
+    give(meetings[0], people[1], held=True, rating=5, outcome="agreement", note="=HYPERLINK(1)")
+    give(meetings[1], people[2], held=False)
+    response = signed_in(make_manager("medellin")).get(
+        f"/events/{event.slug}/organize/feedback.csv"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    header, first, second = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(header) == 9
+    assert first[2:5] == [people[1].display_name, people[0].display_name, "sí"]
+    assert first[5] == "5"
+    assert first[7] == "'=HYPERLINK(1)"  # never runs as a formula
+    assert second[4] == "no"
+    assert second[5] == ""
+    participant = signed_in(people[1].user).get(f"/events/{event.slug}/organize/feedback.csv")
+    assert participant.status_code == 403

@@ -430,6 +430,54 @@ def schedule_rows(event: Event) -> list[list[Any]]:
     return rows
 
 
+def feedback_rows(event: Event) -> list[list[Any]]:
+    """Every feedback answer as spreadsheet rows, header first, in the meetings' time order
+    (times in the event's zone); names and notes safe from formula injection."""
+    rows: list[list[Any]] = [
+        [
+            _("Day"),
+            _("Start"),
+            _("Participant"),
+            _("Other participant"),
+            _("Took place"),
+            _("Usefulness (1 to 5)"),
+            _("What comes next"),
+            _("Note for the organizers"),
+            _("Answered on"),
+        ]
+    ]
+    answers = (
+        MeetingFeedback.objects.filter(meeting__event=event)
+        .select_related(
+            "participant__organization",
+            "participant__user",
+            "meeting__slot",
+            "meeting__first__organization",
+            "meeting__first__user",
+            "meeting__second__organization",
+            "meeting__second__user",
+        )
+        .order_by("meeting__slot__starts_at", "meeting_id", "participant_id")
+    )
+    for answer in answers:
+        slot = answer.meeting.slot
+        start = slot.starts_at.astimezone(event.zone) if slot else None
+        rows.append(
+            [
+                start.date().isoformat() if start else "",
+                start.strftime("%H:%M") if start else "",
+                safe_cell(answer.participant.display_name),
+                safe_cell(answer.meeting.other(answer.participant).display_name),
+                _("yes") if answer.held else _("no"),
+                answer.rating or "",
+                answer.get_outcome_display() if answer.outcome else "",
+                safe_cell(answer.note),
+                answer.updated_at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return rows
+
+
 #: Meeting filters of the organizer's list.
 MEETING_FILTERS = ("all", "unplaced", "locked", "placed")
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("<slug:slug>/edit/", views_organize.event_edit, name="edit"),
     path("<slug:slug>/organize/", views_organize.organize, name="organize"),
     path("<slug:slug>/organize/schedule.csv", views_organize.schedule_csv, name="schedule_csv"),
+    path("<slug:slug>/organize/feedback.csv", views_organize.feedback_csv, name="feedback_csv"),
     path("<slug:slug>/sessions/", views_organize.session_add, name="session_add"),
     path(
         "<slug:slug>/sessions/<int:pk>/remove/",

@@ -153,16 +153,28 @@ GRID_MAX_TABLES = 40
 @login_required
 @not_found_as_404
 def schedule_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """The whole schedule as a spreadsheet (UTF-8 with a byte-order mark, which Excel needs
-    for accents), times in the event's zone."""
+    """The whole schedule as a spreadsheet, times in the event's zone."""
     event = _organized_event(request, slug)
+    return _csv_download(selectors.schedule_rows(event), f"{event.slug}-schedule.csv")
+
+
+@login_required
+@not_found_as_404
+def feedback_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every answer on how the meetings went, as a spreadsheet for the funders' report."""
+    event = _organized_event(request, slug)
+    return _csv_download(selectors.feedback_rows(event), f"{event.slug}-feedback.csv")
+
+
+def _csv_download(rows: list[list[Any]], filename: str) -> HttpResponse:
+    """Rows as a CSV file: UTF-8 with a byte-order mark, which Excel needs for accents."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    csv.writer(buffer).writerows(selectors.schedule_rows(event))
+    csv.writer(buffer).writerows(rows)
     response = HttpResponse(
         buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-schedule.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
