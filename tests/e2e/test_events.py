@@ -220,3 +220,35 @@ def test_a_participant_subscribes_to_the_agenda_and_checks_in_by_code(new_page: 
     expect(organizer.locator(".messages")).to_contain_text("Coral Pay checked in")
     row = organizer.locator(f'#event-day tr[data-participant="{mine.pk}"]')
     expect(row).to_contain_text("Checked in")
+
+
+def test_after_the_event_a_participant_says_how_a_meeting_went(new_page: Any) -> None:
+    """On the agenda of a past event, "Say how it went" opens the form; the organizer's page
+    then counts the answer, and the note is there."""
+    manager = make_manager("medellin", language="en")
+    event = make_event(status="published", published_at=dt.datetime.now(dt.UTC))  # March 2026
+    coral = OrganizationFactory(name="Coral Pay", hub=hub("miami"))
+    kevin = make_member(coral, role=MembershipRole.ADMIN, language="en")
+    mine = register(event, coral, user=kevin)
+    meeting = accepted_meeting(mine, register(event, OrganizationFactory(name="Cafetal Digital")))
+    meeting.slot, meeting.table = event.slots.order_by("starts_at").first(), 1
+    meeting.save()
+
+    kevin_page = new_page("en")
+    sign_in(kevin_page, kevin.email)
+    kevin_page.goto(f"/events/{event.slug}/agenda/")
+    kevin_page.get_by_role("link", name="Say how it went — Cafetal Digital").click()
+    kevin_page.get_by_label("Yes").check()
+    kevin_page.get_by_label("4", exact=True).check()
+    kevin_page.get_by_label("We are negotiating a deal").check()
+    kevin_page.get_by_label("Note for the organizers").fill("Pilot in the coffee region")
+    kevin_page.get_by_role("button", name="Send").click()
+    expect(kevin_page.locator(".messages")).to_contain_text("the organizers have your feedback")
+    expect(kevin_page.locator("#agenda")).to_contain_text("4/5")
+
+    organizer = new_page("en")
+    sign_in(organizer, manager.email)
+    organizer.goto(f"/events/{event.slug}/organize/")
+    expect(organizer.locator("#feedback-answers")).to_have_text("1")
+    expect(organizer.locator("#feedback-rating")).to_have_text("4.0")
+    expect(organizer.locator("#feedback")).to_contain_text("Pilot in the coffee region")
