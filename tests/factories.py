@@ -37,7 +37,7 @@ def term(vocabulary: str, code: str) -> TaxonomyTerm:
     return TaxonomyTerm.objects.get(vocabulary=vocabulary, code=code)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -56,7 +56,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             instance.save()
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
         skip_postgeneration_save = True
@@ -72,19 +72,24 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     phone = "+57 300 000 0000"
 
     @factory.post_generation
-    def sectors(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+    def sectors(
+        organization: Organization, create: bool, extracted: list[str] | None, **kwargs: Any
+    ) -> None:
         if create and extracted:
-            self.sectors.set([term("sector", code) for code in extracted])
+            organization.sectors.set([term("sector", code) for code in extracted])
 
     @factory.post_generation
-    def index(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def index(organization: Organization, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            terms = [self.type, *self.sectors.all(), *self.technologies.all()]
-            self.search_text = organization_search_text(self, terms)
-            Organization.objects.filter(pk=self.pk).update(search_text=self.search_text)
+            terms = [organization.type, *organization.sectors.all()]
+            terms += list(organization.technologies.all())
+            organization.search_text = organization_search_text(organization, terms)
+            Organization.objects.filter(pk=organization.pk).update(
+                search_text=organization.search_text
+            )
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
         skip_postgeneration_save = True
@@ -96,13 +101,13 @@ class PersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"persona{n}@example.org")
 
     @factory.post_generation
-    def index(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def index(person: Person, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            person_reindex(self)
+            person_reindex(person)
 
 
 def make_manager(hub_slug: str = "medellin", **kwargs: Any) -> User:
-    user = UserFactory(**kwargs)
+    user = UserFactory.create(**kwargs)
     HubRole.objects.create(user=user, hub=hub(hub_slug))
     return user
 
@@ -110,7 +115,7 @@ def make_manager(hub_slug: str = "medellin", **kwargs: Any) -> User:
 def make_member(
     organization: Organization, role: str = MembershipRole.MEMBER, **kwargs: Any
 ) -> User:
-    user = UserFactory(**kwargs)
+    user = UserFactory.create(**kwargs)
     OrganizationMembership.objects.create(user=user, organization=organization, role=role)
     return user
 
