@@ -79,6 +79,7 @@ def test_a_code_finds_its_participant_and_nothing_else() -> None:
     assert selectors.participant_by_check_in_code(event, code) == mine
     address = f"https://puente.example/events/{event.slug}/check-in/{code}/"
     assert selectors.participant_by_check_in_code(event, f"  {address}\n") == mine
+    assert selectors.participant_by_check_in_code(event, address.upper()) == mine
     forged = f"{theirs.pk}-{code.split('-')[1]}"  # someone else's id with my hash
     other_event = make_event(status=EventStatus.PUBLISHED)
     for text in (forged, "", "12", "abc-def", f"{mine.pk}-ffffffffffff", "9" * 30 + "-0"):

@@ -134,7 +134,7 @@ def check_in_code(participant: Participant) -> str:
 def participant_by_check_in_code(event: Event, text: str) -> Participant:
     """The registered participant whose check-in code is ``text`` (the code, or the whole
     address a scanner read); else NotFound."""
-    match = _CHECK_IN_CODE.search(text.strip())
+    match = _CHECK_IN_CODE.search(text.strip().lower())  # some scanners type capitals
     participant = (
         participants_of(event).filter(pk=int(match[1])).first() if match is not None else None
     )
