@@ -798,3 +798,22 @@ def test_staff_read_a_runs_table_advice_in_the_admin() -> None:
     assert "Comprobar si más mesas ayudarían" in body  # the admin speaks Spanish here
     assert "Consejo sobre mesas" in body
     assert "&quot;helps&quot;: false" in body
+
+
+def test_a_lock_problem_the_page_cannot_make_reads_without_solver_internals() -> None:
+    from django.utils import translation
+
+    from puente.events.scheduling import ProblemError
+
+    event, _people, _meetings = busy_event()
+    for error in (
+        ProblemError("unknown_meeting", "locked assignment names unknown meeting 'm9'", "m9"),
+        ProblemError("duplicate_lock", "meeting 'm1' is locked twice", "m999999"),
+    ):
+        with translation.override("en"):
+            message = services_schedule._lock_problem(event, error)
+        assert error.code in message
+        assert "'m" not in message  # none of the solver's ids or text
+        assert "Run the scheduler again" in message
+        with translation.override("es"):
+            assert "programador" in services_schedule._lock_problem(event, error)

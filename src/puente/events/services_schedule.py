@@ -241,7 +241,13 @@ def _lock_problem(event: Event, error: ProblemError) -> str:
             .first()
         )
     if meeting is None or error.code not in _LOCK_REASONS:
-        return _("The locked meetings cannot all be honoured: %(reason)s") % {"reason": str(error)}
+        # Not a lock the organizer's page can make: the schedule changed while the run was
+        # being prepared, or the data is inconsistent. The code is kept for support.
+        logger.warning("scheduler run of event %s refused its locks: %s", event.pk, error)
+        return _(
+            "The locked meetings could not be read as they are now (%(code)s). Run the "
+            "scheduler again; if this comes back, unlock the meetings locked last."
+        ) % {"code": error.code}
     when = (
         meeting.slot.starts_at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M")
         if meeting.slot
