@@ -170,3 +170,14 @@ def test_a_past_event_offers_neither_the_code_nor_the_subscription() -> None:
     page = signed_in(mine.user).get(f"/events/{event.slug}/agenda/").content.decode()
     assert 'class="qr"' not in page
     assert 'id="subscribe"' not in page
+
+
+def test_the_api_agenda_gives_the_check_in_address(client: Client) -> None:
+    from tests.api.conftest import ApiClient, token_for
+
+    event, mine, _theirs = published_pair()
+    agenda = ApiClient(client).get(f"/events/{event.pk}/agenda", token=token_for(mine.user)[1])
+    code = selectors.check_in_code(mine)
+    assert agenda.data["check_in_url"] == (
+        f"http://testserver/events/{event.slug}/check-in/{code}/"
+    )

@@ -183,6 +183,11 @@ class AgendaOut(Schema):
     published: bool
     event_time_zone: str
     your_time_zone: str
+    check_in_url: str | None = Field(
+        ...,
+        description="Your check-in address, to show as a QR code at the desk (once the agenda "
+        "is published).",
+    )
     items: list[AgendaItemOut]
 
 
@@ -460,6 +465,14 @@ def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
         published=event.is_published,
         event_time_zone=event.time_zone,
         your_time_zone=your_zone,
+        check_in_url=request.build_absolute_uri(
+            reverse(
+                "events:check_in_code",
+                kwargs={"slug": event.slug, "code": selectors.check_in_code(participant)},
+            )
+        )
+        if event.is_published
+        else None,
         items=items,
     )
 
