@@ -185,6 +185,27 @@ def test_brokerage_meetings_count_once_the_agenda_is_published_and_not_after_rem
     assert not ActivityRecord.objects.exists()
 
 
+def test_a_published_event_counts_only_once_its_time_has_come(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Funders read "held": an agenda published for next month is not yet an event or
+    meetings held; the daily sync records them once their slots have begun."""
+    partnership()
+    organizer = make_manager("medellin")
+    day = dt.date.today() + dt.timedelta(days=40)
+    event = make_event(organizer=organizer, day=day)
+    meeting = accepted_meeting(register(event), register(event))
+    slot = event.slots.order_by("starts_at").first()
+    services_schedule.meeting_move(meeting=meeting, actor=organizer, slot=slot, table=1)
+    services_schedule.event_publish(event=event, actor=organizer)
+    assert not ActivityRecord.objects.filter(kind__in=[K.MEETING_HELD, K.EVENT_HELD]).exists()
+    later = slot.starts_at + dt.timedelta(minutes=5)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    activity_sync_existing(sources=["events.event", "events.meeting"])
+    kinds = set(ActivityRecord.objects.values_list("kind", flat=True))
+    assert {K.MEETING_HELD, K.EVENT_HELD} <= kinds
+
+
 # --- landing ---------------------------------------------------------------------------------
 def test_admission_lands_the_company_and_its_survey_adds_jobs_and_investment() -> None:
     world = build_landing_world()

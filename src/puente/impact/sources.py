@@ -157,13 +157,16 @@ def _brokerage_event_start(event: Any) -> dt.datetime:
 
 
 def _brokerage_event_facts(event: Any) -> list[Fact]:
-    """A brokerage event is held once its agenda is published (cancelling or reopening it
-    retracts that); its attendance is the number of participants checked in."""
+    """A brokerage event is held once its agenda is published and its first slot has begun
+    (cancelling or reopening it retracts that; the daily sync records events whose day
+    came); its attendance is the number of participants checked in."""
     from puente.events.models import EventStatus, ParticipantStatus
 
     if event.status != EventStatus.PUBLISHED:
         return []
     at = _brokerage_event_start(event)
+    if at > timezone.now():
+        return []
     facts = [Fact(K.EVENT_HELD, at, event.hub)]
     present = event.participants.filter(
         status=ParticipantStatus.REGISTERED, checked_in_at__isnull=False
@@ -176,12 +179,15 @@ def _brokerage_event_facts(event: Any) -> list[Fact]:
 def _brokerage_meeting_facts(meeting: Any) -> list[Fact]:
     """A meeting is held when it has a place (slot and table) in a published agenda; a no-show
     takes it out of its slot, which retracts it (a standby replacement is a new meeting).
+    Only once its time has come: the daily sync records meetings as their slots begin.
     When its sides give feedback, one "it took place" keeps it; "it did not" from those who
     answered retracts it."""
     from puente.events.models import EventStatus
 
     event = meeting.event
     if event.status != EventStatus.PUBLISHED or meeting.slot_id is None:
+        return []
+    if meeting.slot.starts_at > timezone.now():
         return []
     said = [feedback.held for feedback in meeting.feedback.all()]
     if said and not any(said):
