@@ -78,8 +78,9 @@ def meeting_feedback_give(
             _("Keep the note under 1,000 characters."), code="note_too_long", field="note"
         )
     feedback = (
-        MeetingFeedback.objects.select_for_update()
+        MeetingFeedback.objects.select_for_update(of=("self",))
         .filter(meeting=meeting, participant=participant)
+        .order_by("pk")  # not the default ordering: it joins the meeting's nullable slot
         .first()
     )
     before = snapshot(feedback, _FEEDBACK_STATE) if feedback is not None else None
