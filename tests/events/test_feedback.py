@@ -230,3 +230,10 @@ def test_organizers_download_every_answer_as_a_spreadsheet() -> None:
     assert second[5] == ""
     participant = signed_in(people[1].user).get(f"/events/{event.slug}/organize/feedback.csv")
     assert participant.status_code == 403
+
+
+def test_the_event_page_of_a_past_event_asks_for_feedback() -> None:
+    event, people, _meetings = scene()
+    page = signed_in(people[0].user).get(f"/events/{event.slug}/")
+    assert page.context["over"] is True
+    assert f'href="/events/{event.slug}/agenda/#agenda"' in page.content.decode()

@@ -111,6 +111,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_organize": services.can_organize(request.user, event),
             "registration_open": services.registration_open(event),
             "requests_open": services.requests_open(event),
+            "over": event.is_published
+            and not selectors.slots_of(event).filter(ends_at__gt=timezone.now()).exists(),
         },
     )
 
