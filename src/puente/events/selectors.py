@@ -199,6 +199,12 @@ def slots_of(event: Event) -> QuerySet[Slot]:
     return Slot.objects.filter(event=event).select_related("session").order_by("starts_at", "id")
 
 
+def event_over(event: Event, now: dt.datetime | None = None) -> bool:
+    """Whether every slot of the event has ended (an event without slots is not over)."""
+    slots = Slot.objects.filter(event=event)
+    return slots.exists() and not slots.filter(ends_at__gt=now or timezone.now()).exists()
+
+
 def requests_of(participant: Participant) -> dict[str, list[MeetingRequest]]:
     """Requests the participant received and sent, newest first. A pending request past its
     answer time shows as expired (the periodic job records it; answers are refused already)."""

@@ -111,8 +111,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_organize": services.can_organize(request.user, event),
             "registration_open": services.registration_open(event),
             "requests_open": services.requests_open(event),
-            "over": event.is_published
-            and not selectors.slots_of(event).filter(ends_at__gt=timezone.now()).exists(),
+            "over": event.is_published and selectors.event_over(event),
         },
     )
 
@@ -425,7 +424,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     }
     query = f"?participant={participant.pk}" if request.GET.get("participant") else ""
     # Once the event is over, subscribing and checking in have no use.
-    ongoing = selectors.slots_of(event).filter(ends_at__gt=now).exists()
+    ongoing = not selectors.event_over(event, now)
     check_in_qr = ""
     if event.is_published and ongoing:
         address = request.build_absolute_uri(
