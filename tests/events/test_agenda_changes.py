@@ -118,3 +118,18 @@ def test_the_message_reads_in_the_singular_and_the_plural() -> None:
         assert "3 meetings" in render_notification("events.agenda_changed", {**params, "count": 3})
     with translation.override("es"):
         assert "3 reuniones" in render_notification("events.agenda_changed", {**params, "count": 3})
+
+
+def test_a_second_run_soon_after_tells_in_the_app_but_does_not_email_again(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event, people, meetings = scene()
+    manager = make_manager("medellin")
+    eve = meetings[0].slot.starts_at - dt.timedelta(days=1)
+    monkeypatch.setattr(services_schedule.timezone, "now", lambda: eve)
+    for _run in range(2):
+        Meeting.objects.filter(event=event).update(slot=None, table=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            services_schedule.schedule_run_start(event=event, actor=manager, time_limit=5)
+    assert [len(told(p)) for p in people] == [2, 2, 2, 2]  # both runs, in the app
+    assert len([m for m in mail.outbox if "agenda" in m.subject.lower()]) == 4  # one each

@@ -20,6 +20,7 @@ from puente.accounts.models import User
 from puente.accounts.viewer import viewer_for
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
+from puente.core.models import Notification
 from puente.core.notifications import notify
 from puente.directory.models import Organization, OrganizationMembership
 from puente.events.models import (
@@ -146,10 +147,15 @@ def sides_of(meetings: Iterable[Meeting]) -> Counter[int]:
     return counts
 
 
+#: A participant told of agenda changes by email is not emailed again for this long (the
+#: organizers may run the scheduler several times in a row); the app still tells them.
+AGENDA_CHANGE_EMAIL_GAP = dt.timedelta(hours=6)
+
+
 def tell_agenda_changed(event: Event, counts: Counter[int], *, email: bool = False) -> None:
     """Once the agenda is published, participants whose meetings moved, were placed or left
     the schedule are told how many (one notification each, in the app and, for a whole
-    scheduler run, by email)."""
+    scheduler run, by email unless they had one in the last hours)."""
     if event.status != EventStatus.PUBLISHED or not counts:
         return
     participants = Participant.objects.filter(
@@ -158,17 +164,33 @@ def tell_agenda_changed(event: Event, counts: Counter[int], *, email: bool = Fal
     by_count: dict[int, list[Participant]] = {}
     for participant in participants:
         by_count.setdefault(counts[participant.pk], []).append(participant)
+    emailed_lately: set[int] = set()
+    if email:
+        emailed_lately = set(
+            Notification.objects.filter(
+                user__in=participant_users(participants),
+                kind="events.agenda_changed",
+                params__emailed=True,
+                created_at__gte=timezone.now() - AGENDA_CHANGE_EMAIL_GAP,
+            ).values_list("user_id", flat=True)
+        )
     path = reverse("events:agenda", kwargs={"slug": event.slug})
     for count, people in sorted(by_count.items()):
+        users = participant_users(people)
         params = {"event": event.title, "count": count}
-        notify(
-            users=participant_users(people),
-            kind="events.agenda_changed",
-            params=params,
-            url=path,
-            email_template="events/email/agenda_changed" if email else None,
-            email_context=params,
-        )
+        fresh = [user for user in users if email and user.pk not in emailed_lately]
+        quiet = [user for user in users if user not in fresh]
+        if fresh:
+            notify(
+                users=fresh,
+                kind="events.agenda_changed",
+                params={**params, "emailed": True},
+                url=path,
+                email_template="events/email/agenda_changed",
+                email_context=params,
+            )
+        if quiet:
+            notify(users=quiet, kind="events.agenda_changed", params=params, url=path)
 
 
 def _event_path(event: Event, name: str = "events:detail") -> str:
