@@ -123,6 +123,7 @@ def test_subscribing_gives_an_address_that_serves_the_agenda_without_signing_in(
     assert "attachment" not in feed["Content-Disposition"]
     calendar = Calendar.from_ical(feed.content)
     assert str(calendar["REFRESH-INTERVAL"].to_ical().decode()) == "PT1H"
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in feed.content  # Outlook's refresh hint
     found = entries(feed.content)
     assert set(found) == {uid(meetings[0]), uid(meetings[1])}
     # The same meetings, with the same UIDs, as the downloaded file.

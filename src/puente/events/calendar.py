@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Timezone
+from icalendar import Calendar, Timezone, vDuration
 from icalendar import Event as CalendarEvent
 
 from puente.events.models import Event, Participant, Slot
@@ -47,7 +47,8 @@ def agenda_calendar(
     calendar.add("x-wr-timezone", event.time_zone)
     if refresh is not None:
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", refresh)
+        # An unknown property: given a bare timedelta, icalendar would write "1:00:00".
+        calendar.add("x-published-ttl", vDuration(refresh))
     zone = event.zone
     # Transitions for a year either side of the event: enough for any client, and small.
     calendar.add_component(
