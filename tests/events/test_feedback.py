@@ -237,3 +237,16 @@ def test_the_event_page_of_a_past_event_asks_for_feedback() -> None:
     page = signed_in(people[0].user).get(f"/events/{event.slug}/")
     assert page.context["over"] is True
     assert f'href="/events/{event.slug}/agenda/#agenda"' in page.content.decode()
+
+
+def test_an_upcoming_agenda_has_no_feedback_column_yet() -> None:
+    from tests.events.helpers import COMING_DAY
+
+    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now(), day=COMING_DAY)
+    mine, theirs = register(event), register(event)
+    meeting = accepted_meeting(mine, theirs)
+    meeting.slot, meeting.table = event.slots.first(), 1
+    meeting.save()
+    page = signed_in(mine.user).get(f"/events/{event.slug}/agenda/")
+    assert page.context["show_feedback"] is False
+    assert "feedback-cell" not in page.content.decode()

@@ -457,6 +457,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "feed_url": feed_url,
             "check_in_qr": check_in_qr,
             "ongoing": ongoing,
+            # The "how it went" column once some meeting's time has come, not before.
+            "show_feedback": any(row["feedback_open"] or row["feedback"] for row in rows),
             "check_in_code": selectors.check_in_code(participant),
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
         },
