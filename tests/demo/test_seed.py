@@ -341,3 +341,31 @@ def test_demo_has_impact_activity_indicators_and_guides_for_both_hubs() -> None:
     assert board.row("companies_landed").value.value > 0
     assert board.row("investment_mobilized").value.value > 0
     assert board.row("people_active").value.value > 0
+
+
+def test_demo_has_an_upcoming_brokerage_event_and_last_edition_with_feedback() -> None:
+    from django.utils import timezone
+
+    from puente.events.models import Event, EventStatus, MeetingFeedback, Participant
+    from puente.events.selectors import event_over
+    from puente.impact.models import ActivityRecord
+
+    seed_demo(seed=2026, size="small")
+    events = {event.slug: event for event in Event.objects.all()}
+    upcoming = events["rueda-de-negocios-medellin-miami"]
+    past = events["rueda-de-negocios-miami-medellin"]
+    assert upcoming.status == past.status == EventStatus.PUBLISHED
+    assert not event_over(upcoming)
+    assert event_over(past)
+    assert past.hub.slug == "miami"
+    assert MeetingFeedback.objects.filter(meeting__event=past).count() > 5
+    assert not MeetingFeedback.objects.filter(meeting__event=upcoming).exists()
+    assert Participant.objects.filter(event=past, checked_in_at__isnull=False).exists()
+    # Funders see the past edition's meetings as held, not the coming ones.
+    held = ActivityRecord.objects.filter(kind="meeting_held", source_type="events.meeting")
+    assert held.exists()
+    assert not held.filter(occurred_at__gt=timezone.now()).exists()
+    # Attendees never borrow the organizer's name.
+    managers = set(HubRole.objects.values_list("user__full_name", flat=True))
+    attendees = Participant.objects.filter(event__in=[upcoming, past])
+    assert all(p.attendees not in managers for p in attendees)

@@ -18,7 +18,7 @@ from puente.core.errors import NotFound, ValidationFailed
 from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
 from puente.events import selectors, services, services_feedback
-from puente.events.calendar import agenda_calendar
+from puente.events.calendar import agenda_calendar, webcal
 from puente.events.models import Event, MeetingRequest, Participant, Slot
 from puente.marketplace.models import Opportunity
 
@@ -465,12 +465,7 @@ def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
         published=event.is_published,
         event_time_zone=event.time_zone,
         your_time_zone=your_zone,
-        check_in_url=request.build_absolute_uri(
-            reverse(
-                "events:check_in_code",
-                kwargs={"slug": event.slug, "code": selectors.check_in_code(participant)},
-            )
-        )
+        check_in_url=request.build_absolute_uri(selectors.check_in_path(event, participant))
         if event.is_published
         else None,
         items=items,
@@ -521,7 +516,7 @@ def agenda_subscription(
         participant=participant, actor=caller(request), renew=bool(payload and payload.renew)
     )
     url = request.build_absolute_uri(reverse("events:agenda_feed", kwargs={"key": key}))
-    return SubscriptionOut(url=url, webcal_url="webcal://" + url.split("://", 1)[1])
+    return SubscriptionOut(url=url, webcal_url=webcal(url))
 
 
 @router.get(

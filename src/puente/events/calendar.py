@@ -22,6 +22,11 @@ from puente.events.selectors import AgendaItem, CancelledItem
 PRODID = "-//Puente//Brokerage events//EN"
 
 
+def webcal(url: str) -> str:
+    """The https address of a calendar feed as calendar apps subscribe to it."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
 def meeting_uid(uid: Any) -> str:
     """The iCalendar UID of a meeting, from its calendar id."""
     return f"meeting-{uid}@puente"

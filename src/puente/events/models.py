@@ -433,7 +433,23 @@ class MeetingRequest(models.Model):
         return f"{self.requester} → {self.target}"
 
 
-class Meeting(models.Model):
+class TwoSides:
+    """A meeting's two participants, ``first`` and ``second``, seen from one of them."""
+
+    first: Participant
+    second: Participant
+    first_id: int
+
+    def other(self, participant: Participant) -> Participant:
+        return self.second if participant.pk == self.first_id else self.first
+
+
+def either_side(participant: Participant) -> Q:
+    """Meetings (or cancellations) where ``participant`` is one of the two sides."""
+    return Q(first=participant) | Q(second=participant)
+
+
+class Meeting(TwoSides, models.Model):
     """A meeting to schedule between two participants: from an accepted request or added by an
     organizer. ``slot`` and ``table`` are its place in the current schedule."""
 
@@ -531,11 +547,8 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.first} ↔ {self.second}"
 
-    def other(self, participant: Participant) -> Participant:
-        return self.second if participant.pk == self.first_id else self.first
 
-
-class MeetingCancellation(models.Model):
+class MeetingCancellation(TwoSides, models.Model):
     """A meeting removed for good after it had a place in the schedule. Kept (with the
     meeting's calendar id, a higher revision and its last time) so that the calendar files
     of both participants tell clients that imported the meeting to drop it."""
@@ -566,9 +579,6 @@ class MeetingCancellation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first} ↔ {self.second} ({self.uid})"
-
-    def other(self, participant: Participant) -> Participant:
-        return self.second if participant.pk == self.first_id else self.first
 
 
 class MeetingOutcome(models.TextChoices):
@@ -605,7 +615,9 @@ class MeetingFeedback(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["meeting", "participant"]
+        # By the key columns: ordering by the relations would join the meeting's nullable
+        # slot (its own ordering) into every query, which PostgreSQL cannot lock FOR UPDATE.
+        ordering = ["meeting_id", "participant_id"]
         verbose_name = _("meeting feedback")
         verbose_name_plural = _("meeting feedback")
         constraints = [

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from puente.events.models import (
     RunStatus,
     ScheduleRun,
     Slot,
+    either_side,
 )
 from puente.marketplace.models import Opportunity
 from puente.marketplace.models import Status as OpportunityStatus
@@ -129,6 +131,13 @@ def check_in_code(participant: Participant) -> str:
     codes cannot be guessed and a code of one event means nothing at another."""
     mac = salted_hmac(CHECK_IN_SALT, f"{participant.event_id}:{participant.pk}").hexdigest()
     return f"{participant.pk}-{mac[:12]}"
+
+
+def check_in_path(event: Event, participant: Participant) -> str:
+    """The address of the participant's check-in code (what their QR code holds)."""
+    return reverse(
+        "events:check_in_code", kwargs={"slug": event.slug, "code": check_in_code(participant)}
+    )
 
 
 def participant_by_check_in_code(event: Event, text: str) -> Participant:
@@ -273,9 +282,7 @@ def agenda_of(participant: Participant, viewer: Viewer | None = None) -> list[Ag
     carries the linked opportunities that viewer may see (one query for all)."""
     event = participant.event
     items = []
-    for meeting in _meetings(event).filter(
-        Q(first=participant) | Q(second=participant), slot__isnull=False
-    ):
+    for meeting in _meetings(event).filter(either_side(participant), slot__isnull=False):
         assert meeting.slot is not None
         assert meeting.table is not None
         video = event.video_link(meeting.table)
@@ -309,7 +316,7 @@ class CancelledItem:
 def cancelled_of(participant: Participant) -> list[CancelledItem]:
     """The participant's meetings that left the schedule after being placed: those still
     to place again (at the slot they had) and those removed for good."""
-    mine = Q(first=participant) | Q(second=participant)
+    mine = either_side(participant)
     items = [
         CancelledItem(
             uid=meeting.uid,
@@ -357,7 +364,7 @@ class WithdrawalEffects:
 
 
 def withdrawal_effects(participant: Participant) -> WithdrawalEffects:
-    mine = Q(first=participant) | Q(second=participant)
+    mine = either_side(participant)
     meetings = list(_meetings(participant.event).filter(mine).order_by("slot__starts_at", "id"))
     return WithdrawalEffects(
         counterparts=[meeting.other(participant) for meeting in meetings],
@@ -436,6 +443,19 @@ def schedule_rows(event: Event) -> list[list[Any]]:
     return rows
 
 
+def _feedback_named(event: Event) -> QuerySet[MeetingFeedback]:
+    """The event's feedback with what names its sides and the meeting's time."""
+    return MeetingFeedback.objects.filter(meeting__event=event).select_related(
+        "participant__organization",
+        "participant__user",
+        "meeting__slot",
+        "meeting__first__organization",
+        "meeting__first__user",
+        "meeting__second__organization",
+        "meeting__second__user",
+    )
+
+
 def feedback_rows(event: Event) -> list[list[Any]]:
     """Every feedback answer as spreadsheet rows, header first, in the meetings' time order
     (times in the event's zone); names and notes safe from formula injection."""
@@ -452,18 +472,8 @@ def feedback_rows(event: Event) -> list[list[Any]]:
             _("Answered on"),
         ]
     ]
-    answers = (
-        MeetingFeedback.objects.filter(meeting__event=event)
-        .select_related(
-            "participant__organization",
-            "participant__user",
-            "meeting__slot",
-            "meeting__first__organization",
-            "meeting__first__user",
-            "meeting__second__organization",
-            "meeting__second__user",
-        )
-        .order_by("meeting__slot__starts_at", "meeting_id", "participant_id")
+    answers = _feedback_named(event).order_by(
+        "meeting__slot__starts_at", "meeting_id", "participant_id"
     )
     for answer in answers:
         slot = answer.meeting.slot
@@ -656,16 +666,8 @@ def feedback_summary(event: Event) -> FeedbackSummary:
         (str(label), counted[value]) for value, label in MeetingOutcome.choices if counted[value]
     ]
     summary.notes = list(
-        MeetingFeedback.objects.filter(meeting__event=event)
+        _feedback_named(event)
         .exclude(note="")
-        .select_related(
-            "participant__organization",
-            "participant__user",
-            "meeting__first__organization",
-            "meeting__first__user",
-            "meeting__second__organization",
-            "meeting__second__user",
-        )
         .order_by("-updated_at", "-id")[:FEEDBACK_NOTES_SHOWN]
     )
     return summary
@@ -675,7 +677,7 @@ def meeting_of(participant: Participant, pk: int) -> Meeting:
     """One of the participant's own meetings, else NotFound."""
     meeting = (
         _meetings(participant.event)
-        .filter(Q(first=participant) | Q(second=participant), pk=pk)
+        .filter(either_side(participant), pk=pk)
         .select_related("event__hub")
         .first()
     )

@@ -34,6 +34,7 @@ from puente.events.models import (
     ParticipantStatus,
     RequestStatus,
     Slot,
+    either_side,
 )
 from puente.events.slots import session_slots
 from puente.impact.services import activity_sync, retract_activity
@@ -164,19 +165,19 @@ def tell_agenda_changed(event: Event, counts: Counter[int], *, email: bool = Fal
     by_count: dict[int, list[Participant]] = {}
     for participant in participants:
         by_count.setdefault(counts[participant.pk], []).append(participant)
+    groups = [(count, participant_users(people)) for count, people in sorted(by_count.items())]
     emailed_lately: set[int] = set()
     if email:
         emailed_lately = set(
             Notification.objects.filter(
-                user__in=participant_users(participants),
+                user__in=[user for _count, users in groups for user in users],
                 kind="events.agenda_changed",
                 params__emailed=True,
                 created_at__gte=timezone.now() - AGENDA_CHANGE_EMAIL_GAP,
             ).values_list("user_id", flat=True)
         )
     path = reverse("events:agenda", kwargs={"slug": event.slug})
-    for count, people in sorted(by_count.items()):
-        users = participant_users(people)
+    for count, users in groups:
         params = {"event": event.title, "count": count}
         fresh = [user for user in users if email and user.pk not in emailed_lately]
         quiet = [user for user in users if user not in fresh]
@@ -191,6 +192,16 @@ def tell_agenda_changed(event: Event, counts: Counter[int], *, email: bool = Fal
             )
         if quiet:
             notify(users=quiet, kind="events.agenda_changed", params=params, url=path)
+
+
+def claim_once(participant: Participant, field: str, now: dt.datetime) -> bool:
+    """Stamp ``field`` (a "done once" time of the participant) if nobody has: True for the
+    job that did, so two overlapping runs of a periodic job never send the same thing."""
+    return bool(
+        Participant.objects.filter(pk=participant.pk, **{f"{field}__isnull": True}).update(
+            **{field: now}
+        )
+    )
 
 
 def _event_path(event: Event, name: str = "events:detail") -> str:
@@ -564,9 +575,9 @@ def participant_update(
         unavailable = _check_slots_of(event, values["unavailable_slots"])
         participant.unavailable_slots.set(unavailable)
         # A meeting in a slot the participant can no longer attend loses its place.
-        Meeting.objects.filter(
-            Q(first=participant) | Q(second=participant), slot__in=unavailable
-        ).update(slot=None, table=None, locked=False)
+        Meeting.objects.filter(either_side(participant), slot__in=unavailable).update(
+            slot=None, table=None, locked=False
+        )
     audit_record(
         actor=actor,
         action="event.participant_update",
@@ -591,13 +602,13 @@ def participant_cancel(*, participant: Participant, actor: User) -> Participant:
         Q(requester=participant) | Q(target=participant),
         status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
     ).update(status=RequestStatus.CANCELLED)
-    withdrawn = Meeting.objects.filter(Q(first=participant) | Q(second=participant))
-    counterparts = [
-        meeting.other(participant) for meeting in withdrawn.select_related("first", "second")
-    ]
-    retract_activity(sources=list(withdrawn))
-    cancel_in_calendars(withdrawn.select_related("event"))
-    withdrawn.delete()
+    withdrawn = list(
+        Meeting.objects.filter(either_side(participant)).select_related("event", "first", "second")
+    )
+    counterparts = [meeting.other(participant) for meeting in withdrawn]
+    retract_activity(sources=withdrawn)
+    cancel_in_calendars(withdrawn)
+    Meeting.objects.filter(pk__in=[meeting.pk for meeting in withdrawn]).delete()
     activity_sync(sources=[event])
     notify(
         users=participant_users(counterparts),
@@ -650,7 +661,7 @@ def requests_open(event: Event) -> bool:
 
 
 def _meeting_count(participant: Participant) -> int:
-    return Meeting.objects.filter(Q(first=participant) | Q(second=participant)).count()
+    return Meeting.objects.filter(either_side(participant)).count()
 
 
 def _meeting_between(first: Participant, second: Participant) -> Meeting | None:

@@ -17,14 +17,16 @@ from puente.core.audit import audit_record, snapshot
 from puente.core.errors import PermissionDenied, ValidationFailed
 from puente.core.notifications import notify
 from puente.events.models import (
+    Event,
     EventStatus,
     Meeting,
     MeetingFeedback,
     MeetingOutcome,
     Participant,
     ParticipantStatus,
+    Slot,
 )
-from puente.events.services import acts_for, participant_users
+from puente.events.services import acts_for, claim_once, participant_users
 from puente.impact.services import activity_sync
 
 _FEEDBACK_STATE = ["held", "rating", "outcome", "note"]
@@ -35,14 +37,13 @@ FEEDBACK_ASK_AFTER = dt.timedelta(hours=2)
 FEEDBACK_ASK_UNTIL = dt.timedelta(days=14)
 
 
-def feedback_open(meeting: Meeting, now: dt.datetime | None = None) -> bool:
-    """Whether the sides can give feedback: the agenda is published and the meeting's
-    time has come."""
-    now = now or timezone.now()
+def feedback_open(event: Event, slot: Slot | None, now: dt.datetime | None = None) -> bool:
+    """Whether the sides of a meeting in ``slot`` can give feedback: the agenda is
+    published and the meeting's time has come."""
     return (
-        meeting.event.status == EventStatus.PUBLISHED
-        and meeting.slot is not None
-        and meeting.slot.starts_at <= now
+        event.status == EventStatus.PUBLISHED
+        and slot is not None
+        and slot.starts_at <= (now or timezone.now())
     )
 
 
@@ -57,11 +58,13 @@ def meeting_feedback_give(
 ) -> MeetingFeedback:
     """One side's feedback on a meeting (given again, it replaces the earlier one). A
     meeting that did not take place has no usefulness or outcome."""
-    if participant.pk not in (meeting.first_id, meeting.second_id):
+    if (
+        participant.pk not in (meeting.first_id, meeting.second_id)
+        or participant.status != ParticipantStatus.REGISTERED
+        or not acts_for(actor, participant)
+    ):
         raise PermissionDenied(_("Only the two sides of a meeting can say how it went."))
-    if not acts_for(actor, participant) or participant.status != ParticipantStatus.REGISTERED:
-        raise PermissionDenied(_("Only the two sides of a meeting can say how it went."))
-    if not feedback_open(meeting, now):
+    if not feedback_open(meeting.event, meeting.slot, now):
         raise ValidationFailed(
             _("You can say how a meeting went once its time has come."), code="feedback_closed"
         )
@@ -80,7 +83,6 @@ def meeting_feedback_give(
     feedback = (
         MeetingFeedback.objects.select_for_update(of=("self",))
         .filter(meeting=meeting, participant=participant)
-        .order_by("pk")  # not the default ordering: it joins the meeting's nullable slot
         .first()
     )
     before = snapshot(feedback, _FEEDBACK_STATE) if feedback is not None else None
@@ -136,10 +138,7 @@ def feedback_requests_send(*, now: dt.datetime | None = None) -> int:
     for participant in Participant.objects.filter(pk__in=due_ids).select_related(
         "event", "user", "organization"
     ):
-        # Claimed one by one, so two overlapping jobs never ask twice.
-        if not Participant.objects.filter(pk=participant.pk, feedback_asked_at__isnull=True).update(
-            feedback_asked_at=now
-        ):
+        if not claim_once(participant, "feedback_asked_at", now):
             continue
         event = participant.event
         params = {"event": event.title}

@@ -35,12 +35,14 @@ from puente.events.models import (
     RunStatus,
     ScheduleRun,
     Slot,
+    either_side,
 )
 from puente.events.scheduling import Problem, ProblemError, Solution, solve
 from puente.events.scheduling.advice import advise_tables
 from puente.events.services import (
     acts_for,
     cancel_in_calendars,
+    claim_once,
     event_update,
     participant_users,
     require_no_run,
@@ -663,7 +665,7 @@ def participant_mark_no_show(
     unreplaced: Counter[int] = Counter()
     freed = list(
         Meeting.objects.select_for_update(of=("self",))
-        .filter(Q(first=participant) | Q(second=participant), slot__isnull=False)
+        .filter(either_side(participant), slot__isnull=False)
         .select_related("event", "first", "second", "slot")
         .order_by("slot__starts_at")
     )
@@ -762,19 +764,14 @@ def agenda_reminders_send(*, now: dt.datetime | None = None) -> int:
         no_show=False,
         reminded_at__isnull=True,
     ).select_related("event", "user", "organization")
-    placed = Counter(
-        participant_id
-        for pair in Meeting.objects.filter(
-            Q(first__in=due) | Q(second__in=due), slot__isnull=False
-        ).values_list("first_id", "second_id")
-        for participant_id in pair
+    placed = sides_of(
+        Meeting.objects.filter(Q(first__in=due) | Q(second__in=due), slot__isnull=False).only(
+            "first", "second"
+        )
     )
     sent = 0
     for participant in due:
-        # Claimed one by one, so two overlapping jobs never remind twice.
-        if not Participant.objects.filter(pk=participant.pk, reminded_at__isnull=True).update(
-            reminded_at=now
-        ):
+        if not claim_once(participant, "reminded_at", now):
             continue
         meeting = first_of[participant.pk]
         event = meeting.event

@@ -30,7 +30,7 @@ from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
 from puente.directory.views import forbidden_page, signed_in_account
 from puente.events import selectors, services, services_feedback, services_schedule
-from puente.events.calendar import agenda_calendar
+from puente.events.calendar import agenda_calendar, webcal
 from puente.events.forms import AnswerForm, FeedbackForm, MeetingRequestForm, RegistrationForm
 from puente.events.models import Event, Participant, RequestStatus
 
@@ -404,7 +404,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "item": item,
                 "feedback": given.get(item.meeting.pk),
-                "feedback_open": own and event.is_published and item.slot.starts_at <= now,
+                "feedback_open": own and services_feedback.feedback_open(event, item.slot, now),
                 "mine_start": item.slot.starts_at.astimezone(zone_named(viewer_zone)),
                 "mine_end": item.slot.ends_at.astimezone(zone_named(viewer_zone)),
                 "event_start": item.slot.starts_at.astimezone(event.zone),
@@ -427,12 +427,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     ongoing = not selectors.event_over(event, now)
     check_in_qr = ""
     if event.is_published and ongoing:
-        address = request.build_absolute_uri(
-            reverse(
-                "events:check_in_code",
-                kwargs={"slug": event.slug, "code": selectors.check_in_code(participant)},
-            )
-        )
+        address = request.build_absolute_uri(selectors.check_in_path(event, participant))
         check_in_qr = qr_svg(
             address, label=_("Check-in code of %(name)s") % {"name": participant.display_name}
         )
@@ -460,7 +455,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             # The "how it went" column once some meeting's time has come, not before.
             "show_feedback": any(row["feedback_open"] or row["feedback"] for row in rows),
             "check_in_code": selectors.check_in_code(participant),
-            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
+            "webcal_url": webcal(feed_url) if feed_url else "",
         },
     )
 
@@ -525,7 +520,7 @@ def meeting_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "counterpart": meeting.other(me),
             "when": meeting.slot.starts_at.astimezone(event.zone) if meeting.slot else None,
             "form": form,
-            "open": services_feedback.feedback_open(meeting),
+            "open": services_feedback.feedback_open(event, meeting.slot),
         },
     )
 

@@ -3,8 +3,6 @@ progress, manual adjustments of the schedule, statistics and publishing."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +19,7 @@ from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, NotFound, PermissionDenied
 from puente.core.forms import validated
 from puente.core.models import Hub
+from puente.core.spreadsheets import csv_bytes
 from puente.directory.views import forbidden_page, is_fragment_request, signed_in_account
 from puente.events import selectors, services, services_schedule
 from puente.events.forms import (
@@ -167,13 +166,7 @@ def feedback_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _csv_download(rows: list[list[Any]], filename: str) -> HttpResponse:
-    """Rows as a CSV file: UTF-8 with a byte-order mark, which Excel needs for accents."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer).writerows(rows)
-    response = HttpResponse(
-        buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -3,7 +3,6 @@ money was converted with, and a trend chart; as CSV, XLSX or PDF, in Spanish or 
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +10,7 @@ from decimal import Decimal
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from puente.core.spreadsheets import csv_bytes
 from puente.impact.computation import KpiValue
 from puente.impact.selectors import Dashboard
 
@@ -119,24 +119,25 @@ def _title(dashboard: Dashboard) -> str:
 
 
 def report_csv(dashboard: Dashboard) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_title(dashboard), scope_label(dashboard)])
-    writer.writerow(["code", *_headers()])
-    for line in report_lines(dashboard):
-        writer.writerow(
-            [
-                line.code,
-                line.name,
-                line.definition,
-                line.unit,
-                line.value,
-                line.target,
-                line.progress,
-                line.source,
-            ]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(
+        [
+            [_title(dashboard), scope_label(dashboard)],
+            ["code", *_headers()],
+            *(
+                [
+                    line.code,
+                    line.name,
+                    line.definition,
+                    line.unit,
+                    line.value,
+                    line.target,
+                    line.progress,
+                    line.source,
+                ]
+                for line in report_lines(dashboard)
+            ),
+        ]
+    )
 
 
 def report_xlsx(dashboard: Dashboard) -> bytes:

@@ -119,7 +119,7 @@ def _manager_of(hub: Hub) -> User | None:
 def _event(
     context: SeedContext, home: Hub, guest: Hub, organizer: User | None, day: dt.date
 ) -> Event:
-    opens = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
+    opens = dt.datetime.combine(day, dt.time(9), tzinfo=home.zone)  # the hub's morning
     event = Event.objects.create(
         slug="rueda-de-negocios-" + home.slug + "-" + guest.slug,
         title=f"Rueda de negocios {home.name_es}–{guest.name_es} / {home.name_en}–{guest.name_en} business matchmaking",
