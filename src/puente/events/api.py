@@ -18,7 +18,7 @@ from puente.core.errors import NotFound, ValidationFailed
 from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
 from puente.events import selectors, services, services_feedback
-from puente.events.calendar import agenda_calendar, webcal
+from puente.events.calendar import agenda_download, webcal
 from puente.events.models import Event, MeetingRequest, Participant, Slot
 from puente.marketplace.models import Opportunity
 
@@ -432,6 +432,7 @@ def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
     user = caller(request)
     your_zone = user.time_zone or event.time_zone
     zone = zone_named(your_zone)
+    given = selectors.feedback_of(participant)
     items = [
         AgendaItemOut(
             meeting=item.meeting.pk,
@@ -451,14 +452,10 @@ def my_agenda(request: HttpRequest, event_id: ObjectId) -> AgendaOut:
                 opportunity.pk
                 for opportunity in getattr(item.counterpart, "linked_opportunities", [])
             ],
-            feedback=None,
+            feedback=_feedback_out(given[item.meeting.pk]) if item.meeting.pk in given else None,
         )
         for item in selectors.agenda_of(participant, viewer_for(user))
     ]
-    given = selectors.feedback_of(participant)
-    for entry in items:
-        if (feedback := given.get(entry.meeting)) is not None:
-            entry.feedback = _feedback_out(feedback)
     return AgendaOut(
         event=event.pk,
         participant=participant.pk,
@@ -527,13 +524,4 @@ def agenda_subscription(
 )
 def my_agenda_ics(request: HttpRequest, event_id: ObjectId) -> HttpResponse:
     event = _event(request, event_id)
-    participant = _agenda_participant(request, event)
-    body = agenda_calendar(
-        event,
-        participant,
-        selectors.agenda_of(participant),
-        selectors.cancelled_of(participant),
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
-    return response
+    return agenda_download(event, _agenda_participant(request, event))

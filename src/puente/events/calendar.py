@@ -11,15 +11,34 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone, vDuration
 from icalendar import Event as CalendarEvent
 
+from puente.events import selectors
 from puente.events.models import Event, Participant, Slot
 from puente.events.selectors import AgendaItem, CancelledItem
 
 PRODID = "-//Puente//Brokerage events//EN"
+
+
+def calendar_response(body: bytes, event: Event, *, inline: bool = False) -> HttpResponse:
+    """A calendar file as an HTTP answer: downloaded, or ``inline`` for a subscription."""
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{event.slug}-agenda.ics"'
+    return response
+
+
+def agenda_download(event: Event, participant: Participant) -> HttpResponse:
+    """The participant's agenda as a downloaded ``.ics``: their meetings and those that
+    left the schedule (as cancellations)."""
+    body = agenda_calendar(
+        event, participant, selectors.agenda_of(participant), selectors.cancelled_of(participant)
+    )
+    return calendar_response(body, event)
 
 
 def webcal(url: str) -> str:

@@ -30,7 +30,12 @@ from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
 from puente.directory.views import forbidden_page, signed_in_account
 from puente.events import selectors, services, services_feedback, services_schedule
-from puente.events.calendar import agenda_calendar, webcal
+from puente.events.calendar import (
+    agenda_calendar,
+    agenda_download,
+    calendar_response,
+    webcal,
+)
 from puente.events.forms import AnswerForm, FeedbackForm, MeetingRequestForm, RegistrationForm
 from puente.events.models import Event, Participant, RequestStatus
 
@@ -465,16 +470,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
 def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_for(request.user)
     event = selectors.event_for_viewer(viewer, slug=slug)
-    participant = _agenda_participant(request, event)
-    body = agenda_calendar(
-        event,
-        participant,
-        selectors.agenda_of(participant),
-        selectors.cancelled_of(participant),
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
-    return response
+    return agenda_download(event, _agenda_participant(request, event))
 
 
 @login_required
@@ -561,8 +557,7 @@ def agenda_feed(request: HttpRequest, key: str) -> HttpResponse:
         body = agenda_calendar(
             participant.event, participant, items, cancelled, refresh=FEED_REFRESH
         )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{participant.event.slug}-agenda.ics"'
+    response = calendar_response(body, participant.event, inline=True)
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
