@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import re
 import zoneinfo
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from puente.directory.models import MembershipRole
 from puente.events import services_schedule
@@ -252,3 +254,37 @@ def test_after_the_event_a_participant_says_how_a_meeting_went(new_page: Any) ->
     expect(organizer.locator("#feedback-answers")).to_have_text("1")
     expect(organizer.locator("#feedback-rating")).to_have_text("4.0")
     expect(organizer.locator("#feedback")).to_contain_text("Pilot in the coffee region")
+
+
+def test_the_organizer_prints_name_badges_and_table_cards(new_page: Any) -> None:
+    """Badges come eight to an A4 page (and to a US Letter page), each with the
+    participant's QR code; table cards come one table to a page."""
+    manager = make_manager("medellin", language="en")
+    event = make_event(tables=3, day=COMING_DAY)
+    people = ["Ana Gómez (CEO)", "Luis Ríos (ventas)", "Marta Díaz"]
+    participants = [
+        register(event, OrganizationFactory(name=f"Empresa {index}"), attendees=", ".join(people))
+        for index in range(3)
+    ]
+    slots = list(event.slots.order_by("starts_at"))
+    for table, (first, second) in enumerate(
+        [(participants[0], participants[1]), (participants[2], participants[0])], start=1
+    ):
+        accepted_meeting(first, second, slot=slots[table], table=table)
+
+    page = new_page("en")
+    sign_in(page, manager.email)
+    page.goto(f"/events/{event.slug}/organize/")
+    page.get_by_role("link", name="Print name badges").click()
+    expect(page.locator(".name-badge")).to_have_count(9)
+    expect(page.locator(".name-badge svg.qr")).to_have_count(9)
+    expect(page.locator(".name-badge").first).to_contain_text("Ana Gómez")
+    for paper in ("A4", "Letter"):
+        pages = PdfReader(io.BytesIO(page.pdf(format=paper))).pages
+        assert [p.extract_text().count("Empresa") for p in pages] == [8, 1], paper
+
+    page.goto(f"/events/{event.slug}/organize/")
+    page.get_by_role("link", name="Print table cards").click()
+    expect(page.locator(".table-card")).to_have_count(2)
+    pages = PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    assert [re.findall(r"Table \d", p.extract_text()) for p in pages] == [["Table 1"], ["Table 2"]]

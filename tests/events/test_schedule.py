@@ -516,9 +516,13 @@ def test_a_participant_checks_in_from_the_agenda_on_the_event_day() -> None:
     from puente.events.models import EventSession
     from puente.events.services import _cut_slots
 
-    zone = zoneinfo.ZoneInfo("America/Bogota")
+    # A zone where it is about midday now, so the day's slots surround the present at any
+    # hour of the run (in Bogotá the last slot has ended from 23:40 on).
+    offset = 12 - dt.datetime.now(dt.UTC).hour  # -11 (UTC-11) to 12 (UTC+12)
+    zone_name = "Etc/GMT" + (f"{-offset:+d}" if offset else "")
+    zone = zoneinfo.ZoneInfo(zone_name)
     today = dt.datetime.now(zone).date()
-    event = make_event(status=EventStatus.PUBLISHED, sessions=[])
+    event = make_event(status=EventStatus.PUBLISHED, sessions=[], time_zone=zone_name)
     Event.objects.filter(pk=event.pk).update(start_date=today, end_date=today)
     event.refresh_from_db()
     session = EventSession.objects.create(

@@ -520,6 +520,81 @@ def filter_meetings(
     return kept
 
 
+_ATTENDEE_SEPARATORS = ",;\n"
+
+
+def attendee_names(text: str) -> list[tuple[str, str]]:
+    """The people in a registration's "who will attend" text, as (name, role) pairs:
+    entries are separated by commas, semicolons or new lines outside parentheses, and a
+    role is what an entry has in parentheses ("Ana Gómez (CEO, founder)"). Repeated names
+    count once."""
+    entries: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        depth += char == "("
+        depth -= char == ")" and depth > 0
+        if char in _ATTENDEE_SEPARATORS and depth == 0:
+            entries.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    entries.append("".join(current))
+    people: dict[str, tuple[str, str]] = {}
+    for entry in entries:
+        name, _open, role = entry.partition("(")
+        name = " ".join(name.split())
+        role = " ".join(role.rstrip().removesuffix(")").split())
+        if name and name.casefold() not in people:
+            people[name.casefold()] = (name, role)
+    return list(people.values())
+
+
+@dataclass(frozen=True)
+class Badge:
+    """One name badge for the event day: a person, whom they come for, and the
+    participant's check-in code (one per participant, on each of its people's badges)."""
+
+    participant: Participant
+    name: str
+    role: str
+    check_in_path: str
+
+
+def badges_of(event: Event, participant_id: int | None = None) -> list[Badge]:
+    """Name badges of the registered participants (or of one), in alphabetical order of
+    participant and then as their people were listed. A participant that named nobody
+    gets one badge in the name of the person who registered it."""
+    participants = participants_of(event)
+    if participant_id is not None:
+        participants = participants.filter(pk=participant_id)
+    badges: list[Badge] = []
+    for participant in sorted(participants, key=lambda p: p.display_name.casefold()):
+        people = attendee_names(participant.attendees) or [
+            (participant.user.full_name or participant.user.email, "")
+        ]
+        path = check_in_path(event, participant)
+        badges.extend(Badge(participant, name, role, path) for name, role in people)
+    return badges
+
+
+@dataclass(frozen=True)
+class TableCard:
+    """What one table hosts over the event, for the card printed and left on it."""
+
+    table: int
+    meetings: list[Meeting]
+
+
+def table_cards(event: Event) -> list[TableCard]:
+    """Each table with a meeting and its placed meetings in time order."""
+    by_table: dict[int, list[Meeting]] = {}
+    for meeting in meetings_of(event):
+        if meeting.slot_id is not None and meeting.table is not None:
+            by_table.setdefault(meeting.table, []).append(meeting)
+    return [TableCard(table, by_table[table]) for table in sorted(by_table)]
+
+
 @dataclass(frozen=True)
 class GridRow:
     """One slot of the schedule grid: the meeting at each table (``None`` when free)."""

@@ -3,6 +3,7 @@ progress, manual adjustments of the schedule, statistics and publishing."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +21,7 @@ from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, NotFound, PermissionDenied
 from puente.core.forms import validated
 from puente.core.models import Hub
+from puente.core.qr import qr_svg
 from puente.core.spreadsheets import csv_bytes
 from puente.directory.views import forbidden_page, is_fragment_request, signed_in_account
 from puente.events import selectors, services, services_schedule
@@ -163,6 +166,65 @@ def feedback_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Every answer on how the meetings went, as a spreadsheet for the funders' report."""
     event = _organized_event(request, slug)
     return _csv_download(selectors.feedback_rows(event), f"{event.slug}-feedback.csv")
+
+
+@login_required
+@not_found_as_404
+def badges(request: HttpRequest, slug: str) -> HttpResponse:
+    """Name badges to print for the event day, each with its participant's check-in QR
+    code; ``?participant=<id>`` prints one participant's again."""
+    event = _organized_event(request, slug)
+    chosen = None
+    if "participant" in request.GET:  # a bad id is a participant that does not exist
+        wanted = request.GET["participant"]
+        pk = int(wanted) if wanted.isdigit() and len(wanted) <= 18 else 0
+        chosen = selectors.participant_in_event(event, pk)
+    badges = selectors.badges_of(event, chosen.pk if chosen else None)
+    codes: dict[int, SafeString] = {}
+    for badge in badges:
+        if badge.participant.pk not in codes:
+            codes[badge.participant.pk] = qr_svg(
+                request.build_absolute_uri(badge.check_in_path),
+                label=_("Check-in code of %(name)s") % {"name": badge.participant.display_name},
+            )
+    return render(
+        request,
+        "events/badges.html",
+        {
+            "event": event,
+            "chosen": chosen,
+            "badges": [(badge, codes[badge.participant.pk]) for badge in badges],
+            "first_day": _first_day(event),
+        },
+    )
+
+
+@login_required
+@not_found_as_404
+def table_cards(request: HttpRequest, slug: str) -> HttpResponse:
+    """One printed card per table: who meets at it, slot by slot, for the table's host
+    and the participants looking for their table."""
+    event = _organized_event(request, slug)
+    zone_name = event.time_zone
+    cards = selectors.table_cards(event)
+    return render(
+        request,
+        "events/table_cards.html",
+        {
+            "event": event,
+            "cards": cards,
+            "slot_labels": {
+                meeting.slot_id: slot_label(meeting.slot, zone_name)
+                for card in cards
+                for meeting in card.meetings
+            },
+        },
+    )
+
+
+def _first_day(event: Event) -> dt.date | None:
+    first = selectors.slots_of(event).first()
+    return first.starts_at.astimezone(event.zone).date() if first else None
 
 
 def _csv_download(rows: list[list[Any]], filename: str) -> HttpResponse:
