@@ -243,7 +243,9 @@ def test_csv_export_quotes_formulas(landing: LandingWorld) -> None:
     services.application_submit(actor=landing.applicant, application=application)
     response = client_for(landing.manager).get(f"/landing/calls/{landing.call.pk}/export.csv")
     assert response.status_code == 200
-    body = response.content.decode()
+    assert response.content.startswith("\ufeff".encode())  # Excel needs it for accents
+    body = response.content.decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("rank,organization,")
     assert "normalized_score" in body.splitlines()[0]
     assert "'=HYPERLINK(1)" in body
     assert (

@@ -6,7 +6,6 @@ Permissions are checked by the services; a manager of another hub gets the 403 p
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from puente.accounts.models import User
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, PermissionDenied, ValidationFailed
 from puente.core.forms import validated
-from puente.core.spreadsheets import safe_cell
+from puente.core.spreadsheets import csv_bytes, safe_cell
 from puente.directory.views import forbidden_page, signed_in_account
 from puente.landing import selectors, services, services_screening
 from puente.landing.forms import (
@@ -200,11 +199,8 @@ def call_export(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.call_for_viewer(viewer, pk)
     if not selectors.manages_program(viewer, call.program):
         return forbidden_page(request, _("Only the managers of the program's hub can do this."))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-applications.csv"'
     fields = list(call.fields.all())
-    writer = csv.writer(response)
-    writer.writerow(
+    rows: list[list[Any]] = [
         [
             "rank",
             "organization",
@@ -216,10 +212,10 @@ def call_export(request: HttpRequest, pk: int) -> HttpResponse:
             "normalized_score",
             *[field.key for field in fields],
         ]
-    )
+    ]
     for row in selectors.call_ranking(call):
         application = row.application
-        writer.writerow(
+        rows.append(
             [
                 row.place.rank,
                 safe_cell(application.organization.name),
@@ -232,6 +228,9 @@ def call_export(request: HttpRequest, pk: int) -> HttpResponse:
                 *[safe_cell(str(application.answers.get(field.key, ""))) for field in fields],
             ]
         )
+    # With a byte-order mark, as every other spreadsheet download: Excel shows the accents.
+    response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-applications.csv"'
     return response
 
 
