@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 from django.utils import timezone
@@ -24,6 +25,28 @@ from tests.factories import OrganizationFactory, hub, make_member
 EVENT_DAY = dt.date(2026, 3, 10)  # Miami is on daylight saving time (UTC-4), Medellín UTC-5
 #: A day still to come whenever the tests run (agendas offer subscriptions and check-in codes).
 COMING_DAY = dt.date.today() + dt.timedelta(days=30)
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is about midday now (12:00 to 12:59), so a test of
+    "today, during the event" holds at any hour of the run."""
+    offset = 12 - dt.datetime.now(dt.UTC).hour  # -11 (UTC-11) to 12 (UTC+12)
+    return "Etc/GMT" + (f"{-offset:+d}" if offset else "")
+
+
+def event_under_way(**fields: Any) -> Event:
+    """A published event with a session from 09:00 to 16:00 today, in a zone where it is
+    now about midday: a slot is in progress and the next one is coming."""
+    zone_name = midday_zone()
+    today = dt.datetime.now(zoneinfo.ZoneInfo(zone_name)).date()
+    return make_event(
+        status=EventStatus.PUBLISHED,
+        published_at=timezone.now(),
+        time_zone=zone_name,
+        day=today,
+        sessions=[("Día", dt.time(9, 0), dt.time(16, 0))],
+        **fields,
+    )
 
 
 def make_event(

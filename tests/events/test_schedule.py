@@ -26,7 +26,7 @@ from puente.events.models import (
 )
 from puente.events.scheduling import count_breaks, solve, validate
 from puente.events.services import event_session_add, event_update
-from tests.events.helpers import EVENT_DAY, accepted_meeting, make_event, register
+from tests.events.helpers import EVENT_DAY, accepted_meeting, make_event, midday_zone, register
 from tests.factories import UserFactory, make_manager
 
 pytestmark = pytest.mark.django_db
@@ -518,8 +518,7 @@ def test_a_participant_checks_in_from_the_agenda_on_the_event_day() -> None:
 
     # A zone where it is about midday now, so the day's slots surround the present at any
     # hour of the run (in Bogotá the last slot has ended from 23:40 on).
-    offset = 12 - dt.datetime.now(dt.UTC).hour  # -11 (UTC-11) to 12 (UTC+12)
-    zone_name = "Etc/GMT" + (f"{-offset:+d}" if offset else "")
+    zone_name = midday_zone()
     zone = zoneinfo.ZoneInfo(zone_name)
     today = dt.datetime.now(zone).date()
     event = make_event(status=EventStatus.PUBLISHED, sessions=[], time_zone=zone_name)

@@ -595,6 +595,47 @@ def table_cards(event: Event) -> list[TableCard]:
     return [TableCard(table, by_table[table]) for table in sorted(by_table)]
 
 
+#: The event day starts this long before its first slot: participants check themselves in,
+#: their agenda shows the next meeting and the organizers watch who is still missing.
+EVENT_DAY_LEAD = dt.timedelta(hours=3)
+
+
+@dataclass(frozen=True)
+class SlotWatch:
+    """A slot in progress or coming next, for the organizers on the event day: its
+    meetings and those with a side that has not checked in (with who is missing)."""
+
+    slot: Slot
+    meetings: int
+    waiting: list[tuple[Meeting, list[Participant]]]
+
+
+def now_and_next(
+    event: Event, slots: list[Slot], meetings: list[Meeting], now: dt.datetime
+) -> tuple[SlotWatch | None, SlotWatch | None]:
+    """The slot in progress and the next one (each ``None`` when there is none), on the
+    event day of a published agenda: from ``EVENT_DAY_LEAD`` before the next slot."""
+    if not event.is_published:
+        return None, None
+    current = next((s for s in slots if s.starts_at <= now < s.ends_at), None)
+    coming = next((s for s in slots if s.starts_at > now), None)
+    if coming is not None and coming.starts_at - now > EVENT_DAY_LEAD:
+        coming = None
+
+    def watch(slot: Slot | None) -> SlotWatch | None:
+        if slot is None:
+            return None
+        placed = [m for m in meetings if m.slot_id == slot.pk]
+        waiting = []
+        for meeting in sorted(placed, key=lambda m: m.table or 0):
+            missing = [p for p in (meeting.first, meeting.second) if p.checked_in_at is None]
+            if missing:
+                waiting.append((meeting, missing))
+        return SlotWatch(slot=slot, meetings=len(placed), waiting=waiting)
+
+    return watch(current), watch(coming)
+
+
 @dataclass(frozen=True)
 class GridRow:
     """One slot of the schedule grid: the meeting at each table (``None`` when free)."""

@@ -564,7 +564,7 @@ def participant_check_in(
 
 
 #: Self check-in opens this long before the event day's first slot.
-SELF_CHECK_IN_OPENS = dt.timedelta(hours=3)
+SELF_CHECK_IN_OPENS = selectors.EVENT_DAY_LEAD
 
 
 def self_check_in_open(event: Event, now: dt.datetime | None = None) -> bool:

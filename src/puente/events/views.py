@@ -416,6 +416,12 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
                 "event_end": item.slot.ends_at.astimezone(event.zone),
             }
         )
+    # On the event day, the meeting in progress or the next one, at the top.
+    coming = next((i for i, item in enumerate(items) if item.slot.ends_at > now), None)
+    if coming is not None and (
+        not event.is_published or items[coming].slot.starts_at - now > selectors.EVENT_DAY_LEAD
+    ):
+        coming = None
     # Counterparts' directory profiles the viewer may open.
     profiles = {
         organization.pk
@@ -456,6 +462,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "ics_url": reverse("events:agenda_ics", kwargs={"slug": event.slug}) + query,
             "feed_url": feed_url,
             "check_in_qr": check_in_qr,
+            "upcoming": rows[coming] if coming is not None else None,
+            "upcoming_now": coming is not None and items[coming].slot.starts_at <= now,
             "ongoing": ongoing,
             # The "how it went" column once some meeting's time has come, not before.
             "show_feedback": any(row["feedback_open"] or row["feedback"] for row in rows),

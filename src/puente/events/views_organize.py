@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -118,6 +119,7 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(shown, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    slot_now, slot_next = selectors.now_and_next(event, slots, meetings, timezone.now())
     return render(
         request,
         "events/organize.html",
@@ -135,6 +137,8 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
             else None,
             "grid_max_tables": GRID_MAX_TABLES,
             "stats": selectors.event_statistics(event, meetings),
+            "slot_now": slot_now,
+            "slot_next": slot_next,
             "feedback": selectors.feedback_summary(event),
             "run": selectors.latest_run(event),
             "session_form": SessionForm(),
