@@ -461,3 +461,31 @@ class MeetingFilterForm(forms.Form):
             pk__in=[slot.pk for slot in slots]
         ).order_by("starts_at", "id")
         field.label_from_instance = slot_label  # type: ignore[attr-defined]
+
+
+class CatalogueFilterForm(forms.Form):
+    """Finding counterparts in an event's catalogue (a GET form: bad values are ignored):
+    words to look for, the hub and type of organization, and whether to hide those the
+    viewer already has a request with."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    hub = forms.ChoiceField(label=_("Hub"), required=False)
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    open = forms.BooleanField(label=_("Only those I can still ask"), required=False)
+
+    def __init__(self, *args: Any, participants: list[Participant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organizations = [p.organization for p in participants if p.organization is not None]
+        hubs = {o.hub.slug: o.hub.name for o in organizations}
+        types = {o.type.code: o.type.label for o in organizations}
+        for name, choices, everything in (
+            ("hub", hubs, _("Every hub")),
+            ("type", types, _("Every type")),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", everything), *sorted(choices.items(), key=_by_label)]
+
+
+def _by_label(choice: tuple[str, str]) -> str:
+    return str(choice[1]).casefold()

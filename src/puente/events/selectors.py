@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from puente.accounts.viewer import Viewer
 from puente.core.errors import NotFound
 from puente.core.spreadsheets import safe_cell
+from puente.core.text import fold
 from puente.events.models import (
     RUN_STALE_MARGIN,
     Event,
@@ -195,6 +196,47 @@ def _shown_opportunities(viewer: Viewer) -> Prefetch:
 def catalogue_of(viewer: Viewer, event: Event) -> QuerySet[Participant]:
     """The registered participants with the linked opportunities the viewer may see."""
     return participants_of(event).prefetch_related(_shown_opportunities(viewer))
+
+
+def filter_catalogue(
+    participants: list[Participant],
+    *,
+    text: str = "",
+    hub: str = "",
+    organization_type: str = "",
+    leave_out: Iterable[int] = (),
+) -> list[Participant]:
+    """The participants that match: every word of ``text`` in their name, offer, seek or
+    linked opportunities (accents and case aside, in either language), their
+    organization's hub and type (codes; empty for any), and not in ``leave_out``."""
+    words = fold(text).split()
+    left_out = set(leave_out)
+    kept = []
+    for participant in participants:
+        organization = participant.organization
+        if participant.pk in left_out:
+            continue
+        if hub and (organization is None or organization.hub.slug != hub):
+            continue
+        if organization_type and (
+            organization is None or organization.type.code != organization_type
+        ):
+            continue
+        if words:
+            haystack = fold(
+                " ".join(
+                    [
+                        participant.display_name,
+                        participant.offer,
+                        participant.seek,
+                        *(o.title for o in getattr(participant, "linked_opportunities", [])),
+                    ]
+                )
+            )
+            if not all(word in haystack for word in words):
+                continue
+        kept.append(participant)
+    return kept
 
 
 def participant_in_event(event: Event, pk: int) -> Participant:

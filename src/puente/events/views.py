@@ -36,7 +36,13 @@ from puente.events.calendar import (
     calendar_response,
     webcal,
 )
-from puente.events.forms import AnswerForm, FeedbackForm, MeetingRequestForm, RegistrationForm
+from puente.events.forms import (
+    AnswerForm,
+    CatalogueFilterForm,
+    FeedbackForm,
+    MeetingRequestForm,
+    RegistrationForm,
+)
 from puente.events.models import Event, Participant, RequestStatus
 
 MAX_ID = 2**63 - 1
@@ -96,13 +102,25 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_for(request.user)
     event = selectors.event_for_viewer(viewer, slug=slug)
     me = selectors.participant_for(request.user, event)
-    participants = list(selectors.catalogue_of(viewer, event))
+    everyone = list(selectors.catalogue_of(viewer, event))
     open_with: set[int] = set()
     if me is not None:
         requests = selectors.requests_of(me)
         for item in requests["received"] + requests["sent"]:
             if item.status in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
                 open_with.add(item.requester_id if item.target_id == me.pk else item.target_id)
+    filters = CatalogueFilterForm(request.GET or None, participants=everyone)
+    filters.is_valid()  # a value that is not a choice is dropped; the others still apply
+    wanted = getattr(filters, "cleaned_data", {})
+    # "Only those I can still ask": not myself, nobody I have an open request with.
+    asked = open_with | {me.pk} if me is not None and wanted.get("open") else set()
+    participants = selectors.filter_catalogue(
+        everyone,
+        text=wanted.get("q") or "",
+        hub=wanted.get("hub") or "",
+        organization_type=wanted.get("type") or "",
+        leave_out=asked,
+    )
     return render(
         request,
         "events/event_detail.html",
@@ -110,6 +128,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "me": me,
             "participants": participants,
+            "total": len(everyone),
+            "filters": filters,
+            "filtered": any(wanted.values()),
             "open_with": open_with,
             "sessions": list(event.sessions.all()),
             "slot_count": event.slots.count(),
