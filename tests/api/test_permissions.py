@@ -396,6 +396,9 @@ TABLE.update(
         ("GET", "/events/{event_id}"): Case(
             lambda w, r: f"/events/{_events(w).open.pk}", expect(200)
         ),
+        ("GET", "/events/{event_id}/participants"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}/participants", expect(200)
+        ),
         ("POST", "/events/{event_id}/participants"): Case(
             lambda w, r: f"/events/{_events(w).open.pk}/participants",
             expect(201, anonymous=401, unverified=403, org_member=409, org_admin=409),

@@ -155,3 +155,47 @@ def test_drafts_are_invisible_in_the_api(api: ApiClient) -> None:
     draft = make_event(status=EventStatus.DRAFT)
     assert api.get(f"/events/{draft.pk}").status == 404
     assert draft.pk not in [item["id"] for item in api.get("/events").data["items"]]
+
+
+def test_the_catalogue_through_the_api_with_its_filters(api: ApiClient) -> None:
+    event = make_event()
+    energia = register(
+        event,
+        OrganizationFactory(name="Energía Guayacán"),
+        offer="Redes eléctricas",
+        attendees="Ana Gómez (CEO)",
+    )
+    coral = register(
+        event, OrganizationFactory(name="Coral Pay", hub=hub("miami")), offer="Payments"
+    )
+    fondo = register(event, OrganizationFactory(name="Fondo Andino", hub=hub("miami")))
+    pending_request(energia, coral)
+    url = f"/events/{event.pk}/participants"
+
+    public = api.get(url)
+    assert public.status == 200
+    assert public.data["count"] == 3
+    first = public.data["items"][0]
+    assert first["name"] == "Energía Guayacán"
+    assert first["hub"] == "medellin"
+    assert first["type"] == "startup"
+    assert first["attendees"] == ""  # only for participants and organizers
+    assert [i["name"] for i in api.get(url + "?q=ELECTRICAS").data["items"]] == ["Energía Guayacán"]
+    assert api.get(url + "?hub=miami&limit=1&offset=1").data == {
+        "count": 2,
+        "items": [api.get(url + "?hub=miami").data["items"][1]],
+    }
+
+    token = token_for(energia.user)[1]
+    mine = api.get(url, token=token).data["items"]
+    assert mine[0]["attendees"] == "Ana Gómez (CEO)"
+    assert [i["open_request"] for i in mine] == [False, True, False]
+    can_ask = api.get(url + "?can_ask=true", token=token).data
+    assert [i["id"] for i in can_ask["items"]] == [fondo.pk]
+
+    unknown = api.get(url + "?hub=atlantis&type=wizard")
+    assert unknown.status == 422
+    assert {e["field"] for e in unknown.data["errors"]} == {"hub", "type"}
+    alone = api.get(url + "?can_ask=true")
+    assert alone.status == 422
+    assert alone.data["code"] == "not_registered"

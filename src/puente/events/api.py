@@ -14,7 +14,9 @@ from ninja import Field, Query, Router, Schema, Status
 from puente.accounts.viewer import viewer_for
 from puente.api.auth import caller, caller_or_anonymous, required_auth
 from puente.api.schemas import ERRORS, MAX_ID, READ_ERRORS, InputSchema, ObjectId, PageParams
+from puente.api.validation import refuse_unknown_codes
 from puente.core.errors import NotFound, ValidationFailed
+from puente.core.models import Vocabulary
 from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
 from puente.events import selectors, services, services_feedback
@@ -87,6 +89,47 @@ class ParticipantOut(Schema):
     language: str
     unavailable_slots: list[int]
     opportunities: list[int] = Field(..., description="Ids of the linked opportunities.")
+
+
+class CatalogueFilters(InputSchema):
+    q: str = Field(
+        "",
+        max_length=100,
+        description="Words to find in the name, offer, seek and linked opportunities "
+        "(every word; accents and case aside).",
+    )
+    hub: str = Field("", max_length=40, description="Only organizations of this hub (slug).")
+    type: str = Field("", max_length=60, description="Only organizations of this type (code).")
+    can_ask: bool = Field(
+        False,
+        description="Only those you can still ask for a meeting: not yourself, nobody you "
+        "have an open request with (needs a registration).",
+    )
+
+
+class CatalogueEntryOut(Schema):
+    id: int
+    name: str
+    organization: int | None
+    hub: str | None = Field(..., description="The organization's hub (slug).")
+    type: str | None = Field(..., description="The organization's type (code).")
+    offer: str
+    seek: str
+    language: str
+    attendees: str = Field(
+        ..., description="Who will attend; empty unless you are registered or organize."
+    )
+    opportunities: list[int] = Field(
+        ..., description="Ids of the linked opportunities you may see."
+    )
+    open_request: bool = Field(
+        ..., description="Whether you have an open (pending or accepted) request with them."
+    )
+
+
+class CataloguePage(Schema):
+    items: list[CatalogueEntryOut]
+    count: int
 
 
 class RegistrationIn(InputSchema):
@@ -305,6 +348,61 @@ def get_event(request: HttpRequest, event_id: ObjectId) -> EventDetailOut:
         ],
         participants=selectors.participants_of(event).count(),
         registered=selectors.participant_for(caller_or_anonymous(request), event) is not None,
+    )
+
+
+@router.get(
+    "/events/{event_id}/participants",
+    response={200: CataloguePage, **READ_ERRORS},
+    summary="The event's catalogue of participants",
+)
+def list_participants(
+    request: HttpRequest,
+    event_id: ObjectId,
+    filters: Query[CatalogueFilters],
+    page: Query[PageParams],
+) -> CataloguePage:
+    """The registered participants, as the event's page lists them, with its filters."""
+    viewer = viewer_for(caller_or_anonymous(request))
+    event = selectors.event_for_viewer(viewer, pk=event_id)
+    refuse_unknown_codes(
+        hubs=[filters.hub] if filters.hub else [],
+        terms={"type": (Vocabulary.ORGANIZATION_TYPE, [filters.type] if filters.type else [])},
+    )
+    me = selectors.participant_for(caller_or_anonymous(request), event)
+    if filters.can_ask and me is None:
+        raise ValidationFailed(
+            _("Only registered participants can ask for meetings."),
+            field="can_ask",
+            code="not_registered",
+        )
+    open_with = selectors.open_request_partners(me) if me is not None else set()
+    found = selectors.filter_catalogue(
+        list(selectors.catalogue_of(viewer, event)),
+        text=filters.q,
+        hub=filters.hub,
+        organization_type=filters.type,
+        leave_out=open_with | {me.pk} if me is not None and filters.can_ask else set(),
+    )
+    sees_attendees = me is not None or services.can_organize(caller_or_anonymous(request), event)
+    return CataloguePage(
+        items=[
+            CatalogueEntryOut(
+                id=p.pk,
+                name=p.display_name,
+                organization=p.organization_id,
+                hub=p.organization.hub.slug if p.organization else None,
+                type=p.organization.type.code if p.organization else None,
+                offer=p.offer,
+                seek=p.seek,
+                language=p.language,
+                attendees=p.attendees if sees_attendees else "",
+                opportunities=[o.pk for o in p.linked_opportunities],  # type: ignore[attr-defined]
+                open_request=p.pk in open_with,
+            )
+            for p in found[page.offset : page.offset + page.limit]
+        ],
+        count=len(found),
     )
 
 

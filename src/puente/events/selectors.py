@@ -273,6 +273,21 @@ def requests_of(participant: Participant) -> dict[str, list[MeetingRequest]]:
     return found
 
 
+def open_request_partners(participant: Participant) -> set[int]:
+    """The participants this one has an open request with, either way: accepted, or
+    pending and not past its answer time (an expired one does not stop a new request)."""
+    open_requests = Q(status=RequestStatus.ACCEPTED) | Q(
+        status=RequestStatus.PENDING, expires_at__gt=timezone.now()
+    )
+    partners: set[int] = set()
+    for pair in MeetingRequest.objects.filter(
+        Q(requester=participant) | Q(target=participant), open_requests
+    ).values_list("requester_id", "target_id"):
+        partners.update(pair)
+    partners.discard(participant.pk)
+    return partners
+
+
 def request_for_viewer(user: Any, pk: int) -> MeetingRequest:
     """A request the user is a side of (or organizes), else NotFound."""
     from puente.events.services import acts_for, can_organize
@@ -892,12 +907,7 @@ def suggested_participants(
     from puente.matching.items import OPPORTUNITY, ORGANIZATION
     from puente.matching.selectors import opportunity_matches, search
 
-    asked: set[int] = {me.pk}
-    for pair in MeetingRequest.objects.filter(
-        Q(requester=me) | Q(target=me),
-        status__in=[RequestStatus.PENDING, RequestStatus.ACCEPTED],
-    ).values_list("requester_id", "target_id"):
-        asked.update(pair)
+    asked = open_request_partners(me) | {me.pk}
     by_organization = {
         p.organization_id: p
         for p in participants_of(me.event).exclude(pk__in=asked)

@@ -43,7 +43,7 @@ from puente.events.forms import (
     MeetingRequestForm,
     RegistrationForm,
 )
-from puente.events.models import Event, Participant, RequestStatus
+from puente.events.models import Event, Participant
 
 MAX_ID = 2**63 - 1
 FEED_REFRESH = dt.timedelta(hours=1)
@@ -103,12 +103,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_for_viewer(viewer, slug=slug)
     me = selectors.participant_for(request.user, event)
     everyone = list(selectors.catalogue_of(viewer, event))
-    open_with: set[int] = set()
-    if me is not None:
-        requests = selectors.requests_of(me)
-        for item in requests["received"] + requests["sent"]:
-            if item.status in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
-                open_with.add(item.requester_id if item.target_id == me.pk else item.target_id)
+    open_with = selectors.open_request_partners(me) if me is not None else set()
     filters = CatalogueFilterForm(request.GET or None, participants=everyone)
     filters.is_valid()  # a value that is not a choice is dropped; the others still apply
     wanted = getattr(filters, "cleaned_data", {})
