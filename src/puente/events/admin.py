@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from puente.events.models import (
+    Announcement,
     Event,
     EventSession,
     Meeting,
@@ -70,6 +71,14 @@ class MeetingFeedbackAdmin(admin.ModelAdmin):
 class MeetingCancellationAdmin(admin.ModelAdmin):
     list_display = ["first", "second", "event", "slot", "cancelled_at"]
     raw_id_fields = ["event", "first", "second", "slot"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["event", "audience", "recipients", "author", "created_at"]
+    list_filter = ["audience"]
+    raw_id_fields = ["event", "author"]
+    readonly_fields = ["recipients", "created_at"]
 
 
 @admin.register(ScheduleRun)

@@ -17,6 +17,7 @@ from puente.core.timezones import common_time_zones
 from puente.directory.models import Organization
 from puente.events.models import (
     MAX_TABLES,
+    Audience,
     Event,
     EventFormat,
     EventSession,
@@ -489,3 +490,18 @@ class CatalogueFilterForm(forms.Form):
 
 def _by_label(choice: tuple[str, str]) -> str:
     return str(choice[1]).casefold()
+
+
+class AnnouncementForm(forms.Form):
+    """The organizers' message to the participants."""
+
+    audience = forms.ChoiceField(label=_("To"), choices=Audience.choices, initial=Audience.EVERYONE)
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Sent in the app and by email to everyone who speaks for each participant; "
+            "messages to every participant or to those on standby also stay on the event's page."
+        ),
+    )

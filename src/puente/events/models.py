@@ -752,3 +752,42 @@ class ScheduleRun(models.Model):
     def is_settled(self) -> bool:
         """Finished, and no table advice still being computed (the page stops polling)."""
         return self.is_finished and self.advice_state != "running"
+
+
+class Audience(models.TextChoices):
+    """Who an announcement of the organizers goes to."""
+
+    EVERYONE = "everyone", _("Every participant")
+    CHECKED_IN = "checked_in", _("Participants who checked in")
+    NOT_CHECKED_IN = "not_checked_in", _("Participants who have not checked in")
+    STANDBY = "standby", _("Participants on standby")
+
+
+class Announcement(models.Model):
+    """A message of the organizers to the event's participants (a room change, a reminder
+    to check in): sent in the app and by email, and kept on the event's page."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="announcements", verbose_name=_("event")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    audience = models.CharField(
+        _("sent to"), max_length=16, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    message = models.TextField(_("message"), max_length=1000)
+    recipients = models.PositiveIntegerField(_("people reached"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.message[:40]}"

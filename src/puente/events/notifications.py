@@ -41,3 +41,4 @@ register_kind(
     "events.feedback_request",
     _("How did your meetings at %(event)s go? Tell the organizers from your agenda."),
 )
+register_kind("events.announcement", _("The organizers of %(event)s: %(message)s"))

@@ -23,6 +23,8 @@ from puente.core.spreadsheets import safe_cell
 from puente.core.text import fold
 from puente.events.models import (
     RUN_STALE_MARGIN,
+    Announcement,
+    Audience,
     Event,
     EventStatus,
     Meeting,
@@ -237,6 +239,27 @@ def filter_catalogue(
                 continue
         kept.append(participant)
     return kept
+
+
+def announcements_of(event: Event) -> list[Announcement]:
+    """Everything the organizers sent, newest first (for the organizers)."""
+    return list(Announcement.objects.filter(event=event).select_related("author"))
+
+
+#: Announcements the event's page keeps for participants: those to everyone, and to
+#: standby for participants on standby (day-of messages to who has or has not checked in
+#: reached them when they were sent, and would mislead later).
+PAGE_ANNOUNCEMENTS = 5
+
+
+def announcements_for(participant: Participant) -> list[Announcement]:
+    """The newest announcements the participant's page shows."""
+    audiences = [Audience.EVERYONE] + ([Audience.STANDBY] if participant.standby else [])
+    return list(
+        Announcement.objects.filter(event_id=participant.event_id, audience__in=audiences)[
+            :PAGE_ANNOUNCEMENTS
+        ]
+    )
 
 
 def participant_in_event(event: Event, pk: int) -> Participant:

@@ -39,6 +39,11 @@ urlpatterns = [
     path("<slug:slug>/organize/", views_organize.organize, name="organize"),
     path("<slug:slug>/organize/schedule.csv", views_organize.schedule_csv, name="schedule_csv"),
     path("<slug:slug>/organize/feedback.csv", views_organize.feedback_csv, name="feedback_csv"),
+    path(
+        "<slug:slug>/organize/announcements/",
+        views_organize.announcements,
+        name="announcements",
+    ),
     path("<slug:slug>/organize/badges/", views_organize.badges, name="badges"),
     path("<slug:slug>/organize/tables/", views_organize.table_cards, name="table_cards"),
     path("<slug:slug>/sessions/", views_organize.session_add, name="session_add"),

@@ -127,6 +127,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "filtered": any(wanted.values()),
             "open_with": open_with,
+            "announcements": selectors.announcements_for(me) if me is not None else [],
             "sessions": list(event.sessions.all()),
             "slot_count": event.slots.count(),
             "can_organize": services.can_organize(request.user, event),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from puente.accounts.viewer import viewer_for
@@ -25,9 +26,10 @@ from puente.core.models import Hub
 from puente.core.qr import qr_svg
 from puente.core.spreadsheets import csv_bytes
 from puente.directory.views import forbidden_page, is_fragment_request, signed_in_account
-from puente.events import selectors, services, services_schedule
+from puente.events import selectors, services, services_announcements, services_schedule
 from puente.events.forms import (
     AddMeetingForm,
+    AnnouncementForm,
     EventForm,
     MeetingFilterForm,
     MoveForm,
@@ -36,7 +38,7 @@ from puente.events.forms import (
     StatusForm,
     event_initial,
 )
-from puente.events.models import Event, EventSession, Meeting, Participant
+from puente.events.models import Event, EventSession, EventStatus, Meeting, Participant
 from puente.events.views import hubs_managed, not_found_as_404, slot_label
 
 
@@ -229,6 +231,49 @@ def table_cards(request: HttpRequest, slug: str) -> HttpResponse:
 def _first_day(event: Event) -> dt.date | None:
     first = selectors.slots_of(event).first()
     return first.starts_at.astimezone(event.zone).date() if first else None
+
+
+@login_required
+@not_found_as_404
+def announcements(request: HttpRequest, slug: str) -> HttpResponse:
+    """Write to the participants (in the app and by email) and see what was sent."""
+    event = _organized_event(request, slug)
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            values = validated(form)
+            sent = services_announcements.announcement_send(
+                event=event,
+                actor=signed_in_account(request),
+                message=values["message"],
+                audience=values["audience"],
+            )
+        except PermissionDenied as error:
+            return forbidden_page(request, error.message)
+        except DomainError as error:
+            if not form.errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Message sent to %(count)s person.",
+                    "Message sent to %(count)s people.",
+                    sent.recipients,
+                )
+                % {"count": sent.recipients},
+            )
+            return redirect("events:announcements", slug=event.slug)
+    return render(
+        request,
+        "events/announcements.html",
+        {
+            "event": event,
+            "form": form,
+            "sent": selectors.announcements_of(event),
+            "can_send": event.status in (EventStatus.OPEN, EventStatus.PUBLISHED),
+        },
+    )
 
 
 def _csv_download(rows: list[list[Any]], filename: str) -> HttpResponse:
