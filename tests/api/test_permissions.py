@@ -24,7 +24,13 @@ from puente.directory.models import (
     Person,
     VerificationStatus,
 )
-from puente.events.models import EventStatus, MeetingFeedback, MeetingRequest, Participant
+from puente.events.models import (
+    Announcement,
+    EventStatus,
+    MeetingFeedback,
+    MeetingRequest,
+    Participant,
+)
 from puente.impact.models import KpiTarget
 from puente.landing.models import Application, Milestone, Review, ScreeningVote
 from puente.spaces.models import Booking, BookingStatus
@@ -445,6 +451,18 @@ TABLE.update(
             body={"held": True, "rating": 4},
             happened=lambda world, role: MeetingFeedback.objects.filter(
                 meeting=_events(world).meeting
+            ).exists(),
+        ),
+        ("GET", "/events/{event_id}/announcements"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}/announcements",
+            expect(404, anonymous=401, manager_same_hub=200, staff=200, **_SPEAKERS),
+        ),
+        ("POST", "/events/{event_id}/announcements"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}/announcements",
+            expect(403, anonymous=401, manager_same_hub=201, staff=201),
+            body=lambda w, r: {"message": f"Bienvenidos ({r})"},
+            happened=lambda w, r: Announcement.objects.filter(
+                message=f"Bienvenidos ({r})"
             ).exists(),
         ),
         ("POST", "/events/{event_id}/agenda/subscription"): Case(

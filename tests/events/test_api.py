@@ -12,7 +12,7 @@ from icalendar import Calendar
 from puente.events.models import EventStatus, MeetingRequest
 from tests.api.conftest import ApiClient, token_for
 from tests.events.helpers import accepted_meeting, make_event, pending_request, register
-from tests.factories import OrganizationFactory, UserFactory, hub, make_member
+from tests.factories import OrganizationFactory, UserFactory, hub, make_manager, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,29 @@ def test_the_catalogue_through_the_api_with_its_filters(api: ApiClient) -> None:
     alone = api.get(url + "?can_ask=true")
     assert alone.status == 422
     assert alone.data["code"] == "not_registered"
+
+
+def test_announcements_through_the_api(api: ApiClient) -> None:
+    event = make_event()
+    alfa = register(event, OrganizationFactory(name="Alfa"))
+    beta = register(event, OrganizationFactory(name="Beta"), standby=True)
+    manager = token_for(make_manager("medellin"))[1]
+    url = f"/events/{event.pk}/announcements"
+
+    sent = api.post(url, {"message": "Café a las 10:00"}, token=manager)
+    assert sent.status == 201, sent.data
+    assert sent.data["recipients"] == 2
+    assert (
+        api.post(url, {"message": "Solo standby", "audience": "standby"}, token=manager).status
+        == 201
+    )
+    assert api.post(url, {"message": "x", "audience": "vips"}, token=manager).status == 422
+    assert api.post(url, {"message": "Café a las 10:00"}, token=manager).status == 409
+
+    organizer_view = api.get(url, token=manager).data["items"]
+    assert [i["message"] for i in organizer_view] == ["Solo standby", "Café a las 10:00"]
+    alfa_view = api.get(url, token=token_for(alfa.user)[1]).data["items"]
+    assert [(i["message"], i["recipients"]) for i in alfa_view] == [("Café a las 10:00", None)]
+    beta_view = api.get(url, token=token_for(beta.user)[1]).data["items"]
+    assert [i["message"] for i in beta_view] == ["Solo standby", "Café a las 10:00"]
+    assert api.post(url, {"message": "Hola"}, token=token_for(alfa.user)[1]).status == 403

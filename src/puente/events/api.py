@@ -19,7 +19,7 @@ from puente.core.errors import NotFound, ValidationFailed
 from puente.core.models import Vocabulary
 from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization
-from puente.events import selectors, services, services_feedback
+from puente.events import selectors, services, services_announcements, services_feedback
 from puente.events.calendar import agenda_download, webcal
 from puente.events.models import Event, MeetingRequest, Participant, Slot
 from puente.marketplace.models import Opportunity
@@ -130,6 +130,25 @@ class CatalogueEntryOut(Schema):
 class CataloguePage(Schema):
     items: list[CatalogueEntryOut]
     count: int
+
+
+class AnnouncementIn(InputSchema):
+    message: str = Field(..., max_length=1000)
+    audience: Literal["everyone", "checked_in", "not_checked_in", "standby"] = "everyone"
+
+
+class AnnouncementOut(Schema):
+    id: int
+    message: str
+    audience: Literal["everyone", "checked_in", "not_checked_in", "standby"]
+    recipients: int | None = Field(
+        ..., description="How many people it reached (organizers only; null for others)."
+    )
+    created_at: dt.datetime
+
+
+class AnnouncementList(Schema):
+    items: list[AnnouncementOut]
 
 
 class RegistrationIn(InputSchema):
@@ -594,6 +613,50 @@ def give_feedback(
         meeting=meeting, participant=participant, actor=caller(request), values=payload.dict()
     )
     return _feedback_out(feedback)
+
+
+@router.get(
+    "/events/{event_id}/announcements",
+    response={200: AnnouncementList, **READ_ERRORS},
+    auth=required_auth,
+    summary="The organizers' announcements: all of them for organizers, those kept for you "
+    "as a participant",
+)
+def list_announcements(request: HttpRequest, event_id: ObjectId) -> AnnouncementList:
+    event = _event(request, event_id)
+    organizer = services.can_organize(caller(request), event)
+    found = (
+        selectors.announcements_of(event)
+        if organizer
+        else selectors.announcements_for(_my_participant(request, event))
+    )
+    return AnnouncementList(items=[_announcement_out(item, organizer) for item in found])
+
+
+def _announcement_out(item: Any, organizer: bool) -> AnnouncementOut:
+    return AnnouncementOut(
+        id=item.pk,
+        message=item.message,
+        audience=item.audience,
+        recipients=item.recipients if organizer else None,
+        created_at=item.created_at,
+    )
+
+
+@router.post(
+    "/events/{event_id}/announcements",
+    response={201: AnnouncementOut, **ERRORS},
+    auth=required_auth,
+    summary="Write to the event's participants, in the app and by email (organizers)",
+)
+def send_announcement(
+    request: HttpRequest, event_id: ObjectId, payload: AnnouncementIn
+) -> Status[AnnouncementOut]:
+    event = _event(request, event_id)
+    item = services_announcements.announcement_send(
+        event=event, actor=caller(request), message=payload.message, audience=payload.audience
+    )
+    return Status(201, _announcement_out(item, organizer=True))
 
 
 @router.post(
