@@ -19,6 +19,7 @@ from puente.accounts.forms import ApiTokenForm, ChangePasswordForm, ConsentChang
 from puente.accounts.models import ConsentPurpose, User
 from puente.accounts.views import request_meta, with_language_cookie
 from puente.core.errors import DomainError
+from puente.core.forms import show_error
 
 NEW_TOKEN_SESSION_KEY = "_new_api_token"
 # A secret not picked up by the page right after creation is dropped rather than shown later.
@@ -57,7 +58,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 home_hub=data["home_hub"],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             # Say it in the language just chosen: the next page will be in it too.
             with translation.override(user.language):
@@ -80,7 +81,7 @@ def password(request: HttpRequest) -> HttpResponse:
                 meta=request_meta(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
             status = 429 if error.code == "locked_out" else 200
         else:
             update_session_auth_hash(request, user)
@@ -146,7 +147,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         try:
             token, secret = services.api_token_create(user=user, name=form.cleaned_data["name"])
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             # Post/redirect/get, so reloading the page cannot create a second token. The secret
             # waits in the session only until the very next page, which takes it out.

@@ -25,6 +25,7 @@ from puente.accounts.forms import (
 )
 from puente.accounts.models import User
 from puente.core.errors import Conflict, DomainError
+from puente.core.forms import show_error
 
 # After the emailed reset link is opened, its token moves into the session and the browser is
 # sent to a URL holding this marker instead, so the token never leaks through Referer headers.
@@ -88,7 +89,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 meta=request_meta(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             request.session["pending_verification_email"] = user.email
             return with_language_cookie(redirect("accounts:verification_sent"), user.language)
@@ -252,7 +253,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
                 meta=request_meta(request),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             del request.session[RESET_SESSION_KEY]
             if request.user.is_authenticated and request.user.pk == user.pk:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from puente.core.errors import ValidationFailed
+from puente.core.errors import DomainError, ValidationFailed
 from puente.core.models import TaxonomyTerm
 
 
@@ -109,6 +109,15 @@ def validated(form: forms.BaseForm) -> dict[str, Any]:
             errors=errors,
         )
     return form.cleaned_data
+
+
+def show_error(form: forms.BaseForm, error: DomainError) -> None:
+    """Show a service's refusal on the form that asked: on its field when the form has
+    that field, else above the form. A form that already shows its own validation errors
+    keeps just those (the refusal then only summarises them)."""
+    if form.errors:
+        return
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def codes(items: Iterable[Any], attribute: str = "code") -> list[str]:

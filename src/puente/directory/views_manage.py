@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, PermissionDenied
-from puente.core.forms import validated
+from puente.core.forms import show_error, validated
 from puente.directory import selectors, services
 from puente.directory.forms import ClaimForm, organization_initial, person_initial
 from puente.directory.models import ClaimStatus, OrganizationClaim
@@ -63,8 +63,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -148,7 +147,7 @@ def organization_claim(request: HttpRequest, slug: str) -> HttpResponse:
                 message=form.cleaned_data["message"],
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -293,8 +292,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("directory:person", slug=person.slug)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, NotFound, PermissionDenied
-from puente.core.forms import validated
+from puente.core.forms import show_error, validated
 from puente.core.models import Hub
 from puente.core.qr import qr_svg
 from puente.core.timezones import zone as zone_named
@@ -180,8 +180,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             return _back(request, event)
     return render(
@@ -281,8 +280,7 @@ def meeting_request_new(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -527,8 +525,7 @@ def meeting_feedback(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Thank you: the organizers have your feedback."))
             return redirect(reverse("events:agenda", kwargs={"slug": event.slug}) + "#agenda")

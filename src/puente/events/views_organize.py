@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, NotFound, PermissionDenied
-from puente.core.forms import validated
+from puente.core.forms import show_error, validated
 from puente.core.models import Hub
 from puente.core.qr import qr_svg
 from puente.core.spreadsheets import csv_bytes
@@ -69,8 +69,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request, _("Event created. Add its sessions, then open it for registration.")
@@ -93,8 +92,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("The event is saved."))
             return redirect("events:organize", slug=event.slug)
@@ -251,8 +249,7 @@ def announcements(request: HttpRequest, slug: str) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request,

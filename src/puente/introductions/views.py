@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from puente.accounts.viewer import Viewer, viewer_for
 from puente.core.errors import DomainError, PermissionDenied
-from puente.core.forms import validated
+from puente.core.forms import show_error, validated
 from puente.directory.models import Organization
 from puente.directory.selectors import organizations_visible_to
 from puente.directory.views import _page, forbidden_page, signed_in_account
@@ -126,8 +126,7 @@ def introduction_request(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -278,8 +277,7 @@ def outcome_record(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         return forbidden_page(request, error.message)
     except DomainError as error:
-        if not form.errors:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        show_error(form, error)
         return render(
             request, "introductions/detail.html", _detail_context(viewer, introduction, form)
         )
@@ -311,8 +309,7 @@ def introduction_broker(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(
                 request, _("Introduction proposed. Both organizations were asked to accept.")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from puente.accounts.viewer import Viewer, viewer_for
 from puente.core.errors import DomainError, PermissionDenied
-from puente.core.forms import validated
+from puente.core.forms import show_error, validated
 from puente.core.models import Hub, TaxonomyTerm, Vocabulary
 from puente.directory.models import Organization
 from puente.directory.selectors import known_codes
@@ -243,8 +243,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             if opportunity.status == Status.PUBLISHED:
                 messages.success(
@@ -279,8 +278,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             return forbidden_page(request, error.message)
         except DomainError as error:
-            if not form.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_error(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect("marketplace:detail", pk=opportunity.pk)
