@@ -204,3 +204,51 @@ def test_table_cards_before_any_schedule_and_the_organizers_links() -> None:
     assert (
         "/organize/tables/" not in manager.get(f"/events/{event.slug}/organize/").content.decode()
     )
+
+
+# --- the participants' spreadsheet ---------------------------------------------------------
+def test_organizers_download_the_participants_as_a_spreadsheet() -> None:
+    import csv
+    import io
+
+    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now())
+    zeta = register(
+        event,
+        OrganizationFactory(name="Zeta Labs"),
+        attendees="=HYPERLINK(1)",
+        standby=True,
+        checked_in_at=timezone.now(),
+    )
+    alfa = register(event, OrganizationFactory(name="alfa café"))
+    beta = register(event, OrganizationFactory(name="Beta"), status=ParticipantStatus.CANCELLED)
+    accepted_meeting(zeta, alfa, slot=event.slots.first(), table=1)
+    accepted_meeting(alfa, zeta)  # not placed
+    accepted_meeting(zeta, beta)  # not placed either
+    manager = signed_in(make_manager("medellin"))
+
+    response = manager.get(f"/events/{event.slug}/organize/participants.csv")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{event.slug}-participants.csv"'
+    )
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header[:4] == ["Participant", "Type", "Hub", "Status"]
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert list(by_name) == ["alfa café", "Beta", "Zeta Labs"]
+    assert by_name["Zeta Labs"]["Attendees"] == "'=HYPERLINK(1)"  # never runs as a formula
+    assert by_name["Zeta Labs"]["On standby"] == "yes"
+    assert by_name["Zeta Labs"]["Requests sent"] == "2"
+    assert by_name["Zeta Labs"]["Requests received"] == "1"
+    assert by_name["Zeta Labs"]["Meetings placed"] == "1"
+    assert by_name["Zeta Labs"]["Checked in"] != ""
+    assert by_name["alfa café"]["Meetings placed"] == "1"
+    assert by_name["alfa café"]["Checked in"] == ""
+    assert by_name["Beta"]["Status"] == "Cancelled"
+    assert by_name["Beta"]["Meetings placed"] == "0"
+    organize = manager.get(f"/events/{event.slug}/organize/").content.decode()
+    assert f"/events/{event.slug}/organize/participants.csv" in organize
+    assert (
+        signed_in(zeta.user).get(f"/events/{event.slug}/organize/participants.csv").status_code
+        == 403
+    )

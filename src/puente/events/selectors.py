@@ -574,6 +574,72 @@ def feedback_rows(event: Event) -> list[list[Any]]:
     return rows
 
 
+def participant_rows(event: Event) -> list[list[Any]]:
+    """The participants as spreadsheet rows, header first, in alphabetical order: who they
+    are, their catalogue entry, their requests and placed meetings, and the event day
+    (times in the event's zone). Withdrawn ones come too, marked so."""
+    rows: list[list[Any]] = [
+        [
+            _("Participant"),
+            _("Type"),
+            _("Hub"),
+            _("Status"),
+            _("Registered by"),
+            _("Attendees"),
+            _("What they offer"),
+            _("What they seek"),
+            _("On standby"),
+            _("Requests sent"),
+            _("Requests received"),
+            _("Meetings placed"),
+            _("Checked in"),
+            _("Did not show up"),
+            _("Registered on"),
+        ]
+    ]
+    participants = Participant.objects.filter(event=event).select_related(
+        "organization__hub", "organization__type", "user"
+    )
+    sent = Counter(
+        MeetingRequest.objects.filter(event=event).values_list("requester_id", flat=True)
+    )
+    received = Counter(
+        MeetingRequest.objects.filter(event=event).values_list("target_id", flat=True)
+    )
+    placed: Counter[int] = Counter()
+    for first, second in Meeting.objects.filter(event=event, slot__isnull=False).values_list(
+        "first_id", "second_id"
+    ):
+        placed.update((first, second))
+    zone = event.zone
+
+    def when(moment: dt.datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    for participant in sorted(participants, key=lambda p: p.display_name.casefold()):
+        organization = participant.organization
+        rows.append(
+            [
+                safe_cell(participant.display_name),
+                organization.type.label if organization else "",
+                organization.hub.name if organization else "",
+                participant.get_status_display(),
+                safe_cell(participant.user.full_name or participant.user.email),
+                safe_cell(participant.attendees),
+                safe_cell(participant.offer),
+                safe_cell(participant.seek),
+                _("yes") if participant.standby else "",
+                sent[participant.pk],
+                received[participant.pk],
+                placed[participant.pk],
+                when(participant.checked_in_at),
+                _("yes") if participant.no_show else "",
+                when(participant.created_at),
+            ]
+        )
+    return rows
+
+
 #: Meeting filters of the organizer's list.
 MEETING_FILTERS = ("all", "unplaced", "locked", "placed")
 

@@ -40,6 +40,11 @@ urlpatterns = [
     path("<slug:slug>/organize/schedule.csv", views_organize.schedule_csv, name="schedule_csv"),
     path("<slug:slug>/organize/feedback.csv", views_organize.feedback_csv, name="feedback_csv"),
     path(
+        "<slug:slug>/organize/participants.csv",
+        views_organize.participants_csv,
+        name="participants_csv",
+    ),
+    path(
         "<slug:slug>/organize/announcements/",
         views_organize.announcements,
         name="announcements",

@@ -166,6 +166,14 @@ def schedule_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @not_found_as_404
+def participants_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every participant with its catalogue entry, requests, meetings and check-in."""
+    event = _organized_event(request, slug)
+    return _csv_download(selectors.participant_rows(event), f"{event.slug}-participants.csv")
+
+
+@login_required
+@not_found_as_404
 def feedback_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Every answer on how the meetings went, as a spreadsheet for the funders' report."""
     event = _organized_event(request, slug)
