@@ -505,3 +505,16 @@ class AnnouncementForm(forms.Form):
             "messages to every participant or to those on standby also stay on the event's page."
         ),
     )
+
+
+class EventCopyForm(forms.Form):
+    """The next edition of an event: its title and first day."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_date = forms.DateField(
+        label=_("First day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Sessions, registration and request windows move with it, at the same times of day."
+        ),
+    )

@@ -256,6 +256,56 @@ def event_create(*, actor: User, values: dict[str, Any]) -> Event:
 
 
 @transaction.atomic
+def event_copy(*, event: Event, actor: User, title: str, start_date: dt.date) -> Event:
+    """The next edition: a draft with the event's settings, joint hubs and sessions, moved
+    to begin on ``start_date`` (windows and sessions keep their wall-clock times in the
+    event's zone). Participants, requests and meetings stay with the original."""
+    require_organizer(actor, event)
+    shift = start_date - event.start_date
+
+    def moved(moment: dt.datetime | None) -> dt.datetime | None:
+        if moment is None:
+            return None
+        local = moment.astimezone(event.zone)
+        return dt.datetime.combine(local.date() + shift, local.time(), tzinfo=event.zone)
+
+    values: dict[str, Any] = {
+        name: getattr(event, name) for name in _EDITABLE if name not in ("status", "hub")
+    }
+    values.update(
+        hub=event.hub,
+        other_hubs=list(event.other_hubs.all()),
+        title=title,
+        start_date=start_date,
+        end_date=event.end_date + shift,
+        registration_closes_at=moved(event.registration_closes_at),
+        requests_close_at=moved(event.requests_close_at),
+    )
+    copy = event_create(actor=actor, values=values)
+    for session in event.sessions.order_by("date", "start_time"):
+        _cut_slots(
+            copy,
+            EventSession.objects.create(
+                event=copy,
+                name=session.name,
+                date=session.date + shift,
+                start_time=session.start_time,
+                end_time=session.end_time,
+                break_start=session.break_start,
+                break_minutes=session.break_minutes,
+            ),
+        )
+    audit_record(
+        actor=actor,
+        action="event.copy",
+        target=copy,
+        after={"copied_from": event.pk},
+        hub=event.hub,
+    )
+    return copy
+
+
+@transaction.atomic
 def event_update(*, event: Event, actor: User, values: dict[str, Any]) -> Event:
     """The organizer changes the event; a new slot length re-cuts the sessions' slots."""
     require_organizer(actor, event)

@@ -30,6 +30,7 @@ from puente.events import selectors, services, services_announcements, services_
 from puente.events.forms import (
     AddMeetingForm,
     AnnouncementForm,
+    EventCopyForm,
     EventForm,
     MeetingFilterForm,
     MoveForm,
@@ -97,6 +98,37 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The event is saved."))
             return redirect("events:organize", slug=event.slug)
     return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+@not_found_as_404
+def event_copy(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start the next edition from this one: same settings and sessions, new dates."""
+    event = _organized_event(request, slug)
+    form = EventCopyForm(request.POST or None, initial={"title": event.title})
+    if request.method == "POST":
+        try:
+            values = validated(form)
+            copy = services.event_copy(
+                event=event,
+                actor=signed_in_account(request),
+                title=values["title"],
+                start_date=values["start_date"],
+            )
+        except PermissionDenied as error:
+            return forbidden_page(request, error.message)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The new edition is a draft with the same settings and sessions. Check its "
+                    "dates and windows, then open it for registration."
+                ),
+            )
+            return redirect("events:organize", slug=copy.slug)
+    return render(request, "events/event_copy.html", {"event": event, "form": form})
 
 
 @login_required
