@@ -53,6 +53,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("puente.events.tasks.expire_meeting_requests", 15 * MINUTE),
     PeriodicJob("puente.spaces.tasks.remind_event_attendees", HOUR),
     # A day before their first meeting, each brokerage participant is reminded once.
+    PeriodicJob("puente.events.tasks.remind_pending_requests", HOUR),
     PeriodicJob("puente.events.tasks.remind_participants", HOUR),
     # After their last meeting, each brokerage participant is asked once how it went.
     PeriodicJob("puente.events.tasks.ask_for_feedback", HOUR),

@@ -412,6 +412,12 @@ class MeetingRequest(models.Model):
         verbose_name=_("answered by"),
     )
     answer_message = models.CharField(_("reply"), max_length=500, blank=True)
+    reminded_at = models.DateTimeField(
+        _("reminded"),
+        null=True,
+        blank=True,
+        help_text=_("When the asked side was reminded to answer before it expires (once)."),
+    )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:

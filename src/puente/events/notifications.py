@@ -42,3 +42,13 @@ register_kind(
     _("How did your meetings at %(event)s go? Tell the organizers from your agenda."),
 )
 register_kind("events.announcement", _("The organizers of %(event)s: %(message)s"))
+register_kind(
+    "events.requests_waiting",
+    ngettext_lazy(
+        "%(count)s meeting request at %(event)s waits for your answer; it expires at %(time)s "
+        "(%(zone)s).",
+        "%(count)s meeting requests at %(event)s wait for your answer; the first expires at "
+        "%(time)s (%(zone)s).",
+        "count",
+    ),
+)

@@ -941,6 +941,61 @@ def meeting_request_cancel(*, request: MeetingRequest, actor: User) -> MeetingRe
     return request
 
 
+#: A pending request is brought back to the asked side this long before it expires (or
+#: halfway through its answer time, when that is shorter).
+REQUEST_REMINDER_AHEAD = dt.timedelta(hours=24)
+
+
+def request_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Remind the asked side of pending requests that will soon expire, once per request:
+    one notice per participant with how many wait and when the first expires (a periodic
+    job, safe to repeat). Only while the event still takes requests. Returns how many
+    participants were reminded."""
+    now = now or timezone.now()
+    due: dict[int, list[MeetingRequest]] = {}
+    for request in MeetingRequest.objects.filter(
+        status=RequestStatus.PENDING,
+        reminded_at__isnull=True,
+        expires_at__gt=now,
+        expires_at__lte=now + REQUEST_REMINDER_AHEAD,
+        target__status=ParticipantStatus.REGISTERED,
+    ).select_related(
+        "event",
+        "target__user",
+        "target__organization",
+        "requester__organization",
+        "requester__user",
+    ):
+        event = request.event
+        ahead = min(REQUEST_REMINDER_AHEAD, dt.timedelta(hours=event.request_expiry_hours) / 2)
+        if request.expires_at - now > ahead or not requests_open(event):
+            continue
+        # Claim it, so two overlapping runs never remind of the same request twice.
+        if MeetingRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        ):
+            due.setdefault(request.target_id, []).append(request)
+    for waiting in due.values():
+        waiting.sort(key=lambda r: r.expires_at)
+        first = waiting[0]
+        event = first.event
+        params = {
+            "event": event.title,
+            "count": len(waiting),
+            "time": first.expires_at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M"),
+            "zone": event.time_zone,
+        }
+        notify(
+            users=participant_users([first.target]),
+            kind="events.requests_waiting",
+            params=params,
+            url=reverse("events:requests", kwargs={"slug": event.slug}),
+            email_template="events/email/requests_waiting",
+            email_context={**params, "names": [r.requester.display_name for r in waiting]},
+        )
+    return len(due)
+
+
 @transaction.atomic
 def meeting_requests_expire_due(*, now: dt.datetime | None = None) -> int:
     """Expire requests that waited too long for an answer (a periodic job, safe to repeat)."""

@@ -21,6 +21,12 @@ def expire_meeting_requests() -> int:
 
 
 @shared_task
+def remind_pending_requests() -> int:
+    """Hourly: the asked side of a request about to expire is reminded to answer, once."""
+    return services.request_reminders_send()
+
+
+@shared_task
 def remind_participants() -> int:
     """Hourly: each participant is reminded, once, a day before their first meeting."""
     return services_schedule.agenda_reminders_send()
