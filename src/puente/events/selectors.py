@@ -898,6 +898,79 @@ class FeedbackSummary:
     notes: list[MeetingFeedback] = field(default_factory=list)
 
 
+def counts_as_held(meeting: Meeting, now: dt.datetime) -> bool:
+    """Whether a meeting counts as held, for the funders' figures: it has a place in a
+    published agenda, its time has come, and those of its sides who said how it went did
+    not all say it did not take place (``meeting.feedback`` is best prefetched)."""
+    if meeting.event.status != EventStatus.PUBLISHED or meeting.slot is None:
+        return False
+    if meeting.slot.starts_at > now:
+        return False
+    said = [feedback.held for feedback in meeting.feedback.all()]
+    return not said or any(said)
+
+
+@dataclass
+class EventResults:
+    """An event's results as the funders' report gives them."""
+
+    stats: EventStatistics
+    feedback: FeedbackSummary
+    by_hub: list[tuple[str, int]] = field(default_factory=list)
+    by_type: list[tuple[str, int]] = field(default_factory=list)
+    held: int = 0
+    held_across_hubs: int = 0
+    placed_across_hubs: int = 0
+    hub_pairs: list[tuple[str, int, int]] = field(default_factory=list)
+    requests_expired: int = 0
+
+    @property
+    def acceptance_rate(self) -> int | None:
+        answered = self.stats.requests_accepted + self.stats.requests_declined
+        return round(100 * self.stats.requests_accepted / answered) if answered else None
+
+
+def event_results(event: Event, now: dt.datetime | None = None) -> EventResults:
+    """Who took part (by hub and type), requests, meetings placed and held (across hubs
+    too, and by pair of hubs), the event day and what the participants said."""
+    now = now or timezone.now()
+    meetings = list(_meetings(event).select_related("event").prefetch_related("feedback"))
+    meetings.sort(key=lambda m: (m.slot.starts_at if m.slot else now, m.pk))
+    results = EventResults(
+        stats=event_statistics(event, meetings), feedback=feedback_summary(event)
+    )
+    registered = list(participants_of(event))
+    results.by_hub = Counter(
+        p.organization.hub.name if p.organization else _("No organization") for p in registered
+    ).most_common()
+    results.by_type = Counter(
+        p.organization.type.label if p.organization else _("No organization") for p in registered
+    ).most_common()
+    results.requests_expired = MeetingRequest.objects.filter(
+        event=event, status=RequestStatus.EXPIRED
+    ).count()
+    pairs: dict[str, list[int]] = {}
+    for meeting in meetings:
+        if meeting.slot_id is None:
+            continue
+        hubs = sorted(
+            p.organization.hub.name if p.organization else _("No organization")
+            for p in (meeting.first, meeting.second)
+        )
+        across = hubs[0] != hubs[1]
+        held = counts_as_held(meeting, now)
+        results.held += held
+        results.placed_across_hubs += across
+        results.held_across_hubs += held and across
+        counts = pairs.setdefault(" – ".join(hubs), [0, 0])
+        counts[0] += 1
+        counts[1] += held
+    results.hub_pairs = sorted(
+        ((name, placed, held) for name, (placed, held) in pairs.items()), key=lambda row: -row[1]
+    )
+    return results
+
+
 #: Notes shown on the organizer's page (the newest).
 FEEDBACK_NOTES_SHOWN = 50
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("<slug:slug>/copy/", views_organize.event_copy, name="copy"),
     path("<slug:slug>/organize/", views_organize.organize, name="organize"),
     path("<slug:slug>/organize/schedule.csv", views_organize.schedule_csv, name="schedule_csv"),
+    path("<slug:slug>/organize/results/", views_organize.results, name="results"),
     path("<slug:slug>/organize/feedback.csv", views_organize.feedback_csv, name="feedback_csv"),
     path(
         "<slug:slug>/organize/participants.csv",

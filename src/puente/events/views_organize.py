@@ -198,6 +198,18 @@ def schedule_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @not_found_as_404
+def results(request: HttpRequest, slug: str) -> HttpResponse:
+    """The event's results on one printable page, for the funders' report."""
+    event = _organized_event(request, slug)
+    return render(
+        request,
+        "events/results.html",
+        {"event": event, "results": selectors.event_results(event), "now": timezone.now()},
+    )
+
+
+@login_required
+@not_found_as_404
 def participants_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Every participant with its catalogue entry, requests, meetings and check-in."""
     event = _organized_event(request, slug)

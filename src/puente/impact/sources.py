@@ -182,16 +182,11 @@ def _brokerage_meeting_facts(meeting: Any) -> list[Fact]:
     Only once its time has come: the daily sync records meetings as their slots begin.
     When its sides give feedback, one "it took place" keeps it; "it did not" from those who
     answered retracts it."""
-    from puente.events.models import EventStatus
+    from puente.events.selectors import counts_as_held
 
+    if not counts_as_held(meeting, timezone.now()):
+        return []
     event = meeting.event
-    if event.status != EventStatus.PUBLISHED or meeting.slot_id is None:
-        return []
-    if meeting.slot.starts_at > timezone.now():
-        return []
-    said = [feedback.held for feedback in meeting.feedback.all()]
-    if said and not any(said):
-        return []
     return [
         Fact(
             K.MEETING_HELD,
