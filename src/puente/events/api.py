@@ -395,14 +395,15 @@ def list_participants(
             field="can_ask",
             code="not_registered",
         )
-    open_with = selectors.open_request_partners(me) if me is not None else set()
-    found = selectors.filter_catalogue(
+    search = selectors.search_catalogue(
         list(selectors.catalogue_of(viewer, event)),
+        me,
         text=filters.q,
         hub=filters.hub,
         organization_type=filters.type,
-        leave_out=open_with | {me.pk} if me is not None and filters.can_ask else set(),
+        can_ask=filters.can_ask,
     )
+    found, open_with = search.found, search.open_with
     sees_attendees = me is not None or services.can_organize(caller_or_anonymous(request), event)
     return CataloguePage(
         items=[

@@ -241,19 +241,51 @@ def filter_catalogue(
     return kept
 
 
+@dataclass(frozen=True)
+class CatalogueSearch:
+    """The catalogue as one viewer searched it: everyone, who matched, and whom the
+    viewer's registration already has an open request with."""
+
+    everyone: list[Participant]
+    found: list[Participant]
+    open_with: set[int]
+
+
+def search_catalogue(
+    everyone: list[Participant],
+    me: Participant | None,
+    *,
+    text: str = "",
+    hub: str = "",
+    organization_type: str = "",
+    can_ask: bool = False,
+) -> CatalogueSearch:
+    """The catalogue (``catalogue_of``) narrowed as the page and the API let participants
+    narrow it; ``can_ask`` leaves out ``me`` and whoever ``me`` has an open request with."""
+    open_with = open_request_partners(me) if me is not None else set()
+    found = filter_catalogue(
+        everyone,
+        text=text,
+        hub=hub,
+        organization_type=organization_type,
+        leave_out=open_with | {me.pk} if me is not None and can_ask else (),
+    )
+    return CatalogueSearch(everyone=everyone, found=found, open_with=open_with)
+
+
 def announcements_of(event: Event) -> list[Announcement]:
     """Everything the organizers sent, newest first (for the organizers)."""
     return list(Announcement.objects.filter(event=event).select_related("author"))
 
 
-#: Announcements the event's page keeps for participants: those to everyone, and to
-#: standby for participants on standby (day-of messages to who has or has not checked in
-#: reached them when they were sent, and would mislead later).
+#: How many announcements the event's page keeps for a participant (the newest).
 PAGE_ANNOUNCEMENTS = 5
 
 
 def announcements_for(participant: Participant) -> list[Announcement]:
-    """The newest announcements the participant's page shows."""
+    """The newest announcements the event's page shows the participant: those to
+    everyone, and to standby when they are on standby. Day-of messages to who has or has
+    not checked in reached them when they were sent, and would mislead later."""
     audiences = [Audience.EVERYONE] + ([Audience.STANDBY] if participant.standby else [])
     return list(
         Announcement.objects.filter(event_id=participant.event_id, audience__in=audiences)[

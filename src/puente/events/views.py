@@ -103,18 +103,16 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_for_viewer(viewer, slug=slug)
     me = selectors.participant_for(request.user, event)
     everyone = list(selectors.catalogue_of(viewer, event))
-    open_with = selectors.open_request_partners(me) if me is not None else set()
     filters = CatalogueFilterForm(request.GET or None, participants=everyone)
     filters.is_valid()  # a value that is not a choice is dropped; the others still apply
     wanted = getattr(filters, "cleaned_data", {})
-    # "Only those I can still ask": not myself, nobody I have an open request with.
-    asked = open_with | {me.pk} if me is not None and wanted.get("open") else set()
-    participants = selectors.filter_catalogue(
+    search = selectors.search_catalogue(
         everyone,
+        me,
         text=wanted.get("q") or "",
         hub=wanted.get("hub") or "",
         organization_type=wanted.get("type") or "",
-        leave_out=asked,
+        can_ask=bool(wanted.get("open")),
     )
     return render(
         request,
@@ -122,11 +120,11 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "event": event,
             "me": me,
-            "participants": participants,
-            "total": len(everyone),
+            "participants": search.found,
+            "total": len(search.everyone),
             "filters": filters,
             "filtered": any(wanted.values()),
-            "open_with": open_with,
+            "open_with": search.open_with,
             "announcements": selectors.announcements_for(me) if me is not None else [],
             "sessions": list(event.sessions.all()),
             "slot_count": event.slots.count(),

@@ -201,10 +201,11 @@ def schedule_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     """The event's results on one printable page, for the funders' report."""
     event = _organized_event(request, slug)
+    now = timezone.now()
     return render(
         request,
         "events/results.html",
-        {"event": event, "results": selectors.event_results(event), "now": timezone.now()},
+        {"event": event, "results": selectors.event_results(event, now), "now": now},
     )
 
 
