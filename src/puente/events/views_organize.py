@@ -3,7 +3,6 @@ progress, manual adjustments of the schedule, statistics and publishing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -251,7 +250,6 @@ def badges(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "chosen": chosen,
             "badges": [(badge, codes[badge.participant.pk]) for badge in badges],
-            "first_day": _first_day(event),
         },
     )
 
@@ -277,11 +275,6 @@ def table_cards(request: HttpRequest, slug: str) -> HttpResponse:
             },
         },
     )
-
-
-def _first_day(event: Event) -> dt.date | None:
-    first = selectors.slots_of(event).first()
-    return first.starts_at.astimezone(event.zone).date() if first else None
 
 
 @login_required
