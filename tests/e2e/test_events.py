@@ -20,7 +20,13 @@ from pypdf import PdfReader
 from puente.directory.models import MembershipRole
 from puente.events import services_schedule
 from puente.events.models import Event, Meeting
-from tests.events.helpers import COMING_DAY, accepted_meeting, make_event, register
+from tests.events.helpers import (
+    COMING_DAY,
+    accepted_meeting,
+    event_under_way,
+    make_event,
+    register,
+)
 from tests.factories import OrganizationFactory, hub, make_manager, make_member
 
 PASSWORD = "correct horse battery staple"
@@ -288,3 +294,51 @@ def test_the_organizer_prints_name_badges_and_table_cards(new_page: Any) -> None
     expect(page.locator(".table-card")).to_have_count(2)
     pages = PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
     assert [re.findall(r"Table \d", p.extract_text()) for p in pages] == [["Table 1"], ["Table 2"]]
+
+
+def test_on_the_event_day_the_organizer_writes_to_latecomers_and_marks_one_absent(
+    new_page: Any,
+) -> None:
+    """The organizer's page shows the slot in progress with the meeting waiting for a
+    latecomer; the organizer writes to everyone not checked in, the latecomer reads it
+    and sees the meeting in progress at the top of their agenda; then the organizer marks
+    another latecomer absent from the slot's panel."""
+    manager = make_manager("medellin", language="en")
+    event = event_under_way(tables=2)
+    coral = OrganizationFactory(name="Coral Pay", hub=hub("miami"))
+    kevin = make_member(coral, role=MembershipRole.ADMIN, language="en")
+    late = register(event, coral, user=kevin)
+    here = register(event, OrganizationFactory(name="Cafetal Digital"))
+    here.checked_in_at = dt.datetime.now(dt.UTC)
+    here.save()
+    gone = register(event, OrganizationFactory(name="Nube Andina"))
+    now = dt.datetime.now(dt.UTC)
+    slots = list(event.slots.order_by("starts_at"))
+    current = next(s for s in slots if s.starts_at <= now < s.ends_at)
+    accepted_meeting(here, late, slot=current, table=1)
+    accepted_meeting(gone, here, slot=slots[slots.index(current) + 1], table=2)
+
+    organizer = new_page("en")
+    sign_in(organizer, manager.email)
+    organizer.goto(f"/events/{event.slug}/organize/")
+    expect(organizer.locator("#slot-now")).to_contain_text("Not checked in: Coral Pay")
+    expect(organizer.locator("#slot-next")).to_contain_text("Not checked in: Nube Andina")
+    organizer.get_by_role("link", name="Write to the participants").click()
+    organizer.get_by_label("To").select_option("not_checked_in")
+    organizer.get_by_label("Message").fill("Your first meeting has started: come to table 1.")
+    organizer.get_by_role("button", name="Send").click()
+    expect(organizer.locator(".messages")).to_contain_text("Message sent to")
+    expect(organizer.locator("#sent")).to_contain_text("come to table 1")
+
+    kevin_page = new_page("en")
+    sign_in(kevin_page, kevin.email)
+    kevin_page.goto("/notifications/")
+    expect(kevin_page.locator("main")).to_contain_text("Your first meeting has started")
+    kevin_page.goto(f"/events/{event.slug}/agenda/")
+    expect(kevin_page.locator("#next-meeting")).to_contain_text("Now")
+    expect(kevin_page.locator("#next-meeting")).to_contain_text("With Cafetal Digital")
+
+    organizer.goto(f"/events/{event.slug}/organize/")
+    organizer.locator("#slot-next").get_by_role("button", name="Mark no-show — Nube Andina").click()
+    expect(organizer.locator(".messages")).to_be_visible()
+    expect(organizer.locator("#slot-next")).not_to_contain_text("Nube Andina")
