@@ -369,3 +369,11 @@ def test_demo_has_an_upcoming_brokerage_event_and_last_edition_with_feedback() -
     managers = set(HubRole.objects.values_list("user__full_name", flat=True))
     attendees = Participant.objects.filter(event__in=[upcoming, past])
     assert all(p.attendees not in managers for p in attendees)
+    # The coming edition has the organizers' messages, older first in time, on its page.
+    from puente.events.selectors import announcements_of
+
+    messages = announcements_of(upcoming)
+    assert len(messages) == 2
+    assert messages[0].created_at > messages[1].created_at
+    assert all(" / " in m.message for m in messages)  # both languages
+    assert not announcements_of(past)

@@ -14,6 +14,8 @@ from puente.demo.seed import SeedContext, seed_step
 from puente.directory.models import Organization, OrganizationMembership, Position
 from puente.events import adapter, services_schedule
 from puente.events.models import (
+    Announcement,
+    Audience,
     Event,
     EventFormat,
     EventSession,
@@ -105,6 +107,8 @@ def seed_events(context: SeedContext) -> None:
         _schedule_and_publish(context, event)
         if days_away < 0:
             _held(context, rng, event)
+        else:
+            _announce(context, event)
         counts["event_participants"] += len(participants)
         counts["meetings"] += Meeting.objects.filter(event=event).count()
     context.counts["events"] = len(editions)
@@ -315,6 +319,37 @@ NOTES = {
         "Twenty minutes was short: we will ask for a follow-up.",
     ],
 }
+
+
+#: What the organizers wrote to the participants of the coming edition (both languages in
+#: one message, as organizers of a joint event do).
+ANNOUNCEMENTS = [
+    (
+        5,
+        "La agenda está publicada: revísala y suscríbete a tu calendario. / The agenda is "
+        "published: check it and subscribe your calendar.",
+    ),
+    (
+        1,
+        "Solicitudes de última hora: respóndelas antes de que venzan. / Late requests: "
+        "answer them before they expire.",
+    ),
+]
+
+
+def _announce(context: SeedContext, event: Event) -> None:
+    """The organizers' messages so far (kept on the event's page; no emails sent)."""
+    for days_ago, message in ANNOUNCEMENTS:
+        announcement = Announcement.objects.create(
+            event=event,
+            author=_manager_of(event.hub),
+            audience=Audience.EVERYONE,
+            message=message,
+            recipients=event.participants.count(),
+        )
+        Announcement.objects.filter(pk=announcement.pk).update(
+            created_at=context.now - dt.timedelta(days=days_ago)
+        )
 
 
 def _held(context: SeedContext, rng: random.Random, event: Event) -> None:
