@@ -453,6 +453,10 @@ TABLE.update(
                 meeting=_events(world).meeting
             ).exists(),
         ),
+        ("GET", "/events/{event_id}/results"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}/results",
+            expect(403, anonymous=401, manager_same_hub=200, staff=200),
+        ),
         ("GET", "/events/{event_id}/announcements"): Case(
             lambda w, r: f"/events/{_events(w).open.pk}/announcements",
             expect(404, anonymous=401, manager_same_hub=200, staff=200, **_SPEAKERS),

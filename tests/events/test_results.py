@@ -79,3 +79,20 @@ def test_the_results_page_is_for_organizers_and_prints() -> None:
     participant = Client()
     participant.force_login(a.user)
     assert participant.get(url).status_code == 403
+
+
+def test_the_results_through_the_api() -> None:
+    from tests.api.conftest import ApiClient, token_for
+
+    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now())
+    a, b = register(event), register(event, OrganizationFactory(hub=hub("miami")))
+    accepted_meeting(a, b, slot=event.slots.first(), table=1)
+    api = ApiClient(Client())
+    answer = api.get(f"/events/{event.pk}/results", token=token_for(make_manager("medellin"))[1])
+    assert answer.status == 200
+    assert answer.data["meetings_held"] == 1
+    assert answer.data["held_across_hubs"] == 1
+    assert answer.data["hub_pairs"] == [{"between": "Medellín – Miami", "placed": 1, "held": 1}]
+    assert answer.data["acceptance_rate"] == 100
+    refused = api.get(f"/events/{event.pk}/results", token=token_for(a.user)[1])
+    assert refused.status == 403

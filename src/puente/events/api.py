@@ -151,6 +151,45 @@ class AnnouncementList(Schema):
     items: list[AnnouncementOut]
 
 
+class CountOut(Schema):
+    name: str
+    count: int
+
+
+class HubPairOut(Schema):
+    between: str = Field(..., description='The two sides\' hubs, e.g. "Medellín – Miami".')
+    placed: int
+    held: int
+
+
+class ResultsOut(Schema):
+    participants: int
+    checked_in: int
+    no_shows: int
+    by_hub: list[CountOut]
+    by_type: list[CountOut]
+    requests_made: int
+    requests_accepted: int
+    requests_declined: int
+    requests_expired: int
+    acceptance_rate: int | None = Field(
+        ..., description="Percent accepted of the requests answered (null before any answer)."
+    )
+    meetings_placed: int
+    meetings_held: int = Field(
+        ...,
+        description="Placed meetings of a published agenda whose time has come, unless the "
+        "sides who answered all said it did not take place (the funders' indicator's rule).",
+    )
+    placed_across_hubs: int
+    held_across_hubs: int
+    hub_pairs: list[HubPairOut]
+    standby_meetings: int
+    feedback_answers: int
+    average_usefulness: float | None
+    outcomes: list[CountOut]
+
+
 class RegistrationIn(InputSchema):
     organization: int | None = Field(
         None, ge=1, le=MAX_ID, description="Your organization's id; null registers you alone."
@@ -614,6 +653,43 @@ def give_feedback(
         meeting=meeting, participant=participant, actor=caller(request), values=payload.dict()
     )
     return _feedback_out(feedback)
+
+
+@router.get(
+    "/events/{event_id}/results",
+    response={200: ResultsOut, **READ_ERRORS},
+    auth=required_auth,
+    summary="The event's results for the funders' report (organizers)",
+)
+def event_results(request: HttpRequest, event_id: ObjectId) -> ResultsOut:
+    event = _event(request, event_id)
+    services.require_organizer(caller(request), event)
+    found = selectors.event_results(event)
+    stats, feedback = found.stats, found.feedback
+    return ResultsOut(
+        participants=stats.participants,
+        checked_in=stats.checked_in,
+        no_shows=stats.no_shows,
+        by_hub=[CountOut(name=name, count=count) for name, count in found.by_hub],
+        by_type=[CountOut(name=name, count=count) for name, count in found.by_type],
+        requests_made=stats.requests_made,
+        requests_accepted=stats.requests_accepted,
+        requests_declined=stats.requests_declined,
+        requests_expired=found.requests_expired,
+        acceptance_rate=found.acceptance_rate,
+        meetings_placed=stats.meetings_placed,
+        meetings_held=found.held,
+        placed_across_hubs=found.placed_across_hubs,
+        held_across_hubs=found.held_across_hubs,
+        hub_pairs=[
+            HubPairOut(between=name, placed=placed, held=held)
+            for name, placed, held in found.hub_pairs
+        ],
+        standby_meetings=stats.standby_meetings,
+        feedback_answers=feedback.answers,
+        average_usefulness=feedback.average_rating,
+        outcomes=[CountOut(name=label, count=count) for label, count in feedback.outcomes],
+    )
 
 
 @router.get(
