@@ -339,6 +339,16 @@ def test_on_the_event_day_the_organizer_writes_to_latecomers_and_marks_one_absen
     expect(kevin_page.locator("#next-meeting")).to_contain_text("With Cafetal Digital")
 
     organizer.goto(f"/events/{event.slug}/organize/")
+    # The desk finds someone without a code by typing part of the name, accents aside.
+    organizer.get_by_label("Find a participant").fill("cafetal")
+    rows = organizer.locator("#event-day tbody tr")
+    expect(rows.filter(has_text="Cafetal Digital")).to_be_visible()
+    expect(rows.filter(has_text="Coral Pay")).to_be_hidden()
+    expect(organizer.locator("#day-filter-count")).to_have_text("1 of 3")
+    organizer.get_by_label("Find a participant").fill("núbe")
+    expect(rows.filter(has_text="Nube Andina")).to_be_visible()
+    organizer.get_by_label("Find a participant").fill("")
+    expect(rows.filter(has_text="Coral Pay")).to_be_visible()
     organizer.locator("#slot-next").get_by_role("button", name="Mark no-show — Nube Andina").click()
     expect(organizer.locator(".messages")).to_be_visible()
     expect(organizer.locator("#slot-next")).not_to_contain_text("Nube Andina")

@@ -109,4 +109,30 @@
       if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
     });
   });
+
+  // Type to narrow a table's rows (the check-in desk's list): every word must appear in
+  // the row, accents and case aside. The input names the rows (data-filter-rows), where
+  // to say how many are shown (data-filter-count) and how ("%(shown)s of %(total)s").
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-filter-rows]")) { return; }
+    var words = fold(input.value).split(/\s+/).filter(Boolean);
+    var rows = document.querySelectorAll(input.getAttribute("data-filter-rows"));
+    var shown = 0;
+    rows.forEach(function (row) {
+      var text = fold(row.textContent);
+      var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+      row.hidden = !match;
+      if (match) { shown += 1; }
+    });
+    var count = document.querySelector(input.getAttribute("data-filter-count"));
+    if (count) {
+      count.textContent = words.length
+        ? input.getAttribute("data-filter-label").replace("%(shown)s", shown).replace("%(total)s", rows.length)
+        : "";
+    }
+  });
 })();
