@@ -3,6 +3,8 @@ PDF reports): no image files, sharp at any size and on paper."""
 
 from __future__ import annotations
 
+import functools
+
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from reportlab.graphics.barcode import qrencoder
@@ -21,9 +23,13 @@ def qr_modules(text: str) -> list[list[bool]]:
     return [[bool(code.isDark(row, column)) for column in range(size)] for row in range(size)]
 
 
+@functools.lru_cache(maxsize=4096)
 def qr_svg(text: str, *, label: str) -> SafeString:
     """An SVG image of the QR code of ``text``; ``label`` is its text alternative. Each
-    run of dark modules in a row is one rectangle of the path."""
+    run of dark modules in a row is one rectangle of the path. Encoding takes about 12 ms
+    (the encoder tries all eight masks), so images are kept: a sheet of badges or an
+    agenda opened again draws its codes once per process (4,096 codes of about 6 KB:
+    25 MB at most)."""
     modules = qr_modules(text)
     size = len(modules) + 2 * QUIET_ZONE
     parts = []
