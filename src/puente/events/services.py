@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -835,6 +836,35 @@ def _expire(request: MeetingRequest) -> None:
         before=before,
         after=snapshot(request, _REQUEST_STATE),
     )
+
+
+@dataclass(frozen=True)
+class BulkAnswer:
+    """What "Accept all" did: how many requests it accepted, and the ones it could not
+    accept with why (a meeting limit reached, the window closed)."""
+
+    accepted: int
+    refused: list[tuple[MeetingRequest, str]]
+
+
+def meeting_requests_accept_all(*, participant: Participant, actor: User) -> BulkAnswer:
+    """Accept every pending request the participant received, oldest first (each on its
+    own, as if answered one by one): those that cannot be accepted stay pending and are
+    reported with the reason."""
+    if not acts_for(actor, participant):
+        raise PermissionDenied(_("Only the participant who was asked can answer this request."))
+    pending = MeetingRequest.objects.filter(
+        target=participant, status=RequestStatus.PENDING, expires_at__gt=timezone.now()
+    ).order_by("created_at", "id")
+    accepted, refused = 0, []
+    for request in pending:
+        try:
+            meeting_request_answer(request=request, actor=actor, accept=True)
+        except ValidationFailed as error:
+            refused.append((request, error.message))
+        else:
+            accepted += 1
+    return BulkAnswer(accepted=accepted, refused=refused)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ urlpatterns = [
         name="request_new",
     ),
     path("<slug:slug>/requests/", views.my_requests, name="requests"),
+    path("<slug:slug>/requests/accept-all/", views.requests_accept_all, name="requests_accept_all"),
     path("<slug:slug>/suggestions/", views.suggestions, name="suggestions"),
     path("<slug:slug>/agenda/", views.agenda, name="agenda"),
     path("<slug:slug>/agenda.ics", views.agenda_ics, name="agenda_ics"),

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from puente.accounts.viewer import viewer_for
@@ -43,7 +44,7 @@ from puente.events.forms import (
     MeetingRequestForm,
     RegistrationForm,
 )
-from puente.events.models import Event, Participant
+from puente.events.models import Event, Participant, RequestStatus
 
 MAX_ID = 2**63 - 1
 FEED_REFRESH = dt.timedelta(hours=1)
@@ -322,13 +323,21 @@ def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     if me is None:
         messages.info(request, _("Register for the event to send and receive meeting requests."))
         return redirect("events:register", slug=event.slug)
+    found = selectors.requests_of(me)
     return render(
         request,
         "events/requests.html",
         {
             "event": event,
             "me": me,
-            "requests": selectors.requests_of(me),
+            "requests": found,
+            # "Accept all" while accepting is possible (requests of a closed window can
+            # only be declined).
+            "pending_received": sum(
+                item.status == RequestStatus.PENDING for item in found["received"]
+            )
+            if services.requests_open(event)
+            else 0,
             "answer_form": AnswerForm(),
         },
     )
@@ -360,6 +369,40 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("Request declined."))
+    return redirect("events:requests", slug=event.slug)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def requests_accept_all(request: HttpRequest, slug: str) -> HttpResponse:
+    """Accept every pending request received, one by one; say which could not be."""
+    event = selectors.event_for_viewer(viewer_for(request.user), slug=slug)
+    me = selectors.participant_for(request.user, event)
+    if me is None:
+        raise NotFound(_("You are not registered for this event."))
+    try:
+        done = services.meeting_requests_accept_all(
+            participant=me, actor=signed_in_account(request)
+        )
+    except PermissionDenied as error:
+        return forbidden_page(request, error.message)
+    if done.accepted:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s request accepted: the meetings will be on your agenda once scheduled.",
+                "%(count)s requests accepted: the meetings will be on your agenda once scheduled.",
+                done.accepted,
+            )
+            % {"count": done.accepted},
+        )
+    for refused, reason in done.refused:
+        messages.error(
+            request,
+            _("%(name)s: not accepted. %(reason)s")
+            % {"name": refused.requester.display_name, "reason": reason},
+        )
     return redirect("events:requests", slug=event.slug)
 
 
