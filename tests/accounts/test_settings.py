@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 SETTINGS_PAGES = [
     "/accounts/settings/",
     "/accounts/settings/password/",
+    "/accounts/settings/emails/",
     "/accounts/settings/consents/",
     "/accounts/settings/tokens/",
     "/accounts/settings/tokens/1/revoke/",
@@ -37,7 +38,7 @@ def test_settings_require_sign_in(path: str) -> None:
 
 def test_account_menu_links_to_every_settings_page(user_client: Client) -> None:
     text = page_text(user_client.get("/"))
-    for path in SETTINGS_PAGES[:4]:
+    for path in SETTINGS_PAGES[:5]:
         assert f'href="{path}"' in text
 
 
@@ -487,3 +488,60 @@ def test_revoked_tokens_stay_listed_as_revoked(
     assert f"/accounts/settings/tokens/{token.pk}/revoke/" not in text
     again = english_client.get(f"/accounts/settings/tokens/{token.pk}/revoke/")
     assert "The token “old script” is already revoked." in page_text(again)
+
+
+# --- Emails --------------------------------------------------------------------------------
+
+
+def test_email_topics_are_all_on_until_turned_off_and_audited(
+    english_user: User, english_client: Client
+) -> None:
+    page = page_text(english_client.get("/accounts/settings/emails/"))
+    assert page.count('type="checkbox" name="topics"') == 4
+    assert page.count("checked") == 4
+    answer = english_client.post(
+        "/accounts/settings/emails/", {"topics": ["requests", "schedule"]}, follow=True
+    )
+    assert "Your email choices are saved." in page_text(answer)
+    english_user.refresh_from_db()
+    assert english_user.emails_off == ["reminders", "announcements"]
+    entry = AuditEntry.objects.get(action="user.email_topics")
+    assert entry.after == {"emails_off": ["reminders", "announcements"]}
+    bad = english_client.post("/accounts/settings/emails/", {"topics": ["spam"]})
+    assert bad.status_code == 200
+    assert "is not one of the available choices" in page_text(bad)
+    english_user.refresh_from_db()
+    assert english_user.emails_off == ["reminders", "announcements"]
+    english_client.post("/accounts/settings/emails/", {})
+    english_user.refresh_from_db()
+    assert english_user.emails_off == ["requests", "schedule", "reminders", "announcements"]
+
+
+def test_a_topic_turned_off_stays_in_the_app_and_essential_emails_still_go(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from puente.core.notifications import notify
+
+    quiet = UserFactory(emails_off=["reminders"])
+    loud = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            users=[quiet, loud],
+            kind="events.feedback_request",
+            params={"event": "Rueda"},
+            email_template="events/email/feedback_request",
+            email_context={"event": "Rueda"},
+            email_topic="reminders",
+        )
+    assert [m.to for m in mail.outbox] == [[loud.email]]
+    assert quiet.notifications.count() == 1  # still in the app
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            users=[quiet],
+            kind="events.feedback_request",
+            params={"event": "Rueda"},
+            email_template="events/email/feedback_request",
+            email_context={"event": "Rueda"},
+        )
+    assert [m.to for m in mail.outbox] == [[quiet.email]]  # no topic: essential

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from puente.accounts.models import REQUIRED_CONSENTS, ConsentPurpose, User
+from puente.accounts.models import REQUIRED_CONSENTS, ConsentPurpose, EmailTopic, User
 from puente.core.models import Hub
 from puente.core.timezones import common_time_zones, is_time_zone, zone
 
@@ -236,4 +236,15 @@ class ApiTokenForm(forms.Form):
         max_length=80,
         help_text=_("Where you will use it, e.g. “CRM sync” or “my laptop”."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class EmailTopicsForm(forms.Form):
+    """Which kinds of notification also come by email (ticked) or only in the app."""
+
+    topics = forms.MultipleChoiceField(
+        label=_("Email me about"),
+        choices=EmailTopic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )

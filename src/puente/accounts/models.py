@@ -73,6 +73,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_reset_sent_at = models.DateTimeField(
         _("password reset email sent"), null=True, blank=True, editable=False
     )
+    emails_off = models.JSONField(
+        _("emails turned off"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Kinds of notification the user reads in the app only (codes of EmailTopic); "
+            "essential emails are always sent."
+        ),
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -123,6 +132,19 @@ class HubRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.hub})"
+
+
+class EmailTopic(models.TextChoices):
+    """Kinds of notification email a user can turn off (they still arrive in the app).
+    Emails about the user's own account, applications and bookings are always sent."""
+
+    REQUESTS = "requests", _("Meeting and introduction requests, and the answers to mine")
+    SCHEDULE = "schedule", _("My event agendas: published and changed")
+    REMINDERS = (
+        "reminders",
+        _("Reminders: requests about to expire, my first meeting, how my meetings went"),
+    )
+    ANNOUNCEMENTS = "announcements", _("Messages from the organizers of my events")
 
 
 class ConsentPurpose(models.TextChoices):

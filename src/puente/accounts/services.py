@@ -26,6 +26,7 @@ from puente.accounts.models import (
     ApiToken,
     Consent,
     ConsentPurpose,
+    EmailTopic,
     HubRole,
     LoginAttempt,
     User,
@@ -363,6 +364,31 @@ def user_change_password(
 
 
 @transaction.atomic
+def user_set_email_topics(*, user: User, actor: User, topics: Iterable[str]) -> User:
+    """Choose which kinds of notification also come by email; the others stay in the app
+    only. Essential emails (account, applications, bookings) are not affected."""
+    if actor.pk != user.pk and not actor.is_staff:
+        raise PermissionDenied(_("You can only change your own account."))
+    wanted = set(topics)
+    unknown = wanted - set(EmailTopic.values)
+    if unknown:
+        raise ValidationFailed(_("Unknown kind of email."), code="invalid", field="topics")
+    before = {"emails_off": list(user.emails_off or [])}
+    user.emails_off = [topic for topic in EmailTopic.values if topic not in wanted]
+    if user.emails_off == before["emails_off"]:
+        return user
+    user.save(update_fields=["emails_off"])
+    audit_record(
+        actor=actor,
+        action="user.email_topics",
+        target=user,
+        before=before,
+        after={"emails_off": user.emails_off},
+        hub=user.home_hub,
+    )
+    return user
+
+
 def user_update_profile(
     *, user: User, actor: User, full_name: str, language: str, time_zone: str, home_hub: Hub | None
 ) -> User:

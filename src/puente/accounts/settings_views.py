@@ -15,8 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from puente.accounts import selectors, services
-from puente.accounts.forms import ApiTokenForm, ChangePasswordForm, ConsentChangeForm, ProfileForm
-from puente.accounts.models import ConsentPurpose, User
+from puente.accounts.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    ConsentChangeForm,
+    EmailTopicsForm,
+    ProfileForm,
+)
+from puente.accounts.models import ConsentPurpose, EmailTopic, User
 from puente.accounts.views import request_meta, with_language_cookie
 from puente.core.errors import DomainError
 from puente.core.forms import show_error
@@ -65,6 +71,25 @@ def profile(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your profile is saved."))
             return with_language_cookie(redirect("accounts:settings_profile"), user.language)
     return _render(request, "accounts/settings/profile.html", "profile", {"form": form})
+
+
+@login_required
+def emails(request: HttpRequest) -> HttpResponse:
+    """Which notifications also come by email; all of them always arrive in the app."""
+    user = _user(request)
+    on = [topic for topic in EmailTopic.values if topic not in (user.emails_off or [])]
+    form = EmailTopicsForm(_posted(request), initial={"topics": on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_email_topics(
+                user=user, actor=user, topics=form.cleaned_data["topics"]
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("Your email choices are saved."))
+            return redirect("accounts:settings_emails")
+    return _render(request, "accounts/settings/emails.html", "emails", {"form": form})
 
 
 @login_required

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("settings/", settings_views.profile, name="settings_profile"),
     path("settings/password/", settings_views.password, name="settings_password"),
+    path("settings/emails/", settings_views.emails, name="settings_emails"),
     path("settings/consents/", settings_views.consents, name="settings_consents"),
     path("settings/tokens/", settings_views.tokens, name="settings_tokens"),
     path(

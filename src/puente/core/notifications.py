@@ -47,9 +47,12 @@ def notify(
     url: str = "",
     email_template: str | None = None,
     email_context: dict[str, Any] | None = None,
+    email_topic: str | None = None,
 ) -> list[Notification]:
     """Create an in-app notification for each user and, with ``email_template``, email them
-    after the transaction commits, each in their own language."""
+    after the transaction commits, each in their own language. With ``email_topic`` (an
+    ``accounts.models.EmailTopic``), users who turned that topic off get no email; without
+    one the email is essential and always goes out."""
     recipients = [user for user in users if user is not None and user.is_active]
     notifications = Notification.objects.bulk_create(
         [Notification(user=user, kind=kind, params=params, url=url[:300]) for user in recipients]
@@ -57,14 +60,18 @@ def notify(
     if email_template:
         user_ids = [user.pk for user in recipients]
         context = dict(email_context or {})
-        transaction.on_commit(lambda: _send_emails(user_ids, email_template, context, url))
+        transaction.on_commit(
+            lambda: _send_emails(user_ids, email_template, context, url, email_topic)
+        )
     return notifications
 
 
-def _send_emails(user_ids: list[int], template: str, context: dict[str, Any], url: str) -> None:
+def _send_emails(
+    user_ids: list[int], template: str, context: dict[str, Any], url: str, topic: str | None
+) -> None:
     from puente.core.tasks import send_notification_emails
 
-    send_notification_emails.delay(user_ids, template, context, url)
+    send_notification_emails.delay(user_ids, template, context, url, topic)
 
 
 def unread_count(user: Any) -> int:

@@ -19,11 +19,14 @@ def analyze_database() -> str:
 
 @shared_task
 def send_notification_emails(
-    user_ids: list[int], template: str, context: dict[str, Any], url: str
+    user_ids: list[int], template: str, context: dict[str, Any], url: str, topic: str | None = None
 ) -> int:
-    """Email a notification to each user in their language. Context values must be plain data."""
+    """Email a notification to each user in their language, except to those who turned its
+    ``topic`` off (none: always). Context values must be plain data."""
     sent = 0
     for user in User.objects.filter(pk__in=user_ids, is_active=True):
+        if topic is not None and topic in (user.emails_off or []):
+            continue
         send_templated_email(
             to=user.email,
             language=user.language,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from puente.accounts.models import User
+from puente.accounts.models import EmailTopic, User
 from puente.accounts.viewer import viewer_for
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -189,6 +189,7 @@ def tell_agenda_changed(event: Event, counts: Counter[int], *, email: bool = Fal
                 params={**params, "emailed": True},
                 url=path,
                 email_template="events/email/agenda_changed",
+                email_topic=EmailTopic.SCHEDULE,
                 email_context=params,
             )
         if quiet:
@@ -815,6 +816,7 @@ def meeting_request_create(
         params={"requester": requester.display_name, "event": event.title},
         url=reverse("events:requests", kwargs={"slug": event.slug}),
         email_template="events/email/meeting_requested",
+        email_topic=EmailTopic.REQUESTS,
         email_context={
             "requester": requester.display_name,
             "target": target.display_name,
@@ -938,6 +940,7 @@ def meeting_request_answer(
         params={"target": request.target.display_name, "event": event.title},
         url=reverse("events:requests", kwargs={"slug": event.slug}),
         email_template=f"events/email/meeting_{kind}",
+        email_topic=EmailTopic.REQUESTS,
         email_context={
             "requester": request.requester.display_name,
             "target": request.target.display_name,
@@ -1021,6 +1024,7 @@ def request_reminders_send(*, now: dt.datetime | None = None) -> int:
             params=params,
             url=reverse("events:requests", kwargs={"slug": event.slug}),
             email_template="events/email/requests_waiting",
+            email_topic=EmailTopic.REMINDERS,
             email_context={**params, "names": [r.requester.display_name for r in waiting]},
         )
     return len(due)

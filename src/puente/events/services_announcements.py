@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from puente.accounts.models import User
+from puente.accounts.models import EmailTopic, User
 from puente.core.audit import audit_record
 from puente.core.errors import Conflict, ValidationFailed
 from puente.core.notifications import notify
@@ -91,6 +91,7 @@ def announcement_send(
         params={"event": event.title, "message": _excerpt(text)},
         url=reverse("events:detail", kwargs={"slug": event.slug}) + "#announcements",
         email_template="events/email/announcement",
+        email_topic=EmailTopic.ANNOUNCEMENTS,
         email_context={"event": event.title, "message": text, "author": actor.full_name},
     )
     audit_record(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from puente.accounts.models import User
+from puente.accounts.models import EmailTopic, User
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import PermissionDenied, ValidationFailed
 from puente.core.notifications import notify
@@ -148,6 +148,7 @@ def feedback_requests_send(*, now: dt.datetime | None = None) -> int:
             params=params,
             url=reverse("events:agenda", kwargs={"slug": event.slug}) + "#agenda",
             email_template="events/email/feedback_request",
+            email_topic=EmailTopic.REMINDERS,
             email_context=params,
         )
         asked += 1

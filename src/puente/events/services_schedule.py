@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from puente.accounts.models import User
+from puente.accounts.models import EmailTopic, User
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
 from puente.core.notifications import notify
@@ -531,6 +531,7 @@ def event_publish(*, event: Event, actor: User) -> Event:
         params={"event": event.title},
         url=url,
         email_template="events/email/agenda_published",
+        email_topic=EmailTopic.SCHEDULE,
         email_context={"event": event.title},
     )
     return event
@@ -790,6 +791,7 @@ def agenda_reminders_send(*, now: dt.datetime | None = None) -> int:
             params=params,
             url=reverse("events:agenda", kwargs={"slug": event.slug}),
             email_template="events/email/agenda_reminder",
+            email_topic=EmailTopic.REMINDERS,
             email_context={**params, "date": when.date().isoformat()},
         )
         sent += 1

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from puente.accounts.models import User
+from puente.accounts.models import EmailTopic, User
 from puente.accounts.viewer import viewer_for
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -151,6 +151,7 @@ def introduction_request(
         params={"requester": requester.name},
         url=_path(introduction),
         email_template="introductions/email/requested",
+        email_topic=EmailTopic.REQUESTS,
         email_context={
             "requester": requester.name,
             "target": target.name,
@@ -189,6 +190,7 @@ def introduction_broker(
             params={"other": other.name},
             url=_path(introduction),
             email_template="introductions/email/brokered",
+            email_topic=EmailTopic.REQUESTS,
             email_context={
                 "other": other.name,
                 "organization": side.name,
@@ -281,6 +283,7 @@ def introduction_respond(
                 params={"other": other.name},
                 url=_path(introduction),
                 email_template="introductions/email/accepted",
+                email_topic=EmailTopic.REQUESTS,
                 email_context={"other": other.name, "organization": mine.name},
             )
     return introduction
