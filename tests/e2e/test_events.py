@@ -290,6 +290,16 @@ def test_the_organizer_prints_name_badges_and_table_cards(new_page: Any) -> None
         assert [p.extract_text().count("Empresa") for p in pages] == [8, 1], paper
 
     page.goto(f"/events/{event.slug}/organize/")
+    page.get_by_role("link", name="Print every agenda").click()
+    expect(page.locator(".printed-agenda")).to_have_count(3)
+    pages = PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+    assert [re.findall(r"Empresa \d", p.extract_text())[0] for p in pages] == [
+        "Empresa 0",
+        "Empresa 1",
+        "Empresa 2",
+    ]  # one participant to a page, each page headed by its participant
+
+    page.goto(f"/events/{event.slug}/organize/")
     page.get_by_role("link", name="Print table cards").click()
     expect(page.locator(".table-card")).to_have_count(2)
     pages = PdfReader(io.BytesIO(page.pdf(format="A4"))).pages

@@ -252,3 +252,38 @@ def test_organizers_download_the_participants_as_a_spreadsheet() -> None:
         signed_in(zeta.user).get(f"/events/{event.slug}/organize/participants.csv").status_code
         == 403
     )
+
+
+# --- every agenda ----------------------------------------------------------------------------
+def test_every_agenda_one_participant_to_a_page_with_the_code_and_meetings(
+    django_assert_max_num_queries: Any,
+) -> None:
+    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now())
+    zeta = register(event, OrganizationFactory(name="Zeta"), attendees="Ana")
+    alfa = register(event, OrganizationFactory(name="Alfa"))
+    beta = register(event, OrganizationFactory(name="Beta"))
+    lonely = register(event, OrganizationFactory(name="Omega"))
+    first, second = event.slots.order_by("starts_at")[:2]
+    accepted_meeting(zeta, alfa, slot=second, table=2)
+    accepted_meeting(beta, zeta, slot=first, table=1)
+    accepted_meeting(alfa, beta)  # not placed: on nobody's page
+
+    agendas = selectors.all_agendas(event)
+
+    assert [p.display_name for p, _meetings in agendas] == ["Alfa", "Beta", "Omega", "Zeta"]
+    by_name = {p.display_name: meetings for p, meetings in agendas}
+    assert [m.slot_id for m in by_name["Zeta"]] == [first.pk, second.pk]
+    assert by_name["Omega"] == []
+    manager = signed_in(make_manager("medellin"))
+    url = f"/events/{event.slug}/organize/agendas/"
+    assert url in manager.get(f"/events/{event.slug}/organize/").content.decode()
+    with django_assert_max_num_queries(12):
+        html = manager.get(url).content.decode()
+    pages = html.split('class="card printed-agenda"')[1:]
+    assert len(pages) == 4
+    assert html.count('class="qr"') == 4
+    zeta_page = pages[3]
+    assert "Attending: Ana" in zeta_page
+    assert zeta_page.index("Beta") < zeta_page.index("Alfa")  # time order
+    assert "No meetings on this agenda." in pages[2]
+    assert signed_in(lonely.user).get(url).status_code == 403

@@ -756,6 +756,21 @@ def badges_of(event: Event, participant_id: int | None = None) -> list[Badge]:
     return badges
 
 
+def all_agendas(event: Event) -> list[tuple[Participant, list[Meeting]]]:
+    """Every registered participant's placed meetings in time order, participants in
+    alphabetical order (one query for the meetings), for printing every agenda at once."""
+    placed: dict[int, list[Meeting]] = {}
+    for meeting in meetings_of(event):
+        if meeting.slot_id is None:
+            continue
+        for side in (meeting.first_id, meeting.second_id):
+            placed.setdefault(side, []).append(meeting)
+    return [
+        (participant, placed.get(participant.pk, []))
+        for participant in sorted(participants_of(event), key=lambda p: p.display_name.casefold())
+    ]
+
+
 @dataclass(frozen=True)
 class TableCard:
     """What one table hosts over the event, for the card printed and left on it."""

@@ -54,6 +54,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/organize/badges/", views_organize.badges, name="badges"),
     path("<slug:slug>/organize/tables/", views_organize.table_cards, name="table_cards"),
+    path("<slug:slug>/organize/agendas/", views_organize.agendas_print, name="agendas_print"),
     path("<slug:slug>/sessions/", views_organize.session_add, name="session_add"),
     path(
         "<slug:slug>/sessions/<int:pk>/remove/",

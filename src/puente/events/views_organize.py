@@ -256,6 +256,39 @@ def badges(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @not_found_as_404
+def agendas_print(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every participant's agenda, one to a page, with their check-in code: the packet
+    the desk hands out (times in the event's zone)."""
+    event = _organized_event(request, slug)
+    zone_name = event.time_zone
+    agendas = selectors.all_agendas(event)
+    return render(
+        request,
+        "events/agendas_print.html",
+        {
+            "event": event,
+            "agendas": [
+                (
+                    participant,
+                    [(meeting, meeting.other(participant)) for meeting in meetings],
+                    qr_svg(
+                        request.build_absolute_uri(selectors.check_in_path(event, participant)),
+                        label=_("Check-in code of %(name)s") % {"name": participant.display_name},
+                    ),
+                )
+                for participant, meetings in agendas
+            ],
+            "slot_labels": {
+                meeting.slot_id: slot_label(meeting.slot, zone_name)
+                for _participant, meetings in agendas
+                for meeting in meetings
+            },
+        },
+    )
+
+
+@login_required
+@not_found_as_404
 def table_cards(request: HttpRequest, slug: str) -> HttpResponse:
     """One printed card per table: who meets at it, slot by slot, for the table's host
     and the participants looking for their table."""
