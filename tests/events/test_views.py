@@ -574,3 +574,30 @@ def test_organizer_edits_the_event_and_the_slots_follow() -> None:
     response = client.post(f"/events/{event.slug}/edit/", data)
     assert response.status_code == 302, page.context["form"].errors
     assert event.slots.count() == 2  # 09:00 and 09:30 fit before 10:00
+
+
+def test_saving_the_status_of_a_published_event_as_shown_keeps_it_published() -> None:
+    """The status form of a published event used to preselect "Draft" (published was not
+    among its choices), so "Save status" unpublished the agenda."""
+    from django.utils import timezone
+
+    from puente.core.models import AuditEntry
+
+    event = make_event(status=EventStatus.PUBLISHED, published_at=timezone.now())
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(make_manager("medellin"))
+    page = client.get(f"/events/{event.slug}/organize/").content.decode()
+    assert '<option value="published" selected>Agenda published</option>' in page
+    client.post(f"/events/{event.slug}/status/", {"status": "published"})
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    assert event.published_at is not None
+    assert not AuditEntry.objects.filter(action="event.status").exists()  # nothing changed
+    client.post(f"/events/{event.slug}/status/", {"status": "open"})
+    event.refresh_from_db()
+    assert (event.status, event.published_at) == (EventStatus.OPEN, None)
+    page = client.get(f"/events/{event.slug}/organize/").content.decode()
+    assert 'value="published"' not in page  # publishing is its own button
+    client.post(f"/events/{event.slug}/status/", {"status": "published"})
+    event.refresh_from_db()
+    assert event.status == EventStatus.OPEN  # not a choice any more: refused

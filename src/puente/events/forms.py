@@ -21,6 +21,7 @@ from puente.events.models import (
     Event,
     EventFormat,
     EventSession,
+    EventStatus,
     MeetingOutcome,
     Participant,
     Slot,
@@ -420,15 +421,26 @@ class RunForm(forms.Form):
     )
 
 
+#: The statuses an organizer sets by hand (publishing the agenda is its own action).
+MANUAL_STATUSES = [
+    ("draft", _("Draft")),
+    ("open", pgettext_lazy("event", "Open")),
+    ("cancelled", pgettext_lazy("event", "Cancelled")),
+]
+
+
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[
-            ("draft", _("Draft")),
-            ("open", pgettext_lazy("event", "Open")),
-            ("cancelled", pgettext_lazy("event", "Cancelled")),
-        ],
-    )
+    """The event's status as the organizer sets it by hand. A published event also offers
+    "Agenda published", selected, so saving the form as it is keeps the agenda published."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=MANUAL_STATUSES)
+
+    def __init__(self, data: Any = None, *, event: Event) -> None:
+        super().__init__(data, initial={"status": event.status})
+        if event.status == EventStatus.PUBLISHED:
+            field = self.fields["status"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(EventStatus.PUBLISHED.value, _("Agenda published")), *MANUAL_STATUSES]
 
 
 class MeetingFilterForm(forms.Form):

@@ -359,6 +359,8 @@ def event_set_status(*, event: Event, actor: User, status: str) -> Event:
     """Open an event for registration, take it back to draft, or cancel it (publishing the
     agenda is ``services_schedule.event_publish``)."""
     require_organizer(actor, event)
+    if status == event.status:
+        return event  # saved as it was: nothing changes (a published agenda stays so)
     allowed = {EventStatus.DRAFT, EventStatus.OPEN, EventStatus.CANCELLED}
     if status not in allowed:
         raise ValidationFailed(_("Unknown event status."), code="bad_status", field="status")

@@ -175,7 +175,7 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
             "session_form": SessionForm(),
             "run_form": RunForm(),
             "add_form": AddMeetingForm(event=event),
-            "status_form": StatusForm(initial={"status": event.status}),
+            "status_form": StatusForm(event=event),
             "participants": {p.pk: p for p in selectors.participants_of(event)},
         },
     )
@@ -415,7 +415,7 @@ def session_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @not_found_as_404
 def event_status(request: HttpRequest, slug: str) -> HttpResponse:
     def action(event: Event) -> str:
-        values = _form_values(StatusForm(request.POST))
+        values = _form_values(StatusForm(request.POST, event=event))
         services.event_set_status(
             event=event, actor=signed_in_account(request), status=values["status"]
         )
