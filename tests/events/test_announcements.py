@@ -15,7 +15,7 @@ from puente.core.models import AuditEntry, Notification
 from puente.core.notifications import render_notification
 from puente.events.models import Announcement, Audience, EventStatus, ParticipantStatus
 from puente.events.services_announcements import announcement_send, audience_of
-from tests.events.helpers import make_event, register
+from tests.events.helpers import accepted_meeting, make_event, register
 from tests.factories import OrganizationFactory, make_manager, make_member
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,7 @@ def world() -> dict[str, Any]:
 
 def test_audiences(world: dict[str, Any]) -> None:
     event = world["event"]
+    accepted_meeting(world["late"], world["gone"])  # Beta has a meeting (not placed)
     names = {
         audience: sorted(p.display_name for p in audience_of(event, audience))
         for audience in Audience.values
@@ -57,6 +58,7 @@ def test_audiences(world: dict[str, Any]) -> None:
         "checked_in": ["Alfa"],
         "not_checked_in": ["Beta"],  # the absent are not waited for
         "standby": ["Beta"],
+        "no_meetings": ["Alfa", "Gama"],
     }
 
 

@@ -134,13 +134,15 @@ class CataloguePage(Schema):
 
 class AnnouncementIn(InputSchema):
     message: str = Field(..., max_length=1000)
-    audience: Literal["everyone", "checked_in", "not_checked_in", "standby"] = "everyone"
+    audience: Literal["everyone", "checked_in", "not_checked_in", "standby", "no_meetings"] = (
+        "everyone"
+    )
 
 
 class AnnouncementOut(Schema):
     id: int
     message: str
-    audience: Literal["everyone", "checked_in", "not_checked_in", "standby"]
+    audience: Literal["everyone", "checked_in", "not_checked_in", "standby", "no_meetings"]
     recipients: int | None = Field(
         ..., description="How many people it reached (organizers only; null for others)."
     )

@@ -767,6 +767,7 @@ class Audience(models.TextChoices):
     CHECKED_IN = "checked_in", _("Participants who checked in")
     NOT_CHECKED_IN = "not_checked_in", _("Participants who have not checked in")
     STANDBY = "standby", _("Participants on standby")
+    NO_MEETINGS = "no_meetings", _("Participants without any meeting yet")
 
 
 class Announcement(models.Model):

@@ -20,6 +20,7 @@ from puente.events.models import (
     Audience,
     Event,
     EventStatus,
+    Meeting,
     Participant,
     ParticipantStatus,
 )
@@ -39,11 +40,19 @@ _AUDIENCE = {
 
 def audience_of(event: Event, audience: str) -> list[Participant]:
     """The registered participants an announcement to ``audience`` reaches."""
-    return list(
-        Participant.objects.filter(event=event, status=ParticipantStatus.REGISTERED)
-        .filter(_AUDIENCE[Audience(audience)])
-        .select_related("user", "organization")
-    )
+    participants = Participant.objects.filter(
+        event=event, status=ParticipantStatus.REGISTERED
+    ).select_related("user", "organization")
+    if audience == Audience.NO_MEETINGS:
+        # Before the event, a nudge to use the catalogue: a meeting in either role, placed
+        # or not, counts.
+        meetings = Meeting.objects.filter(event=event)
+        return list(
+            participants.exclude(pk__in=meetings.values("first_id")).exclude(
+                pk__in=meetings.values("second_id")
+            )
+        )
+    return list(participants.filter(_AUDIENCE[Audience(audience)]))
 
 
 @transaction.atomic
