@@ -545,3 +545,22 @@ def test_a_topic_turned_off_stays_in_the_app_and_essential_emails_still_go(
             email_context={"event": "Rueda"},
         )
     assert [m.to for m in mail.outbox] == [[quiet.email]]  # no topic: essential
+
+
+def test_email_topics_through_the_api_match_the_settings_page(english_user: User) -> None:
+    from typing import get_args
+
+    from puente.accounts.api import EmailTopicCode
+    from puente.accounts.models import EmailTopic
+    from tests.api.conftest import ApiClient, token_for
+
+    assert set(get_args(EmailTopicCode)) == set(EmailTopic.values)  # one list of topics
+    api = ApiClient(Client())
+    token = token_for(english_user)[1]
+    assert api.get("/me", token=token).data["email_topics"] == list(EmailTopic.values)
+    answer = api.put("/me/email-topics", {"topics": ["announcements"]}, token=token)
+    assert answer.status == 200
+    assert answer.data == {"topics": ["announcements"]}
+    english_user.refresh_from_db()
+    assert english_user.emails_off == ["requests", "schedule", "reminders"]
+    assert api.put("/me/email-topics", {"topics": ["spam"]}, token=token).status == 422

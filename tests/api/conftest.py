@@ -112,6 +112,9 @@ class ApiClient:
     def patch(self, path: str, body: Any = None, **kwargs: Any) -> ApiResponse:
         return self.call("PATCH", path, body, **kwargs)
 
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> ApiResponse:
+        return self.call("PUT", path, body, **kwargs)
+
     def delete(self, path: str, **kwargs: Any) -> ApiResponse:
         return self.call("DELETE", path, **kwargs)
 

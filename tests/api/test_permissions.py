@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from puente.accounts.models import ApiToken
+from puente.accounts.models import ApiToken, User
 from puente.api.openapi import API_PREFIX, openapi_schema
 from puente.directory.models import (
     ClaimStatus,
@@ -214,6 +214,16 @@ TABLE: dict[tuple[str, str], Case] = {
         happened=lambda w, r: Booking.objects.filter(status=BookingStatus.APPROVED).exists(),
     ),
     ("GET", "/me"): Case(lambda w, r: "/me", expect(200, anonymous=401)),
+    ("PUT", "/me/email-topics"): Case(
+        lambda w, r: "/me/email-topics",
+        expect(200, anonymous=401),
+        body={"topics": ["requests"]},
+        happened=lambda w, r: (
+            w.users[r] is not None
+            and User.objects.get(pk=w.users[r].pk).emails_off
+            == ["schedule", "reminders", "announcements"]
+        ),
+    ),
     ("GET", "/tokens"): Case(lambda w, r: "/tokens", expect(200, anonymous=401)),
     ("POST", "/tokens"): Case(
         lambda w, r: "/tokens",

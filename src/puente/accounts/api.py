@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from puente.accounts import services
-from puente.accounts.models import ApiToken
+from puente.accounts.models import ApiToken, EmailTopic, User
 from puente.accounts.viewer import viewer_for
 from puente.api.auth import caller, required_auth
 from puente.api.schemas import ERRORS, InputSchema, ObjectId, PageParams
@@ -16,6 +17,9 @@ from puente.core.models import Hub
 from puente.directory.selectors import memberships_of
 
 router = Router(tags=["account"])
+
+#: A kind of notification email (``accounts.models.EmailTopic``).
+EmailTopicCode = Literal["requests", "schedule", "reminders", "announcements"]
 
 
 class MembershipOut(Schema):
@@ -35,6 +39,17 @@ class MeOut(Schema):
     is_staff: bool
     managed_hubs: list[str] = Field(..., description="Slugs of the hubs this user manages.")
     memberships: list[MembershipOut]
+    email_topics: list[EmailTopicCode] = Field(
+        ...,
+        description="Kinds of notification that also come by email (the others arrive in the "
+        "app only); emails about the account, applications and bookings always do.",
+    )
+
+
+class EmailTopicsIn(InputSchema):
+    topics: list[EmailTopicCode] = Field(
+        ..., max_length=10, description="Kinds of notification that should also come by email."
+    )
 
 
 @router.get(
@@ -66,7 +81,26 @@ def me(request: HttpRequest) -> MeOut:
             )
             for m in memberships_of(user)
         ],
+        email_topics=_email_topics(user),
     )
+
+
+def _email_topics(user: User) -> list[EmailTopicCode]:
+    off = set(user.emails_off or [])
+    return [topic for topic in EmailTopic.values if topic not in off]  # type: ignore[misc]
+
+
+@router.put(
+    "/me/email-topics",
+    response={200: EmailTopicsIn, **ERRORS},
+    auth=required_auth,
+    summary="Choose which notifications also come by email",
+)
+def set_email_topics(request: HttpRequest, payload: EmailTopicsIn) -> EmailTopicsIn:
+    user = services.user_set_email_topics(
+        user=caller(request), actor=caller(request), topics=payload.topics
+    )
+    return EmailTopicsIn(topics=_email_topics(user))
 
 
 class TokenOut(Schema):
