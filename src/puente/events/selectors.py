@@ -756,15 +756,16 @@ def badges_of(event: Event, participant_id: int | None = None) -> list[Badge]:
     return badges
 
 
-def all_agendas(event: Event) -> list[tuple[Participant, list[Meeting]]]:
-    """Every registered participant's placed meetings in time order, participants in
-    alphabetical order (one query for the meetings), for printing every agenda at once."""
-    placed: dict[int, list[Meeting]] = {}
+def all_agendas(event: Event) -> list[tuple[Participant, list[tuple[Meeting, Participant]]]]:
+    """Every registered participant's placed meetings in time order, each with its
+    counterpart, participants in alphabetical order (one query for the meetings), for
+    printing every agenda at once."""
+    placed: dict[int, list[tuple[Meeting, Participant]]] = {}
     for meeting in meetings_of(event):
         if meeting.slot_id is None:
             continue
-        for side in (meeting.first_id, meeting.second_id):
-            placed.setdefault(side, []).append(meeting)
+        placed.setdefault(meeting.first_id, []).append((meeting, meeting.second))
+        placed.setdefault(meeting.second_id, []).append((meeting, meeting.first))
     return [
         (participant, placed.get(participant.pk, []))
         for participant in sorted(participants_of(event), key=lambda p: p.display_name.casefold())
@@ -982,7 +983,6 @@ def event_results(event: Event, now: dt.datetime | None = None) -> EventResults:
     too, and by pair of hubs), the event day and what the participants said."""
     now = now or timezone.now()
     meetings = list(_meetings(event).select_related("event").prefetch_related("feedback"))
-    meetings.sort(key=lambda m: (m.slot.starts_at if m.slot else now, m.pk))
     results = EventResults(
         stats=event_statistics(event, meetings), feedback=feedback_summary(event)
     )

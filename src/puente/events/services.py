@@ -196,13 +196,13 @@ def tell_agenda_changed(event: Event, counts: Counter[int], *, email: bool = Fal
             notify(users=quiet, kind="events.agenda_changed", params=params, url=path)
 
 
-def claim_once(participant: Participant, field: str, now: dt.datetime) -> bool:
-    """Stamp ``field`` (a "done once" time of the participant) if nobody has: True for the
-    job that did, so two overlapping runs of a periodic job never send the same thing."""
+def claim_once(record: Participant | MeetingRequest, field: str, now: dt.datetime) -> bool:
+    """Stamp ``field`` (a "done once" time of the record) if nobody has: True for the job
+    that did, so two overlapping runs of a periodic job never send the same thing."""
     return bool(
-        Participant.objects.filter(pk=participant.pk, **{f"{field}__isnull": True}).update(
-            **{field: now}
-        )
+        type(record)
+        .objects.filter(pk=record.pk, **{f"{field}__isnull": True})
+        .update(**{field: now})
     )
 
 
@@ -1005,10 +1005,7 @@ def request_reminders_send(*, now: dt.datetime | None = None) -> int:
         ahead = min(REQUEST_REMINDER_AHEAD, dt.timedelta(hours=event.request_expiry_hours) / 2)
         if request.expires_at - now > ahead or not requests_open(event):
             continue
-        # Claim it, so two overlapping runs never remind of the same request twice.
-        if MeetingRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
-            reminded_at=now
-        ):
+        if claim_once(request, "reminded_at", now):
             due.setdefault(request.target_id, []).append(request)
     for waiting in due.values():
         waiting.sort(key=lambda r: r.expires_at)

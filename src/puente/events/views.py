@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -73,6 +74,28 @@ def slot_label(slot: Any, zone_name: str) -> str:
     zone = zone_named(zone_name)
     start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
     return f"{formats.date_format(start, 'D j M, H:i')}–{formats.date_format(end, 'H:i')}"
+
+
+def slot_labels(event: Event) -> dict[int, str]:
+    """Every slot of the event as its label in the event's zone, by slot id."""
+    return {slot.pk: slot_label(slot, event.time_zone) for slot in selectors.slots_of(event)}
+
+
+def check_in_qr(request: HttpRequest, event: Event, participant: Participant) -> SafeString:
+    """The participant's check-in code as a QR image of its full address (agendas, badges,
+    printed agendas: what a phone camera or a desk scanner reads)."""
+    return qr_svg(
+        request.build_absolute_uri(selectors.check_in_path(event, participant)),
+        label=_("Check-in code of %(name)s") % {"name": participant.display_name},
+    )
+
+
+def participant_named(event: Event, wanted: str) -> Participant:
+    """The registered participant whose id is ``wanted`` (from a ``?participant=``
+    parameter), else NotFound: a bad id is a participant that does not exist."""
+    if not wanted.isdigit() or int(wanted) > MAX_ID:
+        raise NotFound(_("There is no such participant at this event."))
+    return selectors.participant_in_event(event, int(wanted))
 
 
 def _viewer_zone(request: HttpRequest) -> str:
@@ -427,9 +450,7 @@ def _agenda_participant(request: HttpRequest, event: Event) -> Participant:
     """The viewer's own registration, or (for organizers) the one named by ``?participant=``."""
     wanted = request.GET.get("participant", "")
     if wanted and services.can_organize(request.user, event):
-        if not wanted.isdigit() or int(wanted) > MAX_ID:
-            raise NotFound(_("There is no such participant at this event."))
-        return selectors.participant_in_event(event, int(wanted))
+        return participant_named(event, wanted)
     me = selectors.participant_for(request.user, event)
     if me is None:
         raise NotFound(_("You are not registered for this event."))
@@ -492,12 +513,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     query = f"?participant={participant.pk}" if request.GET.get("participant") else ""
     # Once the event is over, subscribing and checking in have no use.
     ongoing = not selectors.event_over(event, now)
-    check_in_qr = ""
-    if event.is_published and ongoing:
-        address = request.build_absolute_uri(selectors.check_in_path(event, participant))
-        check_in_qr = qr_svg(
-            address, label=_("Check-in code of %(name)s") % {"name": participant.display_name}
-        )
+    code = check_in_qr(request, event, participant) if event.is_published and ongoing else ""
     feed_url = ""
     if own and participant.calendar_token:
         feed_url = request.build_absolute_uri(
@@ -517,7 +533,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "same_zone": viewer_zone == event.time_zone,
             "ics_url": reverse("events:agenda_ics", kwargs={"slug": event.slug}) + query,
             "feed_url": feed_url,
-            "check_in_qr": check_in_qr,
+            "check_in_qr": code,
             "upcoming": rows[coming] if coming is not None else None,
             "upcoming_now": coming is not None and items[coming].slot.starts_at <= now,
             "ongoing": ongoing,

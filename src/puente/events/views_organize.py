@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -22,7 +21,6 @@ from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, NotFound, PermissionDenied
 from puente.core.forms import show_error, validated
 from puente.core.models import Hub
-from puente.core.qr import qr_svg
 from puente.core.spreadsheets import csv_bytes
 from puente.directory.views import forbidden_page, is_fragment_request, signed_in_account
 from puente.events import selectors, services, services_announcements, services_schedule
@@ -39,7 +37,14 @@ from puente.events.forms import (
     event_initial,
 )
 from puente.events.models import Event, EventSession, EventStatus, Meeting, Participant
-from puente.events.views import hubs_managed, not_found_as_404, slot_label
+from puente.events.views import (
+    check_in_qr,
+    hubs_managed,
+    not_found_as_404,
+    participant_named,
+    slot_label,
+    slot_labels,
+)
 
 
 def _organized_event(request: HttpRequest, slug: str) -> Event:
@@ -230,26 +235,19 @@ def badges(request: HttpRequest, slug: str) -> HttpResponse:
     """Name badges to print for the event day, each with its participant's check-in QR
     code; ``?participant=<id>`` prints one participant's again."""
     event = _organized_event(request, slug)
-    chosen = None
-    if "participant" in request.GET:  # a bad id is a participant that does not exist
-        wanted = request.GET["participant"]
-        pk = int(wanted) if wanted.isdigit() and len(wanted) <= 18 else 0
-        chosen = selectors.participant_in_event(event, pk)
+    chosen = (
+        participant_named(event, request.GET["participant"])
+        if "participant" in request.GET
+        else None
+    )
     badges = selectors.badges_of(event, chosen.pk if chosen else None)
-    codes: dict[int, SafeString] = {}
-    for badge in badges:
-        if badge.participant.pk not in codes:
-            codes[badge.participant.pk] = qr_svg(
-                request.build_absolute_uri(badge.check_in_path),
-                label=_("Check-in code of %(name)s") % {"name": badge.participant.display_name},
-            )
     return render(
         request,
         "events/badges.html",
         {
             "event": event,
             "chosen": chosen,
-            "badges": [(badge, codes[badge.participant.pk]) for badge in badges],
+            "badges": [(b, check_in_qr(request, event, b.participant)) for b in badges],
         },
     )
 
@@ -260,29 +258,16 @@ def agendas_print(request: HttpRequest, slug: str) -> HttpResponse:
     """Every participant's agenda, one to a page, with their check-in code: the packet
     the desk hands out (times in the event's zone)."""
     event = _organized_event(request, slug)
-    zone_name = event.time_zone
-    agendas = selectors.all_agendas(event)
     return render(
         request,
         "events/agendas_print.html",
         {
             "event": event,
             "agendas": [
-                (
-                    participant,
-                    [(meeting, meeting.other(participant)) for meeting in meetings],
-                    qr_svg(
-                        request.build_absolute_uri(selectors.check_in_path(event, participant)),
-                        label=_("Check-in code of %(name)s") % {"name": participant.display_name},
-                    ),
-                )
-                for participant, meetings in agendas
+                (participant, meetings, check_in_qr(request, event, participant))
+                for participant, meetings in selectors.all_agendas(event)
             ],
-            "slot_labels": {
-                meeting.slot_id: slot_label(meeting.slot, zone_name)
-                for _participant, meetings in agendas
-                for meeting in meetings
-            },
+            "slot_labels": slot_labels(event),
         },
     )
 
@@ -293,19 +278,13 @@ def table_cards(request: HttpRequest, slug: str) -> HttpResponse:
     """One printed card per table: who meets at it, slot by slot, for the table's host
     and the participants looking for their table."""
     event = _organized_event(request, slug)
-    zone_name = event.time_zone
-    cards = selectors.table_cards(event)
     return render(
         request,
         "events/table_cards.html",
         {
             "event": event,
-            "cards": cards,
-            "slot_labels": {
-                meeting.slot_id: slot_label(meeting.slot, zone_name)
-                for card in cards
-                for meeting in card.meetings
-            },
+            "cards": selectors.table_cards(event),
+            "slot_labels": slot_labels(event),
         },
     )
 
