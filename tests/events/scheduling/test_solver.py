@@ -94,7 +94,10 @@ def test_target_stage_proves_a_break_the_participant_bound_misses() -> None:
     assert calls[0]["status"] == "infeasible"
 
 
-def test_target_stage_reaches_the_bound_from_a_worse_schedule() -> None:
+def test_target_stage_reaches_the_bound_from_a_worse_schedule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(solver_module, "SPLIT_AFTER_OPEN", 0)  # split at once
     problem = _triangle(4)
     index = build_index(problem)
     bad = Schedule(index)
@@ -102,7 +105,7 @@ def test_target_stage_reaches_the_bound_from_a_worse_schedule() -> None:
         bad.place(meeting, slot)
     assert bad.breaks_total() == 2
     run = solver_module._Run.begin(index, time_limit=10, mode="exact")
-    schedule, bound = solver_module._target_search(
+    schedule, bound, refuted_below = solver_module._target_search(
         run,
         bad,
         0,
@@ -113,6 +116,7 @@ def test_target_stage_reaches_the_bound_from_a_worse_schedule() -> None:
         breaks_floor={},
     )
     assert bound == 1  # at most 0 refuted, at most 1 answered with a schedule
+    assert refuted_below
     assert schedule.breaks_total() == 1
     assert [c["status"] for c in run.stats["cp_sat_calls"]] == ["infeasible"]
     # "At most 1?" has slack 1 over the floors (0) after "at most 0?" was refuted: the
@@ -356,3 +360,15 @@ def test_previous_schedule_with_unknown_ids_is_tolerated(small_problem: Problem)
     )
     assert validate(small_problem, solution) == []
     assert solution.moved == 1  # m1 cannot stay in a slot that no longer exists
+
+
+def test_fast_mode_proves_a_realistic_instance_the_tables_make_hard() -> None:
+    """``r3`` from the benchmark (50 participants, 160 meetings, 14 slots of 14 tables):
+    the first annealing leaves 13 breaks over a participant bound of 1. The target
+    questions, asked before any more annealing, refute 1 and 2 and find a schedule with
+    3, so the run ends proven optimal after a few nominal seconds."""
+    problem = generate(InstanceSpec("r3-50p-160m-14s", 50, 160, 14, 14, seed=13))
+    solution = solve(problem, time_limit=300, work_limit=30, seed=0)
+    assert validate(problem, solution) == []
+    assert (solution.status, solution.breaks_total, solution.lower_bound) == ("optimal", 3, 3)
+    assert "gap_anneal" not in solution.stats

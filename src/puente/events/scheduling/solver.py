@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Literal
 
 from .heuristics import fill_unplaced, place_locked, sweep_schedule
@@ -103,6 +104,10 @@ REANNEAL_TEMPERATURE = 0.3
 #: ``r3`` 10, ``r5`` 17, ``r6`` 26.
 GAP_ANNEAL_THRESHOLD = 8
 GAP_ANNEAL_SHARE = 0.5
+#: Share of the budget left that a first round of target questions gets before that
+#: annealing: with the slot loads they can close a wide gap at once (``r3``: 13
+#: breaks after the first annealing, proven optimal at 3 in 2 nominal seconds).
+GAP_FIRST_TARGET_SHARE = 0.2
 #: Share of the budget left that the target stage then gets (instead of
 #: :data:`TARGET_SHARE`); the annealing after it gets most of the rest.
 GAP_TARGET_SHARE = 0.5
@@ -124,8 +129,11 @@ SPLIT_DEGREE_ORDER = -1
 #: load 1.9). Capped by ``solve(workers=...)``. Every case is charged its full work, so
 #: the budget and the outcome are those of one thread; only the wall time shrinks.
 SPLIT_THREADS = 2
-#: Open attempts at a question before it is split (tests set 0: split at once).
-SPLIT_AFTER_OPEN = 0
+#: Open attempts at a question before it is split (tests set 0: split at once). One
+#: direct attempt first: since the slot loads (:meth:`ScheduleModel._add_slot_loads`)
+#: the whole question often settles in a slice ("at most 3 breaks?" on ``r3`` in 2 s,
+#: where its 124 cases stayed open), and ``r2``'s split still has the time it needs.
+SPLIT_AFTER_OPEN = 1
 #: Participants per case for the first participant above its floor when the slack is
 #: 1 (a group case is infeasible when each single one is; on ``r2`` groups of 4 took
 #: 24-28 work units against 39 for single participants, groups of 2, 6, 8, 16: 27-59).
@@ -529,15 +537,24 @@ def _solve_with_models(run: _Run) -> _Outcome:
                 incumbent = candidate
         fairness_used = max(fairness, _spread(incumbent))
         proven["fairness"] = result.status == "optimal" or fairness_used == fairness
-    # Stage 3a: breaks targets (prove the bound up, or reach it), after more annealing
-    # when the gap is too wide for them to close.
+    # Stage 3a: breaks targets (prove the bound up, or reach it). When the gap is wide,
+    # a first round of questions, then more annealing if they did not close it.
     target_share = TARGET_SHARE[run.mode]
-    if (
-        run.mode == "fast"
-        and all_placed
-        and not run.previous
-        and incumbent.breaks_total() - lower_bound > GAP_ANNEAL_THRESHOLD
-    ):
+    ask_targets = partial(
+        _target_search,
+        run,
+        must_place=must_place,
+        min_priority=min_priority,
+        fairness_used=fairness_used,
+        breaks_floor=breaks_floor,
+    )
+    refuted_below = False
+    annealing_helps = run.mode == "fast" and all_placed and not run.previous
+    if annealing_helps and incumbent.breaks_total() - lower_bound > GAP_ANNEAL_THRESHOLD:
+        incumbent, lower_bound, refuted_below = ask_targets(
+            incumbent, lower_bound, run.nominal_remaining() * GAP_FIRST_TARGET_SHARE
+        )
+    if annealing_helps and incumbent.breaks_total() - lower_bound > GAP_ANNEAL_THRESHOLD:
         before = incumbent.breaks_total()
         incumbent = _reanneal(
             run, incumbent, run.nominal_remaining() * GAP_ANNEAL_SHARE, anneal_rate, fairness_used
@@ -549,23 +566,14 @@ def _solve_with_models(run: _Run) -> _Outcome:
         }
         run.report("anneal", run.fraction(), objective=incumbent.breaks_total())
         target_share = GAP_TARGET_SHARE
-    incumbent, lower_bound = _target_search(
-        run,
+    incumbent, lower_bound, _ = ask_targets(
         incumbent,
         lower_bound,
         run.nominal_remaining() * target_share,
-        must_place=must_place,
-        min_priority=min_priority,
-        fairness_used=fairness_used,
-        breaks_floor=breaks_floor,
+        refuted_below=refuted_below,
     )
     # Stage 3b: breaks, first by annealing again (fast mode), then the optimisation model.
-    if (
-        run.mode == "fast"
-        and all_placed
-        and not run.previous
-        and incumbent.breaks_total() > lower_bound
-    ):
+    if annealing_helps and incumbent.breaks_total() > lower_bound:
         incumbent = _reanneal(
             run,
             incumbent,
@@ -622,7 +630,8 @@ def _target_search(
     min_priority: int | None,
     fairness_used: int,
     breaks_floor: dict[int, int],
-) -> tuple[Schedule, int]:
+    refuted_below: bool = False,
+) -> tuple[Schedule, int, bool]:
     """Ask, for ``target`` = the lower bound, then one more, ...: is there a schedule
     with at most ``target`` breaks (keeping the earlier stages' optima)?
 
@@ -631,17 +640,20 @@ def _target_search(
     optimisation model's search and bound both stall. "Infeasible" proves the bound
     up by one; a schedule found has breaks equal to the bound, so it is optimal. An
     open question whose slack over the participant floors is between 1 and
-    :data:`SPLIT_MAX_SLACK`, and whose target minus one was refuted here, is split
-    into cases by the participants that exceed their floor (:func:`_split_target`);
+    :data:`SPLIT_MAX_SLACK`, and whose target minus one was refuted (here, or in an
+    earlier round: ``refuted_below``), is first asked whole for one slice
+    (:data:`SPLIT_AFTER_OPEN`), then split into cases by the participants that exceed
+    their floor (:func:`_split_target`); a question with no slack holds every
+    participant at its floor, so those at 0 get the single-window encoding;
     other open questions are retried with the next seed and twice the work (restarts:
     the time to a "yes" varies widely between seeds). The stage stops at the first
     question left open when its ``budget`` (nominal seconds) runs out; the breaks
-    optimisation then continues from the incumbent.
+    optimisation then continues from the incumbent. Returns the incumbent, the bound
+    and whether the question below the bound was refuted.
     """
     index = run.index
     used = run.nominal_used
     attempt = 0
-    refuted_below = False  # "at most lower_bound - 1 breaks?" was refuted in this stage
     while lower_bound < incumbent.breaks_total():
         left = budget - (run.nominal_used - used)
         if left < 0.05 or run.remaining() < 0.1:
@@ -660,6 +672,10 @@ def _target_search(
             ),
         )
         slack = model.breaks_slack(lower_bound)
+        if slack == 0:
+            # Every participant must stay at its floor: those at 0 are one window each.
+            held = frozenset(p for p in range(index.n_participants) if p not in breaks_floor)
+            model = ScheduleModel(index, replace(model.request, zero_breaks=held))
         split = refuted_below and 1 <= slack <= SPLIT_MAX_SLACK and attempt == SPLIT_AFTER_OPEN
         result_status: str  # "infeasible", or a schedule found / the question still open
         if split:
@@ -701,7 +717,7 @@ def _target_search(
         if _improves(candidate, incumbent, fairness_used):
             incumbent = candidate
         break
-    return incumbent, lower_bound
+    return incumbent, lower_bound, refuted_below
 
 
 def _split_target(
