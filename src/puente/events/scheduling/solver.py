@@ -666,6 +666,13 @@ def _target_search(
         left = budget - (run.nominal_used - used)
         if left < 0.05 or run.remaining() < 0.1:
             break
+        # Every meeting is free here, so no breaks are constant: the slack is the target
+        # over the floors. With none, every participant stays at its floor, and those
+        # at 0 are one window each.
+        slack = lower_bound - sum(breaks_floor.values())
+        held = frozenset(
+            p for p in range(index.n_participants) if slack == 0 and p not in breaks_floor
+        )
         model = ScheduleModel(
             index,
             ModelRequest(
@@ -677,13 +684,9 @@ def _target_search(
                 max_breaks=lower_bound,
                 breaks_floor=breaks_floor,
                 windows=WINDOWS[run.mode],
+                zero_breaks=held,
             ),
         )
-        slack = model.breaks_slack(lower_bound)
-        if slack == 0:
-            # Every participant must stay at its floor: those at 0 are one window each.
-            held = frozenset(p for p in range(index.n_participants) if p not in breaks_floor)
-            model = ScheduleModel(index, replace(model.request, zero_breaks=held))
         split = (
             may_split
             and refuted_below
