@@ -439,6 +439,12 @@ TABLE.update(
             body={"message": "Con gusto"},
             happened=_request_status("accepted"),
         ),
+        ("POST", "/events/{event_id}/requests/accept-all"): Case(
+            lambda w, r: f"/events/{_events(w).open.pk}/requests/accept-all",
+            expect(404, anonymous=401, **_SPEAKERS),
+            body={},
+            happened=_request_status("accepted"),
+        ),
         ("POST", "/meeting-requests/{request_id}/decline"): Case(
             lambda w, r: f"/meeting-requests/{_events(w).request.pk}/decline",
             expect(404, anonymous=401, manager_same_hub=403, staff=403, **_SPEAKERS),

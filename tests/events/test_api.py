@@ -225,3 +225,26 @@ def test_announcements_through_the_api(api: ApiClient) -> None:
     beta_view = api.get(url, token=token_for(beta.user)[1]).data["items"]
     assert [i["message"] for i in beta_view] == ["Solo standby", "Café a las 10:00"]
     assert api.post(url, {"message": "Hola"}, token=token_for(alfa.user)[1]).status == 403
+
+
+def test_accept_all_through_the_api_names_what_stays_pending(api: ApiClient) -> None:
+    event = make_event(max_meetings_per_participant=1)
+    investor = register(event, OrganizationFactory(name="Fondo"))
+    first = pending_request(register(event, OrganizationFactory(name="Alfa")), investor)
+    second = pending_request(register(event, OrganizationFactory(name="Beta")), investor)
+    token = token_for(investor.user)[1]
+
+    done = api.post(f"/events/{event.pk}/requests/accept-all", {}, token=token)
+
+    assert done.status == 200, done.data
+    assert done.data["accepted"] == 1
+    [refused] = done.data["refused"]
+    assert refused["request"]["id"] == second.pk
+    assert refused["request"]["status"] == "pending"
+    assert refused["reason"]
+    statuses = dict(MeetingRequest.objects.values_list("pk", "status"))
+    assert (statuses[first.pk], statuses[second.pk]) == ("accepted", "pending")
+    again = api.post(f"/events/{event.pk}/requests/accept-all", {}, token=token)
+    assert (again.data["accepted"], len(again.data["refused"])) == (0, 1)
+    stranger = token_for(UserFactory())[1]
+    assert api.post(f"/events/{event.pk}/requests/accept-all", {}, token=stranger).status == 404

@@ -240,6 +240,18 @@ class RequestsOut(Schema):
     sent: list[RequestOut]
 
 
+class RefusedOut(Schema):
+    request: RequestOut
+    reason: str
+
+
+class AcceptAllOut(Schema):
+    accepted: int = Field(..., description="Requests accepted by this call.")
+    refused: list[RefusedOut] = Field(
+        ..., description="Pending requests that could not be accepted; they stay pending."
+    )
+
+
 class AgendaItemOut(Schema):
     meeting: int
     uid: str
@@ -577,6 +589,27 @@ def decline_request(
     request: HttpRequest, request_id: ObjectId, payload: AnswerIn | None = None
 ) -> RequestOut:
     return _answer(request, request_id, False, payload.message if payload else "")
+
+
+@router.post(
+    "/events/{event_id}/requests/accept-all",
+    response={200: AcceptAllOut, **ERRORS},
+    auth=required_auth,
+    summary="Accept every meeting request you received that is still waiting",
+)
+def accept_all_requests(request: HttpRequest, event_id: ObjectId) -> AcceptAllOut:
+    """Oldest first, each as if accepted on its own: those that cannot be accepted (a
+    meeting limit reached, the window closed) stay pending and come back with why."""
+    event = _event(request, event_id)
+    participant = _my_participant(request, event)
+    done = services.meeting_requests_accept_all(participant=participant, actor=caller(request))
+    return AcceptAllOut(
+        accepted=done.accepted,
+        refused=[
+            RefusedOut(request=request_out(item), reason=str(reason))
+            for item, reason in done.refused
+        ],
+    )
 
 
 @router.get(
