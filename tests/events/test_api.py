@@ -4,12 +4,14 @@ refusals of bad input as JSON errors (never a 500)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 import pytest
 from django.test import Client
 from icalendar import Calendar
 
-from puente.events.models import EventStatus, MeetingRequest
+from puente.events.api import AudienceCode
+from puente.events.models import Audience, EventStatus, MeetingRequest
 from tests.api.conftest import ApiClient, token_for
 from tests.events.helpers import accepted_meeting, make_event, pending_request, register
 from tests.factories import OrganizationFactory, UserFactory, hub, make_manager, make_member
@@ -202,6 +204,7 @@ def test_the_catalogue_through_the_api_with_its_filters(api: ApiClient) -> None:
 
 
 def test_announcements_through_the_api(api: ApiClient) -> None:
+    assert set(get_args(AudienceCode)) == set(Audience.values)  # one list of audiences
     event = make_event()
     alfa = register(event, OrganizationFactory(name="Alfa"))
     beta = register(event, OrganizationFactory(name="Beta"), standby=True)

@@ -132,17 +132,19 @@ class CataloguePage(Schema):
     count: int
 
 
+#: Who an announcement is for (``events.models.Audience``).
+AudienceCode = Literal["everyone", "checked_in", "not_checked_in", "standby", "no_meetings"]
+
+
 class AnnouncementIn(InputSchema):
     message: str = Field(..., max_length=1000)
-    audience: Literal["everyone", "checked_in", "not_checked_in", "standby", "no_meetings"] = (
-        "everyone"
-    )
+    audience: AudienceCode = "everyone"
 
 
 class AnnouncementOut(Schema):
     id: int
     message: str
-    audience: Literal["everyone", "checked_in", "not_checked_in", "standby", "no_meetings"]
+    audience: AudienceCode
     recipients: int | None = Field(
         ..., description="How many people it reached (organizers only; null for others)."
     )

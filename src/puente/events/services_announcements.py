@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,24 +35,21 @@ _AUDIENCE = {
     Audience.CHECKED_IN: Q(checked_in_at__isnull=False),
     Audience.NOT_CHECKED_IN: Q(checked_in_at__isnull=True, no_show=False),
     Audience.STANDBY: Q(standby=True),
+    # Before the event, a nudge to use the catalogue: a meeting in either role, placed or
+    # not, counts.
+    Audience.NO_MEETINGS: ~Q(
+        Exists(Meeting.objects.filter(Q(first=OuterRef("pk")) | Q(second=OuterRef("pk"))))
+    ),
 }
 
 
 def audience_of(event: Event, audience: str) -> list[Participant]:
     """The registered participants an announcement to ``audience`` reaches."""
-    participants = Participant.objects.filter(
-        event=event, status=ParticipantStatus.REGISTERED
-    ).select_related("user", "organization")
-    if audience == Audience.NO_MEETINGS:
-        # Before the event, a nudge to use the catalogue: a meeting in either role, placed
-        # or not, counts.
-        meetings = Meeting.objects.filter(event=event)
-        return list(
-            participants.exclude(pk__in=meetings.values("first_id")).exclude(
-                pk__in=meetings.values("second_id")
-            )
-        )
-    return list(participants.filter(_AUDIENCE[Audience(audience)]))
+    return list(
+        Participant.objects.filter(event=event, status=ParticipantStatus.REGISTERED)
+        .filter(_AUDIENCE[Audience(audience)])
+        .select_related("user", "organization")
+    )
 
 
 @transaction.atomic
