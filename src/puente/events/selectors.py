@@ -730,13 +730,12 @@ def attendee_names(text: str) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Badge:
-    """One name badge for the event day: a person, whom they come for, and the
-    participant's check-in code (one per participant, on each of its people's badges)."""
+    """One name badge for the event day: a person and whom they come for (the badge
+    carries the participant's check-in code, the same on each of its people's badges)."""
 
     participant: Participant
     name: str
     role: str
-    check_in_path: str
 
 
 def badges_of(event: Event, participant_id: int | None = None) -> list[Badge]:
@@ -751,8 +750,7 @@ def badges_of(event: Event, participant_id: int | None = None) -> list[Badge]:
         people = attendee_names(participant.attendees) or [
             (participant.user.full_name or participant.user.email, "")
         ]
-        path = check_in_path(event, participant)
-        badges.extend(Badge(participant, name, role, path) for name, role in people)
+        badges.extend(Badge(participant, name, role) for name, role in people)
     return badges
 
 
