@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -19,7 +20,8 @@ from puente.events.scheduling import (
 from puente.events.scheduling import solver as solver_module
 from puente.events.scheduling.generator import InstanceSpec, generate
 from puente.events.scheduling.index import build_index
-from puente.events.scheduling.state import Schedule
+from puente.events.scheduling.model import ModelRequest, ModelResult, ScheduleModel
+from puente.events.scheduling.state import UNPLACED, Schedule
 
 from .conftest import make_document
 
@@ -89,9 +91,9 @@ def test_target_stage_proves_a_break_the_participant_bound_misses() -> None:
     assert solution.status == "optimal"
     assert solution.breaks_total == solution.lower_bound == 1
     calls = solution.stats["cp_sat_calls"]
-    # "at most 0 breaks?" is refuted; the incumbent then meets the raised bound.
-    assert [c["stage"] for c in calls] == ["target"]
-    assert calls[0]["status"] == "infeasible"
+    # "at most 0 breaks?" is refuted (by both of its copies, asked side by side); the
+    # incumbent then meets the raised bound.
+    assert [(c["stage"], c["status"]) for c in calls] == [("target", "infeasible")] * 2
 
 
 def test_target_stage_reaches_the_bound_from_a_worse_schedule(
@@ -118,7 +120,8 @@ def test_target_stage_reaches_the_bound_from_a_worse_schedule(
     assert bound == 1  # at most 0 refuted, at most 1 answered with a schedule
     assert refuted_below
     assert schedule.breaks_total() == 1
-    assert [c["status"] for c in run.stats["cp_sat_calls"]] == ["infeasible"]
+    # "At most 0?" is one question, asked as two copies side by side.
+    assert [c["status"] for c in run.stats["cp_sat_calls"]] == ["infeasible"] * 2
     # "At most 1?" has slack 1 over the floors (0) after "at most 0?" was refuted: the
     # case split answers it (one participant above its floor) with a schedule.
     assert run.stats["split"] == [{"target": 1, "slack": 1, "outcome": "found"}]
@@ -368,6 +371,99 @@ def test_fast_mode_proves_a_realistic_instance_the_tables_make_hard() -> None:
     questions, asked before any more annealing, refute 1 and 2 and find a schedule with
     3, so the run ends proven optimal after a few nominal seconds."""
     problem = generate(InstanceSpec("r3-50p-160m-14s", 50, 160, 14, 14, seed=13))
+    solution = solve(problem, time_limit=300, work_limit=30, seed=0)
+    assert validate(problem, solution) == []
+    assert (solution.status, solution.breaks_total, solution.lower_bound) == ("optimal", 3, 3)
+    assert "gap_anneal" not in solution.stats
+
+
+def _result(status: str, dtime: float, slot_of: list[int] | None = None) -> ModelResult:
+    return ModelResult(
+        status=status,  # type: ignore[arg-type]
+        slot_of=slot_of,
+        objective=None,
+        bound=None,
+        wall_time=dtime,
+        deterministic_time=dtime,
+    )
+
+
+def test_side_by_side_questions_keep_seed_order_and_charge_the_longest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two copies of a question run at once: their results come back in the order of
+    the seeds (not of finishing), and the run is charged the longer of the two."""
+    index = build_index(_triangle(4))
+    slow = [0, 1, 3]
+
+    def fake(run: Any, model: Any, budget: float, seed: int | None = None) -> ModelResult:
+        if seed == 5:
+            time.sleep(0.05)  # finishes last, but comes first
+            return _result("feasible", 0.9, slow)
+        return _result("unknown", 0.36)
+
+    monkeypatch.setattr(solver_module, "_solve_single", fake)
+    run = solver_module._Run.begin(index, time_limit=10, mode="exact")
+    model = ScheduleModel(index, ModelRequest(objective="none", base=[UNPLACED] * 3))
+    results = run.ask_side_by_side(model, 1.0, "target", [UNPLACED] * 3, [5, 6])
+    assert [r.status for r in results] == ["feasible", "unknown"]
+    assert results[0].slot_of == slow
+    assert run.nominal_used == pytest.approx(0.9 / solver_module.TARGET_DTIME_PER_SECOND)
+    assert [c["dtime"] for c in run.stats["cp_sat_calls"]] == [0.9, 0.36]
+
+
+def test_cases_solved_side_by_side_are_charged_the_longest() -> None:
+    run = solver_module._Run.begin(build_index(_triangle(3)), time_limit=10)
+    results = [_result("infeasible", 0.2), _result("unknown", 0.72)]
+    solver_module._charge_cases(run, results, [1.0, 0.4])
+    assert run.nominal_used == pytest.approx(0.72 / solver_module.TARGET_DTIME_PER_SECOND)
+    assert run.stats["split_cases"] == 2
+    # The second case stopped at its own limit (0.4 s = 0.72 units): not a clock cut.
+    assert "wall_clock_cut" not in run.stats
+
+
+def test_a_question_refuted_by_either_copy_raises_the_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = _triangle(4)
+    index = build_index(problem)
+    bad = Schedule(index)
+    for meeting, slot in enumerate((0, 3, 1)):
+        bad.place(meeting, slot)
+    seen: list[int | None] = []
+
+    def fake(run: Any, model: Any, budget: float, seed: int | None = None) -> ModelResult:
+        seen.append(seed)
+        if model.request.max_breaks == 0 and seed == 1:
+            return _result("infeasible", 0.1)
+        if model.request.max_breaks == 1 and seed == 0:
+            return _result("feasible", 0.1, [0, 1, 2])  # p1: s1 s3, p2: s1 s2, p3: s2 s3
+        return _result("unknown", 0.1)
+
+    monkeypatch.setattr(solver_module, "_solve_single", fake)
+    run = solver_module._Run.begin(index, time_limit=10, mode="exact", seed=0)
+    schedule, bound, refuted = solver_module._target_search(
+        run,
+        bad,
+        0,
+        5.0,
+        must_place={0, 1, 2},
+        min_priority=None,
+        fairness_used=2,
+        breaks_floor={},
+        may_split=False,
+    )
+    assert (bound, refuted, schedule.breaks_total()) == (1, True, 1)
+    assert sorted(s for s in seen if s is not None) == [0, 0, 1, 1]
+
+
+def test_fast_mode_proves_the_table_tight_instance_r5() -> None:
+    """``r5`` from the benchmark (70 participants, 250 meetings, 18 slots of 17
+    tables): the annealing leaves about 20 breaks over a participant bound of 3, and
+    "at most 3 breaks?" needs 7 units of work or more with any seed. The first round
+    of target questions asks it with two seeds at once and long first attempts, and
+    the run ends proven optimal at the bound."""
+    problem = generate(InstanceSpec("r5-70p-250m-18s", 70, 250, 18, 17, seed=15))
     solution = solve(problem, time_limit=300, work_limit=30, seed=0)
     assert validate(problem, solution) == []
     assert (solution.status, solution.breaks_total, solution.lower_bound) == ("optimal", 3, 3)

@@ -110,7 +110,16 @@ GAP_ANNEAL_SHARE = 0.5
 #: round does not split questions (whole ones retried with twice the work settle
 #: ``r3`` with every seed tried; its split spent the round on 382 open cases with
 #: seed 1).
-GAP_FIRST_TARGET_SHARE = 0.2
+GAP_FIRST_TARGET_SHARE = 0.35
+#: Nominal seconds of the first attempt in that round (then twice as much, ...). The
+#: round never splits a question, so short attempts would only restart it: on ``r5``
+#: "at most 3 breaks?" needed 6.8 units of work or more with each of seeds 0-11 (4
+#: nominal seconds is 7.2 units). With 1 second, and 20% of the budget for the round, seeds 0-2 left
+#: ``r5`` at 14-16 breaks; with these two, all three proved it optimal at 3 in
+#: 15.5-22.2 s. Elsewhere the first attempt stays short (:data:`TARGET_FIRST_SLICE`):
+#: ``r2`` is settled by the split after one open attempt, and with 4 seconds there it
+#: was proven by 2 of seeds 0-2 in 26.8-27.4 s, against 3 of 3 in 16.1-20.0 s.
+GAP_FIRST_SLICE = 4.0
 #: Share of the budget left that the target stage then gets (instead of
 #: :data:`TARGET_SHARE`); the annealing after it gets most of the rest.
 GAP_TARGET_SHARE = 0.5
@@ -129,9 +138,16 @@ SPLIT_CASE_OVERHEAD = 0.015
 SPLIT_DEGREE_ORDER = -1
 #: Cases of a split solved side by side (one CP-SAT worker each, in threads: CP-SAT
 #: releases the GIL; 8 cases of ``r2`` took 1.3 s on two threads against 2.5 s on one,
-#: load 1.9). Capped by ``solve(workers=...)``. Every case is charged its full work, so
-#: the budget and the outcome are those of one thread; only the wall time shrinks.
+#: load 1.9). Capped by ``solve(workers=...)``. The cases of a batch are charged the
+#: longest of them (they share the wall time of the two cores; until 30 November each
+#: was charged its full work, which spent the budget at twice the wall time's pace).
 SPLIT_THREADS = 2
+#: Copies of a whole target question asked side by side, each with its own seed, one
+#: CP-SAT worker each (capped by ``solve(workers=...)``). The time to a "yes" depends
+#: mostly on the seed: on ``r5``, "at most 3 breaks?" (no hint) was answered within 20
+#: units of work by 8 of seeds 0-11 (5 of them in 6.8 to 8.3 units, 3 in 14 to 19), and
+#: the other 4 stayed open. Two seeds at once use the machine's second core.
+TARGET_SEEDS = 2
 #: Open attempts at a question before it is split (tests set 0: split at once). One
 #: direct attempt first: since the slot loads (:meth:`ScheduleModel._add_slot_loads`)
 #: the whole question often settles in a slice ("at most 3 breaks?" on ``r3`` in 2 s,
@@ -299,6 +315,43 @@ class _Run:
             extra=[("linearization_level", 0)] if single_worker else (),
         )
         self.charge(result, budget * rate, rate)
+        self._note_call(stage, result)
+        return result
+
+    def ask_side_by_side(
+        self,
+        model: ScheduleModel,
+        budget: float,
+        stage: str,
+        hint: list[int],
+        seeds: list[int],
+    ) -> list[ModelResult]:
+        """Ask one satisfaction question (``model``) with each of ``seeds`` at once: one
+        CP-SAT worker without linear relaxation per seed, each in its own thread (CP-SAT
+        releases the GIL), each stopped by the deterministic limit of ``budget``.
+
+        The results come back in the order of ``seeds``, whichever finished first, so
+        the outcome is deterministic. The calls ran side by side on the machine's two
+        cores, so the run is charged the longest of them, as the budget counts the
+        machine's time (the same rule as the case split, :func:`_split_target`).
+        """
+        if model.hint_ok:
+            model.add_hint(hint)
+        budget = max(0.05, budget)
+        rate = TARGET_DTIME_PER_SECOND
+        if len(seeds) == 1:
+            results = [_solve_single(self, model, budget, seeds[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=len(seeds)) as pool:
+                futures = [pool.submit(_solve_single, self, model, budget, s) for s in seeds]
+                results = [future.result() for future in futures]
+        longest = max(results, key=lambda result: result.deterministic_time)
+        self.charge(longest, budget * rate, rate)
+        for result in results:
+            self._note_call(stage, result)
+        return results
+
+    def _note_call(self, stage: str, result: ModelResult) -> None:
         self.stats.setdefault("cp_sat_calls", []).append(
             {
                 "stage": stage,
@@ -309,7 +362,6 @@ class _Run:
                 "dtime": round(result.deterministic_time, 3),
             }
         )
-        return result
 
 
 def solve(
@@ -559,6 +611,7 @@ def _solve_with_models(run: _Run) -> _Outcome:
             lower_bound,
             run.nominal_remaining() * GAP_FIRST_TARGET_SHARE,
             may_split=False,
+            first_slice=GAP_FIRST_SLICE,
         )
     if annealing_helps and incumbent.breaks_total() - lower_bound > GAP_ANNEAL_THRESHOLD:
         before = incumbent.breaks_total()
@@ -638,6 +691,7 @@ def _target_search(
     breaks_floor: dict[int, int],
     refuted_below: bool = False,
     may_split: bool = True,
+    first_slice: float = TARGET_FIRST_SLICE,
 ) -> tuple[Schedule, int, bool]:
     """Ask, for ``target`` = the lower bound, then one more, ...: is there a schedule
     with at most ``target`` breaks (keeping the earlier stages' optima)?
@@ -656,7 +710,9 @@ def _target_search(
     the time to a "yes" varies widely between seeds). The stage stops at the first
     question left open when its ``budget`` (nominal seconds) runs out; the breaks
     optimisation then continues from the incumbent. Without ``may_split`` open
-    questions are only retried. Returns the incumbent, the bound and whether the
+    questions are only retried. Each attempt asks :data:`TARGET_SEEDS` copies of the
+    question side by side, with their own seeds; the first gets ``first_slice``
+    nominal seconds. Returns the incumbent, the bound and whether the
     question below the bound was refuted.
     """
     index = run.index
@@ -710,16 +766,14 @@ def _target_search(
                 break
             result_status, result_slot_of = status, slot_of
         else:
-            slice_ = min(left, TARGET_FIRST_SLICE * 2**attempt)
-            result = run.run_model(
-                model,
-                slice_,
-                "target",
-                incumbent.slot_of,
-                single_worker=True,
-                seed=run.seed + attempt,
-            )
-            result_status, result_slot_of = result.status, result.slot_of
+            slice_ = min(left, first_slice * 2**attempt)
+            copies = max(1, min(run.workers, TARGET_SEEDS))
+            seeds = [run.seed + copies * attempt + i for i in range(copies)]
+            results = run.ask_side_by_side(model, slice_, "target", incumbent.slot_of, seeds)
+            refuted = any(r.status == "infeasible" for r in results)
+            found = next((r.slot_of for r in results if r.slot_of is not None), None)
+            result_status = "infeasible" if refuted else "open"
+            result_slot_of = None if refuted else found
         if result_status == "infeasible":
             lower_bound += 1
             attempt = 0
@@ -817,11 +871,11 @@ def _split_target(
                 batch.append(((chosen, start, stop), case, slice_))
             if not batch:
                 continue
-            futures = [pool.submit(_solve_case, run, case, slice_) for _, case, slice_ in batch]
+            futures = [pool.submit(_solve_single, run, case, slice_) for _, case, slice_ in batch]
+            results = [future.result() for future in futures]
+            _charge_cases(run, results, [slice_ for _, _, slice_ in batch])
             later: list[list[tuple[tuple[int, ...], int, int]]] = []
-            for (node, _, slice_), future in zip(batch, futures, strict=True):
-                result = future.result()
-                _charge_case(run, result, slice_)
+            for (node, _, _), result in zip(batch, results, strict=True):
                 chosen, start, stop = node
                 remaining = slack - len(chosen)
                 if result.status == "infeasible":
@@ -837,12 +891,15 @@ def _split_target(
     return ("open" if undecided else "infeasible"), None
 
 
-def _solve_case(run: _Run, case: ScheduleModel, budget: float) -> ModelResult:
-    """Solve one case of a split like a target question (one worker, no LP), without
-    touching the run's shared state (it may run in a thread beside another case)."""
+def _solve_single(
+    run: _Run, model: ScheduleModel, budget: float, seed: int | None = None
+) -> ModelResult:
+    """Solve a target question or one case of a split: one CP-SAT worker, no LP,
+    ``budget`` nominal seconds; touches none of the run's shared state (it may run in a
+    thread beside another call)."""
     budget = max(0.05, budget)
-    return case.solve(
-        seed=run.seed,
+    return model.solve(
+        seed=run.seed if seed is None else seed,
         time_limit=run.remaining() if run.deterministic else min(budget, run.remaining()),
         deterministic_limit=budget * TARGET_DTIME_PER_SECOND if run.deterministic else None,
         workers=1,
@@ -851,11 +908,13 @@ def _solve_case(run: _Run, case: ScheduleModel, budget: float) -> ModelResult:
     )
 
 
-def _charge_case(run: _Run, result: ModelResult, budget: float) -> None:
-    """Charge one solved case to the run (in the split's order: deterministic)."""
+def _charge_cases(run: _Run, results: list[ModelResult], budgets: list[float]) -> None:
+    """Charge cases solved side by side (in the split's order: deterministic): the
+    longest of them, as they shared the wall time of the machine's cores."""
     rate = TARGET_DTIME_PER_SECOND
-    run.charge(result, max(0.05, budget) * rate, rate)
-    run.stats["split_cases"] = run.stats.get("split_cases", 0) + 1
+    k = max(range(len(results)), key=lambda i: results[i].deterministic_time)
+    run.charge(results[k], max(0.05, budgets[k]) * rate, rate)
+    run.stats["split_cases"] = run.stats.get("split_cases", 0) + len(results)
 
 
 def _split_children(
