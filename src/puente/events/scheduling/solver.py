@@ -114,11 +114,12 @@ GAP_FIRST_TARGET_SHARE = 0.35
 #: Nominal seconds of the first attempt in that round (then twice as much, ...). The
 #: round never splits a question, so short attempts would only restart it: on ``r5``
 #: "at most 3 breaks?" needed 6.8 units of work or more with each of seeds 0-11 (4
-#: nominal seconds is 7.2 units). With 1 second, and 20% of the budget for the round, seeds 0-2 left
-#: ``r5`` at 14-16 breaks; with these two, all three proved it optimal at 3 in
-#: 15.5-22.2 s. Elsewhere the first attempt stays short (:data:`TARGET_FIRST_SLICE`):
-#: ``r2`` is settled by the split after one open attempt, and with 4 seconds there it
-#: was proven by 2 of seeds 0-2 in 26.8-27.4 s, against 3 of 3 in 16.1-20.0 s.
+#: nominal seconds is 7.2 units). With 1 second, and 20% of the budget for the round,
+#: seeds 0-2 left ``r5`` at 14-16 breaks; with these two, all three proved it optimal
+#: at 3 in 15.5-22.2 s. Elsewhere the first attempt stays short
+#: (:data:`TARGET_FIRST_SLICE`): ``r2`` is settled by the split after one open
+#: attempt, and with 4 seconds there it was proven by 2 of seeds 0-2 in 26.8-27.4 s,
+#: against 3 of 3 in 16.1-20.0 s.
 GAP_FIRST_SLICE = 4.0
 #: Share of the budget left that the target stage then gets (instead of
 #: :data:`TARGET_SHARE`); the annealing after it gets most of the rest.
