@@ -27,7 +27,7 @@ from puente.events.scheduling import (
 from puente.events.scheduling import model as model_module
 from puente.events.scheduling import solver as solver_module
 from puente.events.scheduling.generator import InstanceSpec, generate
-from puente.events.scheduling.index import build_index
+from puente.events.scheduling.index import breaks_of_mask, build_index
 from puente.events.scheduling.lower_bounds import participant_bounds
 from puente.events.scheduling.model import ModelRequest, ScheduleModel
 from puente.events.scheduling.state import UNPLACED, Schedule
@@ -434,6 +434,38 @@ def test_single_window_encoding_equals_a_cap_of_zero(problem: Problem) -> None:
     ]
     assert status[0] == status[1]
     assert status[0] in ("optimal", "infeasible")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems(), st.integers(min_value=0, max_value=1))
+def test_two_block_encoding_equals_exactly_one_break(problem: Problem, parity: int) -> None:
+    """Participants in ``one_break`` (two blocks, no break literals) admit exactly the
+    schedules where they have one break: same feasibility as bounding their breaks to
+    1 from both sides, and every schedule found gives each of them one break."""
+    index = build_index(problem)
+    held = {
+        p for p in range(index.n_participants) if p % 2 == parity and len(index.meetings_of[p]) >= 2
+    }
+    request = ModelRequest(
+        objective="none",
+        base=[UNPLACED] * index.n_meetings,
+        must_place=set(range(index.n_meetings)),
+        fairness_bound=problem.fairness,
+    )
+    bounded = ScheduleModel(index, request).restricted(
+        dict.fromkeys(held, 1), dict.fromkeys(held, 1)
+    )
+    blocks = ScheduleModel(index, replace(request, one_break=frozenset(held)))
+    assert blocks.block_encoded == held & set(blocks.touched)  # those with a slot left
+    results = [
+        model.solve(seed=0, time_limit=10, deterministic_limit=None, workers=1)
+        for model in (bounded, blocks)
+    ]
+    assert results[0].status == results[1].status
+    assert results[0].status in ("optimal", "infeasible")
+    if results[1].slot_of is not None:
+        schedule = Schedule(index, results[1].slot_of)
+        assert all(breaks_of_mask(schedule.busy[p]) == 1 for p in held)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -32,6 +32,10 @@ ProgressHook = Callable[[float, float], None]
 #: State the tables on the ``busy`` literals too (:meth:`ScheduleModel._add_slot_loads`);
 #: tests turn it off to check that it never changes an optimum.
 SLOT_LOADS = True
+#: Most two-block patterns one participant held at one break may get (a participant
+#: with ``k`` meetings over ``n`` slots has at most ``(k - 1)(n - k)(n - k + 1) / 2``:
+#: under 800 on the realistic instances); above it, it keeps its break literals.
+MAX_BLOCK_PATTERNS = 6000
 
 
 @dataclass
@@ -44,6 +48,9 @@ class ModelRequest:
     first objective, ``fairness_bound`` caps the breaks spread (``excess`` adds a
     variable on top of it), ``max_breaks`` keeps the second objective, ``previous`` maps
     meetings to the slot they had before (for the ``moves`` objective).
+    ``zero_breaks`` and ``one_break`` participants are held at exactly 0 and exactly 1
+    break, encoded by the blocks of slots they can be busy in (one block, two blocks:
+    :meth:`ScheduleModel._add_blocks`) instead of break literals.
     """
 
     objective: Objective
@@ -59,6 +66,7 @@ class ModelRequest:
     relax_outside_order: bool = False
     windows: bool = False
     zero_breaks: frozenset[int] = frozenset()
+    one_break: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -184,7 +192,7 @@ class ScheduleModel:
                 self.constant_breaks += value
                 self.constant_break_values.append(value)
         self.busy: dict[tuple[int, int], Literal_] = {}
-        self.single_window: set[int] = set()  # zero_breaks participants so encoded
+        self.block_encoded: set[int] = set()  # held participants encoded by their blocks
         self.starts: dict[int, list[Literal_]] = {}
         self.any_meeting: dict[int, Literal_] = {}
         self.breaks: dict[int, cp_model.LinearExprT] = {}
@@ -204,11 +212,14 @@ class ScheduleModel:
                     model.add(cp_model.LinearExpr.sum(column[t]) == var)
                     busy.append(var)
                 self.busy[(p, t)] = busy[t]
-            if p in self.request.zero_breaks and self._add_single_window(p, busy):
-                self.single_window.add(p)
+            held = 0 if p in self.request.zero_breaks else None
+            if p in self.request.one_break:
+                held = 1
+            if held is not None and self._add_blocks(p, busy, held + 1):
+                self.block_encoded.add(p)
                 self.starts[p] = []
                 self.any_meeting[p] = 1
-                self.breaks[p] = cp_model.LinearExpr.sum([])
+                self.breaks[p] = cp_model.LinearExpr.sum([]) + held
                 continue
             starts = self._break_literals(p, busy)
             self.starts[p] = starts
@@ -363,29 +374,41 @@ class ScheduleModel:
             and not self.fixed_busy[p] & ~(((1 << k) - 1) << s)
         ]
 
-    def _add_single_window(self, p: int, busy: list[Literal_]) -> bool:
-        """Encode "``p`` has no break" by its window alone (``zero_breaks``).
+    def _add_blocks(self, p: int, busy: list[Literal_], blocks: int) -> bool:
+        """Encode "``p`` has exactly ``blocks - 1`` breaks" (1 or 2 blocks) by its blocks.
 
-        Exactly one window literal ``w[p, s]`` is true, and ``busy[p, t]`` is true exactly
-        when ``t`` lies in the chosen window; no break literals are made for ``p``, whose
-        breaks are the constant 0. Returns False (nothing added) when ``p`` has a meeting
-        that may stay unplaced: its number of meetings, so its window, is not known.
+        Exactly one pattern literal is true (one window of ``k`` consecutive slots, or two
+        blocks of ``k`` slots in all with an idle run between them), and ``busy[p, t]`` is
+        true exactly when ``t`` lies in the chosen pattern; no break literals are made for
+        ``p``, whose breaks are the constant ``blocks - 1``. Patterns that use a slot
+        closed to ``p`` or miss a slot it is fixed in are left out. Returns False
+        (nothing added) when ``p`` has a meeting that may stay unplaced (its number of
+        meetings, so its patterns, is not known), or when two blocks would need more
+        than :data:`MAX_BLOCK_PATTERNS` patterns.
         """
         k = self._meeting_count(p)
         if k is None:
             return False
-        model = self.model
         n_slots = self.index.n_slots
-        if k <= 1:
+        if blocks == 1 and k <= 1:
             return True
-        windows: list[cp_model.IntVar] = []
+        patterns = (
+            [((1 << k) - 1) << s for s in self._window_starts(p, busy, k)]
+            if blocks == 1
+            else self._two_block_patterns(p, busy, k)
+        )
+        if patterns is None:
+            return False
+        model = self.model
+        chosen: list[cp_model.IntVar] = []
         covering: list[list[cp_model.IntVar]] = [[] for _ in range(n_slots)]
-        for s in self._window_starts(p, busy, k):
-            var = model.new_bool_var(f"window_{p}_{s}")
-            windows.append(var)
-            for t in range(s, s + k):
-                covering[t].append(var)
-        model.add_exactly_one(windows)
+        for mask in patterns:
+            var = model.new_bool_var(f"pattern_{p}_{mask}")
+            chosen.append(var)
+            for t in range(n_slots):
+                if mask >> t & 1:
+                    covering[t].append(var)
+        model.add_exactly_one(chosen)
         for t in range(n_slots):
             lit = busy[t]
             if isinstance(lit, int):
@@ -395,6 +418,28 @@ class ScheduleModel:
             else:
                 model.add(lit == 0)
         return True
+
+    def _two_block_patterns(self, p: int, busy: list[Literal_], k: int) -> list[int] | None:
+        """Bit masks of the ``k`` slots of two blocks with an idle run between them that
+        ``p`` could be busy in (None when there are more than :data:`MAX_BLOCK_PATTERNS`)."""
+        n_slots = self.index.n_slots
+        closed = 0
+        for t in range(n_slots):
+            if isinstance(busy[t], int) and busy[t] == 0:
+                closed |= 1 << t
+        fixed = self.fixed_busy[p]
+        patterns: list[int] = []
+        for first in range(1, k):
+            head, tail = (1 << first) - 1, (1 << (k - first)) - 1
+            for a in range(n_slots - k):
+                for b in range(a + first + 1, n_slots - (k - first) + 1):
+                    mask = head << a | tail << b
+                    if mask & closed or fixed & ~mask:
+                        continue
+                    patterns.append(mask)
+                    if len(patterns) > MAX_BLOCK_PATTERNS:
+                        return None
+        return patterns
 
     def _participants_with_forced_meeting(self) -> set[int]:
         result: set[int] = set()

@@ -707,7 +707,8 @@ def _target_search(
     earlier round: ``refuted_below``), is first asked whole for one slice
     (:data:`SPLIT_AFTER_OPEN`), then split into cases by the participants that exceed
     their floor (:func:`_split_target`); a question with no slack holds every
-    participant at its floor, so those at 0 get the single-window encoding;
+    participant at its floor, so those at 0 get the single-window encoding and those
+    at 1 the two-block one;
     other open questions are retried with the next seed and twice the work (restarts:
     the time to a "yes" varies widely between seeds). The stage stops at the first
     question left open when its ``budget`` (nominal seconds) runs out; the breaks
@@ -725,12 +726,13 @@ def _target_search(
         if left < 0.05 or run.remaining() < 0.1:
             break
         # Every meeting is free here, so no breaks are constant: the slack is the target
-        # over the floors. With none, every participant stays at its floor, and those
-        # at 0 are one window each.
+        # over the floors. With none, every participant stays at its floor: those at 0
+        # are one window each, those at 1 two blocks.
         slack = lower_bound - sum(breaks_floor.values())
         held = frozenset(
             p for p in range(index.n_participants) if slack == 0 and p not in breaks_floor
         )
+        held_at_one = frozenset(p for p, f in breaks_floor.items() if slack == 0 and f == 1)
         model = ScheduleModel(
             index,
             ModelRequest(
@@ -743,6 +745,7 @@ def _target_search(
                 breaks_floor=breaks_floor,
                 windows=WINDOWS[run.mode],
                 zero_breaks=held,
+                one_break=held_at_one,
             ),
         )
         split = (
@@ -866,7 +869,7 @@ def _split_target(
                 zero = frozenset(p for p, cap in caps.items() if cap == 0) | never
                 case = ScheduleModel(index, replace(model.request, zero_breaks=zero))
                 case.add_hint(hint)
-                kept = {p: c for p, c in caps.items() if p not in case.single_window}
+                kept = {p: c for p, c in caps.items() if p not in case.block_encoded}
                 case = case.restricted(kept, raised)
                 run.spend(SPLIT_CASE_OVERHEAD + len(case.x) * SPLIT_BUILD_PER_CELL)
                 slice_ = min(left, SPLIT_CASE_SLICE if small else SPLIT_NODE_SLICE)
