@@ -865,9 +865,11 @@ def _split_target(
                 caps.update({q: floor[q] + remaining + 1 for q in chosen})
                 raised = {q: floor[q] + 1 for q in chosen}
                 # Participants held at 0 breaks are encoded by their window alone (a
-                # smaller model than the break literals with a cap of 0).
+                # smaller model than the break literals with a cap of 0), those held at
+                # a floor of 1 by their two blocks.
                 zero = frozenset(p for p, cap in caps.items() if cap == 0) | never
-                case = ScheduleModel(index, replace(model.request, zero_breaks=zero))
+                one = frozenset(p for p, cap in caps.items() if cap == 1 == floor[p])
+                case = ScheduleModel(index, replace(model.request, zero_breaks=zero, one_break=one))
                 case.add_hint(hint)
                 kept = {p: c for p, c in caps.items() if p not in case.block_encoded}
                 case = case.restricted(kept, raised)
