@@ -114,10 +114,12 @@ GAP_FIRST_TARGET_SHARE = 0.35
 #: Nominal seconds of the first attempt in that round (then twice as much, ...). The
 #: round never splits a question, so short attempts would only restart it: on ``r5``
 #: "at most 3 breaks?" needed 6.8 units of work or more with each of seeds 0-11 (4
-#: nominal seconds is 7.2 units). With 1 second, and 20% of the budget for the round,
+#: nominal seconds is 7.2 units; with the two-block encoding since, 2.7 to 9.5 units
+#: for the half of the seeds that answer within 12). With 1 second, and 20% of the budget for the round,
 #: seeds 0-2 left ``r5`` at 14-16 breaks; with these two, all three proved it optimal
-#: at 3 in 15.5-22.2 s (seeds 3-6: 2 of 4; the other two were cut by the wall clock
-#: on a machine doing about 1 unit per second instead of 1.8). Elsewhere the first attempt stays short
+#: at 3 in 15.5-22.2 s (seeds 3-6: 2 of 4, the other two cut by the wall clock on a
+#: machine doing about 1 unit per second instead of 1.8; with the two-block encoding
+#: since, 7 of seeds 0-8). Elsewhere the first attempt stays short
 #: (:data:`TARGET_FIRST_SLICE`): ``r2`` is settled by the split after one open
 #: attempt, and with 4 seconds there it was proven by 2 of seeds 0-2 in 26.8-27.4 s,
 #: against 3 of 3 in 16.1-20.0 s.
