@@ -96,17 +96,17 @@ def test_target_stage_proves_a_break_the_participant_bound_misses() -> None:
     assert [(c["stage"], c["status"]) for c in calls] == [("target", "infeasible")] * 2
 
 
-def test_target_stage_reaches_the_bound_from_a_worse_schedule(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(solver_module, "SPLIT_AFTER_OPEN", 0)  # split at once
-    problem = _triangle(4)
-    index = build_index(problem)
+def _ask_from_a_worse_triangle(
+    **options: Any,
+) -> tuple[solver_module._Run, Schedule, int, bool]:
+    """The target questions from bound 0 on the triangle over 4 slots, starting from a
+    schedule with 2 breaks (the optimum is 1)."""
+    index = build_index(_triangle(4))
     bad = Schedule(index)
     for meeting, slot in enumerate((0, 3, 1)):  # p1: s1 s2, p2: s1 s4, p3: s2 s4
         bad.place(meeting, slot)
     assert bad.breaks_total() == 2
-    run = solver_module._Run.begin(index, time_limit=10, mode="exact")
+    run = solver_module._Run.begin(index, time_limit=10, mode="exact", seed=0)
     schedule, bound, refuted_below = solver_module._target_search(
         run,
         bad,
@@ -116,7 +116,16 @@ def test_target_stage_reaches_the_bound_from_a_worse_schedule(
         min_priority=None,
         fairness_used=2,
         breaks_floor={},
+        **options,
     )
+    return run, schedule, bound, refuted_below
+
+
+def test_target_stage_reaches_the_bound_from_a_worse_schedule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(solver_module, "SPLIT_AFTER_OPEN", 0)  # split at once
+    run, schedule, bound, refuted_below = _ask_from_a_worse_triangle()
     assert bound == 1  # at most 0 refuted, at most 1 answered with a schedule
     assert refuted_below
     assert schedule.breaks_total() == 1
@@ -412,24 +421,20 @@ def test_side_by_side_questions_keep_seed_order_and_charge_the_longest(
     assert [c["dtime"] for c in run.stats["cp_sat_calls"]] == [0.9, 0.36]
 
 
-def test_cases_solved_side_by_side_are_charged_the_longest() -> None:
+def test_calls_side_by_side_are_charged_the_longest() -> None:
     run = solver_module._Run.begin(build_index(_triangle(3)), time_limit=10)
     results = [_result("infeasible", 0.2), _result("unknown", 0.72)]
-    solver_module._charge_cases(run, results, [1.0, 0.4])
+    run.charge_side_by_side(results, [1.0, 0.4])
     assert run.nominal_used == pytest.approx(0.72 / solver_module.TARGET_DTIME_PER_SECOND)
-    assert run.stats["split_cases"] == 2
-    # The second case stopped at its own limit (0.4 s = 0.72 units): not a clock cut.
+    # The second call stopped at its own limit (0.4 s = 0.72 units): not a clock cut.
     assert "wall_clock_cut" not in run.stats
+    run.charge_side_by_side([_result("unknown", 0.1)], [1.0])  # stopped early: the clock
+    assert run.stats["wall_clock_cut"]
 
 
 def test_a_question_refuted_by_either_copy_raises_the_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    problem = _triangle(4)
-    index = build_index(problem)
-    bad = Schedule(index)
-    for meeting, slot in enumerate((0, 3, 1)):
-        bad.place(meeting, slot)
     seen: list[int | None] = []
 
     def fake(run: Any, model: Any, budget: float, seed: int | None = None) -> ModelResult:
@@ -441,20 +446,9 @@ def test_a_question_refuted_by_either_copy_raises_the_bound(
         return _result("unknown", 0.1)
 
     monkeypatch.setattr(solver_module, "_solve_single", fake)
-    run = solver_module._Run.begin(index, time_limit=10, mode="exact", seed=0)
-    schedule, bound, refuted = solver_module._target_search(
-        run,
-        bad,
-        0,
-        5.0,
-        must_place={0, 1, 2},
-        min_priority=None,
-        fairness_used=2,
-        breaks_floor={},
-        may_split=False,
-    )
+    _, schedule, bound, refuted = _ask_from_a_worse_triangle(may_split=False)
     assert (bound, refuted, schedule.breaks_total()) == (1, True, 1)
-    assert sorted(s for s in seen if s is not None) == [0, 0, 1, 1]
+    assert sorted(seen[:2]) == sorted(seen[2:]) == [0, 1]  # each question: seeds 0 and 1
 
 
 def test_fast_mode_proves_the_table_tight_instance_r5() -> None:

@@ -341,19 +341,20 @@ class _Run:
         """
         if model.hint_ok:
             model.add_hint(hint)
-        budget = max(0.05, budget)
-        rate = TARGET_DTIME_PER_SECOND
-        if len(seeds) == 1:
-            results = [_solve_single(self, model, budget, seeds[0])]
-        else:
-            with ThreadPoolExecutor(max_workers=len(seeds)) as pool:
-                futures = [pool.submit(_solve_single, self, model, budget, s) for s in seeds]
-                results = [future.result() for future in futures]
-        longest = max(results, key=lambda result: result.deterministic_time)
-        self.charge(longest, budget * rate, rate)
+        with ThreadPoolExecutor(max_workers=len(seeds)) as pool:
+            futures = [pool.submit(_solve_single, self, model, budget, s) for s in seeds]
+            results = [future.result() for future in futures]
+        self.charge_side_by_side(results, [budget] * len(results))
         for result in results:
             self._note_call(stage, result)
         return results
+
+    def charge_side_by_side(self, results: list[ModelResult], budgets: list[float]) -> None:
+        """Charge single-worker calls that ran side by side (``budgets`` in nominal
+        seconds): the longest of them, as they shared the wall time of the cores."""
+        rate = TARGET_DTIME_PER_SECOND
+        k = max(range(len(results)), key=lambda i: results[i].deterministic_time)
+        self.charge(results[k], max(0.05, budgets[k]) * rate, rate)
 
     def _note_call(self, stage: str, result: ModelResult) -> None:
         self.stats.setdefault("cp_sat_calls", []).append(
@@ -882,7 +883,8 @@ def _split_target(
                 continue
             futures = [pool.submit(_solve_single, run, case, slice_) for _, case, slice_ in batch]
             results = [future.result() for future in futures]
-            _charge_cases(run, results, [slice_ for _, _, slice_ in batch])
+            run.charge_side_by_side(results, [slice_ for _, _, slice_ in batch])
+            run.stats["split_cases"] = run.stats.get("split_cases", 0) + len(results)
             later: list[list[tuple[tuple[int, ...], int, int]]] = []
             for (node, _, _), result in zip(batch, results, strict=True):
                 chosen, start, stop = node
@@ -915,15 +917,6 @@ def _solve_single(
         interleave=run.deterministic,
         extra=[("linearization_level", 0)],
     )
-
-
-def _charge_cases(run: _Run, results: list[ModelResult], budgets: list[float]) -> None:
-    """Charge cases solved side by side (in the split's order: deterministic): the
-    longest of them, as they shared the wall time of the machine's cores."""
-    rate = TARGET_DTIME_PER_SECOND
-    k = max(range(len(results)), key=lambda i: results[i].deterministic_time)
-    run.charge(results[k], max(0.05, budgets[k]) * rate, rate)
-    run.stats["split_cases"] = run.stats.get("split_cases", 0) + len(results)
 
 
 def _split_children(
