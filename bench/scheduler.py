@@ -7,6 +7,7 @@ Run from the repository root::
     PYTHONPATH=src python bench/scheduler.py --json     # machine-readable output
     PYTHONPATH=src python bench/scheduler.py --mode exact --skip-large   # proofs
     PYTHONPATH=src python bench/scheduler.py --skip-large --advise-tables  # more tables?
+    PYTHONPATH=src python bench/scheduler.py --only r6 --skip-large --tables 19
 
 The table gives, per instance: meetings placed, breaks, the proven lower bound on
 breaks, whether the schedule is proven optimal (``proven``: breaks equal the bound and
@@ -28,7 +29,7 @@ import os
 import statistics
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from puente.events.scheduling import greedy_first_come, solve, validate
@@ -235,6 +236,12 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default="", help="comma-separated instance name prefixes to run (e.g. r1,r2)"
     )
     parser.add_argument(
+        "--tables",
+        type=int,
+        default=None,
+        help="tables per slot for the realistic instances instead of their own (same requests)",
+    )
+    parser.add_argument(
         "--nondeterministic",
         action="store_true",
         help="use CP-SAT's default parallel portfolio (not reproducible)",
@@ -247,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         prefixes = tuple(p.strip() for p in args.only.split(",") if p.strip())
         realistic = [s for s in realistic if s.name.startswith(prefixes)]
+    if args.tables is not None:
+        realistic = [replace(s, tables=args.tables) for s in realistic]
     load_before = _load()
     rows = []
     for spec in realistic:
