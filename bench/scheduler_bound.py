@@ -8,7 +8,7 @@ Run from the repository root::
 For each realistic instance chosen, a fast-mode run of 30 nominal seconds (``--hint-work``) gives the
 schedule that orders and hints the cases (as in the solver), then the question "is
 there a schedule with at most ``--breaks`` breaks?" is settled by the solver's own case
-split (``_split_target``: every participant at its floor but the ones a case lets
+split (``split_question``: every participant at its floor but the ones a case lets
 exceed it) with ``--work-limit`` nominal seconds. It prints the outcome (``infeasible``
 proves the bound ``breaks + 1``; ``found`` a schedule with that many breaks; ``open``
 the budget ran out), the number of cases and the work and wall time they took. This is
@@ -25,8 +25,7 @@ from puente.events.scheduling import solve
 from puente.events.scheduling.generator import generate
 from puente.events.scheduling.index import build_index
 from puente.events.scheduling.lower_bounds import participant_bounds
-from puente.events.scheduling.model import ModelRequest, ScheduleModel
-from puente.events.scheduling.solver import WINDOWS, _Run, _split_target
+from puente.events.scheduling.solver import split_question
 from scheduler import REALISTIC
 
 
@@ -41,40 +40,27 @@ def settle(
     index = build_index(problem)
     slot_of = hint.slot_of()
     base = [index.slot_pos[slot_of[m]] if m in slot_of else -1 for m in index.meeting_ids]
-    floors = participant_bounds(index)
-    floor_of = {p: f for p, f in enumerate(floors) if f > 0}
-    slack = breaks - sum(floors)
+    floors = sum(participant_bounds(index))
     row: dict[str, object] = {
         "instance": spec.name,
         "breaks": breaks,
-        "floors": sum(floors),
-        "slack": slack,
+        "floors": floors,
+        "slack": breaks - floors,
         "hint_breaks": hint.breaks_total,
     }
-    if slack < 1:
+    if breaks <= floors:
         row["outcome"] = "not a split question (no slack over the floors)"
         return row
-    run = _Run.begin(index, time_limit=work_limit * 4, work_limit=work_limit, seed=seed)
-    model = ScheduleModel(
-        index,
-        ModelRequest(
-            objective="none",
-            base=base,
-            must_place=set(range(index.n_meetings)),
-            fairness_bound=problem.fairness,
-            max_breaks=breaks,
-            breaks_floor=floor_of,
-            windows=WINDOWS["fast"],
-        ),
-    )
     started = time.perf_counter()
-    outcome, _ = _split_target(run, model, base, slack, floor_of, work_limit)
+    settled = split_question(
+        index, breaks, base=base, work_limit=work_limit, time_limit=4 * work_limit, seed=seed
+    )
     row.update(
-        outcome=outcome,
-        cases=run.stats.get("split_cases", 0),
-        work_nominal_s=round(run.nominal_used, 1),
+        outcome=settled.outcome,
+        cases=settled.cases,
+        work_nominal_s=round(settled.work, 1),
         wall_s=round(time.perf_counter() - started, 1),
-        wall_clock_cut=bool(run.stats.get("wall_clock_cut")),
+        wall_clock_cut=settled.wall_clock_cut,
     )
     return row
 

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
 from puente.accounts.viewer import viewer_for
 from puente.directory import selectors
+from tests.benches import load_bench
 
 pytestmark = pytest.mark.django_db
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _load(name: str, file: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCH / file)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 def test_the_directory_bench_seeds_and_measures_a_small_directory() -> None:
-    corpus = _load("directory_corpus", "directory_corpus.py")
-    bench = _load("bench_directory", "directory.py")
+    corpus = load_bench("directory_corpus", "directory_corpus.py")
+    bench = load_bench("bench_directory", "directory.py")
     assert corpus.seed_if_needed(300) == 300
     results = bench.measure(1)
     summary = bench.summarize(results)

@@ -3,13 +3,12 @@ server, and the database's exclusion constraint settling every race."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
+
+from tests.benches import load_bench
 
 pytestmark = [
     pytest.mark.postgres,
@@ -18,23 +17,11 @@ pytestmark = [
     ),
 ]
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "booking_race.py"
-
-
-def _bench() -> Any:
-    spec = importlib.util.spec_from_file_location("booking_race", BENCH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["booking_race"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
 
 def test_concurrent_api_clients_never_get_overlapping_bookings(
     live_server: Any, reference_data: None
 ) -> None:
-    race = _bench()
+    race = load_bench("booking_race", "booking_race.py")
     room_ids, tokens, zone = race.seed_rooms_and_clients(rooms=2, clients=8)
     result = race.run_race(
         live_server.url, tokens, room_ids, bookings=6, seed=7, days=race.race_days(1)

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
-BENCH = Path(__file__).resolve().parents[3] / "bench"
-
-
-def _load(name: str, file: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCH / file)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.benches import load_bench
 
 
 def test_the_bound_bench_refutes_two_breaks_on_r3() -> None:
-    _load("scheduler", "scheduler.py")
-    bench = _load("scheduler_bound", "scheduler_bound.py")
+    load_bench("scheduler", "scheduler.py")
+    bench = load_bench("scheduler_bound", "scheduler_bound.py")
     row = bench.settle("r3", 2, work_limit=20.0, hint_work=2.0)
     # r3's participant floors sum to 1, so "at most 2?" has one unit of slack; the
     # tables make it infeasible (r3's optimum is 3).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -258,34 +259,19 @@ def test_exact_mode_proves_a_dense_medium_instance() -> None:
     assert solution.breaks_total == solution.lower_bound
 
 
-def _split_question(problem: Problem, target: int, fairness: int) -> str:
+def _split_question(problem: Problem, target: int) -> str:
     """Outcome of the case split of "at most ``target`` breaks?" (every meeting placed)."""
     index = build_index(problem)
-    floors = participant_bounds(index)
-    run = solver_module._Run.begin(index, time_limit=600, work_limit=1e6, mode="exact")
     base = [UNPLACED] * index.n_meetings
-    breaks_floor = {p: f for p, f in enumerate(floors) if f > 0}
-    model = ScheduleModel(
-        index,
-        ModelRequest(
-            objective="none",
-            base=base,
-            must_place=set(range(index.n_meetings)),
-            fairness_bound=fairness,
-            max_breaks=target,
-            breaks_floor=breaks_floor,
-            windows=True,
-        ),
+    settled = solver_module.split_question(
+        index, target, base=base, work_limit=1e6, time_limit=600, mode="exact"
     )
-    status, slot_of = solver_module._split_target(
-        run, model, base, model.breaks_slack(target), breaks_floor, budget=1e6
-    )
-    if status == "found":
-        assert slot_of is not None
-        schedule = Schedule(index, slot_of)
+    if settled.outcome == "found":
+        assert settled.slot_of is not None
+        schedule = Schedule(index, settled.slot_of)
         assert schedule.breaks_total() <= target
-        assert all(s != UNPLACED for s in slot_of)
-    return status
+        assert all(s != UNPLACED for s in settled.slot_of)
+    return settled.outcome
 
 
 @st.composite
@@ -357,7 +343,7 @@ def test_case_split_answers_like_the_brute_force_oracle(
         solver_module.SPLIT_NODE_SLICE = saved[0] if solve_nodes else 0.0
         solver_module.SPLIT_GROUP = 4 if solve_nodes else 1
         for target in range(floor_total + 1, optimum + 1):
-            outcome = _split_question(problem, target, problem.fairness)
+            outcome = _split_question(problem, target)
             assert outcome == ("found" if target == optimum else "infeasible")
     finally:
         solver_module.SPLIT_NODE_SLICE, solver_module.SPLIT_GROUP = saved
@@ -375,7 +361,10 @@ def test_dense_problems_reach_beyond_the_participant_floors() -> None:
     )
     assert fewest_breaks_all_placed(triangle) == 1
     assert sum(participant_bounds(build_index(triangle))) == 0
-    assert _split_question(triangle, 1, triangle.fairness) == "found"
+    assert _split_question(triangle, 1) == "found"
+    # At the floors themselves there is nothing to split.
+    with pytest.raises(ValueError, match="no slack"):
+        _split_question(triangle, 0)
 
 
 @ORACLE
@@ -407,10 +396,10 @@ def test_case_split_refutes_and_reaches_the_optimum_of_medium_instances() -> Non
     participant above its floor) and "at most 3?" (two) finds a schedule; ``m2``
     (optimum 2, floors 1) is reached at slack 1."""
     m1 = generate(InstanceSpec("m1-16p-40m-8s", 16, 40, 8, 6, seed=31))
-    assert _split_question(m1, 2, m1.fairness) == "infeasible"
-    assert _split_question(m1, 3, m1.fairness) == "found"
+    assert _split_question(m1, 2) == "infeasible"
+    assert _split_question(m1, 3) == "found"
     m2 = generate(InstanceSpec("m2-20p-50m-8s", 20, 50, 8, 8, seed=32))
-    assert _split_question(m2, 2, m2.fairness) == "found"
+    assert _split_question(m2, 2) == "found"
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -902,6 +902,63 @@ def _split_target(
     return ("open" if undecided else "infeasible"), None
 
 
+@dataclass
+class SplitOutcome:
+    """What :func:`split_question` settled: ``outcome`` is ``"infeasible"`` (the bound
+    is proven up by one), ``"found"`` (``slot_of`` has at most that many breaks) or
+    ``"open"``; ``cases`` counts the cases solved, ``work`` the nominal seconds used."""
+
+    outcome: Literal["infeasible", "found", "open"]
+    slot_of: list[int] | None
+    cases: int
+    work: float
+    wall_clock_cut: bool
+
+
+def split_question(
+    index: Index,
+    target: int,
+    *,
+    base: list[int],
+    work_limit: float,
+    time_limit: float,
+    seed: int = 0,
+    mode: Mode = "fast",
+) -> SplitOutcome:
+    """Settle "is there a schedule that places every meeting with at most ``target``
+    breaks?" by the case split alone, with its own budget (``base`` orders and hints the
+    cases). The solver asks this inside its stages with what its budget leaves; this
+    entry point is for measuring the split (``bench/scheduler_bound.py``) and testing it.
+    Raises ``ValueError`` when ``target`` leaves no slack over the participant floors
+    (then there is nothing to split)."""
+    floors = participant_bounds(index)
+    breaks_floor = {p: f for p, f in enumerate(floors) if f > 0}
+    model = ScheduleModel(
+        index,
+        ModelRequest(
+            objective="none",
+            base=base,
+            must_place=set(range(index.n_meetings)),
+            fairness_bound=index.problem.fairness,
+            max_breaks=target,
+            breaks_floor=breaks_floor,
+            windows=WINDOWS[mode],
+        ),
+    )
+    slack = model.breaks_slack(target)
+    if slack < 1:
+        raise ValueError(f"at most {target} breaks leaves no slack over the floors")
+    run = _Run.begin(index, time_limit=time_limit, work_limit=work_limit, seed=seed, mode=mode)
+    outcome, slot_of = _split_target(run, model, base, slack, breaks_floor, work_limit)
+    return SplitOutcome(
+        outcome=outcome,
+        slot_of=slot_of,
+        cases=run.stats.get("split_cases", 0),
+        work=run.nominal_used,
+        wall_clock_cut=bool(run.stats.get("wall_clock_cut")),
+    )
+
+
 def _solve_single(
     run: _Run, model: ScheduleModel, budget: float, seed: int | None = None
 ) -> ModelResult:
