@@ -182,6 +182,26 @@ def test_sorts_follow_the_database_order() -> None:
         ), sort
 
 
+def test_recent_order_survives_a_fraction_just_below_the_next_second() -> None:
+    """Creation times of .9997 s and, 800 microseconds later, .0005 s of the next second:
+    the index must not round the first up a second (SQLite's strftime did, so the index
+    put it first where the database puts it second)."""
+    earlier = OrganizationFactory(name="Earlier")
+    later = OrganizationFactory(name="Later")
+    second = dt.datetime(2026, 11, 30, 15, 57, 1, tzinfo=dt.UTC)
+    Organization.objects.filter(pk=earlier.pk).update(
+        created_at=second + dt.timedelta(microseconds=999_700)
+    )
+    Organization.objects.filter(pk=later.pk).update(
+        created_at=second + dt.timedelta(seconds=1, microseconds=500)
+    )
+    anonymous = viewer_for(None)
+    result = selectors.organization_directory(
+        anonymous, selectors.DirectoryFilters(sort="recent"), limit=10
+    )
+    assert [item.pk for item in result.items] == [later.pk, earlier.pk]
+
+
 def test_search_orders_by_relevance_and_counts_matches() -> None:
     OrganizationFactory(name="Aaa Cafe")  # the factory's description mentions cacao once
     OrganizationFactory(

@@ -267,8 +267,10 @@ def _epoch_us(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
     # SQLite stores 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC): whole seconds, then the fraction.
+    # strftime gets the seconds alone: given the fraction it rounds to milliseconds first,
+    # so '...:01.9997' would count as second 02 (and sort after '...:02.0005').
     return (
-        f"(CAST(strftime('%s', {column}) AS INTEGER) * 1000000 "
+        f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000 "
         f"+ CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
     )
 
