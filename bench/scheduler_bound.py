@@ -5,14 +5,15 @@ Run from the repository root::
     PYTHONPATH=src python bench/scheduler_bound.py --only r6 --breaks 6    # about 7 min
     PYTHONPATH=src python bench/scheduler_bound.py --only r6 --breaks 5    # seconds
 
-For each realistic instance chosen, a fast-mode run of 30 nominal seconds (``--hint-work``) gives the
-schedule that orders and hints the cases (as in the solver), then the question "is
-there a schedule with at most ``--breaks`` breaks?" is settled by the solver's own case
-split (``split_question``: every participant at its floor but the ones a case lets
-exceed it) with ``--work-limit`` nominal seconds. It prints the outcome (``infeasible``
-proves the bound ``breaks + 1``; ``found`` a schedule with that many breaks; ``open``
-the budget ran out), the number of cases and the work and wall time they took. This is
-research tooling for docs/scheduling.md ("Limitations"): the 30-second runs cannot
+For each realistic instance chosen, a fast-mode run of 30 nominal seconds
+(``--hint-work``) gives the schedule that orders and hints the cases (as in the
+solver), then the question "is there a schedule with at most ``--breaks`` breaks?" is
+settled by the solver's own case split (``split_question``: every participant at its
+floor but the ones a case lets exceed it) with ``--work-limit`` nominal seconds. It
+prints the outcome (``infeasible`` proves the bound ``breaks + 1``; ``found`` a
+schedule with that many breaks; ``open`` the budget ran out), the number of cases and
+the work and wall time they took. This is research tooling for docs/scheduling.md
+("Limitations"): the 30-second runs cannot
 afford these splits, which is the point it measures.
 """
 
@@ -37,10 +38,7 @@ def settle(
     spec = next(s for s in REALISTIC if s.name.startswith(name))
     problem = generate(spec)
     hint = solve(problem, time_limit=3 * hint_work, work_limit=hint_work, seed=seed)
-    index = build_index(problem)
-    slot_of = hint.slot_of()
-    base = [index.slot_pos[slot_of[m]] if m in slot_of else -1 for m in index.meeting_ids]
-    floors = sum(participant_bounds(index))
+    floors = sum(participant_bounds(build_index(problem)))
     row: dict[str, object] = {
         "instance": spec.name,
         "breaks": breaks,
@@ -53,7 +51,12 @@ def settle(
         return row
     started = time.perf_counter()
     settled = split_question(
-        index, breaks, base=base, work_limit=work_limit, time_limit=4 * work_limit, seed=seed
+        problem,
+        breaks,
+        hint=hint.slot_of(),
+        work_limit=work_limit,
+        time_limit=4 * work_limit,
+        seed=seed,
     )
     row.update(
         outcome=settled.outcome,

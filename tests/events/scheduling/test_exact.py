@@ -261,14 +261,12 @@ def test_exact_mode_proves_a_dense_medium_instance() -> None:
 
 def _split_question(problem: Problem, target: int) -> str:
     """Outcome of the case split of "at most ``target`` breaks?" (every meeting placed)."""
-    index = build_index(problem)
-    base = [UNPLACED] * index.n_meetings
     settled = solver_module.split_question(
-        index, target, base=base, work_limit=1e6, time_limit=600, mode="exact"
+        problem, target, work_limit=1e6, time_limit=600, mode="exact"
     )
     if settled.outcome == "found":
         assert settled.slot_of is not None
-        schedule = Schedule(index, settled.slot_of)
+        schedule = Schedule(build_index(problem), settled.slot_of)
         assert schedule.breaks_total() <= target
         assert all(s != UNPLACED for s in settled.slot_of)
     return settled.outcome

@@ -115,11 +115,11 @@ GAP_FIRST_TARGET_SHARE = 0.35
 #: round never splits a question, so short attempts would only restart it: on ``r5``
 #: "at most 3 breaks?" needed 6.8 units of work or more with each of seeds 0-11 (4
 #: nominal seconds is 7.2 units; with the two-block encoding since, 2.7 to 9.5 units
-#: for the half of the seeds that answer within 12). With 1 second, and 20% of the budget for the round,
-#: seeds 0-2 left ``r5`` at 14-16 breaks; with these two, all three proved it optimal
-#: at 3 in 15.5-22.2 s (seeds 3-6: 2 of 4, the other two cut by the wall clock on a
-#: machine doing about 1 unit per second instead of 1.8; with the two-block encoding
-#: since, 7 of seeds 0-8). Elsewhere the first attempt stays short
+#: for the half of the seeds that answer within 12). With 1 second, and 20% of the
+#: budget for the round, seeds 0-2 left ``r5`` at 14-16 breaks; with these two, all
+#: three proved it optimal at 3 in 15.5-22.2 s (seeds 3-6: 2 of 4, the other two cut by
+#: the wall clock on a machine doing about 1 unit per second instead of 1.8; with the
+#: two-block encoding since, 7 of seeds 0-8). Elsewhere the first attempt stays short
 #: (:data:`TARGET_FIRST_SLICE`): ``r2`` is settled by the split after one open
 #: attempt, and with 4 seconds there it was proven by 2 of seeds 0-2 in 26.8-27.4 s,
 #: against 3 of 3 in 16.1-20.0 s.
@@ -728,28 +728,15 @@ def _target_search(
         left = budget - (run.nominal_used - used)
         if left < 0.05 or run.remaining() < 0.1:
             break
-        # Every meeting is free here, so no breaks are constant: the slack is the target
-        # over the floors. With none, every participant stays at its floor: those at 0
-        # are one window each, those at 1 two blocks.
         slack = lower_bound - sum(breaks_floor.values())
-        held = frozenset(
-            p for p in range(index.n_participants) if slack == 0 and p not in breaks_floor
-        )
-        held_at_one = frozenset(p for p, f in breaks_floor.items() if slack == 0 and f == 1)
-        model = ScheduleModel(
-            index,
-            ModelRequest(
-                objective="none",
-                base=incumbent.slot_of,
-                must_place=must_place,
-                min_priority=min_priority,
-                fairness_bound=fairness_used,
-                max_breaks=lower_bound,
-                breaks_floor=breaks_floor,
-                windows=WINDOWS[run.mode],
-                zero_breaks=held,
-                one_break=held_at_one,
-            ),
+        model = _question_model(
+            run,
+            lower_bound,
+            base=incumbent.slot_of,
+            must_place=must_place,
+            min_priority=min_priority,
+            fairness=fairness_used,
+            breaks_floor=breaks_floor,
         )
         split = (
             may_split
@@ -796,6 +783,40 @@ def _target_search(
             incumbent = candidate
         break
     return incumbent, lower_bound, refuted_below
+
+
+def _question_model(
+    run: _Run,
+    target: int,
+    *,
+    base: list[int],
+    must_place: set[int],
+    min_priority: int | None,
+    fairness: int,
+    breaks_floor: dict[int, int],
+) -> ScheduleModel:
+    """The satisfaction model of "at most ``target`` breaks?" (every meeting free, so no
+    breaks are constant: the slack is the target over the floors). With no slack, every
+    participant stays at its floor: those at 0 are one window each, those at 1 two
+    blocks."""
+    at_floor = target == sum(breaks_floor.values())
+    return ScheduleModel(
+        run.index,
+        ModelRequest(
+            objective="none",
+            base=base,
+            must_place=must_place,
+            min_priority=min_priority,
+            fairness_bound=fairness,
+            max_breaks=target,
+            breaks_floor=breaks_floor,
+            windows=WINDOWS[run.mode],
+            zero_breaks=frozenset(
+                p for p in range(run.index.n_participants) if at_floor and p not in breaks_floor
+            ),
+            one_break=frozenset(p for p, f in breaks_floor.items() if at_floor and f == 1),
+        ),
+    )
 
 
 def _split_target(
@@ -916,39 +937,40 @@ class SplitOutcome:
 
 
 def split_question(
-    index: Index,
+    problem: Problem,
     target: int,
     *,
-    base: list[int],
     work_limit: float,
     time_limit: float,
+    hint: Mapping[str, str] | None = None,
     seed: int = 0,
     mode: Mode = "fast",
 ) -> SplitOutcome:
     """Settle "is there a schedule that places every meeting with at most ``target``
-    breaks?" by the case split alone, with its own budget (``base`` orders and hints the
-    cases). The solver asks this inside its stages with what its budget leaves; this
-    entry point is for measuring the split (``bench/scheduler_bound.py``) and testing it.
-    Raises ``ValueError`` when ``target`` leaves no slack over the participant floors
-    (then there is nothing to split)."""
+    breaks?" by the case split alone, with its own budget. ``hint`` (meeting id to slot
+    id, like ``solve``'s ``previous``) orders and hints the cases. The solver asks this
+    inside its stages with what its budget leaves; this entry point is for measuring the
+    split (``bench/scheduler_bound.py``) and testing it. Raises ``ValueError`` when
+    ``target`` leaves no slack over the participant floors (nothing to split)."""
+    index = build_index(problem)
+    run = _Run.begin(index, time_limit=time_limit, work_limit=work_limit, seed=seed, mode=mode)
     floors = participant_bounds(index)
     breaks_floor = {p: f for p, f in enumerate(floors) if f > 0}
-    model = ScheduleModel(
-        index,
-        ModelRequest(
-            objective="none",
-            base=base,
-            must_place=set(range(index.n_meetings)),
-            fairness_bound=index.problem.fairness,
-            max_breaks=target,
-            breaks_floor=breaks_floor,
-            windows=WINDOWS[mode],
-        ),
-    )
-    slack = model.breaks_slack(target)
+    slack = target - sum(floors)
     if slack < 1:
         raise ValueError(f"at most {target} breaks leaves no slack over the floors")
-    run = _Run.begin(index, time_limit=time_limit, work_limit=work_limit, seed=seed, mode=mode)
+    base = [UNPLACED] * index.n_meetings
+    for m, slot in _previous_positions(index, hint).items():
+        base[m] = slot
+    model = _question_model(
+        run,
+        target,
+        base=base,
+        must_place=set(range(index.n_meetings)),
+        min_priority=None,
+        fairness=problem.fairness,
+        breaks_floor=breaks_floor,
+    )
     outcome, slot_of = _split_target(run, model, base, slack, breaks_floor, work_limit)
     return SplitOutcome(
         outcome=outcome,
@@ -983,9 +1005,9 @@ def _split_children(
 
     With one unit left, the next participant above its floor (if any) is one of
     ``parts[start:stop]``: groups of :data:`SPLIT_GROUP` of them when nobody is chosen
-    yet, else (or when the case is already a group) single ones. With more, either nobody else exceeds (skipped when
-    nobody is chosen: that is the refuted target minus one) or the next one is
-    ``parts[j]``, and later ones come after it.
+    yet, else (or when the case is already a group) single ones. With more, either
+    nobody else exceeds (skipped when nobody is chosen: that is the refuted target
+    minus one) or the next one is ``parts[j]``, and later ones come after it.
     """
     if remaining == 1:
         size = 1 if chosen or stop - start <= SPLIT_GROUP else SPLIT_GROUP
