@@ -51,6 +51,8 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("puente.spaces.tasks.release_unchecked_bookings", 5 * MINUTE),
     # Pending meeting requests hold no slot; they expire after the event's configured time.
     PeriodicJob("puente.events.tasks.expire_meeting_requests", 15 * MINUTE),
+    # Agenda changes go out by email once the organizers have stopped making them.
+    PeriodicJob("puente.events.tasks.email_agenda_changes", 5 * MINUTE),
     PeriodicJob("puente.spaces.tasks.remind_event_attendees", HOUR),
     # A day before their first meeting, each brokerage participant is reminded once.
     PeriodicJob("puente.events.tasks.remind_pending_requests", HOUR),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,6 @@ from puente.accounts.models import EmailTopic, User
 from puente.accounts.viewer import viewer_for
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import Conflict, PermissionDenied, ValidationFailed
-from puente.core.models import Notification
 from puente.core.notifications import notify
 from puente.directory.models import Organization, OrganizationMembership
 from puente.events.models import (
@@ -109,16 +107,33 @@ def acts_for(user: Any, participant: Participant) -> bool:
     )
 
 
-def participant_users(participants: Iterable[Participant]) -> list[User]:
-    """Everyone who speaks for these participants: who registered them and their members."""
+def speakers_of(participants: Iterable[Participant]) -> dict[int, list[User]]:
+    """Everyone who speaks for each participant (by id): who registered it, then the
+    members of its organization."""
     participants = list(participants)
-    users: dict[int, User] = {p.user_id: p.user for p in participants}
-    organization_ids = [p.organization_id for p in participants if p.organization_id]
+    members: dict[int, list[User]] = {}
+    organization_ids = {p.organization_id for p in participants if p.organization_id}
     if organization_ids:
         for membership in OrganizationMembership.objects.filter(
             organization_id__in=organization_ids
         ).select_related("user"):
-            users.setdefault(membership.user_id, membership.user)
+            members.setdefault(membership.organization_id, []).append(membership.user)
+    speakers: dict[int, list[User]] = {}
+    for participant in participants:
+        people = {participant.user_id: participant.user}
+        if participant.organization_id is not None:
+            for user in members.get(participant.organization_id, []):
+                people.setdefault(user.pk, user)
+        speakers[participant.pk] = list(people.values())
+    return speakers
+
+
+def participant_users(participants: Iterable[Participant]) -> list[User]:
+    """Everyone who speaks for these participants: who registered them and their members."""
+    users: dict[int, User] = {}
+    for people in speakers_of(participants).values():
+        for user in people:
+            users.setdefault(user.pk, user)
     return list(users.values())
 
 
@@ -138,62 +153,6 @@ def cancel_in_calendars(meetings: Iterable[Meeting]) -> None:
         if meeting.event.published_at is not None
         and (slot_id := meeting.slot_id or meeting.last_slot_id) is not None
     )
-
-
-def sides_of(meetings: Iterable[Meeting]) -> Counter[int]:
-    """How many of the given meetings each participant (by id) takes part in."""
-    counts: Counter[int] = Counter()
-    for meeting in meetings:
-        counts[meeting.first_id] += 1
-        counts[meeting.second_id] += 1
-    return counts
-
-
-#: A participant told of agenda changes by email is not emailed again for this long (the
-#: organizers may run the scheduler several times in a row); the app still tells them.
-AGENDA_CHANGE_EMAIL_GAP = dt.timedelta(hours=6)
-
-
-def tell_agenda_changed(event: Event, counts: Counter[int], *, email: bool = False) -> None:
-    """Once the agenda is published, participants whose meetings moved, were placed or left
-    the schedule are told how many (one notification each, in the app and, for a whole
-    scheduler run, by email unless they had one in the last hours)."""
-    if event.status != EventStatus.PUBLISHED or not counts:
-        return
-    participants = Participant.objects.filter(
-        pk__in=list(counts), status=ParticipantStatus.REGISTERED
-    ).select_related("user", "organization")
-    by_count: dict[int, list[Participant]] = {}
-    for participant in participants:
-        by_count.setdefault(counts[participant.pk], []).append(participant)
-    groups = [(count, participant_users(people)) for count, people in sorted(by_count.items())]
-    emailed_lately: set[int] = set()
-    if email:
-        emailed_lately = set(
-            Notification.objects.filter(
-                user__in=[user for _count, users in groups for user in users],
-                kind="events.agenda_changed",
-                params__emailed=True,
-                created_at__gte=timezone.now() - AGENDA_CHANGE_EMAIL_GAP,
-            ).values_list("user_id", flat=True)
-        )
-    path = reverse("events:agenda", kwargs={"slug": event.slug})
-    for count, users in groups:
-        params = {"event": event.title, "count": count}
-        fresh = [user for user in users if email and user.pk not in emailed_lately]
-        quiet = [user for user in users if user not in fresh]
-        if fresh:
-            notify(
-                users=fresh,
-                kind="events.agenda_changed",
-                params={**params, "emailed": True},
-                url=path,
-                email_template="events/email/agenda_changed",
-                email_topic=EmailTopic.SCHEDULE,
-                email_context=params,
-            )
-        if quiet:
-            notify(users=quiet, kind="events.agenda_changed", params=params, url=path)
 
 
 def claim_once(record: Participant | MeetingRequest, field: str, now: dt.datetime) -> bool:
@@ -338,6 +297,9 @@ def event_update(*, event: Event, actor: User, values: dict[str, Any]) -> Event:
         for session in event.sessions.all():
             _cut_slots(event, session)
     if "tables" in values:
+        # Imported here: services_changes builds on this module.
+        from puente.events.services_changes import sides_of, tell_agenda_changed
+
         beyond = Meeting.objects.filter(event=event, table__gt=event.tables)
         tell_agenda_changed(event, sides_of(beyond))
         beyond.update(

@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -47,9 +46,9 @@ from puente.events.services import (
     participant_users,
     require_no_run,
     require_organizer,
-    sides_of,
-    tell_agenda_changed,
+    speakers_of,
 )
+from puente.events.services_changes import sides_of, tell_agenda_changed
 from puente.impact.services import activity_sync, retract_activity
 
 logger = logging.getLogger(__name__)
@@ -300,7 +299,7 @@ def _apply(run: ScheduleRun, event: Event, meeting_ids: list[int], solution: Any
         changed.append(meeting)
     Meeting.objects.bulk_update(changed, ["slot", "table", "sequence", "last_slot"])
     activity_sync(sources=changed)
-    tell_agenda_changed(event, sides_of(moved), email=True)
+    tell_agenda_changed(event, sides_of(moved))
     run.status = RunStatus.DONE
     run.progress, run.stage = 1.0, "done"
     run.solver_status = solution.status
@@ -663,7 +662,7 @@ def participant_mark_no_show(
     participant.no_show, participant.checked_in_at = True, None
     participant.save(update_fields=["no_show", "checked_in_at"])
     reassigned = 0
-    unreplaced: Counter[int] = Counter()
+    unreplaced: dict[int, set[int]] = {}
     freed = list(
         Meeting.objects.select_for_update(of=("self",))
         .filter(either_side(participant), slot__isnull=False)
@@ -683,7 +682,8 @@ def participant_mark_no_show(
             continue  # nobody to meet, or the slot has begun: too late for standby
         standby = _standby_for(event, slot.pk, counterpart, participant)
         if standby is None:
-            unreplaced[counterpart.pk] += 1  # a gap in their agenda: they are told
+            # A gap in their agenda: they are told (in the app: the day is under way).
+            unreplaced.setdefault(counterpart.pk, set()).add(meeting.pk)
             continue
         replacement = Meeting.objects.create(
             event=event,
@@ -699,7 +699,7 @@ def participant_mark_no_show(
         activity_sync(sources=[replacement])
         _tell_replacement(event, replacement, slot, absent=participant)
         reassigned += 1
-    tell_agenda_changed(event, unreplaced)
+    tell_agenda_changed(event, unreplaced, email=False)
     activity_sync(sources=[event, *freed])
     audit_record(
         actor=actor,
@@ -759,12 +759,15 @@ def agenda_reminders_send(*, now: dt.datetime | None = None) -> int:
     ):
         for participant_id in (meeting.first_id, meeting.second_id):
             first_of.setdefault(participant_id, meeting)
-    due = Participant.objects.filter(
-        pk__in=first_of,
-        status=ParticipantStatus.REGISTERED,
-        no_show=False,
-        reminded_at__isnull=True,
-    ).select_related("event", "user", "organization")
+    due = list(
+        Participant.objects.filter(
+            pk__in=first_of,
+            status=ParticipantStatus.REGISTERED,
+            no_show=False,
+            reminded_at__isnull=True,
+        ).select_related("event", "user", "organization")
+    )
+    speakers = speakers_of(due)
     placed = sides_of(
         Meeting.objects.filter(Q(first__in=due) | Q(second__in=due), slot__isnull=False).only(
             "first", "second"
@@ -777,7 +780,7 @@ def agenda_reminders_send(*, now: dt.datetime | None = None) -> int:
         meeting = first_of[participant.pk]
         event = meeting.event
         assert meeting.slot is not None
-        count = placed[participant.pk]
+        count = len(placed[participant.pk])
         when = meeting.slot.starts_at.astimezone(event.zone)
         params = {
             "event": event.title,
@@ -786,7 +789,7 @@ def agenda_reminders_send(*, now: dt.datetime | None = None) -> int:
             "count": count,
         }
         notify(
-            users=participant_users([participant]),
+            users=speakers[participant.pk],
             kind="events.agenda_reminder",
             params=params,
             url=reverse("events:agenda", kwargs={"slug": event.slug}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from puente.events import services, services_feedback, services_schedule
+from puente.events import services, services_changes, services_feedback, services_schedule
 
 
 @shared_task
@@ -36,3 +36,9 @@ def remind_participants() -> int:
 def ask_for_feedback() -> int:
     """Hourly: each participant is asked, once, how their meetings went, after the last."""
     return services_feedback.feedback_requests_send()
+
+
+@shared_task
+def email_agenda_changes() -> int:
+    """Every 5 minutes: agenda changes the organizers have stopped making are emailed."""
+    return services_changes.agenda_change_emails_send()
