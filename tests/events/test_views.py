@@ -4,6 +4,7 @@ query counts of the list and detail pages."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -69,6 +70,16 @@ def test_manager_creates_an_event_adds_a_session_and_opens_it() -> None:
     page = client.get(f"/events/{event.slug}/organize/")
     assert page.status_code == 200
     assert "3 slots" in page.content.decode() or "3 franjas" in page.content.decode()
+    # The long page opens with links to its sections, each to a heading that is there.
+    html = page.content.decode()
+    nav = html[html.index('id="organize-sections"') :]
+    nav = nav[: nav.index("</nav>")]
+    targets = re.findall(r'href="#([a-z-]+)"', nav)
+    assert targets[0] == "status-heading"
+    assert targets[-1] == "meetings-heading"
+    assert "grid-heading" not in targets  # no meetings yet: no grid, no link to it
+    for target in targets:
+        assert f'id="{target}"' in html
 
 
 def test_others_cannot_open_the_organizer_pages() -> None:
