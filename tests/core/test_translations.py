@@ -32,3 +32,22 @@ def test_spanish_pages_use_the_catalog(client: object) -> None:
     assert "Una red para dos ecosistemas de innovación." in response.content.decode()
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert "One network for two innovation ecosystems." in response.content.decode()
+
+
+def test_short_dates_follow_each_language() -> None:
+    """Spanish writes month (and weekday) abbreviations in lowercase; English capitalises."""
+    import datetime as dt
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    day = dt.datetime(2026, 12, 21, 9, 25, tzinfo=dt.UTC)
+    template = Template("{{ day|short_day }} / {{ day|short_date }} / {% dual_time day 'UTC' %}")
+    with translation.override("es"):
+        spanish = template.render(Context({"day": day, "viewer_time_zone": "UTC"}))
+    with translation.override("en"):
+        english = template.render(Context({"day": day, "viewer_time_zone": "UTC"}))
+    assert spanish.startswith("lun 21 dic / 21 dic 2026 / ")
+    assert "lun 21 dic 2026, 09:25" in spanish
+    assert english.startswith("Mon 21 Dec / 21 Dec 2026 / ")
+    assert "Mon 21 Dec 2026, 09:25" in english

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from puente.accounts.viewer import viewer_for
@@ -73,7 +73,9 @@ def slot_label(slot: Any, zone_name: str) -> str:
     """A slot as the wall-clock time in a zone: "Tue 3 Mar, 09:00–09:20"."""
     zone = zone_named(zone_name)
     start, end = slot.starts_at.astimezone(zone), slot.ends_at.astimezone(zone)
-    return f"{formats.date_format(start, 'D j M, H:i')}–{formats.date_format(end, 'H:i')}"
+    # Translators: a Django date format; Spanish writes month abbreviations in lowercase (b).
+    day_and_time = pgettext("date format", "D j M, H:i")
+    return f"{formats.date_format(start, day_and_time)}–{formats.date_format(end, 'H:i')}"
 
 
 def slot_labels(event: Event) -> dict[int, str]:

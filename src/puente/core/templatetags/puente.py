@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from puente.core.i18n import active_language, language_name, localized
 from puente.core.timezones import zone
@@ -46,13 +47,33 @@ def lang_badge(code: str) -> SafeString:
     )
 
 
+@register.filter
+def short_day(value: dt.date | None) -> str:
+    """Weekday, day and short month in the active language: "Mon 21 Dec", "lun 21 dic"."""
+    if value is None:
+        return ""
+    # Translators: a Django date format; Spanish writes month abbreviations in lowercase (b).
+    return formats.date_format(value, pgettext("date format", "D j M"))
+
+
+@register.filter
+def short_date(value: dt.date | None) -> str:
+    """Day, short month and year in the active language: "21 Dec 2026", "21 dic 2026"."""
+    if value is None:
+        return ""
+    # Translators: a Django date format; Spanish writes month abbreviations in lowercase (b).
+    return formats.date_format(value, pgettext("date format", "j M Y"))
+
+
 @register.simple_tag(takes_context=True)
 def dual_time(
-    context: dict[str, Any], moment: dt.datetime | None, hub_zone: str, fmt: str = "D j M Y, H:i"
+    context: dict[str, Any], moment: dt.datetime | None, hub_zone: str, fmt: str = ""
 ) -> SafeString:
     """A moment in the viewer's zone, with the hub's local time beside it when the zones differ."""
     if moment is None:
         return SafeString("")
+    # Translators: a Django date format; Spanish writes month abbreviations in lowercase (b).
+    fmt = fmt or pgettext("date format", "D j M Y, H:i")
     viewer_zone = context.get("viewer_time_zone") or timezone.get_current_timezone_name()
     mine = moment.astimezone(zone(viewer_zone))
     local = moment.astimezone(zone(hub_zone))
