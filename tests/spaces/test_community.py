@@ -192,3 +192,10 @@ def test_only_mentors_publish_office_hours() -> None:
         services_community.office_hours_publish(
             mentor=make_mentor(), values={**values, "rule": "FREQ=FOREVER"}
         )
+    # A rule with no date at all (February 30th) would leave every page listing office
+    # hours walking the calendar to year 9999: it is refused when published.
+    with pytest.raises(ValidationFailed) as error:
+        services_community.office_hours_publish(
+            mentor=make_mentor(), values={**values, "rule": "FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=30"}
+        )
+    assert error.value.code == "no_occurrences"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zoneinfo
 
 import pytest
@@ -16,6 +17,7 @@ from puente.spaces.timeslots import (
     open_windows,
     problems_for,
 )
+from puente.spaces.timeslots.recurrence import calendar_twin, expand_between
 
 MIAMI = "America/New_York"
 MEDELLIN = zoneinfo.ZoneInfo("America/Bogota")
@@ -84,7 +86,8 @@ def test_monthly_rule_with_until() -> None:
         ("FREQ=WEEKLY;COUNT=60", "too_far_ahead"),
         ("FREQ=WEEKLY;COUNT=3;DTSTART=20260101T000000", "invalid_rule"),
         ("FREQ=DAILY;COUNT=2\nFREQ=DAILY;COUNT=2", "invalid_rule"),
-        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=3", "too_far_ahead"),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=3", "no_occurrences"),
+        ("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=29;COUNT=1", "too_far_ahead"),  # 2028
         ("FREQ=DAILY;UNTIL=20990101T000000", "too_far_ahead"),
     ],
 )
@@ -98,6 +101,70 @@ def test_invalid_or_unbounded_rules_are_refused_with_a_reason(rule: str, code: s
             horizon=dt.datetime(2026, 12, 31),
         )
     assert error.value.code == code
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=3",
+        "FREQ=WEEKLY;BYMONTH=4;BYMONTHDAY=31;UNTIL=20261231T000000",
+        "FREQ=MONTHLY;BYMONTH=6;BYMONTHDAY=31;COUNT=2",
+    ],
+)
+def test_a_rule_that_never_matches_is_refused_at_once(rule: str) -> None:
+    """dateutil walks every day up to year 9999 looking for a first date of such a rule
+    (about 5 s of CPU for the daily one); the twin-year probe answers in milliseconds."""
+    started = time.perf_counter()
+    with pytest.raises(RecurrenceError) as error:
+        expand(
+            local_start=dt.datetime(2026, 6, 1, 10),
+            duration=dt.timedelta(hours=1),
+            zone_name="America/Bogota",
+            rule=rule,
+        )
+    assert error.value.code == "no_occurrences"
+    with pytest.raises(RecurrenceError):  # office hours: open-ended rules
+        expand_between(
+            rule=rule.split(";COUNT")[0].split(";UNTIL")[0],
+            local_start=dt.datetime(2026, 6, 1, 10),
+            window_start=dt.datetime(2026, 6, 1),
+            window_end=dt.datetime(2026, 9, 1),
+        )
+    assert time.perf_counter() - started < 2.0
+
+
+def test_the_twin_year_has_the_same_calendar_for_three_years() -> None:
+    for year in (1970, 2026, 2027, 2028, 2098, 2099, 2100, 2399, 2400, 9900):
+        twin = calendar_twin(year)
+        assert twin is not None
+        assert 9932 <= twin < 9960
+        day = dt.date(year, 1, 1)
+        while day < dt.date(year + 3, 1, 1):
+            assert day.replace(year=twin + day.year - year).weekday() == day.weekday()
+            day += dt.timedelta(days=1)
+    assert calendar_twin(9998) is None  # no three years left: such a rule takes the old path
+
+
+def test_rules_that_match_rarely_still_expand() -> None:
+    (leap_day,) = expand(
+        local_start=dt.datetime(2026, 6, 1, 10),
+        duration=dt.timedelta(hours=1),
+        zone_name="America/Bogota",
+        rule="FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=29;COUNT=1",
+        horizon=dt.datetime(2028, 12, 31),
+    )
+    assert leap_day.local_start == dt.datetime(2028, 2, 29, 10)
+    friday_13 = expand(
+        local_start=dt.datetime(2026, 6, 1, 10),
+        duration=dt.timedelta(hours=1),
+        zone_name="America/Bogota",
+        rule="FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=2",
+        horizon=dt.datetime(2027, 12, 31),
+    )
+    assert [o.local_start.date() for o in friday_13] == [
+        dt.date(2026, 11, 13),
+        dt.date(2027, 8, 13),
+    ]
 
 
 def test_exceptions_that_remove_every_occurrence_are_refused() -> None:

@@ -7,6 +7,7 @@ from a zone that does not change its clocks).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import zoneinfo
@@ -52,6 +53,40 @@ def local_to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
     return utc
 
 
+def calendar_twin(year: int) -> int | None:
+    """A year between 9932 and 9959 whose next three years start on the same weekdays and
+    have the same leap years as ``year`` and its next two, so every date of those three
+    years falls on the same weekday in both. Every such pattern occurs in any 28 years
+    with a leap year every four, so there is one for each year up to 9997 (None after)."""
+
+    def shape(first: int) -> tuple[tuple[int, bool], ...]:
+        return tuple(
+            (dt.date(first + k, 1, 1).weekday(), calendar.isleap(first + k)) for k in range(3)
+        )
+
+    if year + 2 > dt.MAXYEAR:
+        return None
+    wanted = shape(year)
+    return next((twin for twin in range(9932, 9960) if shape(twin) == wanted), None)
+
+
+def _never_matches(parsed: rrule.rrule, local_start: dt.datetime) -> bool:
+    """Whether a rule has no occurrence at all, decided in milliseconds.
+
+    dateutil checks UNTIL and COUNT only on dates that match the rule, so a rule that never
+    matches (February 30th) walks every day up to year 9999 whatever its bounds: seconds
+    of CPU for one request, or for every page that lists the series. The rule is tried
+    from the same date in the start's twin year near the end of the calendar, where that
+    walk stops after at most 68 years. Its first three years match the start's three
+    exactly; a rule with no date in the 40 years after that would not be usable anyway.
+    """
+    twin = calendar_twin(local_start.year)
+    if twin is None:
+        return False
+    probe = parsed.replace(dtstart=local_start.replace(year=twin), until=None, count=1)
+    return next(iter(probe), None) is None
+
+
 def _parse(rule_text: str, local_start: dt.datetime) -> rrule.rrule:
     text = rule_text.strip()
     if text.upper().startswith("RRULE:"):
@@ -69,6 +104,8 @@ def _parse(rule_text: str, local_start: dt.datetime) -> rrule.rrule:
     until = parsed._until
     if until is not None and until.tzinfo is not None:
         raise RecurrenceError("invalid_rule")
+    if _never_matches(parsed, local_start):
+        raise RecurrenceError("no_occurrences")
     return parsed
 
 
@@ -101,7 +138,7 @@ def expand(
             raise RecurrenceError("unbounded_rule")
         if until is not None and until > bound:
             raise RecurrenceError("too_far_ahead")
-        # Bounding by date as well keeps a rule that never matches from scanning to year 9999.
+        # A rule that never matches is refused by _parse; bounding by date stops the rest.
         bounded = parsed.replace(until=min(until or bound, bound), count=None)
         # COUNT counts the rule's occurrences before exceptions are removed (RFC 5545).
         starts = []
