@@ -27,7 +27,7 @@ from tests.events.helpers import (
     make_event,
     register,
 )
-from tests.factories import OrganizationFactory, hub, make_manager, make_member
+from tests.factories import OrganizationFactory, hub, make_manager, make_member, term
 
 PASSWORD = "correct horse battery staple"
 DAY = "2027-04-06"  # Miami on daylight saving time (UTC-4), Medellín on UTC-5
@@ -362,3 +362,39 @@ def test_on_the_event_day_the_organizer_writes_to_latecomers_and_marks_one_absen
     organizer.locator("#slot-next").get_by_role("button", name="Mark no-show — Nube Andina").click()
     expect(organizer.locator(".messages")).to_be_visible()
     expect(organizer.locator("#slot-next")).not_to_contain_text("Nube Andina")
+
+
+def test_the_organizer_page_and_a_profile_fit_a_phone_without_sideways_scrolling(
+    browser: Any, live_server: Any, reference_data: None
+) -> None:
+    """At 390 px the wide tables scroll inside their own frame; nothing else may widen the
+    page (the visually hidden labels of the check-in table once did, and a long type badge
+    on a university's profile)."""
+    event = make_event(
+        status="published", tables=4, sessions=[("Mañana", dt.time(9, 0), dt.time(11, 0))]
+    )
+    people = [register(event) for _ in range(4)]
+    slots = list(event.slots.order_by("starts_at"))
+    for index, (a, b) in enumerate([(0, 1), (0, 2), (2, 3)]):
+        meeting = accepted_meeting(people[a], people[b])
+        meeting.slot, meeting.table = slots[index], index + 1
+        meeting.save()
+    university = OrganizationFactory(
+        name="Universidad de Antioquia", type=term("organization_type", "university")
+    )
+    manager = make_manager("medellin")
+    context = browser.new_context(
+        locale="es", viewport={"width": 390, "height": 844}, base_url=live_server.url
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, manager.email)
+        for path in (
+            f"/events/{event.slug}/organize/",
+            f"/directory/organizations/{university.slug}/",
+        ):
+            page.goto(path)
+            expect(page.locator("h1")).to_be_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    finally:
+        context.close()
