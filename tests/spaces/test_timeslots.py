@@ -17,7 +17,7 @@ from puente.spaces.timeslots import (
     open_windows,
     problems_for,
 )
-from puente.spaces.timeslots.recurrence import calendar_twin, expand_between
+from puente.spaces.timeslots.recurrence import Occurrence, calendar_twin, expand_between
 
 MIAMI = "America/New_York"
 MEDELLIN = zoneinfo.ZoneInfo("America/Bogota")
@@ -75,6 +75,17 @@ def test_monthly_rule_with_until() -> None:
     assert [occurrence.local_start.month for occurrence in occurrences] == [1, 2, 3, 4, 5, 6]
 
 
+def june_series(rule: str, horizon: dt.datetime | None = None) -> list[Occurrence]:
+    """A one-hour booking in Medellín from 1 June 2026 at 10:00, repeated by ``rule``."""
+    return expand(
+        local_start=dt.datetime(2026, 6, 1, 10),
+        duration=dt.timedelta(hours=1),
+        zone_name="America/Bogota",
+        rule=rule,
+        horizon=horizon,
+    )
+
+
 @pytest.mark.parametrize(
     ("rule", "code"),
     [
@@ -93,13 +104,7 @@ def test_monthly_rule_with_until() -> None:
 )
 def test_invalid_or_unbounded_rules_are_refused_with_a_reason(rule: str, code: str) -> None:
     with pytest.raises(RecurrenceError) as error:
-        expand(
-            local_start=dt.datetime(2026, 6, 1, 10),
-            duration=dt.timedelta(hours=1),
-            zone_name="America/Bogota",
-            rule=rule,
-            horizon=dt.datetime(2026, 12, 31),
-        )
+        june_series(rule, horizon=dt.datetime(2026, 12, 31))
     assert error.value.code == code
 
 
@@ -116,12 +121,7 @@ def test_a_rule_that_never_matches_is_refused_at_once(rule: str) -> None:
     (about 5 s of CPU for the daily one); the twin-year probe answers in milliseconds."""
     started = time.perf_counter()
     with pytest.raises(RecurrenceError) as error:
-        expand(
-            local_start=dt.datetime(2026, 6, 1, 10),
-            duration=dt.timedelta(hours=1),
-            zone_name="America/Bogota",
-            rule=rule,
-        )
+        june_series(rule)
     assert error.value.code == "no_occurrences"
     with pytest.raises(RecurrenceError):  # office hours: open-ended rules
         expand_between(
@@ -146,20 +146,12 @@ def test_the_twin_year_has_the_same_calendar_for_three_years() -> None:
 
 
 def test_rules_that_match_rarely_still_expand() -> None:
-    (leap_day,) = expand(
-        local_start=dt.datetime(2026, 6, 1, 10),
-        duration=dt.timedelta(hours=1),
-        zone_name="America/Bogota",
-        rule="FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=29;COUNT=1",
-        horizon=dt.datetime(2028, 12, 31),
+    (leap_day,) = june_series(
+        "FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=29;COUNT=1", horizon=dt.datetime(2028, 12, 31)
     )
     assert leap_day.local_start == dt.datetime(2028, 2, 29, 10)
-    friday_13 = expand(
-        local_start=dt.datetime(2026, 6, 1, 10),
-        duration=dt.timedelta(hours=1),
-        zone_name="America/Bogota",
-        rule="FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=2",
-        horizon=dt.datetime(2027, 12, 31),
+    friday_13 = june_series(
+        "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=2", horizon=dt.datetime(2027, 12, 31)
     )
     assert [o.local_start.date() for o in friday_13] == [
         dt.date(2026, 11, 13),
