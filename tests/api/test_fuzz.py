@@ -173,3 +173,21 @@ def test_hostile_input_never_breaks_an_endpoint(
         _check(response, f"{method} {target}")
 
     run()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/opportunities?organization=9223372036854775808", None),
+        ("POST", "/opportunities", {"organization": 2**63, "side": "offer"}),
+        ("POST", "/introductions/broker", {"first": 2**63, "second": 2**64}),
+    ],
+)
+def test_ids_past_the_database_range_are_refused_not_a_server_error(
+    api: ApiClient, world: World, method: str, path: str, body: Any
+) -> None:
+    """Found by the fuzz test: an organization id of 2**63 reached SQLite's INTEGER and
+    raised OverflowError (a 500); every id field now stops at 2**63 - 1."""
+    response = api.call(method, path, body, token=world.tokens["manager_same_hub"])
+    assert 400 <= response.status < 500
+    _check(response, f"{method} {path}")

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from puente.accounts.viewer import Viewer, viewer_for
 from puente.api.auth import caller, required_auth
-from puente.api.schemas import ERRORS, MAX_OFFSET, READ_ERRORS, InputSchema, ObjectId
+from puente.api.schemas import ERRORS, MAX_ID, MAX_OFFSET, READ_ERRORS, InputSchema, ObjectId
 from puente.core.errors import PermissionDenied
 from puente.directory.models import Organization
 from puente.directory.selectors import organizations_visible_to
@@ -171,8 +171,8 @@ def list_introductions(
 
 
 class BrokerIn(InputSchema):
-    first: int = Field(..., ge=1)
-    second: int = Field(..., ge=1)
+    first: int = Field(..., ge=1, le=MAX_ID)
+    second: int = Field(..., ge=1, le=MAX_ID)
     message: str = Field("", max_length=2000)
 
 
@@ -215,13 +215,18 @@ def get_introduction(request: HttpRequest, introduction_id: ObjectId) -> Introdu
 
 
 class IntroductionIn(InputSchema):
-    requester: int = Field(..., ge=1, description="Id of your organization.")
+    requester: int = Field(..., ge=1, le=MAX_ID, description="Id of your organization.")
     target: int | None = Field(
-        None, ge=1, description="Id of the organization to meet (or give target_opportunity)."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Id of the organization to meet (or give target_opportunity).",
     )
-    opportunity: int | None = Field(None, ge=1, description="Your opportunity the match came from.")
+    opportunity: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Your opportunity the match came from."
+    )
     target_opportunity: int | None = Field(
-        None, ge=1, description="The matched opportunity of the other organization."
+        None, ge=1, le=MAX_ID, description="The matched opportunity of the other organization."
     )
     message: str = Field("", max_length=2000)
 

@@ -21,6 +21,7 @@ from puente.api.auth import caller, caller_or_anonymous, required_auth
 from puente.api.schemas import (
     ABSENT,
     ERRORS,
+    MAX_ID,
     MAX_LIST_ITEMS,
     MAX_OFFSET,
     READ_ERRORS,
@@ -100,7 +101,10 @@ class OpportunityFilters(InputSchema):
     sector: Codes = Field([], max_length=MAX_LIST_ITEMS)
     stage: Codes = Field([], max_length=MAX_LIST_ITEMS)
     organization: int | None = Field(
-        None, ge=1, description="Only this organization's (drafts included for its members)."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Only this organization's (drafts included for its members).",
     )
     status: Literal["", "draft", "published", "expired", "archived"] = Field(
         "", description="Default: live ones."
@@ -111,7 +115,7 @@ class OpportunityFilters(InputSchema):
 
 class OpportunityIn(InputSchema):
     organization: int = Field(
-        ..., ge=1, description="Id of the posting organization (one of yours)."
+        ..., ge=1, le=MAX_ID, description="Id of the posting organization (one of yours)."
     )
     side: str = Field(..., max_length=10, description="offer or request")
     kind: str = Field(..., max_length=60, description="Connection kind code.")
@@ -369,7 +373,9 @@ class InterestPage(Schema):
 
 
 class InterestIn(InputSchema):
-    organization: int = Field(..., ge=1, description="Id of your organization that is interested.")
+    organization: int = Field(
+        ..., ge=1, le=MAX_ID, description="Id of your organization that is interested."
+    )
     message: str = Field("", max_length=2000)
 
 
