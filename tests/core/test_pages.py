@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from puente.core.models import Visibility
+from puente.core.redirects import next_path
 from puente.directory.models import MembershipRole
 from tests.factories import (
     OrganizationFactory,
@@ -129,3 +130,24 @@ def test_api_errors_stay_json(client: Client) -> None:
     response = client.get("/api/v1/no-such-endpoint")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("target", "kept"),
+    [
+        ("/directory/?page=2", True),
+        ("/", True),
+        ("", False),
+        ("-1", False),
+        ("directory", False),
+        ("//evil.example/", False),
+        ("/\\evil.example", False),
+        ("https://evil.example/", False),
+        ("http://testserver/directory/", False),
+        ("/a\x00b", False),
+        ("/" + "x" * 2001, False),
+    ],
+)
+def test_next_addresses_are_paths_on_this_site_only(target: str, kept: bool) -> None:
+    request = RequestFactory().post("/", {"next": target})
+    assert next_path(request, "/fallback/") == (target if kept else "/fallback/")

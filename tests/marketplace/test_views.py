@@ -295,6 +295,38 @@ def test_feedback_hides_a_match_for_good(client: Client, world: dict[str, Any]) 
     )
 
 
+@pytest.mark.parametrize(
+    "next_url", ["-1", "{}", "10000-01-01", "9999-12-31T23:59", "//evil.example/", "\\x00"]
+)
+def test_feedback_without_htmx_goes_back_only_to_a_path_on_this_site(
+    client: Client, world: dict[str, Any], next_url: str
+) -> None:
+    """A ``next`` that is no path (``-1`` used to reach Django's URL-name lookup: 500)."""
+    client.force_login(make_member(world["startup"]))
+    for kind in ("not_relevant", "love"):  # a recorded feedback, and a refused one
+        response = client.post(
+            reverse("matching:feedback"),
+            {
+                "item_type": "opportunity",
+                "item_id": world["offer"].pk,
+                "kind": kind,
+                "next": next_url,
+            },
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/"
+    response = client.post(
+        reverse("matching:feedback"),
+        {
+            "item_type": "opportunity",
+            "item_id": world["offer"].pk,
+            "kind": "already_met",
+            "next": "/search/?q=agritech",
+        },
+    )
+    assert response["Location"] == "/search/?q=agritech"
+
+
 def test_search_page_ranks_every_kind_and_survives_bad_input(
     client: Client, world: dict[str, Any]
 ) -> None:

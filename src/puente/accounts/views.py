@@ -10,7 +10,6 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from puente.accounts.forms import (
 from puente.accounts.models import User
 from puente.core.errors import Conflict, DomainError
 from puente.core.forms import show_error
+from puente.core.redirects import next_path
 
 # After the emailed reset link is opened, its token moves into the session and the browser is
 # sent to a URL holding this marker instead, so the token never leaks through Referer headers.
@@ -52,18 +52,8 @@ def with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:
-    """The ``next`` address when it is a path on this site, else the fallback."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        target.startswith("/")
-        and len(target) <= 2000
-        and target.isprintable()
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return fallback
+    """The ``next`` address (posted or in the query) when it is a path on this site."""
+    return next_path(request, fallback, from_query=True)
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:

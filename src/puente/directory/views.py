@@ -9,19 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from puente.accounts.models import User
 from puente.accounts.viewer import viewer_for
 from puente.core.i18n import active_language, pick_translation
+from puente.core.redirects import next_path
 from puente.directory import selectors
 from puente.directory.forms import ClaimForm
 from puente.directory.models import Organization
@@ -301,15 +301,8 @@ def forbidden_page(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def safe_next_url(request: HttpRequest, fallback: str) -> str:
-    """The posted ``next`` address when it stays on this site, else ``fallback``."""
-    target = request.POST.get("next") or ""
-    if (
-        target
-        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-        and not urlsplit(target).netloc
-    ):
-        return target
-    return fallback
+    """The posted ``next`` address when it is a path on this site, else ``fallback``."""
+    return next_path(request, fallback)
 
 
 # --- people ----------------------------------------------------------------------------------
