@@ -140,6 +140,26 @@ def test_member_registers_requests_and_the_other_side_accepts() -> None:
     assert Meeting.objects.filter(request=request).exists()
 
 
+@pytest.mark.parametrize("slot_id", [str(2**63), str(-(2**63) - 1), "99999999999999999999"])
+def test_registration_refuses_a_slot_id_no_column_holds(slot_id: str) -> None:
+    """Such an id used to reach SQLite in an IN lookup and answer 500 (OverflowError)."""
+    event = make_event()
+    organization = OrganizationFactory(name="Paisa Pagos")
+    response = signed_in(make_member(organization)).post(
+        f"/events/{event.slug}/register/",
+        {
+            "organization": str(organization.pk),
+            "offer": "Pagos",
+            "seek": "Socios",
+            "language": "es",
+            "unavailable_slots": [str(event.slots.first().pk), slot_id],
+        },
+    )
+    assert response.status_code in (200, 422)
+    assert "unavailable_slots" in response.context["form"].errors
+    assert not Participant.objects.filter(event=event).exists()
+
+
 def test_agenda_shows_both_zones_and_downloads_the_ics() -> None:
     event = make_event(status=EventStatus.PUBLISHED, online_url="https://meet.example.org/rueda")
     miami_user = UserFactory(time_zone="America/New_York", language="en")

@@ -202,7 +202,7 @@ class RegistrationIn(InputSchema):
     offer: str = Field("", max_length=2000)
     seek: str = Field("", max_length=2000)
     language: Literal["es", "en"] = "es"
-    unavailable_slots: list[int] = Field(
+    unavailable_slots: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         [], max_length=500, description="Slot ids you cannot attend."
     )
     opportunities: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(

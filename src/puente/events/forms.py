@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from puente.core.forms import CodeChoiceField, CodeMultipleChoiceField
+from puente.core.forms import CodeChoiceField, CodeMultipleChoiceField, IdMultipleChoiceField
 from puente.core.models import Hub, Visibility
 from puente.core.timezones import common_time_zones
 from puente.directory.models import Organization
@@ -251,13 +251,13 @@ class RegistrationForm(forms.Form):
         label=_("On standby: I am happy to take meetings freed by participants who do not show up"),
         required=False,
     )
-    unavailable_slots = forms.ModelMultipleChoiceField(
+    unavailable_slots = IdMultipleChoiceField(
         label=_("Slots you cannot attend"),
         queryset=Slot.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    opportunities = forms.ModelMultipleChoiceField(
+    opportunities = IdMultipleChoiceField(
         label=_("Your opportunities in the marketplace"),
         help_text=_(
             "Link your organization's published offers and requests: other participants see "

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from puente.core.errors import ValidationFailed
+from puente.core.forms import IdMultipleChoiceField
 from puente.core.models import Hub, TaxonomyTerm
 from puente.directory.models import Organization
 from puente.impact.computation import Quarter
@@ -226,7 +227,7 @@ class GuideForm(forms.ModelForm):
         required=False,
         empty_label=_("Every hub"),
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = IdMultipleChoiceField(
         label=_("Tags"),
         queryset=TaxonomyTerm.objects.filter(is_active=True).order_by("vocabulary", "label_en"),
         required=False,
