@@ -158,6 +158,7 @@ def organization_create(*, actor: User | None, values: Mapping[str, Any]) -> Org
         organization, _organization_terms(organization)
     )
     organization.save(update_fields=["search_text"])
+    _schedule_embedding("organization", organization.pk)
     audit_record(
         actor=actor,
         action="organization.create",
@@ -195,6 +196,7 @@ def organization_update(
         organization, _organization_terms(organization)
     )
     organization.save(update_fields=["search_text"])
+    _schedule_embedding("organization", organization.pk)
     audit_record(
         actor=actor,
         action="organization.update",
@@ -413,6 +415,15 @@ def person_reindex(person: Person) -> None:
     positions = list(person.positions.select_related("organization"))
     person.search_text = person_search_text(person, person.expertise.all(), positions)
     Person.objects.filter(pk=person.pk).update(search_text=person.search_text)
+    _schedule_embedding("person", person.pk)
+
+
+def _schedule_embedding(item_type: str, pk: int) -> None:
+    """Matching embeds the profile's text after commit, in a batch with the transaction's
+    other changes (an unchanged text costs one lookup)."""
+    from puente.matching.indexing import schedule_embedding  # matching builds on directory
+
+    schedule_embedding(item_type, pk)
 
 
 def _ensure_can_edit_person(actor: User | None, person: Person) -> None:

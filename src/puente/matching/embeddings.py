@@ -55,22 +55,30 @@ def store_embeddings(items: Sequence[Item]) -> np.ndarray:
 
 def embedding_refresh(*, item_type: str, item_id: int) -> bool:
     """Recompute one item's embedding if its text changed; True when a new vector was stored."""
-    item = next(items_of(item_type, [item_id]), None)
-    if item is None:
-        Embedding.objects.filter(item_type=item_type, item_id=item_id).delete()
-        return False
-    stored = (
-        Embedding.objects.filter(item_type=item_type, item_id=item_id)
-        .values_list("text_version", flat=True)
-        .first()
+    return embeddings_refresh(item_type=item_type, item_ids=[item_id]) > 0
+
+
+def embeddings_refresh(*, item_type: str, item_ids: Iterable[int]) -> int:
+    """Recompute, in one batch, the embeddings of those items whose text changed; vectors of
+    items that no longer exist are deleted. Returns how many vectors were stored."""
+    wanted = set(item_ids)
+    items = list(items_of(item_type, sorted(wanted)))
+    found = {parse_item_id(item.id)[1] for item in items}
+    if wanted - found:
+        Embedding.objects.filter(item_type=item_type, item_id__in=wanted - found).delete()
+    stored = dict(
+        Embedding.objects.filter(item_type=item_type, item_id__in=found).values_list(
+            "item_id", "text_version"
+        )
     )
-    if stored == version_of(item):
-        return False
-    store_embeddings([item])
+    changed = [item for item in items if stored.get(parse_item_id(item.id)[1]) != version_of(item)]
+    if not changed:
+        return 0
+    store_embeddings(changed)
     from puente.matching.runtime import forget_engine_items
 
-    forget_engine_items([item.id])
-    return True
+    forget_engine_items([item.id for item in changed])
+    return len(changed)
 
 
 def embeddings_backfill(*, item_types: Iterable[str] = ITEM_TYPES, batch_size: int = 256) -> int:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from puente.core.database import refresh_planner_statistics
 from puente.core.models import Hub, TaxonomyTerm
 from puente.core.reference_data import ensure_reference_data
+from puente.matching.embeddings import embeddings_backfill
 
 STEP_MODULES = [
     "puente.demo.seed.directory",
@@ -160,6 +161,9 @@ def seed_demo(*, seed: int = DEFAULT_SEED, size: str = "full", reset: bool = Fal
         for step in load_steps():
             step.run(context)
         DemoSeed.objects.create(seed=seed, size=size, counts=context.counts)
+    # The steps write profiles in bulk, past the services that schedule their embeddings:
+    # compute them now, so the first page that matches does not wait for about 900 of them.
+    embeddings_backfill()
     refresh_planner_statistics()
     _forget_caches()
     return DemoResult(
