@@ -96,6 +96,8 @@ def test_account_menu_offers_the_members_pages_and_the_managers_queue() -> None:
     assert reverse("directory:claims") in html
     assert reverse("admin:index") not in html  # the back office is for staff only
     assert reverse("admin:index") in signed_in(UserFactory(is_staff=True)).get("/").content.decode()
+    # The menu's name includes its visible text (WCAG 2.5.3), not an aria-label that hides it.
+    assert '<summary>\n            <span class="visually-hidden">Your account:</span>' in html
 
 
 def test_about_and_privacy_pages(client: Client) -> None:

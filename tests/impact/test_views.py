@@ -144,13 +144,15 @@ def test_network_page_shows_cross_border_ties(activity: None) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert '<strong id="cross-border-ties">1</strong>' in html
-    assert "<svg" in html
+    # The chart holds links to profiles, so it is a labelled group, not an image.
+    assert 'role="group" aria-label=' in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 640" role="img"' not in html
 
 
 def test_cached_totals_follow_new_activity(activity: None) -> None:
     client = signed_in(make_manager())
     before = client.get("/impact/", {"quarter": "2026-Q3"}).content.decode()
-    assert 'aria-label="Registros que sustentan: Empresas aterrizadas">2</a>' in before
+    assert '>2<span class="visually-hidden"> — Registros que sustentan: Empresas aterrizadas</span></a>' in before
     with CaptureQueriesContext(connection) as cached:
         client.get("/impact/", {"quarter": "2026-Q3"})
     fact(
@@ -161,5 +163,5 @@ def test_cached_totals_follow_new_activity(activity: None) -> None:
     )
     with CaptureQueriesContext(connection) as fresh:
         after = client.get("/impact/", {"quarter": "2026-Q3"}).content.decode()
-    assert 'aria-label="Registros que sustentan: Empresas aterrizadas">3</a>' in after
+    assert '>3<span class="visually-hidden"> — Registros que sustentan: Empresas aterrizadas</span></a>' in after
     assert len(fresh) > len(cached)  # the totals were read again after the write

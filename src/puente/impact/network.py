@@ -144,7 +144,7 @@ def network_svg(
         )
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" aria-label="{escape(title)}" class="chart network">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="group" aria-label="{escape(title)}" class="chart network">',
         f"<title>{escape(title)}</title>",
     ]
     for a, b, data in sub.edges(data=True):
