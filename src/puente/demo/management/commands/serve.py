@@ -34,9 +34,20 @@ def checked_port(value: Any) -> int:
     return port
 
 
+def warm_matching() -> None:
+    """Load the sentence encoder and build the matching engine before the first visitor asks
+    (about 2.5 s here; otherwise the first search or matches page pays it)."""
+    from puente.matching.engine import embed_texts
+    from puente.matching.runtime import matching_engine
+
+    matching_engine()
+    embed_texts(["Puente"], ["es"])
+
+
 def serve(port: int) -> None:
     """Run the web server in the foreground until interrupted. Without a broker (the embedded
     mode) the recurring jobs run in a thread of this process; with one, Celery beat runs them."""
+    warm_matching()
     runner = None
     if not settings.CELERY_BROKER_URL:
         runner = PeriodicRunner()
