@@ -152,7 +152,10 @@ def test_network_page_shows_cross_border_ties(activity: None) -> None:
 def test_cached_totals_follow_new_activity(activity: None) -> None:
     client = signed_in(make_manager())
     before = client.get("/impact/", {"quarter": "2026-Q3"}).content.decode()
-    assert '>2<span class="visually-hidden"> — Registros que sustentan: Empresas aterrizadas</span></a>' in before
+    assert (
+        '>2<span class="visually-hidden"> — Registros que sustentan: Empresas aterrizadas</span></a>'
+        in before
+    )
     with CaptureQueriesContext(connection) as cached:
         client.get("/impact/", {"quarter": "2026-Q3"})
     fact(
@@ -163,5 +166,8 @@ def test_cached_totals_follow_new_activity(activity: None) -> None:
     )
     with CaptureQueriesContext(connection) as fresh:
         after = client.get("/impact/", {"quarter": "2026-Q3"}).content.decode()
-    assert '>3<span class="visually-hidden"> — Registros que sustentan: Empresas aterrizadas</span></a>' in after
+    assert (
+        '>3<span class="visually-hidden"> — Registros que sustentan: Empresas aterrizadas</span></a>'
+        in after
+    )
     assert len(fresh) > len(cached)  # the totals were read again after the write
