@@ -14,7 +14,7 @@ for any input." Exit status 1 when any request answered 5xx; each distinct excep
 printed once with the request that raised it.
 
 Nothing leaves the process: requests go through Django's test client, mail stays in
-memory, jobs run inline. A run of 200 pages per role takes about 10 minutes here.
+memory, jobs run inline. A run of 200 pages per role (about 10,000 requests) takes about 6 minutes here.
 """
 
 from __future__ import annotations
@@ -35,15 +35,6 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-ROLES: list[str | None] = [
-    "admin@puente.example",
-    "manager.medellin@puente.example",
-    "manager.miami@puente.example",
-    "org.admin@puente.example",
-    "member@puente.example",
-    "mentor@puente.example",
-    None,
-]
 HOSTILE = [
     "", " ", "-1", "0", "1.5", "-0", "0x10", "\uff11\uff12", "1,2", "1e309", "nan", "inf",
     "99999999999999999999", "9223372036854775808", "-9223372036854775809",
@@ -145,8 +136,16 @@ def run(roles: list[str | None], pages_per_role: int, tries: int, seed: int) -> 
 
     from puente.accounts.models import User
     from puente.demo.seed import seed_demo
+    from puente.demo.seed.accounts import ACCOUNTS
 
     settings.ALLOWED_HOSTS = ["testserver"]
+    demo_emails = [account.email for account in ACCOUNTS]
+    unknown = [email for email in roles if email is not None and email not in demo_emails]
+    if unknown:
+        print(f"not a demo account: {', '.join(unknown)}; choose from {', '.join(demo_emails)}")
+        return 2
+    if not roles:
+        roles = [*demo_emails, None]
     call_command("migrate", interactive=False, verbosity=0)
     seed_demo(seed=seed, size="small", reset=False)
 
@@ -249,14 +248,15 @@ def main() -> int:
     parser.add_argument(
         "--role",
         action="append",
-        choices=[email or "anonymous" for email in ROLES],
-        help="only this account (repeatable; default: every demo account and anonymous)",
+        metavar="EMAIL",
+        help="only this demo account, or 'anonymous' (repeatable; default: every demo account "
+        "and anonymous)",
     )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="puente-fuzz-") as folder:
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'fuzz.sqlite3'}"
         os.environ["DJANGO_SETTINGS_MODULE"] = "puente.settings.test"
-        roles = [r if r != "anonymous" else None for r in options.role] if options.role else ROLES
+        roles = [None if role == "anonymous" else role for role in options.role or []]
         return run(roles, options.pages, options.tries, options.seed)
 
 
