@@ -14,7 +14,8 @@ for any input." Exit status 1 when any request answered 5xx; each distinct excep
 printed once with the request that raised it.
 
 Nothing leaves the process: requests go through Django's test client, mail stays in
-memory, jobs run inline. A run of 200 pages per role (about 10,000 requests) takes about 6 minutes here.
+memory, jobs run inline. A run of 200 pages per role (about 10,000 requests) takes
+about 6 minutes here.
 """
 
 from __future__ import annotations
