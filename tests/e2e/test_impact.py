@@ -63,7 +63,10 @@ def test_manager_filters_drills_down_and_downloads_the_pdf_in_spanish(
     expect(page).to_have_url(re.compile(rf"quarter={last}.*direction=medellin-miami"))
     row = page.locator("#kpi-companies_landed")
     expect(row).to_contain_text("Empresas aterrizadas")
-    expect(row.get_by_role("link")).to_have_text("1")
+    # The visible number starts the link's name (WCAG 2.5.3), the hidden rest says what it is.
+    expect(row.get_by_role("link")).to_have_accessible_name(
+        "1 — Registros que sustentan: Empresas aterrizadas"
+    )
 
     row.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Empresas aterrizadas")
@@ -124,4 +127,6 @@ def test_manager_sets_a_target_and_enters_a_figure_with_evidence_in_spanish(
     page.get_by_role("button", name="Registrar cifra").click()
     expect(page.locator("#figures")).to_contain_text("Reporte de nómina del tercer trimestre")
     page.goto(f"/impact/?quarter={quarter}&hub=medellin")
-    expect(page.locator("#kpi-jobs_created .kpi-value")).to_have_text("12")
+    expect(page.locator("#kpi-jobs_created .kpi-value")).to_have_accessible_name(
+        "12 — Registros que sustentan: Empleos creados"
+    )

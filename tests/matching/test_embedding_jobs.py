@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from puente.directory import importing, services
 from puente.matching import tasks
 from puente.matching.embeddings import version_of
+from puente.matching.indexing import schedule_embedding
 from puente.matching.items import ORGANIZATION, PERSON, items_of
 from puente.matching.models import Embedding
 from puente.matching.runtime import matching_engine
@@ -48,6 +51,10 @@ def test_an_import_is_embedded_in_one_batch_after_commit(
         return original(item_type, item_ids)
 
     monkeypatch.setattr(tasks.embed_items, "run", counted)
+    # A rolled-back transaction's items are dropped with it, not sent with the next batch.
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        schedule_embedding(PERSON, 424242)
+        raise RuntimeError
     with django_capture_on_commit_callbacks(execute=True):
         report = importing.organizations_import(data=ROWS.encode(), filename="orgs.csv", actor=None)
     assert report.committed
