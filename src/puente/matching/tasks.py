@@ -6,14 +6,6 @@ from celery import shared_task
 
 
 @shared_task
-def embed_item(item_type: str, item_id: int) -> bool:
-    """Store the embedding of an item's current text (safe to run twice: same text, same vector)."""
-    from puente.matching.embeddings import embedding_refresh
-
-    return embedding_refresh(item_type=item_type, item_id=item_id)
-
-
-@shared_task
 def embed_items(item_type: str, item_ids: list[int]) -> int:
     """Store, in one batch, the embeddings of those items whose text changed."""
     from puente.matching.embeddings import embeddings_refresh

@@ -5,11 +5,13 @@ Static files are served by WhiteNoise from the apps, so nothing has to be collec
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from puente.core.periodic import PeriodicRunner
 from puente.directory.management.console import UI_LANGUAGES, command_language
 
 HOST = "127.0.0.1"
+logger = logging.getLogger(__name__)
 
 
 def checked_port(value: Any) -> int:
@@ -40,7 +43,10 @@ def warm_matching() -> None:
     from puente.matching.engine import embed_texts
     from puente.matching.runtime import matching_engine
 
-    matching_engine()
+    try:
+        matching_engine()
+    except DatabaseError as error:  # e.g. never migrated: serve anyway, pages will say why
+        logger.warning("Matching engine not prepared: %s", error)
     embed_texts(["Puente"], ["es"])
 
 
