@@ -38,7 +38,7 @@ from tests.events.helpers import accepted_meeting, make_event, register
 from tests.factories import OrganizationFactory, UserFactory, hub, make_manager, make_member
 from tests.impact.conftest import partnership
 from tests.landing.conftest import build_landing_world
-from tests.spaces.helpers import make_mentor, make_office_hours, make_space
+from tests.spaces.helpers import make_mentor, make_office_hours, make_space, next_weekday
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +89,7 @@ def test_a_confirmed_booking_counts_its_hours_in_the_hubs_quarter_and_cancelling
 def test_a_tentative_booking_counts_only_once_approved() -> None:
     space = make_space(requires_approval=True)
     member = UserFactory()
-    day = timezone.localdate() + dt.timedelta(days=7)
-    while day.weekday() > 4:
-        day += dt.timedelta(days=1)
+    day = next_weekday(1)
     [booking] = space_services.booking_create(
         space=space,
         actor=member,
@@ -265,9 +263,7 @@ def test_introductions_requested_and_accepted_are_counted_when_they_happen() -> 
 # --- the impact side -------------------------------------------------------------------------
 def test_the_backfill_rebuilds_exactly_the_facts_the_services_recorded() -> None:
     space = make_space()
-    day = timezone.localdate() + dt.timedelta(days=7)
-    while day.weekday() > 4:
-        day += dt.timedelta(days=1)
+    day = next_weekday(1)
     space_services.booking_create(
         space=space,
         actor=UserFactory(),
@@ -349,9 +345,7 @@ def test_the_survey_of_a_rejected_applicant_adds_nothing() -> None:
 
 def test_sync_reads_the_stored_state_and_a_deleted_source_loses_its_facts() -> None:
     space = make_space()
-    day = timezone.localdate() + dt.timedelta(days=7)
-    while day.weekday() > 4:
-        day += dt.timedelta(days=1)
+    day = next_weekday(1)
     [booking] = space_services.booking_create(
         space=space,
         actor=UserFactory(),

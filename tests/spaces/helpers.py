@@ -6,11 +6,15 @@ import datetime as dt
 from itertools import count
 from typing import Any
 
+import holidays
+
 from puente.spaces.models import HubCalendar, OfficeHours, OpeningHours, Space, SpaceKind
 from tests.factories import PersonFactory, UserFactory, hub
 
 _numbers = count(1)
 WEEKDAYS = range(5)
+_COLOMBIA = holidays.country_holidays("CO")
+_FLORIDA = holidays.country_holidays("US", subdiv="FL")
 
 
 def make_space(
@@ -64,10 +68,30 @@ def make_office_hours(
     )
 
 
-def next_weekday(weekday: int, *, after: dt.date | None = None, weeks: int = 1) -> dt.date:
-    """The given weekday (0 = Monday) in ``weeks`` weeks from today (or ``after``)."""
-    start = (after or dt.date.today()) + dt.timedelta(days=7 * (weeks - 1) + 1)
-    return start + dt.timedelta(days=(weekday - start.weekday()) % 7)
+def public_holiday(day: dt.date) -> bool:
+    """Whether either hub's spaces close on ``day`` for a public holiday (Colombia, Florida)."""
+    return day in _COLOMBIA or day in _FLORIDA
+
+
+def next_weekday(
+    weekday: int, *, after: dt.date | None = None, weeks: int = 1, series: int = 1
+) -> dt.date:
+    """The ``weeks``-th given weekday (0 = Monday) after today (or ``after``) that is a working day.
+
+    Weeks whose day is a public holiday in Colombia or Florida are passed over, so that a test
+    booking "next Tuesday" never lands on a closed day, whatever the date it runs on (8 December
+    is a holiday in Colombia). With ``series``, the day and the ``series - 1`` same weekdays
+    after it are all working days, for tests that book a weekly series.
+    """
+    day = (after or dt.date.today()) + dt.timedelta(days=1)
+    day += dt.timedelta(days=(weekday - day.weekday()) % 7)
+    found = 0
+    while True:
+        if not any(public_holiday(day + dt.timedelta(weeks=n)) for n in range(series)):
+            found += 1
+            if found == weeks:
+                return day
+        day += dt.timedelta(weeks=1)
 
 
 def space_for_table(*, requires_approval: bool = False) -> Space:

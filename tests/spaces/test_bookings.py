@@ -192,7 +192,7 @@ def test_multi_year_and_past_bookings_are_refused() -> None:
 
 def test_a_weekly_series_is_checked_occurrence_by_occurrence_and_saved_all_or_nothing() -> None:
     space = make_space()
-    first = next_weekday(0, weeks=2)
+    first = next_weekday(0, weeks=2, series=4)
     other = UserFactory()
     book(space, other, first + dt.timedelta(days=14), "09:00", "10:00")
     checks = services.booking_check(

@@ -56,7 +56,7 @@ def test_space_pages_render_in_both_languages(client: Client) -> None:
 def test_a_member_previews_a_series_then_books_it_through_the_form(client: Client) -> None:
     space = make_space()
     member = UserFactory()
-    day = next_weekday(0, weeks=2)
+    day = next_weekday(0, weeks=2, series=3)
     booking_create(
         space=space,
         actor=UserFactory(),
