@@ -174,7 +174,7 @@ def test_a_manager_approves_a_tentative_series_through_the_api(
     api: ApiClient, member_token: str
 ) -> None:
     space = make_space(requires_approval=True)
-    day = next_weekday(0)
+    day = next_weekday(0, series=3)
     created = api.post(
         f"/spaces/{space.pk}/bookings",
         {"start": f"{day}T09:00", "end": f"{day}T10:00", "rule": "FREQ=WEEKLY;COUNT=3"},
