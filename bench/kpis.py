@@ -14,6 +14,9 @@ the current one, both hubs, a third of them cross-border), then measures as a hu
   request, so every number is read from the activity table) and as served (per-quarter totals
   cached until the next write of activity);
 * one drill-down page (``/impact/kpi/companies_landed/``);
+* the network of ties (``/impact/network/``: measures, brokers and drawing of eight quarters),
+  for the network and each hub, cold and as served (measures and layout cached per quarter
+  and scope until the next write of activity);
 * the quarterly funder report (PDF, and XLSX), median of a few runs.
 
 Prints the numbers; the figures of record are in docs/benchmarks.md ("KPIs").
@@ -270,6 +273,25 @@ def main() -> None:
         f"drill-down companies landed (5 requests): median {statistics.median(drill) * 1000:.0f} ms, max {max(drill) * 1000:.0f} ms",
         flush=True,
     )
+
+    network_requests = max(3, options.requests // 5)
+    for label, cold in (("cold", True), ("as served", False)):
+        cache.clear()
+        client.force_login(staff)
+        timings = []
+        for index in range(network_requests):
+            params = {"quarter": str(quarters[-1]), **scopes[index % 3]}
+            if cold:
+                cache.clear()
+            elif index < 3:
+                client.get("/impact/network/", params)  # each scope's first request fills it
+            begin = time.perf_counter()
+            assert client.get("/impact/network/", params).status_code == 200
+            timings.append(time.perf_counter() - begin)
+        print(
+            f"network GET /impact/network/ {label} ({network_requests} requests): median {statistics.median(timings) * 1000:.0f} ms, max {max(timings) * 1000:.0f} ms",
+            flush=True,
+        )
 
     previous = current.previous()
     for fmt in ("pdf", "xlsx"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -147,6 +149,48 @@ def test_network_page_shows_cross_border_ties(activity: None) -> None:
     # The chart holds links to profiles, so it is a labelled group, not an image.
     assert 'role="group" aria-label=' in html
     assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 640" role="img"' not in html
+
+
+def network_drawing(html: str) -> str:
+    drawing = re.search(r'<svg[^>]*class="chart network".*?</svg>', html, re.DOTALL)
+    assert drawing is not None
+    return drawing.group()
+
+
+def test_the_network_is_measured_once_until_new_activity(
+    activity: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measures and layout (up to half a second on the demo) are cached per quarter and
+    scope until the next write of activity; names are still applied per viewer."""
+    from puente.impact import network
+
+    measured: list[int] = []
+    real_measure = network.measure
+
+    def counting_measure(*args: Any, **kwargs: Any) -> network.NetworkMeasures:
+        measured.append(1)
+        return real_measure(*args, **kwargs)
+
+    monkeypatch.setattr(network, "measure", counting_measure)
+    client = signed_in(make_manager())
+    first = client.get("/impact/network/", {"quarter": "2026-Q3"}).content.decode()
+    again = client.get("/impact/network/", {"quarter": "2026-Q3"}).content.decode()
+    assert len(measured) == 1
+    assert network_drawing(again) == network_drawing(first)
+    assert "Cafetal Digital" in first
+    other_scope = client.get("/impact/network/", {"quarter": "2026-Q3", "hub": "miami"})
+    assert other_scope.status_code == 200
+    assert len(measured) == 2
+    fact(
+        K.INTRODUCTION_ACCEPTED,
+        "2026-09-10 15:00",
+        organization=OrganizationFactory(name="Nuevo Puerto"),
+        partner_organization=OrganizationFactory(name="Bay Labs", hub=hub("miami")),
+    )
+    after = client.get("/impact/network/", {"quarter": "2026-Q3"}).content.decode()
+    assert len(measured) == 3
+    assert '<strong id="cross-border-ties">2</strong>' in after
+    assert "Nuevo Puerto" in after
 
 
 def test_cached_totals_follow_new_activity(activity: None) -> None:

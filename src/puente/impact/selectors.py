@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +40,9 @@ from puente.impact.models import (
     Indicator,
     KpiTarget,
 )
+
+if TYPE_CHECKING:
+    from puente.impact.network import NetworkMeasures
 
 TREND_QUARTERS = 4
 
@@ -152,12 +155,15 @@ def _query_totals(codes: list[int], scope: Scope) -> Totals:
     return totals, distinct
 
 
+def _scope_key(scope: Scope) -> str:
+    return "-".join(f"{k}={v}" for k, v in sorted(scope.params.items())) or "all"
+
+
 def _totals(quarters: list[Quarter], scope: Scope) -> Totals:
     """Grouped totals per quarter; each (quarter, scope) is cached until the next write of
     activity, so the trend quarters shared by neighbouring dashboards are computed once."""
     version = activity_version()
-    scope_key = "-".join(f"{k}={v}" for k, v in sorted(scope.params.items())) or "all"
-    keys = {q.code: f"impact:totals:{version}:{scope_key}:{q.code}" for q in quarters}
+    keys = {q.code: f"impact:totals:{version}:{_scope_key(scope)}:{q.code}" for q in quarters}
     cached = cache.get_many(list(keys.values()))
     totals: dict[int, list[KindTotal]] = defaultdict(list)
     distinct: dict[int, dict[str, int]] = defaultdict(dict)
@@ -425,23 +431,31 @@ def guide_by_slug(slug: str) -> Guide:
 # --- network of ties -----------------------------------------------------------------------
 TIE_KINDS = ("introduction_accepted", "meeting_held", "company_landed", "program_participation")
 NETWORK_QUARTERS = 8
+ISOLATED_SHOWN = 20
 
 
 @dataclass
 class NetworkView:
-    measures: Any
+    measures: NetworkMeasures
     svg: str
     brokers: list[tuple[str, str | None, float]]  # (name, slug, betweenness)
     isolated_count: int
     isolated_sample: list[tuple[str, str | None]]
 
 
-def network_overview(viewer: Viewer, *, quarter: Quarter, scope: Scope, title: str) -> NetworkView:
-    """The ties recorded in the ``NETWORK_QUARTERS`` quarters up to ``quarter`` in ``scope``."""
+def _network_measures(
+    quarter: Quarter, scope: Scope
+) -> tuple[NetworkMeasures, dict[int, tuple[float, float]]]:
+    """The measures and the drawing's layout of the ties up to ``quarter`` in ``scope``. The
+    same for every viewer (names are applied after), so they are cached like the KPI totals:
+    until the next write of activity, at most ``TOTALS_CACHE_SECONDS``."""
     from puente.directory.models import Organization
-    from puente.impact.network import Tie, measure, network_svg
+    from puente.impact.network import Tie, layout, measure
 
-    require_manager(viewer)
+    key = f"impact:network:{activity_version()}:{_scope_key(scope)}:{quarter.code}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     codes = [q.code for q in quarter.trailing(NETWORK_QUARTERS)]
     base = ActivityRecord.objects.filter(scope.q(), quarter__in=codes)
     rows = (
@@ -460,14 +474,32 @@ def network_overview(viewer: Viewer, *, quarter: Quarter, scope: Scope, title: s
         .distinct()
     )
     ids = {tie.a for tie in ties} | {tie.b for tie in ties} | candidates
+    hub_of = dict(Organization.objects.filter(pk__in=ids).values_list("id", "hub_id"))
+    result = measure(ties, hub_of, candidates=candidates)
+    computed = (result, layout(result.graph))
+    cache.set(key, computed, TOTALS_CACHE_SECONDS)
+    return computed
+
+
+def network_overview(viewer: Viewer, *, quarter: Quarter, scope: Scope, title: str) -> NetworkView:
+    """The ties recorded in the ``NETWORK_QUARTERS`` quarters up to ``quarter`` in ``scope``,
+    named as ``viewer`` may see them."""
+    from puente.directory.models import Organization
+    from puente.impact.network import network_svg
+
+    require_manager(viewer)
+    result, positions = _network_measures(quarter, scope)
+    shown = (
+        set(positions)
+        | {pk for pk, _score in result.brokers}
+        | set(result.isolated[:ISOLATED_SHOWN])
+    )
     organizations = {
         org.pk: org
-        for org in Organization.objects.filter(pk__in=ids).only(
+        for org in Organization.objects.filter(pk__in=shown).only(
             "id", "name", "slug", "hub_id", "profile_visibility"
         )
     }
-    hub_of = {pk: org.hub_id for pk, org in organizations.items()}
-    result = measure(ties, hub_of, candidates=candidates)
     names: dict[int, str] = {}
     links: dict[int, str] = {}
     for pk, org in organizations.items():
@@ -476,14 +508,16 @@ def network_overview(viewer: Viewer, *, quarter: Quarter, scope: Scope, title: s
             names[pk] = name
             links[pk] = reverse("directory:organization", kwargs={"slug": org.slug})
     hub_colors = {hub.pk: hub.color for hub in Hub.objects.all()}
-    svg = network_svg(result.graph, names=names, links=links, hub_colors=hub_colors, title=title)
+    svg = network_svg(
+        result.graph, positions, names=names, links=links, hub_colors=hub_colors, title=title
+    )
     brokers = [
         (names.get(pk, "—"), organizations[pk].slug if pk in names else None, score)
         for pk, score in result.brokers
     ]
     isolated_sample = [
         (names.get(pk, "—"), organizations[pk].slug if pk in names else None)
-        for pk in result.isolated[:20]
+        for pk in result.isolated[:ISOLATED_SHOWN]
     ]
     return NetworkView(result, svg, brokers, len(result.isolated), isolated_sample)
 
