@@ -391,6 +391,7 @@ def test_the_organizer_page_and_a_profile_fit_a_phone_without_sideways_scrolling
         sign_in(page, manager.email)
         for path in (
             f"/events/{event.slug}/organize/",
+            f"/events/{event.slug}/organize/agendas/",
             f"/directory/organizations/{university.slug}/",
         ):
             page.goto(path)
