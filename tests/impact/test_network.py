@@ -7,7 +7,14 @@ import random
 import networkx as nx
 import pytest
 
-from puente.impact.network import Tie, cross_border_density, layout, measure, network_svg
+from puente.impact.network import (
+    Tie,
+    betweenness,
+    cross_border_density,
+    layout,
+    measure,
+    network_svg,
+)
 
 # Hubs 1 and 2. Organizations 10, 11, 12 in hub 1; 20, 21 in hub 2.
 HUB_OF = {10: 1, 11: 1, 12: 1, 20: 2, 21: 2, 30: 1}
@@ -89,3 +96,32 @@ def test_the_cumulative_figures_match_a_graph_rebuilt_for_each_quarter() -> None
         expected.append((quarter, cross, pytest.approx(cross_border_density(sub))))
     assert result.by_quarter == expected
     assert result.by_quarter[-1][1] == result.cross_border_ties
+
+
+def test_betweenness_by_component_equals_networkx_on_the_whole_graph() -> None:
+    rng = random.Random(11)
+    graph = nx.Graph()
+    graph.add_edges_from((rng.randrange(200), rng.randrange(200)) for _ in range(170))
+    graph.add_edges_from([(500, 501), (600, 601), (601, 602)])  # small components, one of 2
+    graph.remove_edges_from(nx.selfloop_edges(graph))
+    expected = nx.betweenness_centrality(graph)
+    measured = betweenness(graph)
+    assert measured.keys() == expected.keys()
+    for node, value in expected.items():
+        assert measured[node] == pytest.approx(value, abs=1e-12)
+    assert measured[601] > 0
+
+
+def test_a_component_too_large_for_the_budget_is_sampled_and_keeps_its_broker() -> None:
+    """Two stars joined by a bridge: with a budget for 20 sources of 401, the bridge's ends
+    still come first, and the estimate stays near the exact value."""
+    graph = nx.Graph()
+    graph.add_edges_from((0, leaf) for leaf in range(2, 202))
+    graph.add_edges_from((1, leaf) for leaf in range(202, 401))
+    graph.add_edge(0, 1)
+    exact = nx.betweenness_centrality(graph)
+    sampled = betweenness(graph, work=1)  # the minimum of sources
+    top = sorted(sampled, key=lambda node: -sampled[node])[:2]
+    assert set(top) == {0, 1}
+    assert sampled[0] == pytest.approx(exact[0], rel=0.2)
+    assert betweenness(graph, work=1) == sampled  # fixed seed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -476,7 +476,11 @@ def _network_measures(
     ids = {tie.a for tie in ties} | {tie.b for tie in ties} | candidates
     hub_of = dict(Organization.objects.filter(pk__in=ids).values_list("id", "hub_id"))
     result = measure(ties, hub_of, candidates=candidates)
-    computed = (result, layout(result.graph))
+    positions = layout(result.graph)
+    # Only the drawn part of the graph is kept: the whole one can be hundreds of thousands of
+    # ties, slow to store in the cache and to read back.
+    drawn = replace(result, graph=result.graph.subgraph(positions).copy())
+    computed = (drawn, positions)
     cache.set(key, computed, TOTALS_CACHE_SECONDS)
     return computed
 
