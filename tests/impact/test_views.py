@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from puente.core.models import Visibility
 from puente.impact.models import ActivityKind as K
 from tests.factories import OrganizationFactory, UserFactory, hub, make_manager
 from tests.impact.conftest import fact, partnership
@@ -160,8 +161,8 @@ def network_drawing(html: str) -> str:
 def test_the_network_is_measured_once_until_new_activity(
     activity: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Measures and layout (up to half a second on the demo) are cached per quarter and
-    scope until the next write of activity; names are still applied per viewer."""
+    """Measures and layout are cached per quarter and scope until the next write of activity
+    (names per viewer: the next test)."""
     from puente.impact import network
 
     measured: list[int] = []
@@ -191,6 +192,43 @@ def test_the_network_is_measured_once_until_new_activity(
     assert len(measured) == 3
     assert '<strong id="cross-border-ties">2</strong>' in after
     assert "Nuevo Puerto" in after
+
+
+def test_a_cached_network_still_names_only_what_each_viewer_may_see(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cache holds ids, not names: a Miami manager computes the network with the name of a
+    private Miami organization, and a Medellín manager then served from the cache sees neither
+    its name nor its link."""
+    from puente.impact import network
+
+    partnership()
+    hidden = OrganizationFactory(
+        name="Manglar Privado", hub=hub("miami"), profile_visibility=Visibility.PRIVATE
+    )
+    fact(
+        K.INTRODUCTION_ACCEPTED,
+        "2026-08-10 15:00",
+        organization=OrganizationFactory(name="Cafetal Digital"),
+        partner_organization=hidden,
+    )
+    measured: list[int] = []
+    real_measure = network.measure
+
+    def counting_measure(*args: Any, **kwargs: Any) -> network.NetworkMeasures:
+        measured.append(1)
+        return real_measure(*args, **kwargs)
+
+    monkeypatch.setattr(network, "measure", counting_measure)
+    params = {"quarter": "2026-Q3"}
+    miami = signed_in(make_manager("miami")).get("/impact/network/", params).content.decode()
+    medellin = signed_in(make_manager("medellin")).get("/impact/network/", params).content.decode()
+    assert len(measured) == 1  # the second page came from the cache
+    assert "Manglar Privado" in miami
+    assert f"/directory/organizations/{hidden.slug}/" in miami
+    assert "Manglar Privado" not in medellin
+    assert f"/directory/organizations/{hidden.slug}/" not in medellin
+    assert "Cafetal Digital" in medellin
 
 
 def test_cached_totals_follow_new_activity(activity: None) -> None:
