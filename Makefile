@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
+# Test processes (pytest-xdist): one per core, at most 4; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --maxprocesses 4
 
 .PHONY: help install demo serve test test-fast e2e lint format messages openapi bench clean
 
@@ -31,13 +34,13 @@ serve: $(STAMP)
 	$(BIN)/puente serve --port $(PORT)
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not e2e" -x -q
 
 e2e: $(STAMP)
-	$(BIN)/pytest -m e2e
+	$(BIN)/pytest $(XDIST) -m e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
