@@ -432,6 +432,7 @@ def guide_by_slug(slug: str) -> Guide:
 TIE_KINDS = ("introduction_accepted", "meeting_held", "company_landed", "program_participation")
 NETWORK_QUARTERS = 8
 ISOLATED_SHOWN = 20
+HUB_LOOKUP_BY_SCAN = 5000
 
 
 @dataclass
@@ -443,13 +444,37 @@ class NetworkView:
     isolated_sample: list[tuple[str, str | None]]
 
 
+def tie_rows(records: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecord]:
+    """The distinct (organization, partner, quarter) ties among ``records``, read from the
+    partial index ``activity_ties_idx`` alone."""
+    return (
+        records.filter(
+            kind__in=TIE_KINDS, partner_organization__isnull=False, organization__isnull=False
+        )
+        .order_by()
+        .values_list("organization_id", "partner_organization_id", "quarter")
+        .distinct()
+    )
+
+
+def _hubs_of(ids: set[int]) -> dict[int, int]:
+    """The hub of each organization in ``ids``. Past ``HUB_LOOKUP_BY_SCAN`` ids, every
+    organization's hub is read and filtered here: binding a long ``IN`` list costs more
+    (94,000 ids: 0.47 s against 0.07 s for 100,000 rows)."""
+    from puente.directory.models import Organization
+
+    if len(ids) <= HUB_LOOKUP_BY_SCAN:
+        return dict(Organization.objects.filter(pk__in=ids).values_list("id", "hub_id"))
+    rows = Organization.objects.order_by().values_list("id", "hub_id")
+    return {pk: hub for pk, hub in rows.iterator(chunk_size=10_000) if pk in ids}
+
+
 def _network_measures(
     quarter: Quarter, scope: Scope
 ) -> tuple[NetworkMeasures, dict[int, tuple[float, float]]]:
     """The measures and the drawing's layout of the ties up to ``quarter`` in ``scope``. The
     same for every viewer (names are applied after), so they are cached like the KPI totals:
     until the next write of activity, at most ``TOTALS_CACHE_SECONDS``."""
-    from puente.directory.models import Organization
     from puente.impact.network import Tie, layout, measure
 
     key = f"impact:network:{activity_version()}:{_scope_key(scope)}:{quarter.code}"
@@ -458,15 +483,7 @@ def _network_measures(
         return cached
     codes = [q.code for q in quarter.trailing(NETWORK_QUARTERS)]
     base = ActivityRecord.objects.filter(scope.q(), quarter__in=codes)
-    rows = (
-        base.filter(
-            kind__in=TIE_KINDS, partner_organization__isnull=False, organization__isnull=False
-        )
-        .order_by()
-        .values_list("organization_id", "partner_organization_id", "quarter")
-        .distinct()
-    )
-    ties = [Tie(a, b, q) for a, b, q in rows]
+    ties = [Tie(a, b, q) for a, b, q in tie_rows(base)]
     candidates = set(
         base.filter(quarter=quarter.code, organization__isnull=False)
         .order_by()
@@ -474,7 +491,7 @@ def _network_measures(
         .distinct()
     )
     ids = {tie.a for tie in ties} | {tie.b for tie in ties} | candidates
-    hub_of = dict(Organization.objects.filter(pk__in=ids).values_list("id", "hub_id"))
+    hub_of = _hubs_of(ids)
     result = measure(ties, hub_of, candidates=candidates)
     positions = layout(result.graph)
     # Only the drawn part of the graph is kept: the whole one can be hundreds of thousands of
