@@ -293,3 +293,17 @@ def test_every_agenda_one_participant_to_a_page_with_the_code_and_meetings(
     assert zeta_page.index("Beta") < zeta_page.index("Alfa")  # time order
     assert "No meetings on this agenda." in pages[2]
     assert signed_in(lonely.user).get(url).status_code == 403
+
+
+def test_the_check_in_desk_and_the_badges_list_participants_as_people_read_names() -> None:
+    event = make_event()
+    for name in ("zeta Foods", "Álamo Verde", "Beta", "Ébano", "alfa"):
+        register(event, OrganizationFactory(name=name))
+    manager = signed_in(make_manager("medellin"))
+    expected = ["Álamo Verde", "alfa", "Beta", "Ébano", "zeta Foods"]
+
+    html = manager.get(f"/events/{event.slug}/organize/").content.decode()
+    rows = re.findall(r'<tr data-participant="\d+">\s*<td>([^<]+)<', html)
+
+    assert rows == expected
+    assert [badge.participant.display_name for badge in selectors.badges_of(event)] == expected

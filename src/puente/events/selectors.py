@@ -167,6 +167,12 @@ def participants_of(event: Event) -> QuerySet[Participant]:
     )
 
 
+def alphabetical(participants: Iterable[Participant]) -> list[Participant]:
+    """Participants by name as people read a list: accents and case ignored ("Álamo" before
+    "Zeta"), registration order between equal names."""
+    return sorted(participants, key=lambda p: (fold(p.display_name), p.pk))
+
+
 def _live_opportunity() -> Q:
     return Q(status=OpportunityStatus.PUBLISHED) & (
         Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
@@ -648,7 +654,7 @@ def participant_rows(event: Event) -> list[list[Any]]:
     def when(moment: dt.datetime | None) -> str:
         return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
-    for participant in sorted(participants, key=lambda p: p.display_name.casefold()):
+    for participant in alphabetical(participants):
         organization = participant.organization
         rows.append(
             [
@@ -746,7 +752,7 @@ def badges_of(event: Event, participant_id: int | None = None) -> list[Badge]:
     if participant_id is not None:
         participants = participants.filter(pk=participant_id)
     badges: list[Badge] = []
-    for participant in sorted(participants, key=lambda p: p.display_name.casefold()):
+    for participant in alphabetical(participants):
         people = attendee_names(participant.attendees) or [
             (participant.user.full_name or participant.user.email, "")
         ]
@@ -766,7 +772,7 @@ def all_agendas(event: Event) -> list[tuple[Participant, list[tuple[Meeting, Par
         placed.setdefault(meeting.second_id, []).append((meeting, meeting.first))
     return [
         (participant, placed.get(participant.pk, []))
-        for participant in sorted(participants_of(event), key=lambda p: p.display_name.casefold())
+        for participant in alphabetical(participants_of(event))
     ]
 
 

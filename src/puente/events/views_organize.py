@@ -181,7 +181,9 @@ def organize(request: HttpRequest, slug: str) -> HttpResponse:
             "run_form": RunForm(),
             "add_form": AddMeetingForm(event=event),
             "status_form": StatusForm(event=event),
-            "participants": {p.pk: p for p in selectors.participants_of(event)},
+            "participants": {
+                p.pk: p for p in selectors.alphabetical(selectors.participants_of(event))
+            },
         },
     )
 
