@@ -444,7 +444,9 @@ class NetworkView:
     isolated_sample: list[tuple[str, str | None]]
 
 
-def tie_rows(records: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecord]:
+def tie_rows(
+    records: QuerySet[ActivityRecord],
+) -> QuerySet[ActivityRecord, tuple[int, int, int]]:
     """The distinct (organization, partner, quarter) ties among ``records``, read from the
     partial index ``activity_ties_idx`` alone."""
     return (
