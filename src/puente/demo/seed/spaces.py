@@ -185,6 +185,9 @@ EVENTS = [
 ]
 
 
+BOOKING_WEEKS_TRIED = 6
+
+
 def _next(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7 or 7)
 
@@ -295,18 +298,24 @@ def seed_spaces(context: SeedContext) -> None:
     for user, slug, day, start, end, rule, purpose in wishes:
         if user is None:
             continue
-        try:
-            created = services.booking_create(
-                space=spaces[slug],
-                actor=user,
-                start=dt.datetime.combine(day, dt.time.fromisoformat(start)),
-                end=dt.datetime.combine(day, dt.time.fromisoformat(end)),
-                rule=rule,
-                purpose=purpose,
-            )
-        except DomainError:
-            continue  # e.g. the day is a public holiday this year
-        bookings += len(created)
+        # A day (or an occurrence of the series) that falls on a public holiday or a
+        # closure is refused: the same booking a week later, up to BOOKING_WEEKS_TRIED
+        # weeks, so the demo always has them whatever the date it is seeded on.
+        for week in range(BOOKING_WEEKS_TRIED):
+            moved = day + dt.timedelta(weeks=week)
+            try:
+                created = services.booking_create(
+                    space=spaces[slug],
+                    actor=user,
+                    start=dt.datetime.combine(moved, dt.time.fromisoformat(start)),
+                    end=dt.datetime.combine(moved, dt.time.fromisoformat(end)),
+                    rule=rule,
+                    purpose=purpose,
+                )
+            except DomainError:
+                continue
+            bookings += len(created)
+            break
 
     events = 0
     participants = [user for user in (member, founder, mentor) if user is not None]
