@@ -29,3 +29,6 @@ def test_the_demo_seeds_spaces_bookings_events_and_office_hours_in_both_hubs() -
     assert MentorSession.objects.count() == 1
     assert result.counts["spaces"] == 8
     assert result.counts["space_bookings"] == Booking.objects.count()
+    # Every demo booking is made whatever the date: one lab morning, a weekly series of 4, a
+    # café meeting, a working week of 5 (a holiday moves it to a later week, not out).
+    assert Booking.objects.count() == 11

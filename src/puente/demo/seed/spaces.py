@@ -7,11 +7,12 @@ import datetime as dt
 from decimal import Decimal
 
 from puente.accounts.models import User
-from puente.core.errors import DomainError
+from puente.core.errors import ValidationFailed
 from puente.demo.seed import SeedContext, seed_step
 from puente.impact.services import activity_refresh
 from puente.spaces import services, services_community
 from puente.spaces.models import (
+    Booking,
     Closure,
     CommunityEvent,
     EventFormat,
@@ -188,6 +189,38 @@ EVENTS = [
 BOOKING_WEEKS_TRIED = 6
 
 
+def _book_first_open_week(
+    *,
+    space: Space,
+    actor: User,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    rule: str,
+    purpose: str,
+) -> list[Booking]:
+    """Book ``day`` (and its series), or the same day of the first later week, up to
+    ``BOOKING_WEEKS_TRIED``, where no occurrence falls on a closed day (a public holiday or
+    a closure): the demo has the same bookings whatever the date it is seeded on. Any
+    other refusal is a bug of the seed and is raised."""
+    for week in range(BOOKING_WEEKS_TRIED):
+        moved = day + dt.timedelta(weeks=week)
+        try:
+            return services.booking_create(
+                space=space,
+                actor=actor,
+                start=dt.datetime.combine(moved, start),
+                end=dt.datetime.combine(moved, end),
+                rule=rule,
+                purpose=purpose,
+            )
+        except ValidationFailed as refused:
+            codes = {error["code"] for error in refused.errors} or {refused.code}
+            if codes != {"closed_day"}:
+                raise
+    return []
+
+
 def _next(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7 or 7)
 
@@ -298,24 +331,17 @@ def seed_spaces(context: SeedContext) -> None:
     for user, slug, day, start, end, rule, purpose in wishes:
         if user is None:
             continue
-        # A day (or an occurrence of the series) that falls on a public holiday or a
-        # closure is refused: the same booking a week later, up to BOOKING_WEEKS_TRIED
-        # weeks, so the demo always has them whatever the date it is seeded on.
-        for week in range(BOOKING_WEEKS_TRIED):
-            moved = day + dt.timedelta(weeks=week)
-            try:
-                created = services.booking_create(
-                    space=spaces[slug],
-                    actor=user,
-                    start=dt.datetime.combine(moved, dt.time.fromisoformat(start)),
-                    end=dt.datetime.combine(moved, dt.time.fromisoformat(end)),
-                    rule=rule,
-                    purpose=purpose,
-                )
-            except DomainError:
-                continue
-            bookings += len(created)
-            break
+        bookings += len(
+            _book_first_open_week(
+                space=spaces[slug],
+                actor=user,
+                day=day,
+                start=dt.time.fromisoformat(start),
+                end=dt.time.fromisoformat(end),
+                rule=rule,
+                purpose=purpose,
+            )
+        )
 
     events = 0
     participants = [user for user in (member, founder, mentor) if user is not None]
