@@ -158,21 +158,27 @@ def network_drawing(html: str) -> str:
     return drawing.group()
 
 
-def test_the_network_is_measured_once_until_new_activity(
-    activity: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Measures and layout are cached per quarter and scope until the next write of activity
-    (names per viewer: the next test)."""
+@pytest.fixture
+def measured(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per computation of the network's measures (not served from the cache)."""
     from puente.impact import network
 
-    measured: list[int] = []
+    calls: list[int] = []
     real_measure = network.measure
 
     def counting_measure(*args: Any, **kwargs: Any) -> network.NetworkMeasures:
-        measured.append(1)
+        calls.append(1)
         return real_measure(*args, **kwargs)
 
     monkeypatch.setattr(network, "measure", counting_measure)
+    return calls
+
+
+def test_the_network_is_measured_once_until_new_activity(
+    activity: None, measured: list[int]
+) -> None:
+    """Measures and layout are cached per quarter and scope until the next write of activity
+    (names per viewer: the next test)."""
     client = signed_in(make_manager())
     first = client.get("/impact/network/", {"quarter": "2026-Q3"}).content.decode()
     again = client.get("/impact/network/", {"quarter": "2026-Q3"}).content.decode()
@@ -195,13 +201,11 @@ def test_the_network_is_measured_once_until_new_activity(
 
 
 def test_a_cached_network_still_names_only_what_each_viewer_may_see(
-    monkeypatch: pytest.MonkeyPatch,
+    measured: list[int],
 ) -> None:
     """The cache holds ids, not names: a Miami manager computes the network with the name of a
     private Miami organization, and a Medellín manager then served from the cache sees neither
     its name nor its link."""
-    from puente.impact import network
-
     partnership()
     hidden = OrganizationFactory(
         name="Manglar Privado", hub=hub("miami"), profile_visibility=Visibility.PRIVATE
@@ -212,14 +216,6 @@ def test_a_cached_network_still_names_only_what_each_viewer_may_see(
         organization=OrganizationFactory(name="Cafetal Digital"),
         partner_organization=hidden,
     )
-    measured: list[int] = []
-    real_measure = network.measure
-
-    def counting_measure(*args: Any, **kwargs: Any) -> network.NetworkMeasures:
-        measured.append(1)
-        return real_measure(*args, **kwargs)
-
-    monkeypatch.setattr(network, "measure", counting_measure)
     params = {"quarter": "2026-Q3"}
     miami = signed_in(make_manager("miami")).get("/impact/network/", params).content.decode()
     medellin = signed_in(make_manager("medellin")).get("/impact/network/", params).content.decode()
