@@ -412,6 +412,7 @@ def seed_organizations(count: int, *, seed: int = 20261129, batch: int = 5000) -
                     *relations["technologies"],
                 ]
                 organization.search_text = organization_search_text(organization, terms)
+                organization.set_sort_name()
             created = Organization.objects.bulk_create(
                 [organization for organization, _relations in chunk], batch_size=1000
             )

@@ -75,6 +75,7 @@ def create_organizations(count: int) -> dict[int, int]:
                 profile_visibility="public",
             )
         )
+        batch[-1].set_sort_name()
         if len(batch) == 5000:
             Organization.objects.bulk_create(batch)
             batch = []

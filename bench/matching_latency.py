@@ -217,6 +217,7 @@ def seed(count: int, rng: random.Random) -> list[int]:
             Organization(
                 slug=f"org-{n}",
                 name=f"Organization {n}",
+                sort_name=f"organization {n}",
                 type=rng.choice(types),
                 hub=hubs["medellin" if n % 2 else "miami"],
                 description_language="es" if n % 2 else "en",

@@ -56,6 +56,7 @@ def import_companies(companies: list[dict[str, str]]) -> list[int]:
             description_language="en",
         )
         organization.search_text = organization_search_text(organization, [])
+        organization.set_sort_name()
         rows.append(organization)
     return [row.pk for row in Organization.objects.bulk_create(rows, batch_size=1000)]
 

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from puente.accounts.models import Consent, ConsentPurpose, HubRole, User
 from puente.accounts.viewer import viewer_for
 from puente.core.models import AuditEntry
+from puente.core.text import sort_key
 from puente.demo.models import DemoSeed
 from puente.demo.seed import STEPS, DemoRefused, SeedContext, load_steps, seed_demo, seed_step
 from puente.demo.seed.accounts import DEMO_PASSWORD, ROLES
@@ -153,9 +154,11 @@ def test_bulk_seeded_records_are_indexed_and_audited_like_service_writes() -> No
             *organization.technologies.all(),
         ]
         assert organization.search_text == organization_search_text(organization, terms)
+        assert organization.sort_name == sort_key(organization.name)
     for person in Person.objects.all():
         positions = list(person.positions.select_related("organization"))
         assert person.search_text == person_search_text(person, person.expertise.all(), positions)
+        assert person.sort_name == sort_key(person.full_name)
     assert (
         AuditEntry.objects.filter(action="organization.create").count()
         == Organization.objects.count()

@@ -14,6 +14,23 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+_LEADING_MARKS = re.compile(r"^[\W_]+", re.UNICODE)
+_SPACES = re.compile(r"\s+", re.UNICODE)
+
+
+def sort_key(text: str, length: int = 200) -> str:
+    """The key a name sorts by, as a Spanish or English reader expects: accents and case
+    ignored, leading quotes and marks (``¡``, ``"``, ``(``) skipped, spaces collapsed.
+
+    Stored beside names (``sort_name`` columns) so that every database orders them the
+    same way: their own collations are binary here ("Éxito" after "Zeta", "iNNpulsa"
+    after every capital). Cut to ``length`` characters, the column's size; ties are
+    broken by id.
+    """
+    key = _SPACES.sub(" ", _LEADING_MARKS.sub("", fold(text))).strip()
+    return key[:length]
+
+
 def words(text: str) -> list[str]:
     """Accent-folded word tokens of a text."""
     return _WORD.findall(fold(text))

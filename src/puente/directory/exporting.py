@@ -82,7 +82,7 @@ def organizations_for_export(
     return (
         queryset.select_related("type", "hub", "stage")
         .prefetch_related("other_hubs", "sectors", "technologies", "markets", "target_hubs")
-        .order_by("name", "id")
+        .order_by("sort_name", "id")
     )
 
 
@@ -132,7 +132,7 @@ def people_for_export(*, hub: Hub | None = None, viewer: Viewer | None = None) -
     return (
         queryset.select_related("hub")
         .prefetch_related("expertise", Prefetch("positions", queryset=positions))
-        .order_by("full_name", "id")
+        .order_by("sort_name", "id")
     )
 
 

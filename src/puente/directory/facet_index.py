@@ -327,7 +327,7 @@ def _lookup(ids: np.ndarray, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 def build(mark: index_changes.Mark) -> DirectoryIndex:
     """Read the whole index (read ``mark`` first: a later write is applied again next time)."""
     with connection.cursor() as cursor:
-        cursor.execute(_scalar_sql() + " ORDER BY name, id")
+        cursor.execute(_scalar_sql() + " ORDER BY sort_name, id")
         rows = cursor.fetchall()
         pairs = {}
         for table, column in TERM_TABLES:
@@ -411,7 +411,7 @@ def refreshed(
                 f"SELECT id, name, search_text FROM {ORGANIZATION_TABLE} WHERE id IN ({marks})"
             )
             texts += cursor.fetchall()
-        cursor.execute(f"SELECT id FROM {ORGANIZATION_TABLE} ORDER BY name, id")
+        cursor.execute(f"SELECT id FROM {ORGANIZATION_TABLE} ORDER BY sort_name, id")
         ordered = np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
     present = {int(row[0]): row for row in rows}
     old_slots, known = index.locate(changed)

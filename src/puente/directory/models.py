@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from puente.core.models import Hub, TaxonomyTerm, Visibility
 from puente.core.search import FullTextIndex
+from puente.core.text import sort_key
 
 STALE_AFTER = dt.timedelta(days=365)
 
@@ -27,6 +30,14 @@ CONTACT_VISIBILITY_CHOICES = [
 
 def stale_cutoff() -> dt.datetime:
     return timezone.now() - STALE_AFTER
+
+
+def _sort_name_too(update_fields: Iterable[str] | None, source: str) -> Iterable[str] | None:
+    """``save``'s ``update_fields``, with ``sort_name`` added when ``source`` is among them."""
+    if update_fields is None:
+        return None
+    fields = set(update_fields)
+    return fields | {"sort_name"} if source in fields else fields
 
 
 class OrganizationType(models.TextChoices):
@@ -68,6 +79,9 @@ class Organization(models.Model):
     )
     slug = models.SlugField(_("address name"), max_length=140, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # What lists sort by: the name with accents and case folded (``sort_key``), kept by
+    # ``save`` and by the bulk writers.
+    sort_name = models.CharField(max_length=200, editable=False, default="")
     type = models.ForeignKey(
         TaxonomyTerm,
         on_delete=models.PROTECT,
@@ -179,15 +193,17 @@ class Organization(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = ["sort_name", "id"]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         indexes = [
             models.Index(fields=["hub", "type"], name="org_hub_type_idx"),
-            models.Index(fields=["type", "name"], name="org_type_name_idx"),
-            models.Index(fields=["profile_visibility", "name"], name="org_visibility_name_idx"),
+            models.Index(fields=["type", "sort_name"], name="org_type_sort_idx"),
+            models.Index(
+                fields=["profile_visibility", "sort_name"], name="org_visibility_sort_idx"
+            ),
             # The directory index re-reads the name order after a write (index-only scan).
-            models.Index(fields=["name", "id"], name="org_name_id_idx"),
+            models.Index(fields=["sort_name", "id"], name="org_sort_id_idx"),
             # The matching engine's change check reads the latest update every second.
             models.Index(fields=["updated_at"], name="org_updated_idx"),
         ]
@@ -199,6 +215,15 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, **kwargs: Any) -> None:
+        self.set_sort_name()
+        kwargs["update_fields"] = _sort_name_too(kwargs.get("update_fields"), "name")
+        super().save(**kwargs)
+
+    def set_sort_name(self) -> None:
+        """Keep ``sort_name`` with the name (``save`` does; bulk writers call it)."""
+        self.sort_name = sort_key(self.name, 200)
 
     @property
     def is_stale(self) -> bool:
@@ -229,6 +254,7 @@ class Person(models.Model):
     )
     slug = models.SlugField(_("address name"), max_length=140, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
+    sort_name = models.CharField(max_length=150, editable=False, default="")  # see Organization
     headline = models.CharField(_("headline"), max_length=200, blank=True)
     bio = models.TextField(_("biography"), max_length=4000, blank=True)
     bio_language = models.CharField(
@@ -267,11 +293,14 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["full_name", "id"]
+        ordering = ["sort_name", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        # The matching engine's change check reads the latest update every second.
-        indexes = [models.Index(fields=["updated_at"], name="person_updated_idx")]
+        indexes = [
+            # The matching engine's change check reads the latest update every second.
+            models.Index(fields=["updated_at"], name="person_updated_idx"),
+            models.Index(fields=["sort_name", "id"], name="person_sort_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(contact_visibility=Visibility.PUBLIC),
@@ -281,6 +310,15 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, **kwargs: Any) -> None:
+        self.set_sort_name()
+        kwargs["update_fields"] = _sort_name_too(kwargs.get("update_fields"), "full_name")
+        super().save(**kwargs)
+
+    def set_sort_name(self) -> None:
+        """Keep ``sort_name`` with the full name (``save`` does; bulk writers call it)."""
+        self.sort_name = sort_key(self.full_name, 150)
 
     @property
     def is_stale(self) -> bool:

@@ -104,8 +104,8 @@ class DirectoryResult:
 
 
 SORTS = {
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
+    "name": ("sort_name", "id"),
+    "-name": ("-sort_name", "-id"),
     "recent": ("-created_at", "-id"),
     "updated": ("-last_confirmed_at", "-id"),
 }
@@ -389,7 +389,7 @@ def organization_people(viewer: Viewer, organization: Organization) -> list[Posi
     return list(
         Position.objects.filter(organization=organization, person_id__in=visible_people)
         .select_related("person", "person__hub")
-        .order_by("-is_primary", "person__full_name")
+        .order_by("-is_primary", "person__sort_name")
     )
 
 
@@ -460,7 +460,7 @@ def people_directory(
         )
     if filters.mentors_only:
         queryset = queryset.filter(is_mentor=True)
-    order = ("fts_rank", "full_name") if filters.q else ("full_name", "id")
+    order = ("fts_rank", "sort_name") if filters.q else ("sort_name", "id")
     page = list(
         queryset.select_related("hub")
         .prefetch_related(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from puente.accounts.viewer import Viewer
 from puente.core.errors import NotFound
 from puente.core.spreadsheets import safe_cell
-from puente.core.text import fold
+from puente.core.text import fold, sort_key
 from puente.events.models import (
     RUN_STALE_MARGIN,
     Announcement,
@@ -170,7 +170,7 @@ def participants_of(event: Event) -> QuerySet[Participant]:
 def alphabetical(participants: Iterable[Participant]) -> list[Participant]:
     """Participants by name as people read a list: accents and case ignored ("Álamo" before
     "Zeta"), registration order between equal names."""
-    return sorted(participants, key=lambda p: (fold(p.display_name), p.pk))
+    return sorted(participants, key=lambda p: (sort_key(p.display_name), p.pk))
 
 
 def _live_opportunity() -> Q:
@@ -185,7 +185,7 @@ def linkable_opportunities(organization_ids: Iterable[int]) -> QuerySet[Opportun
     return (
         Opportunity.objects.filter(_live_opportunity(), organization_id__in=list(organization_ids))
         .select_related("organization")
-        .order_by("organization__name", "title", "id")
+        .order_by("organization__sort_name", "title", "id")
     )
 
 

@@ -170,7 +170,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_for_viewer(viewer, slug=slug)
     me = selectors.participant_for(request.user, event)
     organizations = list(
-        Organization.objects.filter(pk__in=viewer.organization_ids).order_by("name")
+        Organization.objects.filter(pk__in=viewer.organization_ids).order_by("sort_name", "id")
     )
     zone_name = _viewer_zone(request)
     owners = [o.pk for o in organizations] if me is None else [me.organization_id]

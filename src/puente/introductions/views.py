@@ -88,7 +88,7 @@ def introduction_request(request: HttpRequest) -> HttpResponse:
     organizations = (
         Organization.objects.filter(pk__in=viewer.organization_ids)
         .exclude(pk=target.pk)
-        .order_by("name")
+        .order_by("sort_name", "id")
     )
     if not organizations.exists():
         return forbidden_page(
@@ -295,7 +295,9 @@ def introduction_broker(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     if not viewer.is_manager:
         return forbidden_page(request, _("Only hub managers can broker introductions."))
-    organizations = organizations_visible_to(viewer).select_related("hub").order_by("name")
+    organizations = (
+        organizations_visible_to(viewer).select_related("hub").order_by("sort_name", "id")
+    )
     form = BrokerForm(request.POST or None, organizations=organizations)
     if request.method == "POST":
         try:

@@ -275,7 +275,7 @@ def screening_board(call: Call) -> list[ScreeningRow]:
                 queryset=ScreeningVote.objects.select_related("screener").order_by("id"),
             )
         )
-        .order_by("organization__name", "id")
+        .order_by("organization__sort_name", "id")
     ]
 
 
@@ -546,7 +546,7 @@ def pipeline(viewer: Viewer) -> dict[str, list[Application]]:
         queryset.exclude(state=ApplicationState.DRAFT)
         .select_related("organization", "call", "call__program", "case_file")
         .prefetch_related("reviews")
-        .order_by("organization__name", "id")
+        .order_by("organization__sort_name", "id")
     )
     for application in rows:
         board[_stage_of(application)].append(application)

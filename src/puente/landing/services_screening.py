@@ -201,7 +201,7 @@ def screening_close(*, actor: User, call: Call) -> ScreeningClosed:
         call.applications.filter(state=ApplicationState.SUBMITTED)
         .select_related("organization")
         .prefetch_related("screening_votes")
-        .order_by("organization__name", "id")
+        .order_by("organization__sort_name", "id")
     )
     outcomes: dict[int, str] = {}
     undecided: list[str] = []

@@ -76,7 +76,9 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _applying_organization(request: HttpRequest) -> Organization | None:
     viewer = viewer_for(request.user)
     wanted = request.POST.get("organization") or request.GET.get("organization")
-    organizations = Organization.objects.filter(pk__in=viewer.organization_ids).order_by("name")
+    organizations = Organization.objects.filter(pk__in=viewer.organization_ids).order_by(
+        "sort_name", "id"
+    )
     if wanted and str(wanted).isdigit() and len(str(wanted)) < 19:
         return organizations.filter(pk=int(wanted)).first()
     return organizations.first()
@@ -272,7 +274,7 @@ def call_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     applications = list(
         call.applications.exclude(state=ApplicationState.DRAFT)
         .select_related("organization")
-        .order_by("organization__name")
+        .order_by("organization__sort_name")
     )
     declared = set(call.applications.filter(conflicts__reviewer=user).values_list("pk", flat=True))
     return render(

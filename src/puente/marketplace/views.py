@@ -159,7 +159,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     own_organizations = (
         Organization.objects.filter(pk__in=viewer.organization_ids)
         .exclude(pk=opportunity.organization_id)
-        .order_by("name")
+        .order_by("sort_name", "id")
     )
     interests = selectors.interests_in(viewer, opportunity) if viewer.is_authenticated else []
     context: dict[str, Any] = {
@@ -205,11 +205,11 @@ def matches_panel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- posting and managing ---------------------------------------------------------------------
 def _postable_organizations(viewer: Viewer) -> Any:
     if viewer.is_staff:
-        return Organization.objects.order_by("name")
+        return Organization.objects.order_by("sort_name", "id")
     condition = Organization.objects.filter(pk__in=viewer.organization_ids)
     if viewer.managed_hub_ids:
         condition = condition | Organization.objects.filter(hub_id__in=viewer.managed_hub_ids)
-    return condition.order_by("name").distinct()
+    return condition.order_by("sort_name", "id").distinct()
 
 
 @login_required

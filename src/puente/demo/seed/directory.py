@@ -388,6 +388,7 @@ class DirectoryBuilder(SeedBuilder):
             draft.organization.search_text = services.organization_search_text(
                 draft.organization, terms
             )
+            draft.organization.set_sort_name()
         Organization.objects.bulk_create(
             [draft.organization for draft in self.organizations], batch_size=500
         )

@@ -214,6 +214,7 @@ class PeopleBuilder(SeedBuilder):
             draft.person.search_text = services.person_search_text(
                 draft.person, draft.expertise, draft.positions
             )
+            draft.person.set_sort_name()
         Person.objects.bulk_create([draft.person for draft in self.people], batch_size=500)
         expertise_rows: list[Any] = []
         positions: list[Position] = []
