@@ -16,7 +16,7 @@ from django.urls import reverse
 from puente.core.text import sort_key
 from puente.directory.exporting import organizations_for_export, people_for_export
 from puente.directory.models import Organization, Person
-from tests.factories import OrganizationFactory, PersonFactory, UserFactory
+from tests.factories import OrganizationFactory, PersonFactory, UserFactory, hub, term
 
 NAMES = ["Zeta Labs", "Éxito Digital", "alpha", "iNNpulsa", "¡Bravo! Café", "Ñandú", "Oro"]
 READING_ORDER = ["alpha", "¡Bravo! Café", "Éxito Digital", "iNNpulsa", "Ñandú", "Oro", "Zeta Labs"]
@@ -100,20 +100,18 @@ def test_the_migration_fills_the_keys_and_keeps_the_tables_triggers() -> None:
                 cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
             return {row[0] for row in cursor.fetchall()}
 
+    hub_id = hub("medellin").pk  # reference data (a transactional test may have flushed it)
+    type_id = term("organization_type", "startup").pk
     before = triggers()
     executor = MigrationExecutor(connection)
     executor.migrate([("directory", "0006_updated_at_index")])
     try:
         old = executor.loader.project_state([("directory", "0006_updated_at_index")]).apps
-        hub = old.get_model("core", "Hub").objects.get(slug="medellin")
-        kind = old.get_model("core", "TaxonomyTerm").objects.filter(vocabulary="organization_type")[
-            0
-        ]
         old.get_model("directory", "Organization").objects.create(
-            name="Éxito Digital", slug="exito", hub=hub, type=kind
+            name="Éxito Digital", slug="exito", hub_id=hub_id, type_id=type_id
         )
         old.get_model("directory", "Person").objects.create(
-            full_name="Ángela Ríos", slug="angela", hub=hub
+            full_name="Ángela Ríos", slug="angela", hub_id=hub_id
         )
     finally:
         executor = MigrationExecutor(connection)
