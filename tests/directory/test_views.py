@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from puente.accounts.viewer import viewer_for
 from puente.core.models import AuditEntry, Visibility
+from puente.directory.exporting import local_id, people_for_export, person_record
 from puente.directory.models import MembershipRole, Organization, VerificationStatus
 from tests.factories import (
     OrganizationFactory,
@@ -640,3 +643,33 @@ def test_ticked_values_of_a_long_facet_come_first(client: Client) -> None:
     html = page(client, f"{LIST}?sector=tourism", HTTP_ACCEPT_LANGUAGE="en")
     sector_facet = html.split("<legend>Sector</legend>")[1].split("</fieldset>")[0]
     assert sector_facet.index('value="tourism"') < sector_facet.index('value="agritech"')
+
+
+def test_positions_at_hidden_organizations_are_left_out_not_linked_to_a_404(
+    client: Client,
+) -> None:
+    """A person's page, the people list and the viewer's export name only organizations
+    the viewer may open (a hidden one answers 404, as if it did not exist)."""
+    person = PersonFactory(full_name="Laura Gómez")
+    add_position(person, OrganizationFactory(name="Cafetal Digital"), "CEO")
+    hidden = OrganizationFactory(name="Sigilo Labs", profile_visibility=Visibility.PRIVATE)
+    add_position(person, hidden, "Advisor")
+    html = page(client, reverse("directory:person", args=[person.slug]))
+    assert "Cafetal Digital" in html
+    assert "Sigilo Labs" not in html
+    assert client.get(reverse("directory:organization", args=[hidden.slug])).status_code == 404
+    member = make_member(hidden)
+    html = page(signed_in(member), reverse("directory:person", args=[person.slug]))
+    assert "Sigilo Labs" in html
+    assert page(signed_in(member), reverse("directory:organization", args=[hidden.slug]))
+    only_hidden = PersonFactory(full_name="Pedro Sigilo")
+    add_position(only_hidden, hidden, "CTO")
+    assert "Sigilo Labs" not in page(client, reverse("directory:people"))
+    visitor_export = people_for_export(viewer=viewer_for(AnonymousUser()))
+    assert {
+        row["organization"]
+        for row in (person_record(p, viewer_for(AnonymousUser())) for p in visitor_export)
+    } == {
+        local_id(organization)
+        for organization in Organization.objects.filter(name="Cafetal Digital")
+    } | {""}

@@ -341,3 +341,17 @@ def test_search_page_ranks_every_kind_and_survives_bad_input(
             ).status_code
             == 200
         )
+
+
+def test_a_public_opportunity_of_a_hidden_organization_does_not_link_to_its_404(
+    client: Client,
+) -> None:
+    hidden = OrganizationFactory(name="Sigilo Labs", profile_visibility="private")
+    opportunity = post_opportunity(hidden)
+    url = reverse("marketplace:detail", args=[opportunity.pk])
+    html = client.get(url).content.decode()
+    assert "Sigilo Labs" in html  # the poster is named on its own opportunity
+    assert reverse("directory:organization", args=[hidden.slug]) not in html
+    shown = post_opportunity(OrganizationFactory(name="Cafetal Digital"))
+    html = client.get(reverse("marketplace:detail", args=[shown.pk])).content.decode()
+    assert reverse("directory:organization", args=[shown.organization.slug]) in html

@@ -31,7 +31,7 @@ from puente.core.forms import validated
 from puente.core.models import Vocabulary
 from puente.directory import selectors, services
 from puente.directory.forms import PersonForm, person_initial
-from puente.directory.models import Organization, Person, Position
+from puente.directory.models import Person
 
 router = Router(tags=["directory"])
 
@@ -127,15 +127,6 @@ class PersonPatch(InputSchema):
     )
 
 
-def _organization_visible(viewer: Viewer, organization: Organization) -> bool:
-    """Whether a position's organization may be named to the viewer (judged by its home hub)."""
-    return viewer.can_see(
-        organization.profile_visibility,
-        hub_ids={organization.hub_id},
-        organization_ids={organization.pk},
-    )
-
-
 def person_out(person: Person, viewer: Viewer) -> PersonOut:
     access = selectors.person_access(viewer, person)
     return PersonOut(
@@ -157,8 +148,7 @@ def person_out(person: Person, viewer: Viewer) -> PersonOut:
                 organization_name=position.organization.name,
                 title=position.title,
             )
-            for position in person.positions.all()
-            if _organization_visible(viewer, position.organization)
+            for position in selectors.shown_positions(person)
         ],
         is_stale=person.is_stale,
         contact_visible=access.contact_visible,
@@ -175,7 +165,9 @@ def _person_after_write(viewer: Viewer, person: Person) -> PersonOut:
     try:
         return person_out(selectors.person_for_viewer(viewer, pk=person.pk), viewer)
     except Http404:
-        positions = Prefetch("positions", queryset=Position.objects.select_related("organization"))
+        positions = Prefetch(
+            "positions", queryset=selectors.positions_shown_to(viewer), to_attr="shown_positions"
+        )
         fresh = (
             Person.objects.select_related("hub")
             .prefetch_related("expertise", positions)

@@ -129,9 +129,15 @@ def people_for_export(*, hub: Hub | None = None, viewer: Viewer | None = None) -
     if hub is not None:
         queryset = queryset.filter(hub=hub)
     positions = Position.objects.select_related("organization").order_by("-is_primary", "id")
+    # Positions at organizations hidden from the viewer are not exported (nor shown).
+    shown = selectors.positions_shown_to(viewer) if viewer is not None else positions
     return (
         queryset.select_related("hub")
-        .prefetch_related("expertise", Prefetch("positions", queryset=positions))
+        .prefetch_related(
+            "expertise",
+            Prefetch("positions", queryset=positions),
+            Prefetch("positions", queryset=shown, to_attr="shown_positions"),
+        )
         .order_by("sort_name", "id")
     )
 
@@ -141,7 +147,7 @@ def person_record(person: Person, viewer: Viewer | None = None) -> dict[str, Any
     contact = True
     if viewer is not None:
         contact = selectors.person_access(viewer, person).contact_visible
-    positions = list(person.positions.all())
+    positions = selectors.shown_positions(person)
     main = positions[0] if positions else None
     return {
         "external_id": local_id(person),

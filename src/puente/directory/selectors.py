@@ -46,6 +46,11 @@ def organizations_visible_to(viewer: Viewer) -> QuerySet[Organization]:
     )
 
 
+def organization_visible_to(viewer: Viewer, pk: int) -> bool:
+    """Whether the viewer may open the organization's page (one query)."""
+    return organizations_visible_to(viewer).filter(pk=pk).exists()
+
+
 def people_visible_to(viewer: Viewer) -> QuerySet[Person]:
     """People whose profile the viewer may see."""
     if viewer.is_staff:
@@ -54,6 +59,27 @@ def people_visible_to(viewer: Viewer) -> QuerySet[Person]:
     if viewer.user_id is not None:
         visible |= Q(user_id=viewer.user_id)
     return Person.objects.filter(visible)
+
+
+def positions_shown_to(viewer: Viewer) -> QuerySet[Position]:
+    """Positions at organizations whose profile the viewer may see, the main one first.
+
+    A person's page lists where they work; an organization hidden from the viewer (its
+    page answers 404, as if it did not exist) is left out rather than named with a link
+    that goes nowhere.
+    """
+    return (
+        Position.objects.filter(organization__in=organizations_visible_to(viewer))
+        .select_related("organization", "organization__type")
+        .order_by("-is_primary", "id")
+    )
+
+
+def shown_positions(person: Person) -> list[Position]:
+    """The positions ``positions_shown_to`` prefetched on ``person`` (as ``shown_positions``),
+    or, for a person read without that prefetch, all of them."""
+    prefetched: list[Position] | None = getattr(person, "shown_positions", None)
+    return list(person.positions.all()) if prefetched is None else prefetched
 
 
 @dataclass(frozen=True)
@@ -401,10 +427,7 @@ def person_for_viewer(viewer: Viewer, *, slug: str | None = None, pk: int | None
         .select_related("hub")
         .prefetch_related(
             "expertise",
-            Prefetch(
-                "positions",
-                queryset=Position.objects.select_related("organization", "organization__type"),
-            ),
+            Prefetch("positions", queryset=positions_shown_to(viewer), to_attr="shown_positions"),
         )
         .filter(**lookup)
         .first()
@@ -421,7 +444,9 @@ class PersonAccess:
 
 
 def person_access(viewer: Viewer, person: Person) -> PersonAccess:
-    own_orgs = {position.organization_id for position in person.positions.all()}
+    # The viewer's own organizations are never hidden from them, so the positions shown
+    # decide this as well as all of them would.
+    own_orgs = {position.organization_id for position in shown_positions(person)}
     is_self = viewer.user_id is not None and person.user_id == viewer.user_id
     return PersonAccess(
         contact_visible=is_self
@@ -461,11 +486,11 @@ def people_directory(
     if filters.mentors_only:
         queryset = queryset.filter(is_mentor=True)
     order = ("fts_rank", "sort_name") if filters.q else ("sort_name", "id")
-    page = list(
+    page: list[Person] = list(
         queryset.select_related("hub")
         .prefetch_related(
             "expertise",
-            Prefetch("positions", queryset=Position.objects.select_related("organization")),
+            Prefetch("positions", queryset=positions_shown_to(viewer), to_attr="shown_positions"),
         )
         .order_by(*order)[offset : offset + limit]
     )

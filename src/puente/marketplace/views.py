@@ -24,7 +24,7 @@ from puente.core.errors import DomainError, PermissionDenied
 from puente.core.forms import show_error, validated
 from puente.core.models import Hub, TaxonomyTerm, Vocabulary
 from puente.directory.models import Organization
-from puente.directory.selectors import known_codes
+from puente.directory.selectors import known_codes, organization_visible_to
 from puente.directory.views import (
     _clean,
     _page,
@@ -181,6 +181,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "matches": _matches(viewer, opportunity) if can_manage else [],
         "origin": opportunity.hub,
         "targets": list(opportunity.target_hubs.all()),
+        "organization_visible": organization_visible_to(viewer, opportunity.organization_id),
     }
     return render(request, "marketplace/opportunity_detail.html", context)
 
