@@ -37,6 +37,21 @@ def test_program_page_is_public_and_bilingual(landing: LandingWorld) -> None:
     assert "Postular" in spanish.content.decode()
 
 
+def test_someone_without_an_organization_is_told_how_to_apply_instead_of_a_dead_end(
+    landing: LandingWorld,
+) -> None:
+    """The Apply button leads to a 403 for an account with no organization, so the page
+    says what applying needs and where to get it; members and visitors get the button."""
+    program = "/landing/programs/landing-medellin/"
+    html = client_for(landing.stranger).get(program).content.decode()
+    assert apply_url(landing) not in html
+    assert "Applications are made on behalf of an organization." in html
+    assert "/directory/me/organizations/" in html
+    assert client_for(landing.stranger).get(apply_url(landing)).status_code == 403
+    assert apply_url(landing) in client_for(landing.applicant).get(program).content.decode()
+    assert apply_url(landing) in Client().get(program).content.decode()
+
+
 def test_apply_submit_with_file_then_double_submission_is_refused(landing: LandingWorld) -> None:
     client = client_for(landing.applicant)
     response = client.post(

@@ -69,6 +69,8 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "calls": calls,
             "now": timezone.now(),
             "manages": selectors.manages_program(viewer, program),
+            # Applications are made for an organization; visitors are asked to sign in.
+            "can_apply": not viewer.is_authenticated or bool(viewer.organization_ids),
         },
     )
 
