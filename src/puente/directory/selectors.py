@@ -8,12 +8,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from puente.accounts.viewer import Viewer
 from puente.core.models import Hub, TaxonomyTerm, Visibility, Vocabulary
 from puente.core.search import query_terms
+from puente.core.text import sort_key
 from puente.directory import facet_index
 from puente.directory.models import (
     PERSON_INDEX,
@@ -44,6 +45,19 @@ def organizations_visible_to(viewer: Viewer) -> QuerySet[Organization]:
             organization_field="id",
         )
     )
+
+
+def organizations_named(viewer: Viewer, text: str, *, limit: int) -> list[Organization]:
+    """Up to ``limit`` organizations visible to the viewer whose name contains ``text``
+    (accents and case ignored), those that start with it first, then by name."""
+    key = sort_key(text)
+    found = organizations_visible_to(viewer)
+    if key:
+        found = found.filter(sort_name__contains=key).annotate(
+            later=Case(When(sort_name__startswith=key, then=Value(0)), default=Value(1))
+        )
+        return list(found.order_by("later", "sort_name", "id")[:limit])
+    return list(found.order_by("sort_name", "id")[:limit])
 
 
 def organization_visible_to(viewer: Viewer, pk: int) -> bool:

@@ -25,6 +25,7 @@ urlpatterns = [
         views_manage.organization_claim,
         name="organization_claim",
     ),
+    path("organization-options/", views.organization_options, name="organization_options"),
     path("claims/", views_manage.claim_queue, name="claims"),
     path("claims/<int:pk>/decide/", views_manage.claim_decide, name="claim_decide"),
     path("people/", views.person_list, name="people"),

@@ -25,6 +25,7 @@ from puente.core.redirects import next_path
 from puente.directory import selectors
 from puente.directory.forms import ClaimForm
 from puente.directory.models import Organization
+from puente.directory.widgets import PICKER_OPTIONS
 
 PAGE_SIZE = 24
 MAX_PAGE = 10_000
@@ -303,6 +304,20 @@ def forbidden_page(request: HttpRequest, message: str) -> HttpResponse:
 def safe_next_url(request: HttpRequest, fallback: str) -> str:
     """The posted ``next`` address when it is a path on this site, else ``fallback``."""
     return next_path(request, fallback)
+
+
+def organization_options(request: HttpRequest) -> HttpResponse:
+    """The options of an organization picker (``OrganizationPicker``) for what was typed:
+    organizations the user may see, whose name contains it (htmx fragment)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    text = _clean(request.GET.get("organization_search", ""), 200)
+    organizations = selectors.organizations_named(
+        viewer_for(request.user), text, limit=PICKER_OPTIONS
+    )
+    return render(
+        request, "directory/_organization_options.html", {"organizations": organizations}
+    )
 
 
 # --- people ----------------------------------------------------------------------------------

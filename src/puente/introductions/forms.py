@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from puente.directory.models import Organization
+from puente.directory.widgets import OrganizationPicker
 from puente.introductions.models import OutcomeKind
 from puente.marketplace.forms import MAX_AMOUNT
 from puente.marketplace.models import CURRENCIES
@@ -41,10 +42,14 @@ class BrokerForm(forms.Form):
     """A hub manager proposes to introduce two organizations to each other."""
 
     first = forms.ModelChoiceField(
-        label=_("First organization"), queryset=Organization.objects.none()
+        label=_("First organization"),
+        queryset=Organization.objects.none(),
+        widget=OrganizationPicker,
     )
     second = forms.ModelChoiceField(
-        label=_("Second organization"), queryset=Organization.objects.none()
+        label=_("Second organization"),
+        queryset=Organization.objects.none(),
+        widget=OrganizationPicker,
     )
     message = forms.CharField(
         label=_("Why they should meet"),

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from puente.core.forms import CodeChoiceField
 from puente.core.models import Hub, TaxonomyTerm
 from puente.directory.models import Organization
+from puente.directory.widgets import OrganizationPicker
 from puente.landing.models import (
     CURRENCIES,
     EVIDENCE_EXTENSIONS,
@@ -400,6 +401,7 @@ class ChecklistItemForm(forms.Form):
     state = forms.ChoiceField(choices=ItemState.choices, label=_("State"))
     provider = forms.ModelChoiceField(
         queryset=Organization.objects.all(),
+        widget=OrganizationPicker,
         required=False,
         label=_("Provider"),
         help_text=_("An organization of the directory: law firm, bank, accountant…"),

@@ -135,4 +135,14 @@
         : "";
     }
   });
+
+  // Organization pickers: Enter in the search box picks the first match instead of
+  // submitting the form around it (the options come from directory:organization_options).
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key !== "Enter" || !input.matches || !input.matches("input.org-picker-search")) { return; }
+    event.preventDefault();
+    var select = document.getElementById(input.getAttribute("aria-controls"));
+    if (select && select.options.length > 1) { select.selectedIndex = 1; select.focus(); }
+  });
 })();
