@@ -12,7 +12,7 @@ from puente.core.models import Visibility
 from puente.directory.models import Organization
 from puente.directory.widgets import PICKER_OPTIONS
 from puente.introductions.forms import BrokerForm
-from tests.factories import OrganizationFactory, UserFactory, make_member
+from tests.factories import OrganizationFactory, UserFactory, hub, make_manager, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_select_lists_the_first_names_and_the_chosen_one_and_validates_any()
     assert values[0] == ""
     assert len(values) == PICKER_OPTIONS + 2  # the empty choice, the chosen one, the first 50
     assert str(last.pk) in values
-    assert f'hx-get="{OPTIONS}"' in str(form["first"])
+    assert f'hx-get="{OPTIONS}?scope=visible&amp;empty=1"' in str(form["first"])
     hidden_from_the_list = Organization.objects.get(name=f"Empresa {PICKER_OPTIONS + 10:03d}")
     assert str(hidden_from_the_list.pk) not in values
     posted = BrokerForm(
@@ -72,3 +72,30 @@ def test_odd_searches_answer_a_list(text: str) -> None:
     if text in ("0%", "e_1"):
         # Literal characters, not LIKE wildcards: "0%" is in the name, "e_1" is not.
         assert len(found) == (2 if text == "0%" else 1)
+
+
+def test_a_short_list_is_a_plain_select_without_a_search_box() -> None:
+    organizations = [OrganizationFactory() for _ in range(3)]
+    form = BrokerForm(organizations=Organization.objects.all())
+    html = str(form["first"])
+    assert "org-picker-search" not in html
+    assert option_values(html) == ["", *(str(o.pk) for o in organizations)]
+
+
+def test_the_acted_for_scope_offers_what_the_user_may_post_for() -> None:
+    own = OrganizationFactory(name="Cafetal Digital")
+    OrganizationFactory(name="Café Miami", hub=hub("miami"))
+    other_medellin = OrganizationFactory(name="Cafeína Labs")
+    member = Client()
+    member.force_login(make_member(own))
+    query = {"organization_search": "caf", "scope": "acted_for", "empty": "0"}
+    assert option_values(member.get(OPTIONS, query).content.decode()) == [str(own.pk)]
+    manager = Client()
+    manager.force_login(make_manager("medellin"))
+    assert option_values(manager.get(OPTIONS, query).content.decode()) == [
+        str(other_medellin.pk),
+        str(own.pk),
+    ]
+    # An unknown scope falls back to what the user may see.
+    visible = member.get(OPTIONS, {**query, "scope": "everything"}).content.decode()
+    assert len(option_values(visible)) == 3

@@ -47,11 +47,29 @@ def organizations_visible_to(viewer: Viewer) -> QuerySet[Organization]:
     )
 
 
-def organizations_named(viewer: Viewer, text: str, *, limit: int) -> list[Organization]:
-    """Up to ``limit`` organizations visible to the viewer whose name contains ``text``
-    (accents and case ignored), those that start with it first, then by name."""
+def organizations_acted_for(viewer: Viewer) -> QuerySet[Organization]:
+    """Organizations the viewer may act for (post, apply, register): their own, every one
+    of the hubs they manage, all of them for staff."""
+    if viewer.is_staff:
+        return Organization.objects.all()
+    condition = Q(pk__in=viewer.organization_ids)
+    if viewer.managed_hub_ids:
+        condition |= Q(hub_id__in=viewer.managed_hub_ids)
+    return Organization.objects.filter(condition)
+
+
+#: What an organization picker may offer (``OrganizationPicker.scope``).
+PICKER_SCOPES = {"visible": organizations_visible_to, "acted_for": organizations_acted_for}
+
+
+def organizations_named(
+    viewer: Viewer, text: str, *, limit: int, scope: str = "visible"
+) -> list[Organization]:
+    """Up to ``limit`` organizations of the scope (:data:`PICKER_SCOPES`) whose name
+    contains ``text`` (accents and case ignored), those that start with it first, then by
+    name."""
     key = sort_key(text)
-    found = organizations_visible_to(viewer)
+    found = PICKER_SCOPES[scope](viewer)
     if key:
         found = found.filter(sort_name__contains=key).annotate(
             later=Case(When(sort_name__startswith=key, then=Value(0)), default=Value(1))

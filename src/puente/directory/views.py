@@ -312,11 +312,17 @@ def organization_options(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponse(status=403)
     text = _clean(request.GET.get("organization_search", ""), 200)
+    scope = request.GET.get("scope", "visible")
     organizations = selectors.organizations_named(
-        viewer_for(request.user), text, limit=PICKER_OPTIONS
+        viewer_for(request.user),
+        text,
+        limit=PICKER_OPTIONS,
+        scope=scope if scope in selectors.PICKER_SCOPES else "visible",
     )
     return render(
-        request, "directory/_organization_options.html", {"organizations": organizations}
+        request,
+        "directory/_organization_options.html",
+        {"organizations": organizations, "empty": request.GET.get("empty") != "0"},
     )
 
 

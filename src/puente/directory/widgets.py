@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 
 #: Organizations a picker lists before anything is typed (and that a search returns).
@@ -18,22 +20,37 @@ class OrganizationPicker(forms.Select):
     once per field (a case file has a provider per checklist step; at 100,000
     organizations that is a page of a million options). This one lists the first
     :data:`PICKER_OPTIONS` by name and the chosen one; a search box beside it (htmx)
-    replaces them with the organizations, visible to the user, whose name contains what
-    is typed, accents and case ignored (``directory:organization_options``). The field
-    still validates against its whole queryset.
+    replaces them with the organizations of its ``scope`` (those the user may see, or may
+    act for) whose name contains what is typed, accents and case ignored
+    (``directory:organization_options``). A queryset that fits in the list is a plain
+    select, without the box. The field still validates against its whole queryset.
     """
 
     template_name = "directory/widgets/organization_picker.html"
 
+    def __init__(self, attrs: dict[str, Any] | None = None, *, scope: str = "visible") -> None:
+        super().__init__(attrs)
+        self.scope = scope  # what the search may offer: a key of selectors.PICKER_SCOPES
+
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        queryset = getattr(self.choices, "queryset", None)
-        if queryset is not None:
-            chosen = [str(item) for item in (value if isinstance(value, list) else [value])]
-            chosen = [item for item in chosen if item.isdigit() and len(item) < 19]
-            head = list(queryset.order_by("sort_name", "id")[:PICKER_OPTIONS])
-            extra = list(queryset.filter(pk__in=chosen).exclude(pk__in=[o.pk for o in head]))
-            empty = [("", self.choices.field.empty_label)] if self.choices.field.empty_label else []
-            self.choices = [*empty, *((o.pk, str(o)) for o in [*extra, *head])]
-        context = super().get_context(name, value, attrs)
-        context["widget"]["search_url"] = reverse("directory:organization_options")
+        source = self.choices
+        if not isinstance(source, ModelChoiceIterator):  # choices given as a list
+            return super().get_context(name, value, attrs)
+        queryset, field = source.queryset, source.field
+        chosen = [str(item) for item in (value if isinstance(value, list) else [value])]
+        chosen = [item for item in chosen if item.isdigit() and len(item) < 19]
+        head = list(queryset.order_by("sort_name", "id")[: PICKER_OPTIONS + 1])
+        searchable = len(head) > PICKER_OPTIONS  # a short list stays a plain select
+        head = head[:PICKER_OPTIONS]
+        extra = list(queryset.filter(pk__in=chosen).exclude(pk__in=[o.pk for o in head]))
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        self.choices = [*empty, *((o.pk, str(o)) for o in [*extra, *head])]
+        try:
+            context = super().get_context(name, value, attrs)
+        finally:
+            self.choices = source  # the next render (or a new queryset) starts again
+        if searchable:
+            query = urlencode({"scope": self.scope, "empty": "1" if empty else "0"})
+            url = reverse("directory:organization_options")
+            context["widget"]["search_url"] = f"{url}?{query}"
         return context

@@ -24,7 +24,11 @@ from puente.core.errors import DomainError, PermissionDenied
 from puente.core.forms import show_error, validated
 from puente.core.models import Hub, TaxonomyTerm, Vocabulary
 from puente.directory.models import Organization
-from puente.directory.selectors import known_codes, organization_visible_to
+from puente.directory.selectors import (
+    known_codes,
+    organization_visible_to,
+    organizations_acted_for,
+)
 from puente.directory.views import (
     _clean,
     _page,
@@ -205,12 +209,7 @@ def matches_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- posting and managing ---------------------------------------------------------------------
 def _postable_organizations(viewer: Viewer) -> Any:
-    if viewer.is_staff:
-        return Organization.objects.order_by("sort_name", "id")
-    condition = Organization.objects.filter(pk__in=viewer.organization_ids)
-    if viewer.managed_hub_ids:
-        condition = condition | Organization.objects.filter(hub_id__in=viewer.managed_hub_ids)
-    return condition.order_by("sort_name", "id").distinct()
+    return organizations_acted_for(viewer).order_by("sort_name", "id")
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from puente.directory.models import Organization
+from puente.directory.widgets import OrganizationPicker
 from puente.marketplace.forms import OpportunityForm
 from puente.marketplace.models import Opportunity
 
@@ -22,7 +23,10 @@ class OpportunityWebForm(OpportunityForm):
     """The opportunity form of the web pages; on creation, which organization posts it."""
 
     organization = forms.ModelChoiceField(
-        label=_("Posted by"), queryset=Organization.objects.none(), empty_label=None
+        label=_("Posted by"),
+        queryset=Organization.objects.none(),
+        empty_label=None,
+        widget=OrganizationPicker(scope="acted_for"),
     )
 
     field_order = [

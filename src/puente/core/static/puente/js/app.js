@@ -143,6 +143,9 @@
     if (event.key !== "Enter" || !input.matches || !input.matches("input.org-picker-search")) { return; }
     event.preventDefault();
     var select = document.getElementById(input.getAttribute("aria-controls"));
-    if (select && select.options.length > 1) { select.selectedIndex = 1; select.focus(); }
+    if (!select) { return; }
+    for (var i = 0; i < select.options.length; i += 1) {
+      if (select.options[i].value) { select.selectedIndex = i; select.focus(); return; }
+    }
   });
 })();
