@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from puente.introductions.models import Introduction, IntroductionOutcome, IntroductionStatus
 from puente.marketplace.models import Opportunity, Status
-from tests.factories import OrganizationFactory, hub, make_member, term
+from tests.factories import OrganizationFactory, hub, make_manager, make_member, term
 from tests.marketplace.helpers import post_opportunity
 
 PASSWORD = "correct horse battery staple"
@@ -140,3 +140,30 @@ def test_spanish_request_meets_english_offer_and_both_sides_are_introduced(new_p
     founder.wait_for_load_state()
     expect(founder.locator("#outcome-list")).to_contain_text("Nos reunimos")
     assert IntroductionOutcome.objects.filter(introduction=introduction, kind="met").exists()
+
+
+def test_a_hub_manager_finds_organizations_by_typing_in_a_large_directory(new_page: Any) -> None:
+    """The broker form's pickers list 50 organizations; typing part of a name (accents
+    aside) fetches the matches, Enter picks the first, and the introduction is proposed."""
+    for number in range(60):
+        OrganizationFactory(name=f"Empresa {number:02d}")
+    first = OrganizationFactory(name="Zafiro Ingeniería")
+    second = OrganizationFactory(name="Ñame Orgánico", hub=hub("miami"))
+    make_manager("medellin", email="gestora@puente.example", language="es")
+    page = new_page("es")
+    sign_in(page, "gestora@puente.example")
+    page.goto("/introductions/broker/")
+    options = page.locator("#id_first option")
+    expect(options).to_have_count(51)
+    search = page.locator("input.org-picker-search").first
+    search.fill("ingenieria")
+    expect(options).to_have_count(2)
+    search.press("Enter")
+    expect(page.locator("#id_first")).to_have_value(str(first.pk))
+    assert page.url.endswith("/introductions/broker/")  # Enter did not submit the form
+    page.locator("input.org-picker-search").nth(1).fill("ÑAME")
+    expect(page.locator("#id_second option")).to_have_count(2)
+    page.locator("#id_second").select_option(str(second.pk))
+    page.get_by_role("button", name="Proponer la presentación").click()
+    page.wait_for_load_state()
+    assert Introduction.objects.filter(requester=first, target=second).exists()
