@@ -88,9 +88,10 @@ def test_the_key_follows_renames_even_with_update_fields() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_fills_the_keys_and_keeps_the_tables_triggers() -> None:
+def test_the_migrations_fill_the_keys_keep_the_triggers_and_hide_organizations() -> None:
     """Migrating an existing database: every row gets its key, and the search and index
-    triggers survive (a rebuilt SQLite table would lose them)."""
+    triggers survive (a rebuilt SQLite table would lose them); people's search text stops
+    naming organizations that are not public (0008)."""
 
     def triggers() -> set[str]:
         with connection.cursor() as cursor:
@@ -110,13 +111,25 @@ def test_the_migration_fills_the_keys_and_keeps_the_tables_triggers() -> None:
         old.get_model("directory", "Organization").objects.create(
             name="Éxito Digital", slug="exito", hub_id=hub_id, type_id=type_id
         )
-        old.get_model("directory", "Person").objects.create(
-            full_name="Ángela Ríos", slug="angela", hub_id=hub_id
+        angela = old.get_model("directory", "Person").objects.create(
+            full_name="Ángela Ríos", slug="angela", hub_id=hub_id, search_text="angela rios"
         )
+        hidden = old.get_model("directory", "Organization").objects.create(
+            name="Sigilo Labs", slug="sigilo", hub_id=hub_id, type_id=type_id
+        )
+        hidden.profile_visibility = "members"
+        hidden.save()
+        old.get_model("directory", "Position").objects.create(
+            person=angela, organization=hidden, title="Advisor"
+        )
+        angela.search_text = "angela rios advisor sigilo labs"  # as 0007's services wrote it
+        angela.save()
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
     assert Organization.objects.get(slug="exito").sort_name == "exito digital"
     assert Person.objects.get(slug="angela").sort_name == "angela rios"
+    # 0008: the members-only organization is no longer in the person's search text.
+    assert Person.objects.get(slug="angela").search_text == "angela rios advisor"
     assert triggers() == before

@@ -14,6 +14,7 @@ from puente.accounts.viewer import viewer_for
 from puente.core.models import AuditEntry, Visibility
 from puente.directory.exporting import local_id, people_for_export, person_record
 from puente.directory.models import MembershipRole, Organization, VerificationStatus
+from puente.directory.services import organization_update
 from tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -673,3 +674,23 @@ def test_positions_at_hidden_organizations_are_left_out_not_linked_to_a_404(
         local_id(organization)
         for organization in Organization.objects.filter(name="Cafetal Digital")
     } | {""}
+
+
+def test_people_are_found_by_an_organization_name_only_while_it_is_public(
+    client: Client,
+) -> None:
+    person = PersonFactory(full_name="Laura Gómez")
+    hidden = OrganizationFactory(name="Sigilo Labs", profile_visibility=Visibility.PRIVATE)
+    add_position(person, hidden, "Advisor")
+    people = reverse("directory:people")
+    assert "Laura Gómez" not in page(client, f"{people}?q=sigilo")
+    assert "Laura Gómez" in page(client, f"{people}?q=advisor")  # the title still counts
+    organization_update(
+        organization=hidden,
+        actor=None,
+        values={"profile_visibility": Visibility.PUBLIC, "name": "Sigilo Abierto"},
+    )
+    assert "Laura Gómez" in page(client, f"{people}?q=abierto")
+    organization_update(organization=hidden, actor=None, values={"name": "Faro Labs"})
+    assert "Laura Gómez" in page(client, f"{people}?q=faro")
+    assert "Laura Gómez" not in page(client, f"{people}?q=abierto")

@@ -14,7 +14,7 @@ from puente.accounts.models import User
 from puente.accounts.viewer import forget_viewer, viewer_for
 from puente.core.audit import audit_record, snapshot
 from puente.core.errors import PermissionDenied, ValidationFailed
-from puente.core.models import Hub, TaxonomyTerm
+from puente.core.models import Hub, TaxonomyTerm, Visibility
 from puente.core.text import search_document
 from puente.directory.models import (
     ClaimStatus,
@@ -183,6 +183,7 @@ def organization_update(
     ):
         raise PermissionDenied(_("Only hub managers can move an organization to another hub."))
     before = snapshot(organization, _AUDITED_ORGANIZATION)
+    named = (organization.name, organization.profile_visibility)
     _assign(organization, values, ORGANIZATION_FIELDS)
     if "name" in values and slugify(organization.name)[:120] != organization.slug.rsplit("-", 1)[0]:
         organization.slug = unique_slug(Organization, organization.name, exclude_id=organization.pk)
@@ -197,6 +198,10 @@ def organization_update(
     )
     organization.save(update_fields=["search_text"])
     _schedule_embedding("organization", organization.pk)
+    if (organization.name, organization.profile_visibility) != named:
+        # Its people are found by its name only while it is public (person_search_text).
+        for person in Person.objects.filter(positions__organization=organization).distinct():
+            person_reindex(person)
     audit_record(
         actor=actor,
         action="organization.update",
@@ -405,8 +410,16 @@ def membership_set(
 def person_search_text(
     person: Person, terms: Iterable[TaxonomyTerm], positions: Iterable[Position] = ()
 ) -> str:
+    """The words a person is found by. An organization is named only when its profile is
+    public: the text is the same for every searcher, and a visitor must not find who works
+    at an organization they may not see (``positions_shown_to``)."""
     labels = [f"{term.label_en} {term.label_es}" for term in terms]
-    roles = [f"{position.title} {position.organization.name}" for position in positions]
+    roles = [
+        f"{position.title} {position.organization.name}"
+        if position.organization.profile_visibility == Visibility.PUBLIC
+        else position.title
+        for position in positions
+    ]
     return search_document(person.full_name, person.headline, person.bio, *labels, *roles)
 
 
