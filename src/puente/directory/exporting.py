@@ -128,15 +128,16 @@ def people_for_export(*, hub: Hub | None = None, viewer: Viewer | None = None) -
     queryset = selectors.people_visible_to(viewer) if viewer is not None else Person.objects.all()
     if hub is not None:
         queryset = queryset.filter(hub=hub)
-    positions = Position.objects.select_related("organization").order_by("-is_primary", "id")
     # Positions at organizations hidden from the viewer are not exported (nor shown).
-    shown = selectors.positions_shown_to(viewer) if viewer is not None else positions
+    shown = (
+        selectors.positions_shown_to(viewer)
+        if viewer is not None
+        else Position.objects.select_related("organization").order_by("-is_primary", "id")
+    )
     return (
         queryset.select_related("hub")
         .prefetch_related(
-            "expertise",
-            Prefetch("positions", queryset=positions),
-            Prefetch("positions", queryset=shown, to_attr="shown_positions"),
+            "expertise", Prefetch("positions", queryset=shown, to_attr="shown_positions")
         )
         .order_by("sort_name", "id")
     )

@@ -32,6 +32,11 @@ def stale_cutoff() -> dt.datetime:
     return timezone.now() - STALE_AFTER
 
 
+#: Sizes of the ``sort_name`` columns (the keys are cut to them).
+ORGANIZATION_SORT_LENGTH = 200
+PERSON_SORT_LENGTH = 150
+
+
 def _sort_name_too(update_fields: Iterable[str] | None, source: str) -> Iterable[str] | None:
     """``save``'s ``update_fields``, with ``sort_name`` added when ``source`` is among them."""
     if update_fields is None:
@@ -81,7 +86,7 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     # What lists sort by: the name with accents and case folded (``sort_key``), kept by
     # ``save`` and by the bulk writers.
-    sort_name = models.CharField(max_length=200, editable=False, default="")
+    sort_name = models.CharField(max_length=ORGANIZATION_SORT_LENGTH, editable=False, default="")
     type = models.ForeignKey(
         TaxonomyTerm,
         on_delete=models.PROTECT,
@@ -223,7 +228,7 @@ class Organization(models.Model):
 
     def set_sort_name(self) -> None:
         """Keep ``sort_name`` with the name (``save`` does; bulk writers call it)."""
-        self.sort_name = sort_key(self.name, 200)
+        self.sort_name = sort_key(self.name, ORGANIZATION_SORT_LENGTH)
 
     @property
     def is_stale(self) -> bool:
@@ -254,7 +259,9 @@ class Person(models.Model):
     )
     slug = models.SlugField(_("address name"), max_length=140, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
-    sort_name = models.CharField(max_length=150, editable=False, default="")  # see Organization
+    sort_name = models.CharField(  # see Organization
+        max_length=PERSON_SORT_LENGTH, editable=False, default=""
+    )
     headline = models.CharField(_("headline"), max_length=200, blank=True)
     bio = models.TextField(_("biography"), max_length=4000, blank=True)
     bio_language = models.CharField(
@@ -318,7 +325,7 @@ class Person(models.Model):
 
     def set_sort_name(self) -> None:
         """Keep ``sort_name`` with the full name (``save`` does; bulk writers call it)."""
-        self.sort_name = sort_key(self.full_name, 150)
+        self.sort_name = sort_key(self.full_name, PERSON_SORT_LENGTH)
 
     @property
     def is_stale(self) -> bool:

@@ -47,6 +47,11 @@ def organizations_visible_to(viewer: Viewer) -> QuerySet[Organization]:
     )
 
 
+def own_organizations(viewer: Viewer) -> QuerySet[Organization]:
+    """The organizations the viewer belongs to, by name."""
+    return Organization.objects.filter(pk__in=viewer.organization_ids).order_by("sort_name", "id")
+
+
 def organizations_acted_for(viewer: Viewer) -> QuerySet[Organization]:
     """Organizations the viewer may act for (post, apply, register): their own, every one
     of the hubs they manage, all of them for staff."""
@@ -65,11 +70,11 @@ PICKER_SCOPES = {"visible": organizations_visible_to, "acted_for": organizations
 def organizations_named(
     viewer: Viewer, text: str, *, limit: int, scope: str = "visible"
 ) -> list[Organization]:
-    """Up to ``limit`` organizations of the scope (:data:`PICKER_SCOPES`) whose name
-    contains ``text`` (accents and case ignored), those that start with it first, then by
-    name."""
+    """Up to ``limit`` organizations of the scope (:data:`PICKER_SCOPES`; an unknown one
+    is "visible") whose name contains ``text`` (accents and case ignored), those that start
+    with it first, then by name."""
     key = sort_key(text)
-    found = PICKER_SCOPES[scope](viewer)
+    found = PICKER_SCOPES.get(scope, organizations_visible_to)(viewer)
     if key:
         found = found.filter(sort_name__contains=key).annotate(
             later=Case(When(sort_name__startswith=key, then=Value(0)), default=Value(1))

@@ -312,12 +312,11 @@ def organization_options(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponse(status=403)
     text = _clean(request.GET.get("organization_search", ""), 200)
-    scope = request.GET.get("scope", "visible")
     organizations = selectors.organizations_named(
         viewer_for(request.user),
         text,
         limit=PICKER_OPTIONS,
-        scope=scope if scope in selectors.PICKER_SCOPES else "visible",
+        scope=request.GET.get("scope", "visible"),
     )
     return render(
         request,

@@ -29,7 +29,7 @@ from puente.core.forms import show_error, validated
 from puente.core.models import Hub
 from puente.core.qr import qr_svg
 from puente.core.timezones import zone as zone_named
-from puente.directory.models import Organization
+from puente.directory.selectors import own_organizations
 from puente.directory.views import forbidden_page, signed_in_account
 from puente.events import selectors, services, services_feedback, services_schedule
 from puente.events.calendar import (
@@ -169,9 +169,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_for(request.user)
     event = selectors.event_for_viewer(viewer, slug=slug)
     me = selectors.participant_for(request.user, event)
-    organizations = list(
-        Organization.objects.filter(pk__in=viewer.organization_ids).order_by("sort_name", "id")
-    )
+    organizations = list(own_organizations(viewer))
     zone_name = _viewer_zone(request)
     owners = [o.pk for o in organizations] if me is None else [me.organization_id]
     form = RegistrationForm(

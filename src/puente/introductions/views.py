@@ -18,7 +18,7 @@ from puente.accounts.viewer import Viewer, viewer_for
 from puente.core.errors import DomainError, PermissionDenied
 from puente.core.forms import show_error, validated
 from puente.directory.models import Organization
-from puente.directory.selectors import organizations_visible_to
+from puente.directory.selectors import organizations_visible_to, own_organizations
 from puente.directory.views import _page, forbidden_page, signed_in_account
 from puente.introductions import selectors, services
 from puente.introductions.forms import BrokerForm, DeclineForm, IntroductionRequestForm, OutcomeForm
@@ -85,11 +85,7 @@ def introduction_request(request: HttpRequest) -> HttpResponse:
         )
     if target is None:
         raise Http404("organization")
-    organizations = (
-        Organization.objects.filter(pk__in=viewer.organization_ids)
-        .exclude(pk=target.pk)
-        .order_by("sort_name", "id")
-    )
+    organizations = own_organizations(viewer).exclude(pk=target.pk)
     if not organizations.exists():
         return forbidden_page(
             request, _("Join an organization of the network to request introductions.")

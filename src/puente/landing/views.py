@@ -21,6 +21,7 @@ from puente.core.errors import DomainError, PermissionDenied
 from puente.core.forms import validated
 from puente.core.i18n import active_language
 from puente.directory.models import Organization
+from puente.directory.selectors import own_organizations
 from puente.directory.views import forbidden_page, signed_in_account
 from puente.landing import selectors, services, services_cases
 from puente.landing.forms import (
@@ -78,9 +79,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _applying_organization(request: HttpRequest) -> Organization | None:
     viewer = viewer_for(request.user)
     wanted = request.POST.get("organization") or request.GET.get("organization")
-    organizations = Organization.objects.filter(pk__in=viewer.organization_ids).order_by(
-        "sort_name", "id"
-    )
+    organizations = own_organizations(viewer)
     if wanted and str(wanted).isdigit() and len(str(wanted)) < 19:
         return organizations.filter(pk=int(wanted)).first()
     return organizations.first()

@@ -23,11 +23,11 @@ from puente.accounts.viewer import Viewer, viewer_for
 from puente.core.errors import DomainError, PermissionDenied
 from puente.core.forms import show_error, validated
 from puente.core.models import Hub, TaxonomyTerm, Vocabulary
-from puente.directory.models import Organization
 from puente.directory.selectors import (
     known_codes,
     organization_visible_to,
     organizations_acted_for,
+    own_organizations,
 )
 from puente.directory.views import (
     _clean,
@@ -160,19 +160,15 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = selectors.opportunity_for_viewer(viewer, pk)
     can_manage = _can_manage(request, opportunity)
     is_member = opportunity.organization_id in viewer.organization_ids
-    own_organizations = (
-        Organization.objects.filter(pk__in=viewer.organization_ids)
-        .exclude(pk=opportunity.organization_id)
-        .order_by("sort_name", "id")
-    )
+    others_of_mine = own_organizations(viewer).exclude(pk=opportunity.organization_id)
     interests = selectors.interests_in(viewer, opportunity) if viewer.is_authenticated else []
     context: dict[str, Any] = {
         "opportunity": opportunity,
         "can_manage": can_manage,
         "is_member": is_member,
         "interests": interests,
-        "interest_form": InterestForm(organizations=own_organizations)
-        if opportunity.is_live and own_organizations.exists()
+        "interest_form": InterestForm(organizations=others_of_mine)
+        if opportunity.is_live and others_of_mine.exists()
         else None,
         "my_interest": next(
             (
@@ -326,8 +322,7 @@ def _action_message(action: str) -> str:
 def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
     opportunity = selectors.opportunity_for_viewer(viewer, pk)
-    organizations = Organization.objects.filter(pk__in=viewer.organization_ids)
-    form = InterestForm(request.POST, organizations=organizations)
+    form = InterestForm(request.POST, organizations=own_organizations(viewer))
     try:
         values = validated(form)
         services.interest_express(
