@@ -130,6 +130,12 @@ def test_tampered_organization_id_cannot_apply_for_someone_else(landing: Landing
     )
     # Not a member of the other company: the form falls back to none of theirs.
     assert response.status_code == 403
+    # Nor does an id that names no row (once a server error, or read as another id).
+    for bad in ("²", "٣", "abc", "9" * 30, f"{landing.company.pk}²"):
+        response = client_for(landing.applicant).post(
+            apply_url(landing), {"organization": bad, "pitch": "P", "save": "1"}
+        )
+        assert response.status_code == 403, bad
     assert not Application.objects.exists()
 
 
@@ -374,3 +380,25 @@ def test_taxonomy_question_takes_term_codes_and_refuses_unknown_ones(landing: La
     )
     assert saved.status_code == 302
     assert Application.objects.get().answers["sectors"] == ["fintech", "software"]
+
+
+def test_reviewer_lists_sort_names_as_readers_expect(landing: LandingWorld) -> None:
+    """Accounts have no stored sort key; the database's binary order would put "Zoe"
+    before "ana" and "Óscar" after everyone."""
+    from puente.landing import selectors
+    from tests.factories import UserFactory
+
+    extra = [UserFactory(full_name=name) for name in ("Óscar Ruiz", "ana Gómez", "Zoe Park")]
+    landing.call.reviewers.add(*extra)
+    first, _second = _two_submitted(landing)
+
+    expected = ["ana Gómez", "Óscar Ruiz", "Reviewer A", "Reviewer B", "Zoe Park"]
+    assert [user.full_name for user in selectors.call_reviewers(landing.call)] == expected
+    services.conflict_declare(actor=extra[2], application=first, reason="advisor")
+    assignable = [user.full_name for user in selectors.reviewers_assignable(first)]
+    assert assignable == ["ana Gómez", "Óscar Ruiz", "Reviewer A", "Reviewer B"]
+
+    html = client_for(landing.manager).get(f"/landing/calls/{landing.call.pk}/manage/")
+    text = html.content.decode()
+    positions = [text.index(name) for name in expected]
+    assert positions == sorted(positions)

@@ -27,13 +27,9 @@ def make_space(
     number = next(_numbers)
     values.setdefault("kind", SpaceKind.MEETING_ROOM)
     values.setdefault("max_days_ahead", 400)
-    space = Space.objects.create(
-        hub=hub(hub_slug),
-        slug=f"space-{number}",
-        name_en=f"Room {number}",
-        name_es=f"Sala {number}",
-        **values,
-    )
+    values.setdefault("name_en", f"Room {number}")
+    values.setdefault("name_es", f"Sala {number}")
+    space = Space.objects.create(hub=hub(hub_slug), slug=f"space-{number}", **values)
     opens, closes = (dt.time.fromisoformat(value) for value in hours)
     OpeningHours.objects.bulk_create(
         [OpeningHours(space=space, weekday=day, opens=opens, closes=closes) for day in weekdays]

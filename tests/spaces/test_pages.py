@@ -235,6 +235,8 @@ def test_hub_managers_publish_a_secret_calendar_of_their_space_only(client: Clie
     client.post(reverse("spaces:feed_create"), {"space": space.pk})
     assert not CalendarFeed.objects.exists()
     assert client.post(reverse("spaces:feed_create"), {"space": "x"}).status_code == 404
+    assert client.post(reverse("spaces:feed_create"), {"space": "²"}).status_code == 404
+    assert client.post(reverse("spaces:feed_create"), {"space": "9" * 30}).status_code == 404
     manager = make_manager("medellin")
     signed_in(client, manager)
     assert (
@@ -265,3 +267,20 @@ def test_the_space_page_does_not_grow_queries_with_bookings(
     client.get(reverse("spaces:list"))  # warm the session
     with django_assert_num_queries(9):
         client.get(reverse("spaces:space", kwargs={"slug": space.slug}))
+
+
+def test_the_space_list_sorts_by_the_name_shown_in_each_language(client: Client) -> None:
+    names = [("Boardroom", "Sala de juntas"), ("Open desk", "Escritorio abierto"),
+             ("creative area", "Área creativa")]  # fmt: skip
+    for name_en, name_es in names:
+        make_space(name_en=name_en, name_es=name_es)
+
+    def order(language: str, shown: list[str]) -> list[str]:
+        page = client.get(reverse("spaces:list"), HTTP_ACCEPT_LANGUAGE=language)
+        text = page.content.decode()
+        return sorted(shown, key=text.index)
+
+    spanish = ["Sala de juntas", "Escritorio abierto", "Área creativa"]
+    assert order("es", spanish) == ["Área creativa", "Escritorio abierto", "Sala de juntas"]
+    english = ["Boardroom", "Open desk", "creative area"]
+    assert order("en", english) == ["Boardroom", "creative area", "Open desk"]

@@ -9,8 +9,8 @@ from ninja import Field, Path, Schema
 from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-#: Ids are positive 64-bit integers; anything else can never name a row.
-MAX_ID = 2**63 - 1
+from puente.core.ids import MAX_ID
+
 #: How far a list may be paged; deeper pages are refused rather than scanned.
 MAX_OFFSET = 1_000_000
 MAX_LIMIT = 100

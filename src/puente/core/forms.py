@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from puente.core.errors import DomainError, ValidationFailed
+from puente.core.ids import MAX_ID
 from puente.core.models import TaxonomyTerm
 
 
@@ -96,7 +97,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                 number = int(str(item))
             except ValueError:
                 continue  # Django's own check refuses it with its message
-            if not -(2**63) <= number < 2**63:
+            if not -(2**63) <= number <= MAX_ID:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

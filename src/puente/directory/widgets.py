@@ -9,6 +9,8 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 
+from puente.core.ids import parse_id
+
 #: Organizations a picker lists before anything is typed (and that a search returns).
 PICKER_OPTIONS = 50
 
@@ -37,8 +39,8 @@ class OrganizationPicker(forms.Select):
         if not isinstance(source, ModelChoiceIterator):  # choices given as a list
             return super().get_context(name, value, attrs)
         queryset, field = source.queryset, source.field
-        chosen = [str(item) for item in (value if isinstance(value, list) else [value])]
-        chosen = [item for item in chosen if item.isdigit() and len(item) < 19]
+        values = value if isinstance(value, list) else [value]
+        chosen = [number for item in values if (number := parse_id(item))]
         head = list(queryset.order_by("sort_name", "id")[: PICKER_OPTIONS + 1])
         searchable = len(head) > PICKER_OPTIONS  # a short list stays a plain select
         head = head[:PICKER_OPTIONS]

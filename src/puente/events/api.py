@@ -13,9 +13,10 @@ from ninja import Field, Query, Router, Schema, Status
 
 from puente.accounts.viewer import viewer_for
 from puente.api.auth import caller, caller_or_anonymous, required_auth
-from puente.api.schemas import ERRORS, MAX_ID, READ_ERRORS, InputSchema, ObjectId, PageParams
+from puente.api.schemas import ERRORS, READ_ERRORS, InputSchema, ObjectId, PageParams
 from puente.api.validation import refuse_unknown_codes
 from puente.core.errors import NotFound, ValidationFailed
+from puente.core.ids import MAX_ID
 from puente.core.models import Vocabulary
 from puente.core.timezones import zone as zone_named
 from puente.directory.models import Organization

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, NotFound, PermissionDenied
 from puente.core.forms import show_error, validated
+from puente.core.ids import MAX_ID, parse_id
 from puente.core.models import Hub
 from puente.core.qr import qr_svg
 from puente.core.timezones import zone as zone_named
@@ -47,7 +48,6 @@ from puente.events.forms import (
 )
 from puente.events.models import Event, Participant, RequestStatus
 
-MAX_ID = 2**63 - 1
 FEED_REFRESH = dt.timedelta(hours=1)
 
 
@@ -95,9 +95,10 @@ def check_in_qr(request: HttpRequest, event: Event, participant: Participant) ->
 def participant_named(event: Event, wanted: str) -> Participant:
     """The registered participant whose id is ``wanted`` (from a ``?participant=``
     parameter), else NotFound: a bad id is a participant that does not exist."""
-    if not wanted.isdigit() or int(wanted) > MAX_ID:
+    number = parse_id(wanted)
+    if number is None:
         raise NotFound(_("There is no such participant at this event."))
-    return selectors.participant_in_event(event, int(wanted))
+    return selectors.participant_in_event(event, number)
 
 
 def _viewer_zone(request: HttpRequest) -> str:

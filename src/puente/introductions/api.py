@@ -16,8 +16,9 @@ from ninja import Field, Query, Router, Schema, Status
 
 from puente.accounts.viewer import Viewer, viewer_for
 from puente.api.auth import caller, required_auth
-from puente.api.schemas import ERRORS, MAX_ID, MAX_OFFSET, READ_ERRORS, InputSchema, ObjectId
+from puente.api.schemas import ERRORS, MAX_OFFSET, READ_ERRORS, InputSchema, ObjectId
 from puente.core.errors import PermissionDenied
+from puente.core.ids import MAX_ID
 from puente.directory.models import Organization
 from puente.directory.selectors import organizations_visible_to
 from puente.introductions import selectors, services

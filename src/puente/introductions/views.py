@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from puente.accounts.viewer import Viewer, viewer_for
 from puente.core.errors import DomainError, PermissionDenied
 from puente.core.forms import show_error, validated
+from puente.core.ids import parse_id
 from puente.directory.models import Organization
 from puente.directory.selectors import organizations_visible_to, own_organizations
 from puente.directory.views import _page, forbidden_page, signed_in_account
@@ -28,14 +29,6 @@ from puente.marketplace.selectors import opportunities_visible_to
 from puente.matching.explanations import Reason, reasons_from_stored, stored_factors
 
 PAGE_SIZE = 20
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 def _opportunity(viewer: Viewer, pk: int | None) -> Opportunity | None:
@@ -68,13 +61,13 @@ def introduction_request(request: HttpRequest) -> HttpResponse:
     """Ask for an introduction to the organization behind a match (or any organization)."""
     viewer = viewer_for(request.user)
     source = request.POST if request.method == "POST" else request.GET
-    opportunity = _opportunity(viewer, _int(source.get("opportunity")))
-    target_opportunity = _opportunity(viewer, _int(source.get("target_opportunity")))
+    opportunity = _opportunity(viewer, parse_id(source.get("opportunity")))
+    target_opportunity = _opportunity(viewer, parse_id(source.get("target_opportunity")))
     target: Organization | None
     if target_opportunity is not None:
         target = target_opportunity.organization
     else:
-        target_pk = _int(source.get("target"))
+        target_pk = parse_id(source.get("target"))
         target = (
             organizations_visible_to(viewer)
             .select_related("hub", "type")

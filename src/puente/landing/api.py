@@ -17,10 +17,11 @@ from ninja import Field, Router, Schema, Status
 
 from puente.accounts.viewer import viewer_for
 from puente.api.auth import caller, caller_or_anonymous, required_auth
-from puente.api.schemas import ERRORS, MAX_ID, READ_ERRORS, InputSchema, ObjectId
+from puente.api.schemas import ERRORS, READ_ERRORS, InputSchema, ObjectId
 from puente.core.errors import PermissionDenied, ValidationFailed
 from puente.core.forms import validated
 from puente.core.i18n import active_language
+from puente.core.ids import MAX_ID
 from puente.directory.models import Organization
 from puente.landing import selectors, services, services_cases, services_screening
 from puente.landing.forms import ApplicationForm

@@ -8,6 +8,7 @@ same 404 answers for a missing row and a forbidden one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -15,8 +16,10 @@ from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from puente.accounts.models import User
 from puente.accounts.viewer import Viewer
 from puente.core.models import AuditEntry
+from puente.core.text import sort_key
 from puente.landing.models import (
     Application,
     ApplicationState,
@@ -162,6 +165,27 @@ def review_for_reviewer(viewer: Viewer, pk: int) -> Review:
     if review is None:
         raise Http404("review")
     return review
+
+
+def call_reviewers(call: Call) -> list[User]:
+    """The call's reviewers in the order readers expect (accents and case ignored)."""
+    return _by_name(call.reviewers.all())
+
+
+def reviewers_assignable(application: Application) -> list[User]:
+    """The call's reviewers not yet assigned to ``application`` and without a declared
+    conflict with it, by name."""
+    return _by_name(
+        application.call.reviewers.exclude(
+            pk__in=application.reviews.values("reviewer_id")
+        ).exclude(pk__in=application.conflicts.values("reviewer_id"))
+    )
+
+
+def _by_name(users: Iterable[User]) -> list[User]:
+    """User accounts sorted by full name as readers expect; accounts have no stored sort
+    key, and these lists (a call's reviewers) are short."""
+    return sorted(users, key=lambda user: (sort_key(user.full_name), user.pk))
 
 
 def other_reviews_visible(viewer: Viewer, application: Application) -> list[Review]:

@@ -20,6 +20,7 @@ from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, PermissionDenied
 from puente.core.forms import validated
 from puente.core.i18n import active_language
+from puente.core.ids import parse_id
 from puente.directory.models import Organization
 from puente.directory.selectors import own_organizations
 from puente.directory.views import forbidden_page, signed_in_account
@@ -78,10 +79,11 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _applying_organization(request: HttpRequest) -> Organization | None:
     viewer = viewer_for(request.user)
-    wanted = request.POST.get("organization") or request.GET.get("organization")
+    raw = request.POST.get("organization") or request.GET.get("organization")
     organizations = own_organizations(viewer)
-    if wanted and str(wanted).isdigit() and len(str(wanted)) < 19:
-        return organizations.filter(pk=int(wanted)).first()
+    if raw:
+        wanted = parse_id(raw)
+        return organizations.filter(pk=wanted).first() if wanted else None
     return organizations.first()
 
 
@@ -202,13 +204,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manages": manages,
             "is_own": is_own,
             "my_review": my_review,
-            "assignable": list(
-                application.call.reviewers.exclude(pk__in=application.reviews.values("reviewer_id"))
-                .exclude(pk__in=application.conflicts.values("reviewer_id"))
-                .order_by("full_name")
-            )
-            if manages
-            else [],
+            "assignable": selectors.reviewers_assignable(application) if manages else [],
             "other_reviews": selectors.other_reviews_visible(viewer, application),
             "screening_votes": selectors.other_screening_votes_visible(viewer, application)
             if application.call.has_screening
@@ -250,8 +246,7 @@ def call_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = ConflictForm(request.POST or None)
     if request.method == "POST":
-        raw_id = request.POST.get("application", "")
-        wanted = int(raw_id) if raw_id.isdigit() and len(raw_id) < 19 else 0
+        wanted = parse_id(request.POST.get("application")) or 0
         application = (
             call.applications.exclude(state=ApplicationState.DRAFT).filter(pk=wanted).first()
         )

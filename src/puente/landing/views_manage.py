@@ -20,6 +20,7 @@ from puente.accounts.models import User
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError, PermissionDenied, ValidationFailed
 from puente.core.forms import validated
+from puente.core.ids import parse_id
 from puente.core.spreadsheets import csv_bytes, safe_cell
 from puente.directory.views import forbidden_page, signed_in_account
 from puente.landing import selectors, services, services_screening
@@ -130,12 +131,8 @@ def _call_action(request: HttpRequest, call: Any) -> tuple[str, Any]:
             len(votes),
         ) % {"count": len(votes)}, None
     if action == "screening_decide":
-        raw_id = request.POST.get("application", "")
-        application = (
-            call.applications.filter(pk=int(raw_id)).first()
-            if raw_id.isdigit() and len(raw_id) < 19
-            else None
-        )
+        wanted = parse_id(request.POST.get("application"))
+        application = call.applications.filter(pk=wanted).first() if wanted else None
         if application is None:
             raise ValidationFailed(_("Choose an application of this call."), code="not_found")
         outcome = validated(ScreeningDecisionForm(request.POST))["outcome"]
@@ -183,7 +180,7 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 prefix="field", initial={"choices": [], "allowed_extensions": []}
             ),
             "criterion_form": CriterionForm(prefix="criterion", initial={"anchors": []}),
-            "reviewers": list(call.reviewers.order_by("full_name")),
+            "reviewers": selectors.call_reviewers(call),
             "ranking": selectors.call_ranking(call),
             "screening": selectors.screening_board(call) if call.has_screening else [],
             "screening_outcomes": ScreeningOutcome.choices,
@@ -263,12 +260,8 @@ def application_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign one reviewer by hand (a declared conflict still forbids it)."""
     viewer = viewer_for(request.user)
     application = selectors.application_for_viewer(viewer, pk)
-    raw_id = request.POST.get("reviewer", "")
-    reviewer = (
-        application.call.reviewers.filter(pk=int(raw_id)).first()
-        if raw_id.isdigit() and len(raw_id) < 19
-        else None
-    )
+    wanted = parse_id(request.POST.get("reviewer"))
+    reviewer = application.call.reviewers.filter(pk=wanted).first() if wanted else None
     try:
         if reviewer is None:
             raise ValidationFailed(

@@ -16,7 +16,6 @@ from puente.accounts.viewer import viewer_for
 from puente.api.auth import caller, caller_or_anonymous, required_auth
 from puente.api.schemas import (
     ERRORS,
-    MAX_ID,
     MAX_LIST_ITEMS,
     READ_ERRORS,
     Codes,
@@ -25,6 +24,7 @@ from puente.api.schemas import (
 )
 from puente.api.validation import refuse_unknown_codes
 from puente.core.errors import PermissionDenied, ValidationFailed
+from puente.core.ids import MAX_ID
 from puente.marketplace import selectors as marketplace_selectors
 from puente.marketplace import services as marketplace_services
 from puente.matching import selectors, services

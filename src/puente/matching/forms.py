@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from puente.core.ids import MAX_ID
 from puente.matching.items import ITEM_TYPES
 from puente.matching.models import FeedbackKind
-
-MAX_ID = 2**63 - 1
 
 
 class FeedbackForm(forms.Form):

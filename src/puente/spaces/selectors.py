@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from puente.accounts.viewer import Viewer
 from puente.core.models import Hub
+from puente.core.text import sort_key
 from puente.spaces.models import (
     HOLDING_STATUSES,
     Booking,
@@ -53,6 +54,13 @@ def spaces_listed(*, hub: str = "", kind: str = "") -> QuerySet[Space]:
     if kind:
         spaces = spaces.filter(kind=kind)
     return spaces
+
+
+def spaces_by_name(*, hub: str = "", kind: str = "") -> list[Space]:
+    """``spaces_listed`` in the order a reader of the active language expects: by hub and
+    kind, then by the name shown (Spanish or English), accents and case ignored."""
+    spaces = spaces_listed(hub=hub, kind=kind)
+    return sorted(spaces, key=lambda s: (s.hub.sort_order, s.kind, sort_key(s.name), s.pk))
 
 
 def space_by(*, pk: int | None = None, slug: str | None = None) -> Space:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from puente.accounts.models import User
 from puente.accounts.viewer import viewer_for
 from puente.core.errors import DomainError
+from puente.core.ids import parse_id
 from puente.core.models import Hub
 from puente.directory.views import forbidden_page
 from puente.spaces import ics, selectors, services
@@ -47,7 +48,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")[:20]
     if kind not in SpaceKind.values:
         kind = ""
-    spaces = list(selectors.spaces_listed(hub=hub, kind=kind))
+    spaces = selectors.spaces_by_name(hub=hub, kind=kind)
     return render(
         request,
         "spaces/space_list.html",
@@ -229,10 +230,10 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def feed_create(request: HttpRequest) -> HttpResponse:
     space = None
     if request.POST.get("space"):
-        try:
-            space = selectors.space_by(pk=int(request.POST["space"]))
-        except (ValueError, Http404):
-            raise Http404("space") from None
+        wanted = parse_id(request.POST["space"])
+        if wanted is None:
+            raise Http404("space")
+        space = selectors.space_by(pk=wanted)
     try:
         _feed, raw = services.calendar_feed_create(actor=signed_in_user(request), space=space)
     except DomainError as refusal:
